@@ -1,0 +1,83 @@
+import type {
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageFunctionToolCall,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+
+/**
+ * What the loop asks a model for: the OpenAI chat-completions body without `model` and the
+ * streaming switches, which the `Model` owns. Messages, tools and response formats are the
+ * `openai` package's own types, so a `beforeModel` interceptor edits the real wire shape.
+ */
+export type ModelRequest = Omit<
+  ChatCompletionCreateParamsBase,
+  'model' | 'stream' | 'stream_options'
+>;
+
+/** Settings a user may pass through `Agent({ modelSettings })`: everything but the conversation. */
+export type ModelSettings = Omit<
+  ModelRequest,
+  'messages' | 'tools' | 'tool_choice' | 'response_format' | 'functions' | 'function_call'
+>;
+
+/** Why the model stopped, as the chat-completions API reports it. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+/** A function tool call as the model sent it. */
+export type ModelToolCall = ChatCompletionMessageFunctionToolCall;
+
+/** One complete reply of a model. */
+export interface ModelResponse {
+  /** The assistant message: `content` (may be null), `tool_calls`, `refusal`. */
+  message: {
+    role: 'assistant';
+    content: string | null;
+    refusal?: string | null;
+    tool_calls?: ModelToolCall[];
+  };
+  /** Why generation stopped; `null` when the provider did not say. */
+  finishReason: FinishReason | null;
+  /** Token usage as the provider reported it (`undefined` when it reported none). */
+  usage?: CompletionUsage;
+  /** The provider's response id, when it gave one. */
+  id?: string;
+  /** The model name the provider reported, when it gave one. */
+  model?: string;
+}
+
+/** Incremental pieces of a streamed reply. The last event of a successful stream is `response`. */
+export type ModelStreamEvent =
+  | { type: 'text-delta'; delta: string }
+  | {
+      type: 'tool-call-delta';
+      /** The tool call's index in the reply (the API's `index`). */
+      index: number;
+      /** Present on the first chunk of a call. */
+      id?: string;
+      /** Present on the first chunk of a call. */
+      name?: string;
+      argumentsDelta: string;
+    }
+  | { type: 'response'; response: ModelResponse };
+
+/** Per-call options the loop passes to a model. */
+export interface ModelCallOptions {
+  /** Aborted when the run is cancelled; the model must cancel its request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A chat model. `openai(name)` implements it for any OpenAI-compatible endpoint;
+ * `ScriptedModel` (from `@agentloop/core/testing`) replays scripted replies.
+ *
+ * Errors: a model throws `ModelError` (with `status`, `retryable`, `retryAfterMs`) so the loop
+ * can decide whether to retry. Models do not retry by themselves.
+ */
+export interface Model {
+  /** The model name, used for token counting, context windows and prices. */
+  readonly name: string;
+  /** One complete reply. */
+  generate(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse>;
+  /** A streamed reply, ending with a `response` event that carries the whole reply. */
+  stream(request: ModelRequest, options?: ModelCallOptions): AsyncIterable<ModelStreamEvent>;
+}
