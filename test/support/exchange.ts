@@ -1,0 +1,178 @@
+/**
+ * How the test server writes one answer on one exchange: JSON, SSE, faults, cuts and resets.
+ *
+ * @module
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiErrorBody } from './api-error.js';
+import { type CannedAnswer, defaultFaultBody } from './api-responses.js';
+import { buildCompletion, resolveReply } from './completion.js';
+import {
+  type FaultStep,
+  type RecordedRequest,
+  type ReplyStep,
+  type Step,
+  type StreamShape,
+  stepKind,
+} from './script.js';
+import { buildChunks, DEFAULT_STREAM_SHAPE, encodeEvent, splitForWrite } from './sse.js';
+
+/** One request/response pair and whether it is closed, and by whom. */
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly closed: Promise<void>;
+  isClosed: boolean;
+  endedByServer: boolean;
+}
+
+/** Reads a request body as UTF-8 text. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Waits `ms`, or less when the exchange closes first (the timer never outlives the request). */
+function pause(ms: number, exchange: Exchange): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void exchange.closed.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function write(exchange: Exchange, bytes: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    exchange.res.write(bytes, () => resolve());
+    void exchange.closed.then(resolve);
+  });
+}
+
+function cut(exchange: Exchange): void {
+  exchange.endedByServer = true;
+  exchange.req.socket.destroy();
+}
+
+/** Answers with a status and a JSON (or, for a string, text) body, recording the status. */
+export function send(
+  record: RecordedRequest | null,
+  exchange: Exchange,
+  status: number,
+  body: ApiErrorBody | object | string,
+  headers: Record<string, string> = {},
+): void {
+  if (record) record.status = status;
+  const isText = typeof body === 'string';
+  exchange.res.writeHead(status, {
+    'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+    ...headers,
+  });
+  exchange.res.end(isText ? body : JSON.stringify(body));
+}
+
+/** Answers a refused request with a canned API error, recording why. */
+export function refuse(record: RecordedRequest, exchange: Exchange, answer: CannedAnswer): void {
+  record.rejected = { ...answer.body.error, status: answer.status };
+  send(record, exchange, answer.status, answer.body);
+}
+
+async function streamReply(
+  record: RecordedRequest,
+  exchange: Exchange,
+  step: ReplyStep,
+  shapeDefaults: StreamShape,
+  nowMs: number,
+): Promise<void> {
+  const shape = { ...DEFAULT_STREAM_SHAPE, ...shapeDefaults, ...step.stream };
+  const includeUsage =
+    record.body.stream === true && record.body.stream_options?.include_usage === true;
+  const chunks = buildChunks(resolveReply(step, record.body, nowMs), shape, includeUsage);
+  record.status = 200;
+  exchange.res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...step.headers,
+  });
+  const limit = step.cutAfterChunks;
+  for (const [i, chunk] of chunks.entries()) {
+    if (limit !== undefined && i >= limit) break;
+    for (const part of splitForWrite(encodeEvent(chunk), shape.splitUtf8)) {
+      if (exchange.isClosed) return;
+      await write(exchange, part);
+      // Yield to the event loop between byte runs so they tend to reach the client as separate reads.
+      if (shape.splitUtf8) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  if (exchange.isClosed) return;
+  if (limit !== undefined) return cut(exchange);
+  await write(exchange, encodeEvent('[DONE]'));
+  exchange.res.end();
+}
+
+async function jsonReply(
+  record: RecordedRequest,
+  exchange: Exchange,
+  step: ReplyStep,
+  nowMs: number,
+): Promise<void> {
+  const completion = buildCompletion(resolveReply(step, record.body, nowMs));
+  if (step.cutAfterChunks === undefined)
+    return send(record, exchange, 200, completion, step.headers);
+  // A non-streaming reply that is "cut" announces its full length, sends half, and drops the connection.
+  const bytes = Buffer.from(JSON.stringify(completion), 'utf8');
+  record.status = 200;
+  exchange.res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': String(bytes.length),
+    ...step.headers,
+  });
+  await write(exchange, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  if (!exchange.isClosed) cut(exchange);
+}
+
+function sendFault(record: RecordedRequest, exchange: Exchange, step: FaultStep): void {
+  const body =
+    step.body === undefined
+      ? defaultFaultBody(step.status, record.body.model)
+      : (step.body as object | string);
+  send(record, exchange, step.status, body, step.headers);
+}
+
+/**
+ * Answers a request with a scripted step: waits `delayMs`, then resets, sends the fault, or sends
+ * the reply as JSON or SSE (by the request's `stream`); a hang sends nothing.
+ *
+ * @param step - The scripted step.
+ * @param record - The request it answers.
+ * @param exchange - The request/response pair.
+ * @param shapeDefaults - The server's default stream shape.
+ * @param now - The server clock.
+ */
+export async function runStep(
+  step: Step,
+  record: RecordedRequest,
+  exchange: Exchange,
+  shapeDefaults: StreamShape,
+  now: () => number,
+): Promise<void> {
+  const kind = stepKind(step);
+  if (kind === 'hang' || exchange.isClosed) return;
+  const delayMs = 'delayMs' in step ? step.delayMs : undefined;
+  if (delayMs !== undefined && delayMs > 0) {
+    await pause(delayMs, exchange);
+    if (exchange.isClosed) return;
+  }
+  if (kind === 'reset') return cut(exchange);
+  if (kind === 'fault') return sendFault(record, exchange, step as FaultStep);
+  const reply = step as ReplyStep;
+  if (record.body.stream === true)
+    return streamReply(record, exchange, reply, shapeDefaults, now());
+  return jsonReply(record, exchange, reply, now());
+}

@@ -1,0 +1,30 @@
+/**
+ * Test support: a local OpenAI-compatible server and a validator of chat-completions requests
+ * that rejects what the real API rejects. See `README.md` in this folder.
+ *
+ * @module
+ */
+
+export { type ApiErrorBody, type ApiErrorObject, apiErrorBody } from './api-error.js';
+export { startTestServer, type TestServer, type TestServerOptions } from './openai-test-server.js';
+export type {
+  FaultStep,
+  FinishReason,
+  HangStep,
+  RecordedRequest,
+  ReplyStep,
+  ResetStep,
+  Responder,
+  Step,
+  StreamShape,
+  ToolCallSpec,
+  UsageSpec,
+} from './script.js';
+export { validateStrictSchema } from './strict-schema.js';
+export {
+  MESSAGE_ROLES,
+  TOOL_NAME_PATTERN,
+  type ValidationFailure,
+  type ValidationResult,
+  validateChatRequest,
+} from './validate-request.js';

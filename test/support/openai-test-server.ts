@@ -1,0 +1,244 @@
+/**
+ * A local OpenAI-compatible chat-completions server for tests: it rejects what the real API
+ * rejects, answers from a script or a responder, streams like the API, and injects faults.
+ *
+ * @module
+ */
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { apiErrorBody } from './api-error.js';
+import { checkAuthorization, INVALID_JSON, invalidUrl, scriptExhausted } from './api-responses.js';
+import { randomId } from './completion.js';
+import { type Exchange, readBody, refuse, runStep, send } from './exchange.js';
+import type { RecordedRequest, Responder, Step, StreamShape } from './script.js';
+import { validateChatRequest } from './validate-request.js';
+
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  /** When set, only `Authorization: Bearer <apiKey>` is accepted (others get the API's 401). */
+  apiKey?: string;
+  /** Steps queued at start (same as calling `server.reply(...steps)`). */
+  steps?: Step[];
+  /** Answers requests once the queue is empty, e.g. one reply per concurrent run. */
+  responder?: Responder;
+  /** Default stream shape for streamed replies. */
+  stream?: StreamShape;
+  /** Clock for `receivedAt` and `created`. @default Date.now */
+  now?: () => number;
+}
+
+/** A running test server. */
+export interface TestServer {
+  /** Base URL for the `openai` client's `baseURL`: `http://127.0.0.1:<port>/v1`. */
+  readonly url: string;
+  /** Every request that reached `POST /v1/chat/completions`, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Queue scripted steps; each request that passes validation takes the next one. */
+  reply(...steps: Step[]): void;
+  /** Steps still queued. */
+  readonly pendingSteps: number;
+  /** Requests the client abandoned (closed the connection) before the server finished answering. */
+  readonly aborted: number;
+  /** Requests in flight now. */
+  readonly active: number;
+  /**
+   * Resolves with the `count`-th request once it has arrived (e.g. to abort a run mid-request).
+   *
+   * @param count - How many requests to wait for (1 = the first).
+   * @param timeoutMs - Rejects after this long. @default 5000
+   */
+  waitForRequests(count: number, timeoutMs?: number): Promise<RecordedRequest>;
+  /**
+   * Resolves once no request is in flight; await it before reading `aborted` after an abort.
+   *
+   * @param timeoutMs - Rejects after this long. @default 5000
+   */
+  idle(timeoutMs?: number): Promise<void>;
+  /** Stops the server and destroys open connections (including hanging ones). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local OpenAI-compatible server on 127.0.0.1 (random port) serving
+ * `POST /v1/chat/completions`. Each request is checked like the real API (Bearer auth, JSON, then
+ * {@link validateChatRequest}: a failure answers 400 with the API's error body), recorded, and
+ * answered by the next queued step, else the responder, else a loud 500 "script exhausted".
+ *
+ * @param options - See {@link TestServerOptions}.
+ * @returns The running server; `close()` it in `afterEach`.
+ * @example
+ * ```ts
+ * const server = await startTestServer();
+ * server.reply({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] }, { content: 'Sunny.' });
+ * const client = new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 0 });
+ * ```
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { apiKey, responder, stream: shapeDefaults = {}, now = Date.now } = options;
+  const queue: Step[] = [...(options.steps ?? [])];
+  const requests: RecordedRequest[] = [];
+  const listeners = new Set<() => void>();
+  let aborted = 0;
+  let active = 0;
+  let closing = false;
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    active += 1;
+    let markClosed = () => {};
+    const exchange: Exchange = {
+      req,
+      res,
+      closed: new Promise<void>((resolve) => {
+        markClosed = resolve;
+      }),
+      isClosed: false,
+      endedByServer: false,
+    };
+    res.once('close', () => {
+      exchange.isClosed = true;
+      active -= 1;
+      if (!res.writableFinished && !exchange.endedByServer && !closing) aborted += 1;
+      markClosed();
+      notify();
+    });
+    res.setHeader('x-request-id', randomId('req_', 32));
+
+    const raw = await Promise.race([
+      readBody(req).catch(() => null),
+      exchange.closed.then(() => null),
+    ]);
+    if (raw === null || exchange.isClosed) return;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    if (method !== 'POST' || path !== '/v1/chat/completions') {
+      const answer = invalidUrl(method, path);
+      return send(null, exchange, answer.status, answer.body);
+    }
+
+    let parsed: unknown;
+    let parseFailed = false;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parseFailed = true;
+    }
+    const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    const record: RecordedRequest = {
+      index: requests.length,
+      method,
+      path,
+      headers: req.headers,
+      body: (isObject ? parsed : {}) as ChatCompletionCreateParams,
+      receivedAt: now(),
+      rejected: undefined,
+      status: undefined,
+    };
+    requests.push(record);
+    notify();
+
+    const authProblem = checkAuthorization(req.headers, apiKey);
+    if (authProblem) return refuse(record, exchange, authProblem);
+    if (parseFailed) return refuse(record, exchange, INVALID_JSON);
+    const validation = validateChatRequest(parsed);
+    if (!validation.ok) {
+      const { message, param, code } = validation;
+      return refuse(record, exchange, {
+        status: 400,
+        body: apiErrorBody({ message, param, code }),
+      });
+    }
+
+    let step: Step | undefined = queue.shift();
+    if (step === undefined && responder) {
+      try {
+        step = await responder(record, record.index);
+      } catch (error) {
+        const message = `test server: the responder threw for request #${record.index}: ${error instanceof Error ? error.message : String(error)}`;
+        return send(
+          record,
+          exchange,
+          500,
+          apiErrorBody({ message, type: 'server_error', code: 'test_responder_failed' }),
+        );
+      }
+    }
+    if (step === undefined) {
+      const answer = scriptExhausted(record.index);
+      return send(record, exchange, answer.status, answer.body);
+    }
+    await runStep(step, record, exchange, shapeDefaults, now);
+  }
+
+  function waitUntil(
+    condition: () => boolean,
+    timeoutMs: number,
+    describe: () => string,
+  ): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        listeners.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(describe()));
+      }, timeoutMs);
+      listeners.add(check);
+    });
+  }
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    reply: (...steps) => {
+      queue.push(...steps);
+    },
+    get pendingSteps() {
+      return queue.length;
+    },
+    get aborted() {
+      return aborted;
+    },
+    get active() {
+      return active;
+    },
+    waitForRequests: async (count, timeoutMs = 5000) => {
+      await waitUntil(
+        () => requests.length >= count,
+        timeoutMs,
+        () =>
+          `test server: expected ${count} request(s) within ${timeoutMs} ms, got ${requests.length}.`,
+      );
+      return requests[count - 1] as RecordedRequest;
+    },
+    idle: (timeoutMs = 5000) =>
+      waitUntil(
+        () => active === 0,
+        timeoutMs,
+        () => `test server: still ${active} request(s) in flight after ${timeoutMs} ms.`,
+      ),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing = true;
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The vocabulary of scripted answers for the test server: replies, faults, resets, hangs.
+ *
+ * @module
+ */
+
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ApiErrorObject } from './api-error.js';
+
+/** A `finish_reason` the API can answer with. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+/** One tool call in a scripted reply. */
+export interface ToolCallSpec {
+  /** The call id. @default `call_<random>` */
+  id?: string;
+  /** The function name the model "calls" (not checked against the request's tools: models hallucinate). */
+  name: string;
+  /** The arguments: a string is sent verbatim (so malformed JSON can be scripted), anything else as JSON. */
+  arguments: string | Record<string, unknown> | unknown[];
+}
+
+/** Token counts of a scripted reply; missing ones are estimated from the request and reply sizes. */
+export interface UsageSpec {
+  /** `usage.prompt_tokens`. */
+  promptTokens?: number;
+  /** `usage.completion_tokens` (reasoning tokens included, as in the API). */
+  completionTokens?: number;
+  /** `usage.prompt_tokens_details.cached_tokens`. @default 0 */
+  cachedTokens?: number;
+  /** `usage.completion_tokens_details.reasoning_tokens`. @default 0 */
+  reasoningTokens?: number;
+}
+
+/** How a streamed reply is cut into SSE chunks. */
+export interface StreamShape {
+  /** Seed of the generator that picks split points, so a failing test replays identically. @default 1 */
+  seed?: number;
+  /** Longest content/arguments piece per delta, in code points. @default 6 */
+  maxPieceLength?: number;
+  /** Interleave the deltas of parallel tool calls round-robin instead of one call after another. @default false */
+  interleaveToolCalls?: boolean;
+  /**
+   * Write every SSE event that holds a multi-byte UTF-8 character in two socket writes split
+   * inside that character, so the client must reassemble bytes across reads. @default false
+   */
+  splitUtf8?: boolean;
+}
+
+/** A successful model answer (JSON, or SSE when the request has `stream: true`). */
+export interface ReplyStep {
+  /** Assistant text. @default `null` with tool calls or a refusal, else `''` */
+  content?: string | null;
+  /** Tool calls the model asks for. */
+  toolCalls?: ToolCallSpec[];
+  /** @default `'tool_calls'` when there are calls, else `'stop'` */
+  finishReason?: FinishReason;
+  /** Token counts; missing ones are estimated. */
+  usage?: UsageSpec;
+  /** A refusal message (`message.refusal`). */
+  refusal?: string | null;
+  /** Wait this long before answering (a client abort meanwhile counts in `aborted`). */
+  delayMs?: number;
+  /** Streaming only: send this many `chat.completion.chunk` events, then destroy the socket. */
+  cutAfterChunks?: number;
+  /** Overrides the server's stream shape for this reply. */
+  stream?: StreamShape;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+}
+
+/** An HTTP error answer: a status, headers (e.g. `retry-after-ms`) and a body. */
+export interface FaultStep {
+  /** The HTTP status, e.g. 429, 500, 503. */
+  status: number;
+  /** Extra response headers, e.g. `{ 'retry-after-ms': '10' }`. */
+  headers?: Record<string, string>;
+  /** A string is sent verbatim as `text/plain` (a non-JSON body); anything else as JSON. @default the API's error body for that status */
+  body?: unknown;
+  /** Wait this long before answering. */
+  delayMs?: number;
+}
+
+/** Destroy the connection without answering (the client sees a connection error). */
+export interface ResetStep {
+  /** Always `true`. */
+  reset: true;
+  /** Wait this long before destroying the socket. */
+  delayMs?: number;
+}
+
+/** Never answer; the client must time out or abort (which counts in `aborted`). */
+export interface HangStep {
+  /** Always `true`. */
+  hang: true;
+}
+
+/** One scripted answer. */
+export type Step = ReplyStep | FaultStep | ResetStep | HangStep;
+
+/** A request the server received on its chat-completions endpoint. */
+export interface RecordedRequest {
+  /** Position in `server.requests`, from 0. */
+  index: number;
+  /** HTTP method. */
+  method: string;
+  /** Path, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Request headers (lower-case names). */
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body (`{}` when it was not JSON: then `rejected` is set). */
+  body: ChatCompletionCreateParams;
+  /** When it arrived, from the server's clock. */
+  receivedAt: number;
+  /** Set when the server refused it (bad auth, bad JSON, or a request the API would reject). */
+  rejected: (ApiErrorObject & { status: number }) | undefined;
+  /** The HTTP status answered, once answered (`undefined` for resets, hangs and aborts). */
+  status: number | undefined;
+}
+
+/**
+ * Computes the answer to a request dynamically, e.g. from the user message, so many concurrent
+ * runs can each get their own reply.
+ *
+ * @param request - The recorded request.
+ * @param index - Its position in `server.requests`.
+ */
+export type Responder = (request: RecordedRequest, index: number) => Step | Promise<Step>;
+
+/** Narrows a step to the variant it is. */
+export function stepKind(step: Step): 'hang' | 'reset' | 'fault' | 'reply' {
+  if ('hang' in step) return 'hang';
+  if ('reset' in step) return 'reset';
+  if ('status' in step) return 'fault';
+  return 'reply';
+}
