@@ -52,9 +52,9 @@ export type ModelStreamEvent =
       type: 'tool-call-delta';
       /** The tool call's index in the reply (the API's `index`). */
       index: number;
-      /** Present on the first chunk of a call. */
+      /** The call id: present from the call's first chunk on (the API sends it once; it is repeated). */
       id?: string;
-      /** Present on the first chunk of a call. */
+      /** The tool name: present from the call's first chunk on. */
       name?: string;
       argumentsDelta: string;
     }

@@ -1,1 +1,12 @@
-export {};
+/**
+ * Test helpers for agentloop: `ScriptedModel` replays scripted replies and records requests.
+ *
+ * @module @agentloop/core/testing
+ */
+export {
+  ScriptedModel,
+  type ScriptedModelOptions,
+  type ScriptedReply,
+  type ScriptedReplyObject,
+  type ScriptedToolCall,
+} from './scripted-model.js';

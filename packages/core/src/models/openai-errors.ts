@@ -1,0 +1,199 @@
+import { createAbortError, isAbortError } from '../abort-error.js';
+import { AgentError } from '../agent-error.js';
+import { ModelError, type PartialToolCall } from '../model-error.js';
+import { safeUrl, sanitizeError, scrub, scrubOptional } from './redact.js';
+
+/** What the model knew when a call failed. */
+export interface FailureContext {
+  /** The model name. */
+  model: string;
+  /** The endpoint, for connection errors. */
+  baseURL: string;
+  /** Strings that must never appear in the error (the API key). */
+  secrets: readonly string[];
+  /** The caller's signal: when it has aborted, the failure is a cancellation. */
+  signal?: AbortSignal | undefined;
+  /** What a stream had delivered before it failed; chunks > 0 makes the error `midStream`. */
+  stream?: { chunks: number; text: string; toolCalls: readonly PartialToolCall[] } | undefined;
+  /** The current time in ms, for an HTTP-date `retry-after`. */
+  now?: number | undefined;
+}
+
+/**
+ * How long a provider asked to wait, from `retry-after-ms` (milliseconds) or `retry-after`
+ * (seconds, or an HTTP date).
+ *
+ * @param headers - the response headers.
+ * @param now - the current time in ms (for an HTTP date).
+ * @returns the wait in ms, or `undefined` when neither header is present and valid.
+ */
+export function parseRetryAfter(
+  headers: { get(name: string): string | null } | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.ceil(Number.parseFloat(ms));
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number.parseFloat(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** True when `error`'s class, or one of its ancestors, has this name (works across package copies). */
+function isClass(error: unknown, name: string): boolean {
+  let proto: unknown =
+    typeof error === 'object' && error !== null ? Object.getPrototypeOf(error) : null;
+  while (proto && proto !== Object.prototype) {
+    if ((proto as { constructor?: { name?: unknown } }).constructor?.name === name) return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
+
+const NETWORK_FAULT =
+  /terminated|fetch failed|network|socket|other side closed|premature close|ECONN|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR/i;
+
+function looksLikeNetworkFault(error: Error): boolean {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = (error as { code?: unknown }).code;
+  return (
+    NETWORK_FAULT.test(error.message) ||
+    (typeof code === 'string' && NETWORK_FAULT.test(code)) ||
+    (typeof cause?.code === 'string' && NETWORK_FAULT.test(cause.code)) ||
+    (typeof cause?.message === 'string' && NETWORK_FAULT.test(cause.message))
+  );
+}
+
+const ADVICE: Record<number, string> = {
+  400: 'The provider rejected the request as invalid: check the messages, tools and model settings sent (a beforeModel interceptor may have changed them).',
+  401: 'Authentication failed: check OPENAI_API_KEY or the apiKey option.',
+  403: 'Permission denied: check that the key and its project or organization may use this model.',
+  404: 'Not found: check the model name and that baseURL points at an OpenAI-compatible /v1 endpoint.',
+  408: 'The provider timed out; the request will be retried.',
+  409: 'The provider reported a conflict; the request will be retried.',
+  422: 'The provider could not process the request: check the messages and settings sent.',
+  429: 'Rate limited; the request will be retried after the wait the provider asked for.',
+};
+
+/** Whether a failed request with this HTTP status may succeed if sent again. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+function providerDetails(error: Error, secrets: readonly string[]) {
+  const body = (error as { error?: unknown }).error as
+    | { message?: unknown; code?: unknown; type?: unknown }
+    | undefined;
+  const raw =
+    typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '');
+  const code = (error as { code?: unknown }).code ?? body?.code;
+  const type = (error as { type?: unknown }).type ?? body?.type;
+  const headers = (error as { headers?: { get(name: string): string | null } }).headers;
+  const requestId = (error as { requestID?: unknown }).requestID;
+  return {
+    providerMessage: scrub(raw, secrets),
+    providerCode: scrubOptional(
+      typeof code === 'string' ? code : typeof type === 'string' ? type : undefined,
+      secrets,
+    ),
+    requestId: scrubOptional(typeof requestId === 'string' ? requestId : undefined, secrets),
+    headers: headers && typeof headers.get === 'function' ? headers : undefined,
+  };
+}
+
+/**
+ * Turns whatever a call to an OpenAI-compatible endpoint threw into the error the loop expects:
+ * an abort error when the caller's signal aborted, otherwise a {@link ModelError} that says
+ * whether a retry may help and never contains the API key (its cause is a scrubbed copy).
+ * Errors that are already agentloop errors pass through.
+ *
+ * @param error - what the `openai` client (or the stream) threw.
+ * @param context - the model, endpoint, secrets, signal and what a stream had delivered.
+ */
+export function toModelError(error: unknown, context: FailureContext): Error {
+  const { model, secrets, signal, stream } = context;
+  if (signal?.aborted) return createAbortError(signal);
+  if (AgentError.isInstance(error)) return error;
+  if (isClass(error, 'APIUserAbortError')) return createAbortError(signal);
+
+  const cause = sanitizeError(error, secrets);
+  const midStream = (stream?.chunks ?? 0) > 0;
+  const partial = midStream
+    ? { midStream, partialText: stream?.text, partialToolCalls: stream?.toolCalls }
+    : {};
+  const fail = (message: string, retryable: boolean, extra: object = {}) => {
+    const what = midStream
+      ? `The stream from ${model} failed after ${stream?.chunks} chunk(s) had arrived: ${message} It is not retried, because the text already streamed would be repeated.`
+      : message;
+    return new ModelError({
+      message: scrub(what, secrets),
+      retryable,
+      model,
+      cause,
+      ...partial,
+      ...extra,
+    });
+  };
+
+  if (!(error instanceof Error)) {
+    return fail(`The request to ${model} failed with a non-error value.`, false);
+  }
+  const endpoint = safeUrl(context.baseURL, secrets);
+
+  if (isClass(error, 'APIConnectionTimeoutError') || isAbortError(error)) {
+    return fail(`The request to ${model} at ${endpoint} timed out.`, true);
+  }
+  if (isClass(error, 'APIConnectionError')) {
+    const reason = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return fail(
+      `Could not connect to ${endpoint} for ${model}${scrub(reason, secrets)}. Check baseURL and that the server is running.`,
+      true,
+    );
+  }
+  if (isClass(error, 'APIError')) {
+    const status = (error as { status?: unknown }).status;
+    const details = providerDetails(error, secrets);
+    const { headers, ...fields } = details;
+    if (typeof status === 'number') {
+      const retryable = isRetryableStatus(status);
+      const advice =
+        ADVICE[status] ??
+        (status >= 500
+          ? 'The provider had a server error; the request will be retried.'
+          : 'Check the request and the provider documentation.');
+      return fail(
+        `The request to ${model} failed with HTTP ${status}: ${fields.providerMessage} ${advice}`,
+        retryable,
+        {
+          status,
+          retryAfterMs: retryable ? parseRetryAfter(headers, context.now) : undefined,
+          ...fields,
+        },
+      );
+    }
+    // An error event inside a stream: no status. Server-side faults may pass on a new request.
+    const transient = /server_error|overloaded|rate_limit|timeout|unavailable/i.test(
+      `${fields.providerCode ?? ''} ${fields.providerMessage}`,
+    );
+    return fail(
+      `The provider reported an error for ${model}: ${fields.providerMessage}`,
+      transient,
+      fields,
+    );
+  }
+  if (error instanceof SyntaxError) {
+    return fail(
+      `The response from ${endpoint} for ${model} could not be parsed as JSON (${error.message}). Check that baseURL points at an OpenAI-compatible /v1 endpoint.`,
+      false,
+    );
+  }
+  if (looksLikeNetworkFault(error)) {
+    return fail(
+      `The connection to ${endpoint} failed while reading the reply from ${model} (${error.message}).`,
+      true,
+    );
+  }
+  return fail(`The request to ${model} failed: ${error.name}: ${error.message}`, false);
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
+import { ModelError } from '../model-error.js';
+
+const FINISH_REASONS = new Set<string>([
+  'stop',
+  'length',
+  'tool_calls',
+  'content_filter',
+  'function_call',
+]);
+
+/**
+ * The API's `finish_reason`, or `null` when it is missing or not one the API defines (some
+ * compatible servers invent their own; guessing what they mean could end a run wrongly).
+ */
+export function toFinishReason(value: unknown): FinishReason | null {
+  return typeof value === 'string' && FINISH_REASONS.has(value) ? (value as FinishReason) : null;
+}
+
+/**
+ * A tool-call id for a provider that sent none (some local servers), so the loop can still pair
+ * the call with its result.
+ */
+export function syntheticToolCallId(): string {
+  return `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+}
+
+function preview(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 120 ? `${text.slice(0, 120)}...` : text;
+}
+
+interface RawToolCall {
+  type?: unknown;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown };
+}
+
+/**
+ * Converts a chat completion into a {@link ModelResponse}, keeping only function tool calls.
+ * Throws a non-retryable `ModelError` when the body is not a completion or has no choices.
+ *
+ * @param completion - what the client returned (a string when the body was not JSON).
+ * @param model - the model name, for messages.
+ */
+export function fromCompletion(completion: unknown, model: string): ModelResponse {
+  if (typeof completion !== 'object' || completion === null) {
+    throw new ModelError({
+      message: `The provider's reply for ${model} is not a chat completion (got ${completion === null ? 'an empty body' : `${typeof completion}: ${preview(completion)}`}). Check that baseURL points at an OpenAI-compatible /v1 endpoint.`,
+      retryable: false,
+      model,
+    });
+  }
+  const body = completion as Partial<ChatCompletion>;
+  const choices = Array.isArray(body.choices) ? body.choices : [];
+  const choice = choices.find((c) => c?.index === 0) ?? choices[0];
+  if (!choice || typeof choice.message !== 'object' || choice.message === null) {
+    throw new ModelError({
+      message: `The provider's reply for ${model} has no choices (${preview(completion)}), so there is no answer to use. This usually means the provider filtered or dropped the reply; try again or check the provider's status.`,
+      retryable: false,
+      model,
+    });
+  }
+  const message = choice.message;
+  const toolCalls: ModelToolCall[] = [];
+  for (const raw of (message.tool_calls ?? []) as RawToolCall[]) {
+    if ((raw.type !== undefined && raw.type !== 'function') || typeof raw.function !== 'object') {
+      continue;
+    }
+    toolCalls.push({
+      id: typeof raw.id === 'string' && raw.id !== '' ? raw.id : syntheticToolCallId(),
+      type: 'function',
+      function: {
+        name: typeof raw.function.name === 'string' ? raw.function.name : '',
+        arguments: typeof raw.function.arguments === 'string' ? raw.function.arguments : '',
+      },
+    });
+  }
+  const response: ModelResponse = {
+    message: {
+      role: 'assistant',
+      content: typeof message.content === 'string' ? message.content : null,
+      ...(typeof message.refusal === 'string' ? { refusal: message.refusal } : {}),
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    },
+    finishReason: toFinishReason(choice.finish_reason),
+  };
+  return withMeta(response, body.usage, body.id, body.model);
+}
+
+/** Adds the optional `usage`, `id` and `model` fields that are present. */
+export function withMeta(
+  response: ModelResponse,
+  usage: CompletionUsage | null | undefined,
+  id: unknown,
+  model: unknown,
+): ModelResponse {
+  return {
+    ...response,
+    ...(usage && typeof usage === 'object' ? { usage } : {}),
+    ...(typeof id === 'string' && id !== '' ? { id } : {}),
+    ...(typeof model === 'string' && model !== '' ? { model } : {}),
+  };
+}

@@ -1,0 +1,216 @@
+import OpenAI, { type ClientOptions } from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { createAbortError, throwIfAborted } from '../abort-error.js';
+import { ConfigurationError } from '../errors.js';
+import type {
+  Model,
+  ModelCallOptions,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamEvent,
+} from '../model.js';
+import { ModelError } from '../model-error.js';
+import { toModelError } from './openai-errors.js';
+import { fromCompletion } from './openai-response.js';
+import { StreamAccumulator } from './stream-accumulator.js';
+
+/** Options of {@link openai}. */
+export interface OpenAIModelOptions {
+  /** The API key. @default `process.env.OPENAI_API_KEY` */
+  apiKey?: string | undefined;
+  /**
+   * An OpenAI-compatible endpoint, e.g. `http://localhost:11434/v1` (Ollama), vLLM, llama.cpp,
+   * LM Studio. A local endpoint needs no key.
+   * @default `process.env.OPENAI_BASE_URL`, else `https://api.openai.com/v1`
+   */
+  baseURL?: string | undefined;
+  /**
+   * A ready `OpenAI` client (e.g. `AzureOpenAI`); `apiKey`, `baseURL`, `organization`,
+   * `defaultHeaders` and `fetch` are then ignored. Requests are sent with `maxRetries: 0`
+   * whatever the client's setting, because the loop owns retries.
+   */
+  client?: OpenAI | undefined;
+  /** The OpenAI organization id. @default `process.env.OPENAI_ORG_ID` */
+  organization?: string | undefined;
+  /** Headers sent with every request. */
+  defaultHeaders?: Record<string, string> | undefined;
+  /** How long a request may take to start answering, in ms. @default the client's (10 minutes) */
+  timeoutMs?: number | undefined;
+  /** A `fetch` implementation (proxies, tests). @default `globalThis.fetch` */
+  fetch?: ClientOptions['fetch'] | undefined;
+}
+
+/** Sent as the key to endpoints that need none, so the client does not refuse to start. */
+const NO_KEY_PLACEHOLDER = 'no-key-needed';
+
+class OpenAIChatModel implements Model {
+  readonly name: string;
+  readonly #options: OpenAIModelOptions;
+  #client: OpenAI | undefined;
+  #secrets: readonly string[] = [];
+
+  constructor(name: string, options: OpenAIModelOptions) {
+    this.name = name;
+    this.#options = options;
+  }
+
+  /** Creates the client on first use, so that constructing a model does no work. */
+  #getClient(): OpenAI {
+    if (this.#client) return this.#client;
+    const { client, apiKey, baseURL, organization, defaultHeaders, timeoutMs, fetch } =
+      this.#options;
+    if (client) {
+      this.#secrets = typeof client.apiKey === 'string' ? [client.apiKey] : [];
+      this.#client = client;
+      return client;
+    }
+    const key = apiKey ?? nonEmpty(process.env.OPENAI_API_KEY);
+    const url = baseURL ?? nonEmpty(process.env.OPENAI_BASE_URL);
+    if (key === undefined && url === undefined) {
+      throw new ConfigurationError(
+        `No API key for model '${this.name}'. Set OPENAI_API_KEY, pass openai('${this.name}', { apiKey }), or set a baseURL (OPENAI_BASE_URL or { baseURL }) for a local server such as Ollama, vLLM or LM Studio, which needs no key.`,
+        { option: 'apiKey' },
+      );
+    }
+    this.#secrets = key === undefined ? [] : [key];
+    this.#client = new OpenAI({
+      apiKey: key ?? NO_KEY_PLACEHOLDER,
+      baseURL: url ?? null,
+      maxRetries: 0,
+      ...(organization !== undefined ? { organization } : {}),
+      ...(defaultHeaders !== undefined ? { defaultHeaders } : {}),
+      ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
+      ...(fetch !== undefined ? { fetch } : {}),
+    });
+    return this.#client;
+  }
+
+  #requestOptions(signal: AbortSignal | undefined) {
+    const { timeoutMs } = this.#options;
+    return {
+      maxRetries: 0,
+      ...(signal ? { signal } : {}),
+      ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
+    };
+  }
+
+  #fail(error: unknown, signal: AbortSignal | undefined, stream?: StreamAccumulator): Error {
+    return toModelError(error, {
+      model: this.name,
+      baseURL: this.#client?.baseURL ?? '',
+      secrets: this.#secrets,
+      signal,
+      stream: stream && {
+        chunks: stream.chunks,
+        text: stream.partialText,
+        toolCalls: stream.partialToolCalls,
+      },
+    });
+  }
+
+  async generate(request: ModelRequest, options: ModelCallOptions = {}): Promise<ModelResponse> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const client = this.#getClient();
+    let completion: unknown;
+    try {
+      completion = await client.chat.completions.create(
+        { ...request, model: this.name, stream: false },
+        this.#requestOptions(signal),
+      );
+    } catch (error) {
+      throw this.#fail(error, signal);
+    }
+    return fromCompletion(completion, this.name);
+  }
+
+  async *stream(
+    request: ModelRequest,
+    options: ModelCallOptions = {},
+  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const client = this.#getClient();
+    const acc = new StreamAccumulator();
+    let chunks: AsyncIterable<ChatCompletionChunk>;
+    try {
+      chunks = await client.chat.completions.create(
+        {
+          ...request,
+          model: this.name,
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        this.#requestOptions(signal),
+      );
+    } catch (error) {
+      throw this.#fail(error, signal);
+    }
+    try {
+      for await (const chunk of chunks) {
+        for (const event of acc.push(chunk)) yield event;
+      }
+    } catch (error) {
+      throw this.#fail(error, signal, acc);
+    }
+    // The client ends a stream quietly when its request is aborted; that is not an answer.
+    if (signal?.aborted) throw createAbortError(signal);
+    if (!acc.finished) {
+      throw this.#fail(
+        new ModelError({
+          message:
+            acc.chunks === 0
+              ? `The stream from ${this.name} ended before any chunk arrived.`
+              : `The stream from ${this.name} ended before the model finished (no finish_reason).`,
+          retryable: acc.chunks === 0,
+          model: this.name,
+          midStream: acc.chunks > 0,
+          partialText: acc.partialText,
+          partialToolCalls: acc.partialToolCalls,
+        }),
+        signal,
+      );
+    }
+    yield { type: 'response', response: acc.toResponse() };
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * A chat model on any OpenAI-compatible endpoint: OpenAI, Azure (pass an `AzureOpenAI` as
+ * `client`), Ollama, vLLM, llama.cpp, LM Studio. Reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`
+ * when the options do not say. Nothing happens until the first call: the client is created then,
+ * and a missing key is reported then as a `ConfigurationError`.
+ *
+ * Failures become `ModelError`s saying whether a retry may help (429, 408, 409, 5xx and
+ * connection faults do; 400, 401, 403, 404 do not; a stream that broke after its first chunk
+ * never does), with the provider's `retry-after` in `retryAfterMs`. The API key never appears in
+ * them. When the call's `signal` aborts, the model rejects with an `AbortError` (`isAbortError`).
+ *
+ * @param name - the model name, e.g. `gpt-4o-mini` or `llama3.1:8b`.
+ * @param options - key, endpoint, client, headers, timeout.
+ * @returns a {@link Model}.
+ * @example
+ * ```ts
+ * const cloud = openai('gpt-4o-mini');                                      // OPENAI_API_KEY
+ * const local = openai('llama3.1:8b', { baseURL: 'http://localhost:11434/v1' }); // Ollama
+ * ```
+ */
+export function openai(name: string, options: OpenAIModelOptions = {}): Model {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ConfigurationError(
+      `openai() needs a model name such as 'gpt-4o-mini', got ${JSON.stringify(name)}.`,
+      { option: 'model' },
+    );
+  }
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+    throw new ConfigurationError(
+      `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
+      { option: 'timeoutMs' },
+    );
+  }
+  return new OpenAIChatModel(name, options);
+}
