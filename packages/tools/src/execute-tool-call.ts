@@ -1,0 +1,178 @@
+import { describeIssues, describeThrown } from './describe-issues.js';
+import { serializeToolValue, truncateOutput } from './format-output.js';
+import { optionalNullsToUndefined } from './optional-nulls.js';
+import { runWithLimits } from './run-with-limits.js';
+import { convertParameters } from './to-json-schema.js';
+import type {
+  AnyTool,
+  StandardResult,
+  ToolCall,
+  ToolContext,
+  ToolErrorCode,
+  ToolOutcome,
+} from './types.js';
+
+/** Everything one call needs, resolved by the registry. */
+export interface ExecuteToolCallOptions<TContext> {
+  call: ToolCall;
+  tool: AnyTool<TContext> | undefined;
+  available: readonly string[];
+  signal: AbortSignal | undefined;
+  runId: string | undefined;
+  context: TContext;
+  defaultTimeoutMs: number | undefined;
+  defaultMaxOutputChars: number;
+}
+
+/** Clips a text shown inside an error message. */
+const clip = (text: string, max = 200): string =>
+  text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+
+/** Describes the JSON type of a value: `array`, `null`, `string`, ... */
+const jsonTypeOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
+/**
+ * Runs one tool call from start to outcome. Never rejects: every fault becomes a failed
+ * outcome whose `output` the model can act on.
+ */
+export async function executeToolCall<TContext>({
+  call,
+  tool,
+  available,
+  signal,
+  runId,
+  context,
+  defaultTimeoutMs,
+  defaultMaxOutputChars,
+}: ExecuteToolCallOptions<TContext>): Promise<ToolOutcome> {
+  const startedAt = performance.now();
+  const maxChars = tool?.maxOutputChars ?? defaultMaxOutputChars;
+  const base = { toolCallId: call.id, name: call.name };
+  let args: unknown;
+
+  const fail = (
+    code: ToolErrorCode,
+    message: string,
+    output: string,
+    cause?: unknown,
+  ): ToolOutcome => ({
+    ...base,
+    ok: false,
+    output: truncateOutput(output, maxChars),
+    ...(args === undefined ? {} : { args }),
+    error: cause === undefined ? { code, message } : { code, message, cause },
+    durationMs: performance.now() - startedAt,
+  });
+
+  try {
+    if (tool === undefined) {
+      const list = available.length > 0 ? available.join(', ') : '(none)';
+      const message = `unknown tool "${call.name}"; available tools: ${list}`;
+      return fail(
+        'unknown_tool',
+        message,
+        `Error: ${message}. Call one of the available tools by its exact name.`,
+      );
+    }
+
+    const text = typeof call.arguments === 'string' ? call.arguments.trim() : '';
+    let parsed: unknown;
+    try {
+      // Some providers send an empty string for a call without arguments.
+      parsed = text === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = `the arguments are not valid JSON (${reason})`;
+      return fail(
+        'invalid_json',
+        message,
+        `Error: the arguments for tool "${tool.name}" are not valid JSON (${reason}). Received: ${clip(text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
+      );
+    }
+    args = parsed;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      const message = `expected a JSON object, received ${jsonTypeOf(parsed)}`;
+      return fail(
+        'invalid_arguments',
+        message,
+        `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
+      );
+    }
+
+    const { plain } = convertParameters(tool.parameters, tool.name);
+    const candidate = optionalNullsToUndefined(parsed, plain);
+    let result: StandardResult<unknown>;
+    try {
+      result = await tool.parameters['~standard'].validate(candidate);
+    } catch (error) {
+      const message = `validating the arguments threw: ${describeThrown(error)}`;
+      return fail('tool_error', message, `Error: tool "${tool.name}" failed: ${message}.`, error);
+    }
+    if (result.issues) {
+      const message = describeIssues(result.issues);
+      return fail(
+        'invalid_arguments',
+        message,
+        `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
+      );
+    }
+    args = result.value;
+
+    const timeoutMs = tool.timeoutMs ?? defaultTimeoutMs;
+    const outcome = await runWithLimits({
+      signal,
+      timeoutMs,
+      timeoutReason: () =>
+        new DOMException(`Tool "${tool.name}" timed out after ${timeoutMs} ms`, 'TimeoutError'),
+      start: (toolSignal) => {
+        const ctx: ToolContext<TContext> = {
+          signal: toolSignal,
+          toolCallId: call.id,
+          runId,
+          context,
+        };
+        return tool.execute(result.value as never, ctx);
+      },
+    });
+
+    switch (outcome.kind) {
+      case 'ok':
+        return {
+          ...base,
+          ok: true,
+          output: truncateOutput(serializeToolValue(outcome.value), maxChars),
+          value: outcome.value,
+          args,
+          durationMs: performance.now() - startedAt,
+        };
+      case 'error': {
+        const message = describeThrown(outcome.error);
+        return fail(
+          'tool_error',
+          message,
+          `Error: tool "${tool.name}" failed: ${message}`,
+          outcome.error,
+        );
+      }
+      case 'timeout': {
+        const message = `timed out after ${timeoutMs} ms`;
+        return fail(
+          'timeout',
+          message,
+          `Error: tool "${tool.name}" timed out after ${timeoutMs} ms and was cancelled. Try again with a smaller request, or continue without this result.`,
+        );
+      }
+      case 'aborted':
+        return fail(
+          'aborted',
+          'the run was aborted',
+          `Error: tool "${tool.name}" was not completed because the run was aborted.`,
+        );
+    }
+  } catch (error) {
+    // A last guard: nothing the model or a tool does may turn into a rejection.
+    const message = `unexpected failure: ${describeThrown(error)}`;
+    return fail('tool_error', message, `Error: tool "${call.name}" failed: ${message}`, error);
+  }
+}

@@ -1,0 +1,68 @@
+/** How a guarded tool call ended. */
+export type GuardedResult =
+  | { kind: 'ok'; value: unknown }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'aborted' };
+
+/** Options of {@link runWithLimits}. */
+export interface RunWithLimitsOptions {
+  /** Starts the tool with the signal it must honour. */
+  start: (signal: AbortSignal) => unknown;
+  /** The caller's signal: aborting it aborts the tool and answers `aborted` at once. */
+  signal?: AbortSignal | undefined;
+  /** Answer `timeout` (and abort the tool) after this many milliseconds. */
+  timeoutMs?: number | undefined;
+  /** The reason the tool's signal carries on timeout. */
+  timeoutReason: () => unknown;
+}
+
+/**
+ * Runs a tool so that the call always settles: with its value or error, at `timeoutMs`, or as
+ * soon as the caller's signal aborts, whichever comes first, even if the tool never settles.
+ * The tool's own signal is aborted on timeout and on the caller's abort. Nothing stays attached
+ * afterwards (timer cleared, listener removed), and a promise the tool settles later, rejection
+ * included, is handled.
+ */
+export function runWithLimits({
+  start,
+  signal,
+  timeoutMs,
+  timeoutReason,
+}: RunWithLimitsOptions): Promise<GuardedResult> {
+  if (signal?.aborted) return Promise.resolve({ kind: 'aborted' });
+  const controller = new AbortController();
+  return new Promise<GuardedResult>((resolve) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (result: GuardedResult): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    function onAbort(): void {
+      finish({ kind: 'aborted' });
+      controller.abort(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+      timer = setTimeout(() => {
+        finish({ kind: 'timeout' });
+        controller.abort(timeoutReason());
+      }, timeoutMs);
+    }
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(start(controller.signal));
+    } catch (error) {
+      finish({ kind: 'error', error });
+      return;
+    }
+    pending.then(
+      (value) => finish({ kind: 'ok', value }),
+      (error: unknown) => finish({ kind: 'error', error }),
+    );
+  });
+}

@@ -1,0 +1,155 @@
+import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
+import { ToolDefinitionError } from './errors.js';
+import { executeToolCall } from './execute-tool-call.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
+import { assertLimit, assertToolName } from './tool.js';
+import type { AnyTool, ToolCall, ToolOutcome } from './types.js';
+
+/** Options of a {@link ToolRegistry}. */
+export interface ToolRegistryOptions {
+  /**
+   * Outputs longer than this many characters are cut with a marker saying how many were cut.
+   * A tool's own `maxOutputChars` wins. `Infinity` disables the limit.
+   * @default 20_000
+   */
+  maxOutputChars?: number | undefined;
+  /** Timeout for tools that set none themselves, in milliseconds. @default no timeout */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * Per-call options of {@link ToolRegistry.execute}.
+ *
+ * @typeParam TContext - The run's user context object.
+ */
+export interface ToolExecuteOptions<TContext = unknown> {
+  /** Aborting it aborts the tool's `ctx.signal` and resolves the call at once with `aborted`. */
+  signal?: AbortSignal | undefined;
+  /** The run id passed to the tool as `ctx.runId`. */
+  runId?: string | undefined;
+  /** The user context passed to the tool as `ctx.context`. */
+  context?: TContext | undefined;
+}
+
+/**
+ * Holds the tools of an agent by name, describes them to the model and runs the calls it makes.
+ *
+ * @typeParam TContext - The run's user context object every tool receives.
+ * @example
+ * ```ts
+ * const registry = new ToolRegistry([getWeather]);
+ * const request = { model: 'gpt-4o-mini', messages, tools: registry.toOpenAITools() };
+ * const outcome = await registry.execute({ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' });
+ * if (!outcome.ok) console.warn(outcome.error.code, outcome.error.message);
+ * messages.push({ role: 'tool', tool_call_id: outcome.toolCallId, content: outcome.output });
+ * ```
+ */
+export class ToolRegistry<TContext = unknown> {
+  readonly #tools = new Map<string, AnyTool<TContext>>();
+  readonly #maxOutputChars: number;
+  readonly #timeoutMs: number | undefined;
+
+  /**
+   * @param tools - The tools to register; a duplicate or invalid name throws at once.
+   * @param options - `maxOutputChars` (default 20,000) and a default `timeoutMs`.
+   * @throws ToolDefinitionError `duplicate_tool`, `invalid_tool_name` or `invalid_tool_definition`.
+   */
+  constructor(
+    tools: Iterable<AnyTool<TContext>> = [],
+    { maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS, timeoutMs }: ToolRegistryOptions = {},
+  ) {
+    assertLimit(maxOutputChars, 'maxOutputChars', undefined, true);
+    assertLimit(timeoutMs, 'timeoutMs', undefined, true);
+    this.#maxOutputChars = maxOutputChars;
+    this.#timeoutMs = timeoutMs;
+    for (const item of tools) this.register(item);
+  }
+
+  /**
+   * Adds a tool.
+   *
+   * @returns The registry, for chaining.
+   * @throws ToolDefinitionError `duplicate_tool` when a tool of that name is registered,
+   *   `invalid_tool_name`, or `invalid_tool_definition` for an object that is not a tool.
+   */
+  register(tool: AnyTool<TContext>): this {
+    if (typeof tool !== 'object' || tool === null || typeof tool.execute !== 'function') {
+      throw new ToolDefinitionError(
+        'Invalid tool: expected a tool made by tool({ name, description, parameters, execute }), received a value without an execute function.',
+        { code: 'invalid_tool_definition' },
+      );
+    }
+    assertToolName(tool.name);
+    if (this.#tools.has(tool.name)) {
+      throw new ToolDefinitionError(
+        `Duplicate tool name "${tool.name}": a registry already holds a tool of that name. Tool names must be unique; rename one of them.`,
+        { code: 'duplicate_tool', toolName: tool.name },
+      );
+    }
+    this.#tools.set(tool.name, tool);
+    return this;
+  }
+
+  /** The tool of that name, or `undefined`. */
+  get(name: string): AnyTool<TContext> | undefined {
+    return this.#tools.get(name);
+  }
+
+  /** Whether a tool of that name is registered. */
+  has(name: string): boolean {
+    return this.#tools.has(name);
+  }
+
+  /** The registered tools, in registration order. */
+  list(): AnyTool<TContext>[] {
+    return [...this.#tools.values()];
+  }
+
+  /** How many tools are registered. */
+  get size(): number {
+    return this.#tools.size;
+  }
+
+  /**
+   * The tools in the shape of the chat-completions `tools` field: `type: 'function'`, the name,
+   * the description (left out when empty), the JSON Schema, and `strict: true` only for a tool
+   * whose schema is strict-compatible.
+   */
+  toOpenAITools(): ChatCompletionFunctionTool[] {
+    return this.list().map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        ...(tool.description ? { description: tool.description } : {}),
+        parameters: structuredClone(tool.jsonSchema),
+        ...(tool.strict ? { strict: true } : {}),
+      },
+    }));
+  }
+
+  /**
+   * Runs one tool call: parses the JSON arguments, turns `null`s sent for optional fields into
+   * absent ones, validates with the zod schema, runs the tool under its timeout and the caller's
+   * signal, and serialises the result.
+   *
+   * Never rejects for a fault of the model or the tool: malformed JSON, invalid arguments, an
+   * unknown tool, a throw, a timeout or an abort each resolve to `{ ok: false, error, output }`,
+   * where `output` tells the model what went wrong and what to do.
+   *
+   * @param call - `{ id, name, arguments }` as the model sent it (`arguments` is raw JSON text).
+   * @param options - `signal`, `runId` and the user `context` passed to the tool.
+   * @returns The outcome; `output` is the tool message content.
+   */
+  execute(call: ToolCall, options: ToolExecuteOptions<TContext> = {}): Promise<ToolOutcome> {
+    return executeToolCall({
+      call,
+      tool: this.#tools.get(call.name),
+      available: [...this.#tools.keys()],
+      signal: options.signal,
+      runId: options.runId,
+      context: options.context as TContext,
+      defaultTimeoutMs: this.#timeoutMs,
+      defaultMaxOutputChars: this.#maxOutputChars,
+    });
+  }
+}
