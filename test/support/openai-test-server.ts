@@ -56,7 +56,7 @@ export interface TestServer {
    * @param timeoutMs - Rejects after this long. @default 5000
    */
   idle(timeoutMs?: number): Promise<void>;
-  /** Stops the server and destroys open connections (including hanging ones). */
+  /** Stops the server and destroys open connections (including hanging ones); calling it again is harmless. */
   close(): Promise<void>;
 }
 
@@ -83,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let aborted = 0;
   let active = 0;
   let closing = false;
+  let closed: Promise<void> | undefined;
   const notify = () => {
     for (const listener of [...listeners]) listener();
   };
@@ -234,11 +235,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         timeoutMs,
         () => `test server: still ${active} request(s) in flight after ${timeoutMs} ms.`,
       ),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: () => {
+      if (closed === undefined) {
         closing = true;
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+        closed = new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        });
+      }
+      return closed;
+    },
   };
 }

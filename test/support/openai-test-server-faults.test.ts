@@ -1,0 +1,158 @@
+import OpenAI, {
+  APIConnectionError,
+  APIUserAbortError,
+  InternalServerError,
+  RateLimitError,
+} from 'openai';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/index.js';
+
+let server: TestServer;
+let client: OpenAI;
+
+beforeEach(async () => {
+  server = await startTestServer();
+  client = new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 0 });
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
+const call = (options: { signal?: AbortSignal } = {}) =>
+  client.chat.completions.create({ model: 'gpt-4o-mini', messages }, options).then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error }),
+  );
+
+describe('scripted faults', () => {
+  it('answers 429 with retry headers the client can read, and the API rate-limit body', async () => {
+    server.reply({ status: 429, headers: { 'retry-after-ms': '10', 'retry-after': '1' } });
+    const { error } = await call();
+    expect(error).toBeInstanceOf(RateLimitError);
+    const rateLimit = error as RateLimitError;
+    expect(rateLimit.headers?.get('retry-after-ms')).toBe('10');
+    expect(rateLimit.headers?.get('retry-after')).toBe('1');
+    expect(rateLimit.code).toBe('rate_limit_exceeded');
+    expect(rateLimit.message).toContain('Rate limit reached for gpt-4o-mini');
+    expect(rateLimit.requestID).toMatch(/^req_/);
+  });
+
+  it('sends a non-JSON body verbatim, and a 503 with the API body by default', async () => {
+    server.reply({ status: 500, body: '<html>upstream crashed</html>' }, { status: 503 });
+    const first = await call();
+    expect(first.error).toBeInstanceOf(InternalServerError);
+    expect((first.error as InternalServerError).message).toContain('<html>upstream crashed</html>');
+    const second = await call();
+    expect(second.error).toMatchObject({ status: 503, type: 'server_error' });
+  });
+
+  it('lets a client with retries recover: the retry takes the next step', async () => {
+    server.reply(
+      { status: 500, headers: { 'retry-after-ms': '1' } },
+      { status: 429, headers: { 'retry-after-ms': '1' } },
+      { content: 'recovered' },
+    );
+    const retrying = new OpenAI({ apiKey: 'k', baseURL: server.url, maxRetries: 2 });
+    const completion = await retrying.chat.completions.create({ model: 'm', messages });
+    expect(completion.choices[0]?.message.content).toBe('recovered');
+    expect(server.requests.map((r) => r.status)).toEqual([500, 429, 200]);
+  });
+
+  it('resets the connection without answering: the client sees a connection error', async () => {
+    server.reply({ reset: true });
+    const { error } = await call();
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(server.requests[0]?.status).toBeUndefined();
+    await server.idle();
+    expect(server.aborted).toBe(0);
+  });
+
+  it('cuts a stream after n chunks: the client gets exactly those, then an error', async () => {
+    server.reply({
+      content: 'A fairly long answer that needs many chunks to stream.',
+      cutAfterChunks: 3,
+    });
+    const stream = await client.chat.completions.create({ model: 'm', messages, stream: true });
+    const received: ChatCompletionChunk[] = [];
+    const failure = await (async () => {
+      for await (const chunk of stream) received.push(chunk);
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(received).toHaveLength(3);
+    expect(received.every((c) => c.choices[0]?.finish_reason === null)).toBe(true);
+  });
+
+  it('cuts a JSON reply mid-body: the client fails instead of parsing half a completion', async () => {
+    server.reply({ content: 'cut me', cutAfterChunks: 0 });
+    const { value, error } = await call();
+    expect(value).toBeUndefined();
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  it('delays a reply by delayMs', async () => {
+    server.reply({ content: 'late', delayMs: 60 });
+    const started = performance.now();
+    const { value } = await call();
+    expect(value?.choices[0]?.message.content).toBe('late');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('cancellation', () => {
+  it('counts a hanging request the client aborts', async () => {
+    server.reply({ hang: true });
+    const controller = new AbortController();
+    const pending = call({ signal: controller.signal });
+    await server.waitForRequests(1);
+    expect(server.active).toBe(1);
+    controller.abort();
+    const { error } = await pending;
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    await server.idle();
+    expect(server.aborted).toBe(1);
+    expect(server.active).toBe(0);
+  });
+
+  it('counts an abort during delayMs and never answers afterwards', async () => {
+    server.reply({ content: 'too late', delayMs: 5_000 });
+    const controller = new AbortController();
+    const pending = call({ signal: controller.signal });
+    await server.waitForRequests(1);
+    controller.abort();
+    expect((await pending).error).toBeInstanceOf(APIUserAbortError);
+    await server.idle();
+    expect(server.aborted).toBe(1);
+    expect(server.requests[0]?.status).toBeUndefined();
+  });
+
+  it('does not count completed requests as aborted', async () => {
+    server.reply({ content: 'a' }, { content: 'b' });
+    await call();
+    await call();
+    await server.idle();
+    expect(server.aborted).toBe(0);
+  });
+
+  it('closes even while a request hangs', async () => {
+    server.reply({ hang: true });
+    const pending = call();
+    await server.waitForRequests(1);
+    await server.close();
+    expect((await pending).error).toBeInstanceOf(APIConnectionError);
+    expect(server.aborted).toBe(0);
+  });
+
+  it('rejects waitForRequests with a clear message on timeout', async () => {
+    await expect(server.waitForRequests(1, 20)).rejects.toThrow(
+      'expected 1 request(s) within 20 ms, got 0',
+    );
+  });
+});
