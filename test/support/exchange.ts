@@ -103,6 +103,9 @@ async function streamReply(
   const limit = step.cutAfterChunks;
   for (const [i, chunk] of chunks.entries()) {
     if (limit !== undefined && i >= limit) break;
+    if (i > 0 && step.chunkDelayMs !== undefined && step.chunkDelayMs > 0) {
+      await pause(step.chunkDelayMs, exchange);
+    }
     for (const part of splitForWrite(encodeEvent(chunk), shape.splitUtf8)) {
       if (exchange.isClosed) return;
       await write(exchange, part);

@@ -133,6 +133,24 @@ describe('cancellation', () => {
     expect(server.requests[0]?.status).toBeUndefined();
   });
 
+  it('counts a stream the client abandons mid-way', async () => {
+    server.reply({ content: 'one two three four five six seven eight nine ten', chunkDelayMs: 20 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'm', messages, stream: true },
+      { signal: controller.signal },
+    );
+    let received = 0;
+    // The SDK ends the iteration quietly on abort; what matters is that it stopped early.
+    for await (const _chunk of stream) {
+      received += 1;
+      if (received === 2) controller.abort();
+    }
+    expect(received).toBe(2);
+    await server.idle();
+    expect(server.aborted).toBe(1);
+  });
+
   it('does not count completed requests as aborted', async () => {
     server.reply({ content: 'a' }, { content: 'b' });
     await call();

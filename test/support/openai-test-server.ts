@@ -197,7 +197,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch((error: unknown) => {
+      // A bug in a scripted step must fail the test that made the request, not crash the process.
+      const message = `test server: internal error: ${error instanceof Error ? error.message : String(error)}`;
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(apiErrorBody({ message, type: 'server_error' })));
+      } else {
+        res.destroy();
+      }
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -62,6 +62,8 @@ export interface ReplyStep {
   refusal?: string | null;
   /** Wait this long before answering (a client abort meanwhile counts in `aborted`). */
   delayMs?: number;
+  /** Streaming only: wait this long between chunks, so a test can abort mid-stream. @default 0 */
+  chunkDelayMs?: number;
   /** Streaming only: send this many `chat.completion.chunk` events, then destroy the socket. */
   cutAfterChunks?: number;
   /** Overrides the server's stream shape for this reply. */

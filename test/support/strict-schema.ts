@@ -137,6 +137,8 @@ function walk(node: unknown, path: ContextPath): string | null {
 export function validateStrictSchema(schema: unknown): string | null {
   if (!isObject(schema) || schema.type !== 'object') return rootNotObjectMessage(schema);
   if (schema.anyOf !== undefined) {
+    // A bare root anyOf has no type and fails above with the API's published wording; this case
+    // (anyOf beside type: 'object') has no published wording, so the message follows its style.
     return "In context=(), 'anyOf' is not permitted at the root of the schema; the root must be an object schema.";
   }
   return walk(schema, []);
