@@ -17,7 +17,7 @@ export function zodVersionOf(schema: unknown): ZodVersion | undefined {
 
 /** Describes a value for an error message: `a string`, `an array`, `a zod v4 string schema`. */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   const version = zodVersionOf(value);
   if (version === 'v4') {

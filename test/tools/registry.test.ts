@@ -1,0 +1,139 @@
+import * as tools from '@agentloop/tools';
+import { ToolRegistry, tool } from '@agentloop/tools';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { z as z3 } from 'zod/v3';
+import { validateTools } from '../support/validate-tools.js';
+
+const weather = tool({
+  name: 'get_weather',
+  description: 'Current weather for a city',
+  parameters: z.object({ city: z.string(), unit: z.enum(['c', 'f']).optional() }),
+  execute: async ({ city, unit }) => ({ city, unit: unit ?? 'c', tempC: 21 }),
+});
+const lookup = tool({
+  name: 'lookup',
+  description: '',
+  parameters: z3.object({ data: z3.record(z3.string()) }),
+  execute: ({ data }) => Object.keys(data).length,
+});
+
+describe('ToolOutcome carries toolCallId, name, ok, output, value, error, durationMs', () => {
+  it('on success', async () => {
+    const outcome = await new ToolRegistry([weather]).execute({
+      id: 'call_abc',
+      name: 'get_weather',
+      arguments: '{"city":"Oslo"}',
+    });
+    expect(outcome).toEqual({
+      toolCallId: 'call_abc',
+      name: 'get_weather',
+      ok: true,
+      output: '{"city":"Oslo","unit":"c","tempC":21}',
+      value: { city: 'Oslo', unit: 'c', tempC: 21 },
+      args: { city: 'Oslo' },
+      durationMs: expect.any(Number),
+    });
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('on failure', async () => {
+    const outcome = await new ToolRegistry([weather]).execute({
+      id: 'call_def',
+      name: 'get_weather',
+      arguments: '{"city":1}',
+    });
+    expect(outcome).toEqual({
+      toolCallId: 'call_def',
+      name: 'get_weather',
+      ok: false,
+      output: expect.stringMatching(/^Error: invalid arguments for tool "get_weather"/),
+      args: { city: 1 },
+      error: { code: 'invalid_arguments', message: 'city: expected string, received number' },
+      durationMs: expect.any(Number),
+    });
+    expect(outcome.value).toBeUndefined();
+  });
+
+  it('durationMs orders a slow tool after a fast one', async () => {
+    const wait = (name: string, ms: number) =>
+      tool({
+        name,
+        description: '',
+        parameters: z.object({}),
+        execute: () => new Promise((resolve) => setTimeout(() => resolve(ms), ms)),
+      });
+    const registry = new ToolRegistry([wait('fast', 1), wait('slow', 60)]);
+    const [fast, slow] = await Promise.all([
+      registry.execute({ id: '1', name: 'fast', arguments: '{}' }),
+      registry.execute({ id: '2', name: 'slow', arguments: '{}' }),
+    ]);
+    expect(slow?.durationMs).toBeGreaterThan(fast?.durationMs ?? Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('ToolRegistry', () => {
+  it('register, get, has, list and size', () => {
+    const registry = new ToolRegistry();
+    expect(registry.register(weather)).toBe(registry);
+    registry.register(lookup);
+    expect(registry.get('get_weather')).toBe(weather);
+    expect(registry.get('nope')).toBeUndefined();
+    expect(registry.has('lookup')).toBe(true);
+    expect(registry.has('nope')).toBe(false);
+    expect(registry.list().map((t) => t.name)).toEqual(['get_weather', 'lookup']);
+    expect(registry.size).toBe(2);
+  });
+
+  it('toOpenAITools: function tools, strict only where the schema allows, accepted by the test server', () => {
+    const sent = new ToolRegistry([weather, lookup]).toOpenAITools();
+    expect(sent[0]).toEqual({
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Current weather for a city',
+        parameters: {
+          type: 'object',
+          properties: {
+            city: { type: 'string' },
+            unit: { anyOf: [{ type: 'string', enum: ['c', 'f'] }, { type: 'null' }] },
+          },
+          required: ['city', 'unit'],
+          additionalProperties: false,
+        },
+        strict: true,
+      },
+    });
+    expect(sent[1]?.function).not.toHaveProperty('strict');
+    expect(sent[1]?.function).not.toHaveProperty('description');
+    expect(sent[1]?.function.parameters).toMatchObject({ type: 'object', required: ['data'] });
+    expect(validateTools(sent)).toBeNull();
+  });
+
+  it('toOpenAITools returns copies: editing them does not change the registry', () => {
+    const registry = new ToolRegistry([weather]);
+    const [first] = registry.toOpenAITools();
+    (first?.function.parameters as Record<string, unknown>).required = [];
+    expect(registry.toOpenAITools()[0]?.function.parameters?.required).toEqual(['city', 'unit']);
+  });
+
+  it('tools are frozen descriptions', () => {
+    expect(Object.isFrozen(weather)).toBe(true);
+    expect(weather).toMatchObject({ name: 'get_weather', strict: true, timeoutMs: undefined });
+  });
+});
+
+describe('public API', () => {
+  it('exports exactly these runtime names', () => {
+    expect(Object.keys(tools).sort()).toEqual([
+      'DEFAULT_MAX_OUTPUT_CHARS',
+      'TOOL_NAME_PATTERN',
+      'ToolDefinitionError',
+      'ToolRegistry',
+      'formatToolOutput',
+      'toJSONSchema',
+      'tool',
+    ]);
+  });
+});
