@@ -1,0 +1,217 @@
+/**
+ * `FileStore`: sessions kept as append-only JSON Lines files.
+ *
+ * @module
+ */
+
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { InvalidOptionError, SessionStoreError } from './errors.js';
+import type { MemoryStore } from './memory-store.js';
+import { assertSessionId } from './session-id.js';
+
+/** A line of a session file that could not be read back, as reported to `onCorruptLine`. */
+export interface CorruptLine {
+  /** The session. */
+  sessionId: string;
+  /** The session's file. */
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** Whether it is the file's last line (typically a write cut short by a crash). */
+  last: boolean;
+  /** The start of the line's text (at most 200 characters). */
+  text: string;
+  /** Why it was refused. */
+  reason: string;
+}
+
+/** Options of `new FileStore(...)`. */
+export interface FileStoreOptions {
+  /** The folder holding one `<sessionId>.jsonl` file per session; created on first append. */
+  dir: string;
+  /**
+   * Called for each line that cannot be read back (a torn last line left by a crash, or a line
+   * that is not a chat message); the line is skipped and loading goes on. Reported once per file
+   * and line by each store. Throw from it to make `load` fail instead.
+   * @default emits a process warning with code `AGENTLOOP_CORRUPT_SESSION_LINE`
+   */
+  onCorruptLine?: ((corrupt: CorruptLine) => void) | undefined;
+}
+
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+function warn(corrupt: CorruptLine): void {
+  process.emitWarning(
+    `Skipped line ${corrupt.line} of session '${corrupt.sessionId}' (${corrupt.file}): ${corrupt.reason}.`,
+    { code: 'AGENTLOOP_CORRUPT_SESSION_LINE' },
+  );
+}
+
+/**
+ * A {@link MemoryStore} on disk: one append-only JSON Lines file per session (`<dir>/<id>.jsonl`,
+ * one message per line), readable with any text tool.
+ *
+ * - A line that cannot be parsed (a write torn by a crash) is skipped and reported through
+ *   `onCorruptLine`, never fatal; the next append starts on a new line.
+ * - Appends, loads and clears of one session are serialised, so concurrent appends in this
+ *   process all land, each batch whole. Several processes writing one session are not supported.
+ * - Session ids are checked (see `MemoryStore`), so none can escape `dir`. On case-insensitive
+ *   file systems, ids differing only in case share a file.
+ *
+ * @example
+ * ```ts
+ * const store = new FileStore({ dir: '.sessions' });
+ * await store.append('u42', [{ role: 'user', content: 'Hi' }]);
+ * const history = await store.load('u42');
+ * ```
+ */
+export class FileStore implements MemoryStore {
+  /** The folder of the session files (absolute). */
+  readonly dir: string;
+  readonly #onCorruptLine: (corrupt: CorruptLine) => void;
+  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #reported = new Set<string>();
+
+  /**
+   * @param options - The folder, and what to do with unreadable lines.
+   */
+  constructor({ dir, onCorruptLine }: FileStoreOptions) {
+    if (typeof dir !== 'string' || dir.length === 0 || dir.includes('\0')) {
+      throw new InvalidOptionError('dir', 'a folder path', dir);
+    }
+    if (onCorruptLine !== undefined && typeof onCorruptLine !== 'function') {
+      throw new InvalidOptionError('onCorruptLine', 'a function', onCorruptLine);
+    }
+    this.dir = resolve(dir);
+    this.#onCorruptLine = onCorruptLine ?? warn;
+  }
+
+  /**
+   * The file of a session.
+   * @param sessionId - A valid session id.
+   * @returns Its absolute path.
+   */
+  fileOf(sessionId: string): string {
+    return join(this.dir, `${assertSessionId(sessionId)}.jsonl`);
+  }
+
+  /** {@inheritDoc MemoryStore.load} */
+  async load(sessionId: string): Promise<ChatCompletionMessageParam[]> {
+    const file = this.fileOf(sessionId);
+    return this.#serial(sessionId, async () => {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw this.#failure('read', sessionId, file, error);
+      }
+      return this.#parse(sessionId, file, text);
+    });
+  }
+
+  /** {@inheritDoc MemoryStore.append} */
+  async append(sessionId: string, messages: readonly ChatCompletionMessageParam[]): Promise<void> {
+    const file = this.fileOf(sessionId);
+    if (!Array.isArray(messages)) {
+      throw new InvalidOptionError('messages', 'an array of chat messages', messages);
+    }
+    const lines = messages.map((message) => `${JSON.stringify(message)}\n`).join('');
+    if (lines.length === 0) return;
+    return this.#serial(sessionId, async () => {
+      try {
+        await mkdir(this.dir, { recursive: true });
+        const handle = await open(file, 'a+');
+        try {
+          // After a torn last line, start on a new line so the next message is not glued to it.
+          const { size } = await handle.stat();
+          let prefix = '';
+          if (size > 0) {
+            const last = Buffer.alloc(1);
+            await handle.read(last, 0, 1, size - 1);
+            if (last[0] !== 0x0a) prefix = '\n';
+          }
+          await handle.appendFile(prefix + lines, 'utf8');
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        throw this.#failure('append to', sessionId, file, error);
+      }
+    });
+  }
+
+  /** {@inheritDoc MemoryStore.clear} */
+  async clear(sessionId: string): Promise<void> {
+    const file = this.fileOf(sessionId);
+    return this.#serial(sessionId, async () => {
+      try {
+        await rm(file, { force: true });
+      } catch (error) {
+        throw this.#failure('delete', sessionId, file, error);
+      }
+    });
+  }
+
+  #serial<T>(sessionId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(sessionId) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queues.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.#queues.get(sessionId) === settled) this.#queues.delete(sessionId);
+    });
+    return run;
+  }
+
+  #parse(sessionId: string, file: string, text: string): ChatCompletionMessageParam[] {
+    const lines = text.split('\n');
+    // A file written by this store ends with a newline, leaving an empty last element.
+    if (lines.at(-1) === '') lines.pop();
+    const messages: ChatCompletionMessageParam[] = [];
+    lines.forEach((raw, i) => {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.trim().length === 0) return;
+      let reason: string | undefined;
+      try {
+        const value: unknown = JSON.parse(line);
+        const role = (value as { role?: unknown } | null)?.role;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          reason = 'it is not a JSON object';
+        } else if (typeof role !== 'string' || !ROLES.has(role)) {
+          reason = `it has no valid role (got ${JSON.stringify(role)})`;
+        } else {
+          messages.push(value as ChatCompletionMessageParam);
+          return;
+        }
+      } catch (error) {
+        reason = `it is not valid JSON (${(error as Error).message})`;
+      }
+      const key = `${file}:${i + 1}`;
+      if (this.#reported.has(key)) return;
+      this.#reported.add(key);
+      this.#onCorruptLine({
+        sessionId,
+        file,
+        line: i + 1,
+        last: i === lines.length - 1,
+        text: line.slice(0, 200),
+        reason,
+      });
+    });
+    return messages;
+  }
+
+  #failure(action: string, sessionId: string, file: string, cause: unknown): SessionStoreError {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return new SessionStoreError(
+      `Could not ${action} the history of session '${sessionId}' at ${file}: ${detail}. Check that the folder exists or can be created and is writable.`,
+      { sessionId, file, cause },
+    );
+  }
+}

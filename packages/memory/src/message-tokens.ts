@@ -1,0 +1,100 @@
+/**
+ * The rule for the size of one chat message, in tokens (see the package README).
+ *
+ * @module
+ * @internal
+ */
+
+import type {
+  ChatCompletionContentPart,
+  ChatCompletionContentPartRefusal,
+  ChatCompletionMessageParam,
+  ChatCompletionMessageToolCall,
+} from 'openai/resources/chat/completions';
+
+/** Framing of every message (`<|start|>{role}\n{content}<|end|>`), from the OpenAI cookbook. */
+export const TOKENS_PER_MESSAGE = 3;
+/** Extra token for a `name` field, from the OpenAI cookbook. */
+export const TOKENS_PER_NAME = 1;
+/** Every reply is primed with `<|start|>assistant<|message|>`, from the OpenAI cookbook. */
+export const REPLY_PRIMING_TOKENS = 3;
+/** Framing of each tool call of an assistant message (an estimate: the API does not document it). */
+export const TOKENS_PER_TOOL_CALL = 3;
+/** An image part with `detail: 'low'` (OpenAI's documented flat cost). */
+export const LOW_DETAIL_IMAGE_TOKENS = 85;
+/** Any other image part: the cost of a 1024×1024 high-detail image (bigger images cost more). */
+export const IMAGE_TOKENS = 765;
+/** Audio and file data are estimated at one token per this many base64 characters. */
+export const BASE64_CHARS_PER_TOKEN = 100;
+
+type Part = ChatCompletionContentPart | ChatCompletionContentPartRefusal;
+
+function countPart(part: Part, countText: (text: string) => number): number {
+  switch (part.type) {
+    case 'text':
+      return countText(part.text);
+    case 'refusal':
+      return countText(part.refusal);
+    case 'image_url':
+      return part.image_url.detail === 'low' ? LOW_DETAIL_IMAGE_TOKENS : IMAGE_TOKENS;
+    case 'input_audio':
+      return Math.ceil(part.input_audio.data.length / BASE64_CHARS_PER_TOKEN);
+    case 'file': {
+      const { file } = part;
+      return (
+        countText(file.filename ?? '') +
+        countText(file.file_id ?? '') +
+        Math.ceil((file.file_data ?? '').length / BASE64_CHARS_PER_TOKEN)
+      );
+    }
+    default:
+      // A part type newer than this package: count what it says as JSON, never nothing.
+      return countText(JSON.stringify(part));
+  }
+}
+
+function countToolCall(call: ChatCompletionMessageToolCall, countText: (text: string) => number) {
+  const body =
+    call.type === 'custom'
+      ? countText(call.custom.name) + countText(call.custom.input)
+      : countText(call.function.name) + countText(call.function.arguments);
+  return TOKENS_PER_TOOL_CALL + countText(call.id) + body;
+}
+
+/**
+ * The tokens of one message: {@link TOKENS_PER_MESSAGE}, plus every string field encoded (`role`,
+ * `content`, `name`, `refusal`, `tool_call_id`), plus {@link TOKENS_PER_NAME} with a `name`, plus
+ * the content parts (text exactly; images, audio and files estimated), plus each tool call
+ * ({@link TOKENS_PER_TOOL_CALL} + its id, name and arguments) and a legacy `function_call`.
+ *
+ * @param message - The message.
+ * @param countText - Counts the tokens of a text.
+ * @returns Its size in tokens, without the reply priming.
+ */
+export function countMessageTokens(
+  message: ChatCompletionMessageParam,
+  countText: (text: string) => number,
+): number {
+  let tokens = TOKENS_PER_MESSAGE + countText(message.role);
+  const { content } = message;
+  if (typeof content === 'string') tokens += countText(content);
+  else if (Array.isArray(content)) {
+    for (const part of content as Part[]) tokens += countPart(part, countText);
+  }
+  if ('name' in message && typeof message.name === 'string') {
+    tokens += countText(message.name) + TOKENS_PER_NAME;
+  }
+  if (message.role === 'tool') tokens += countText(message.tool_call_id);
+  if (message.role === 'assistant') {
+    if (typeof message.refusal === 'string') tokens += countText(message.refusal);
+    if (message.audio?.id) tokens += countText(message.audio.id);
+    if (message.function_call) {
+      tokens +=
+        TOKENS_PER_TOOL_CALL +
+        countText(message.function_call.name) +
+        countText(message.function_call.arguments);
+    }
+    for (const call of message.tool_calls ?? []) tokens += countToolCall(call, countText);
+  }
+  return tokens;
+}

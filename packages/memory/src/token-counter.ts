@@ -1,0 +1,189 @@
+/**
+ * `TokenCounter`: exact token counts of text, messages and tool definitions for a model.
+ *
+ * @module
+ */
+
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import { CountCache } from './count-cache.js';
+import { type Encoder, getEncoder } from './encoder-cache.js';
+import { type Encoding, encodingForModel } from './encoding-for-model.js';
+import { InvalidOptionError } from './errors.js';
+import { countMessageTokens, REPLY_PRIMING_TOKENS } from './message-tokens.js';
+import { splitForEncoding } from './split-text.js';
+import { countOneTool, type ToolTokenConstants, toolTokenConstants } from './tool-tokens.js';
+
+/** Options of `new TokenCounter(...)`. */
+export interface TokenCounterOptions {
+  /** The model whose tokens are counted; any name works (unknown names count with `o200k_base`). */
+  model: string;
+  /**
+   * Counts with this encoding instead of the model's.
+   * @default encodingForModel(model)
+   */
+  encoding?: Encoding | undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Counts tokens the way the OpenAI API bills a chat request, for one model.
+ *
+ * - Text is encoded with tiktoken; `<|endoftext|>` and other special-token strings count as the
+ *   plain text they are. Long text is cut into pieces first (at positions where the count is
+ *   unchanged), so a 1 MB run without white space takes milliseconds, not minutes.
+ * - A message costs 3 tokens, plus every string field encoded (`role`, `content`, `name`,
+ *   `refusal`, `tool_call_id`), plus 1 with a `name`, plus 3 + id + name + arguments per tool call;
+ *   a request adds 3 for the reply priming (`countMessages`); tool definitions follow the
+ *   cookbook's `num_tokens_for_tools` (`countTools`).
+ * - Counting is incremental: each message's size is cached (by object, and by content for copies),
+ *   so counting a conversation that grew by one turn only encodes that turn.
+ *
+ * Counters are cheap: they share one tiktoken encoder per encoding per process, created on first
+ * use and never freed. Create one per model and keep it (its cache is what makes counting fast).
+ *
+ * @example
+ * ```ts
+ * const counter = new TokenCounter({ model: 'gpt-4o' });
+ * counter.countText('Hello world');                          // 2
+ * counter.countMessages([{ role: 'user', content: 'Hi' }]); // 3 + 1 + 1 + 3 = 8
+ * ```
+ */
+export class TokenCounter {
+  /** The model this counter is for. */
+  readonly model: string;
+  /** The tiktoken encoding it counts with. */
+  readonly encoding: Encoding;
+  readonly #messages = new CountCache<ChatCompletionMessageParam>();
+  readonly #tools = new CountCache<ChatCompletionTool>();
+  readonly #toolConstants: ToolTokenConstants;
+
+  /**
+   * @param options - The model, and optionally an encoding that overrides the model's.
+   */
+  constructor({ model, encoding }: TokenCounterOptions) {
+    if (typeof model !== 'string' || model.length === 0) {
+      throw new InvalidOptionError(
+        'model',
+        "a model name such as 'gpt-4o' (any name works; unknown names count with o200k_base)",
+        model,
+      );
+    }
+    if (encoding !== undefined && encoding !== 'o200k_base' && encoding !== 'cl100k_base') {
+      throw new InvalidOptionError('encoding', "'o200k_base' or 'cl100k_base'", encoding);
+    }
+    this.model = model;
+    this.encoding = encoding ?? encodingForModel(model);
+    this.#toolConstants = toolTokenConstants(this.encoding);
+  }
+
+  // Resolved on each call (a map look-up) so that creating a counter does no work.
+  get #encoder(): Encoder {
+    return getEncoder(this.encoding);
+  }
+
+  /**
+   * The number of tokens of a text.
+   *
+   * @param text - Any text; special-token strings such as `<|endoftext|>` count as plain text.
+   * @returns Its token count (exact, except within 1% for runs of hundreds of characters without
+   * a word boundary).
+   */
+  countText(text: string): number {
+    if (text.length === 0) return 0;
+    const encoder = this.#encoder;
+    const pieces = splitForEncoding(text);
+    if (pieces.length === 1) return encoder.encode_ordinary(text).length;
+    // Blind cuts of a repeated character produce identical pieces: count each distinct one once.
+    const seen = new Map<string, number>();
+    let tokens = 0;
+    for (const piece of pieces) {
+      let count = seen.get(piece);
+      if (count === undefined) {
+        count = encoder.encode_ordinary(piece).length;
+        if (piece.length <= 1024) seen.set(piece, count);
+      }
+      tokens += count;
+    }
+    return tokens;
+  }
+
+  /**
+   * The tokens of one message, framing included, reply priming excluded. Cached: counting the
+   * same message again (the same object, or an equal one) does not encode it again.
+   *
+   * @param message - A chat message.
+   * @returns Its size in tokens.
+   */
+  countMessage(message: ChatCompletionMessageParam): number {
+    return this.#messages.get(message, (m) => countMessageTokens(m, (t) => this.countText(t)));
+  }
+
+  /**
+   * The prompt tokens of a list of messages: the sum of {@link TokenCounter.countMessage} plus 3
+   * for the reply priming (`<|start|>assistant<|message|>`).
+   *
+   * @param messages - The messages of a request.
+   * @returns Their size in tokens, as the API would report `prompt_tokens` (without tools).
+   */
+  countMessages(messages: readonly ChatCompletionMessageParam[]): number {
+    let tokens = REPLY_PRIMING_TOKENS;
+    for (const message of messages) tokens += this.countMessage(message);
+    return tokens;
+  }
+
+  /**
+   * The tokens that tool definitions add to a request, by the cookbook's `num_tokens_for_tools`
+   * (see the README for the rule and the constants).
+   *
+   * @param tools - The `tools` of the request.
+   * @returns Their size in tokens; 0 for none.
+   */
+  countTools(tools: readonly ChatCompletionTool[] | undefined): number {
+    if (!tools || tools.length === 0) return 0;
+    let tokens = this.#toolConstants.funcEnd;
+    for (const tool of tools) {
+      tokens += this.#tools.get(tool, (t) =>
+        countOneTool(t, this.#toolConstants, (text) => this.countText(text)),
+      );
+    }
+    return tokens;
+  }
+
+  /**
+   * The longest start of `text` that has at most `maxTokens` tokens (cut on a token boundary,
+   * never inside a character).
+   *
+   * @param text - The text to cut.
+   * @param maxTokens - The most tokens to keep.
+   * @returns `text` itself when it fits, else its longest fitting prefix.
+   */
+  truncateText(text: string, maxTokens: number): string {
+    if (maxTokens <= 0) return '';
+    const encoder = this.#encoder;
+    let kept = 0;
+    let length = 0;
+    for (const piece of splitForEncoding(text)) {
+      const tokens = encoder.encode_ordinary(piece);
+      if (kept + tokens.length <= maxTokens) {
+        kept += tokens.length;
+        length += piece.length;
+        continue;
+      }
+      let take = maxTokens - kept;
+      let head = '';
+      while (take > 0) {
+        head = utf8.decode(encoder.decode(tokens.subarray(0, take)));
+        // A token can end inside a multi-byte character; step back until it does not.
+        if (!head.endsWith('\uFFFD') || piece.startsWith(head)) break;
+        take -= 1;
+        head = '';
+      }
+      return text.slice(0, length) + head;
+    }
+    return text;
+  }
+}
