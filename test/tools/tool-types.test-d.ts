@@ -118,3 +118,33 @@ describe('ToolOutcome', () => {
     >();
   });
 });
+
+describe('Tool as "any tool"', () => {
+  it('a bare Tool[] accepts tools of any arguments and results', () => {
+    const a = tool({
+      name: 'a',
+      description: '',
+      parameters: z.object({ x: z.string() }),
+      execute: () => 1,
+    });
+    const b = tool({
+      name: 'b',
+      description: '',
+      parameters: z3.object({ y: z3.number() }),
+      execute: () => 'b',
+    });
+    const all: Tool[] = [a, b];
+    expectTypeOf(all).toEqualTypeOf<Tool[]>();
+    const needsContext = tool({
+      name: 'c',
+      description: '',
+      parameters: z.object({}),
+      execute: (_args, ctx: ToolContext<{ userId: string }>) => ctx.context.userId,
+    });
+    // @ts-expect-error: a tool that needs a context is not a tool for any context.
+    const wrong: Tool[] = [needsContext];
+    const right: Tool<never, unknown, { userId: string }>[] = [needsContext, a];
+    void wrong;
+    void right;
+  });
+});

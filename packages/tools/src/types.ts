@@ -186,11 +186,14 @@ export interface ToolDefinition<TSchema extends ToolParameters, TResult, TContex
 /**
  * A tool made by `tool()`: a name, a description, a schema and an `execute` function.
  *
+ * A bare `Tool` (arguments `never`) is the type of "any tool": every tool that needs no particular
+ * context is assignable to it, so `tools: Tool[]` accepts them all.
+ *
  * @typeParam TArgs - The arguments `execute` receives.
  * @typeParam TResult - What `execute` resolves to.
  * @typeParam TContext - The run's user context object.
  */
-export interface Tool<TArgs = unknown, TResult = unknown, TContext = unknown> {
+export interface Tool<TArgs = never, TResult = unknown, TContext = unknown> {
   /** The name the model calls the tool by. */
   readonly name: string;
   /** What the tool does; sent to the model. */
