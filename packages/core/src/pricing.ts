@@ -19,7 +19,7 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
  * https://deploybase.ai/articles/openai-pricing ("data from OpenAI pricing page, March 2026").
  * Prices change: override or add with {@link definePrice} or a `prices` table.
  */
-export const DEFAULT_PRICES: PriceTable = Object.freeze({
+export const DEFAULT_PRICES: PriceTable = deepFreeze({
   'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },
   // The first gpt-4o snapshot kept its launch price and had no prompt caching.
   'gpt-4o-2024-05-13': { input: 5, output: 15 },
@@ -36,6 +36,11 @@ export const DEFAULT_PRICES: PriceTable = Object.freeze({
   'gpt-5-pro': { input: 15, output: 120 },
   'gpt-5.1': { input: 1.25, cachedInput: 0.125, output: 10 },
 });
+
+function deepFreeze(table: Record<string, ModelPrice>): PriceTable {
+  for (const price of Object.values(table)) Object.freeze(price);
+  return Object.freeze(table);
+}
 
 /** Prices added with {@link definePrice}; they win over {@link DEFAULT_PRICES}. */
 const defined = new Map<string, ModelPrice>();

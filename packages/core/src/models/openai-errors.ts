@@ -66,6 +66,20 @@ function looksLikeNetworkFault(error: Error): boolean {
   );
 }
 
+/** The messages along a cause chain, outermost first: `fetch failed: other side closed`. */
+function causeMessages(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e.message && !parts.includes(e.message)) parts.push(e.message);
+  }
+  return parts.join(': ');
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 const ADVICE: Record<number, string> = {
   400: 'The provider rejected the request as invalid: check the messages, tools and model settings sent (a beforeModel interceptor may have changed them).',
   401: 'Authentication failed: check OPENAI_API_KEY or the apiKey option.',
@@ -146,7 +160,8 @@ export function toModelError(error: unknown, context: FailureContext): Error {
     return fail(`The request to ${model} at ${endpoint} timed out.`, true);
   }
   if (isClass(error, 'APIConnectionError')) {
-    const reason = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    const chain = causeMessages(error.cause);
+    const reason = chain ? ` (${chain})` : '';
     return fail(
       `Could not connect to ${endpoint} for ${model}${scrub(reason, secrets)}. Check baseURL and that the server is running.`,
       true,
@@ -164,7 +179,7 @@ export function toModelError(error: unknown, context: FailureContext): Error {
           ? 'The provider had a server error; the request will be retried.'
           : 'Check the request and the provider documentation.');
       return fail(
-        `The request to ${model} failed with HTTP ${status}: ${fields.providerMessage} ${advice}`,
+        `The request to ${model} failed with HTTP ${status}: ${sentence(fields.providerMessage)} ${advice}`,
         retryable,
         {
           status,
@@ -191,7 +206,7 @@ export function toModelError(error: unknown, context: FailureContext): Error {
   }
   if (looksLikeNetworkFault(error)) {
     return fail(
-      `The connection to ${endpoint} failed while reading the reply from ${model} (${error.message}).`,
+      `The connection to ${endpoint} failed while reading the reply from ${model} (${causeMessages(error)}).`,
       true,
     );
   }
