@@ -63,9 +63,14 @@ describe('definition-time errors are AgentErrors with a code', () => {
     expect(registry.list()).toEqual([a]);
   });
 
-  it('a registry re-checks names of tools not made by tool()', () => {
+  it('a registry re-checks tools not made by tool(): the name and the schema', () => {
     const renamed = { ...define({})(), name: 'bad name' };
     expect(thrown(() => new ToolRegistry([renamed])).code).toBe('invalid_tool_name');
+    const handMade = { ...define({})(), parameters: { '~standard': {} } as never };
+    expect(thrown(() => new ToolRegistry([handMade])).code).toBe('invalid_parameters');
+    expect(thrown(() => new ToolRegistry([{ name: 'x' } as never])).code).toBe(
+      'invalid_tool_definition',
+    );
   });
 
   it.each([

@@ -2,6 +2,7 @@ import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completio
 import { ToolDefinitionError } from './errors.js';
 import { executeToolCall } from './execute-tool-call.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
+import { convertParameters } from './to-json-schema.js';
 import { assertLimit, assertToolName } from './tool.js';
 import type { AnyTool, ToolCall, ToolOutcome } from './types.js';
 
@@ -70,7 +71,8 @@ export class ToolRegistry<TContext = unknown> {
    *
    * @returns The registry, for chaining.
    * @throws ToolDefinitionError `duplicate_tool` when a tool of that name is registered,
-   *   `invalid_tool_name`, or `invalid_tool_definition` for an object that is not a tool.
+   *   `invalid_tool_name`, `invalid_parameters` when its schema is not a zod object schema, or
+   *   `invalid_tool_definition` for an object that is not a tool.
    */
   register(tool: AnyTool<TContext>): this {
     if (typeof tool !== 'object' || tool === null || typeof tool.execute !== 'function') {
@@ -80,6 +82,8 @@ export class ToolRegistry<TContext = unknown> {
       );
     }
     assertToolName(tool.name);
+    // Converted once per schema and cached; a tool not made by tool() fails here, not mid-run.
+    convertParameters(tool.parameters, tool.name);
     if (this.#tools.has(tool.name)) {
       throw new ToolDefinitionError(
         `Duplicate tool name "${tool.name}": a registry already holds a tool of that name. Tool names must be unique; rename one of them.`,
