@@ -132,6 +132,7 @@ describe('public API', () => {
       'ToolDefinitionError',
       'ToolRegistry',
       'formatToolOutput',
+      'normalizeStrictNulls',
       'toJSONSchema',
       'tool',
     ]);

@@ -1,1 +1,68 @@
-export {};
+/**
+ * @agentloop/core: the agent loop. `Agent` runs a chat model and its tools until it answers,
+ * with bounded parallel tools, retries, cancellation, lifecycle events, interceptors,
+ * structured output, memory and streaming.
+ *
+ * @packageDocumentation
+ */
+export {
+  Agent,
+  type AnyEventListener,
+  DEFAULT_MAX_OUTPUT_REPAIRS,
+  DEFAULT_MAX_TURNS,
+  DEFAULT_TOOL_CONCURRENCY,
+} from './agent.js';
+export type {
+  AgentOptions,
+  AgentTools,
+  Instructions,
+  MemoryOptions,
+  OutputSchema,
+  RunHooks,
+  RunInput,
+  RunOptions,
+} from './agent-options.js';
+export { AgentStream, STREAM_HIGH_WATER_MARK } from './agent-stream.js';
+export {
+  AgentError,
+  type AgentErrorCode,
+  type AgentErrorLike,
+  ConfigurationError,
+  MaxTurnsExceededError,
+  ModelError,
+  type ModelErrorOptions,
+  OutputValidationError,
+  type OutputValidationIssue,
+  RunAbortedError,
+} from './errors.js';
+export type { EventHooks, ListenerErrorHandler } from './event-bus.js';
+export type * from './events.js';
+export {
+  type AgentEvent,
+  type AgentEventType,
+  EVENT_TYPES,
+  type EventListener,
+  type EventOf,
+} from './events.js';
+export type {
+  BeforeModel,
+  BeforeTool,
+  ModelCallInfo,
+  ToolCallInfo,
+  ToolDecision,
+} from './interceptors.js';
+export type {
+  FinishReason,
+  Model,
+  ModelCallOptions,
+  ModelRequest,
+  ModelResponse,
+  ModelSettings,
+  ModelStreamEvent,
+  ModelToolCall,
+} from './model.js';
+export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js';
+export { definePrice, type ModelPrice, priceFor } from './pricing.js';
+export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
+export type { RunResult, ToolCallRecord } from './run-result.js';
+export type { Usage } from './usage.js';

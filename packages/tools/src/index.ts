@@ -3,7 +3,7 @@ export { ToolDefinitionError } from './errors.js';
 export type { FormatToolOutputOptions } from './format-output.js';
 export { DEFAULT_MAX_OUTPUT_CHARS, formatToolOutput } from './format-output.js';
 export type { ToJSONSchemaOptions, ToJSONSchemaResult } from './to-json-schema.js';
-export { toJSONSchema } from './to-json-schema.js';
+export { normalizeStrictNulls, toJSONSchema } from './to-json-schema.js';
 export { TOOL_NAME_PATTERN, tool } from './tool.js';
 export type { ToolExecuteOptions, ToolRegistryOptions } from './tool-registry.js';
 export { ToolRegistry } from './tool-registry.js';

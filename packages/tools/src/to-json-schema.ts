@@ -1,5 +1,6 @@
 import { ToolDefinitionError } from './errors.js';
 import type { JsonSchema } from './json-schema-utils.js';
+import { optionalNullsToUndefined } from './optional-nulls.js';
 import { type StrictConversion, toStrictSchema } from './strict-schema.js';
 import type { StrictMode } from './types.js';
 import { zodToParametersSchema } from './zod-to-json.js';
@@ -89,4 +90,18 @@ export function toJSONSchema(
     );
   }
   return { schema: copy(conversion.plain), strict: false, reason: conversion.strict.reason };
+}
+
+/**
+ * Turns the `null`s a model sends for optional fields (strict mode makes every field required
+ * and nullable) back into absent fields, so the value can be validated by the original schema
+ * and its defaults apply. Used for tool arguments and for structured final answers.
+ *
+ * @param schema - The zod object schema the value was described with.
+ * @param value - The parsed JSON the model sent.
+ * @returns A new value; the input is not changed.
+ * @throws ToolDefinitionError `invalid_parameters` when `schema` is not a zod object schema.
+ */
+export function normalizeStrictNulls(schema: unknown, value: unknown): unknown {
+  return optionalNullsToUndefined(value, convertParameters(schema).plain);
 }

@@ -8,5 +8,6 @@ export {
   type ScriptedModelOptions,
   type ScriptedReply,
   type ScriptedReplyObject,
+  type ScriptedResponder,
   type ScriptedToolCall,
 } from './scripted-model.js';

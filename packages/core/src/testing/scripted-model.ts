@@ -54,6 +54,9 @@ export type ScriptedReply =
       callIndex: number,
     ) => string | ScriptedReplyObject | Error | Promise<string | ScriptedReplyObject | Error>);
 
+/** A function that answers every call: for endless or request-dependent scripts. */
+export type ScriptedResponder = Extract<ScriptedReply, (...args: never[]) => unknown>;
+
 /** Options of {@link ScriptedModel}. */
 export interface ScriptedModelOptions {
   /** The model name (used for token counting and prices). @default 'gpt-4o-mini' */
@@ -89,18 +92,27 @@ export class ScriptedModel implements Model {
   readonly #replies: readonly ScriptedReply[];
   readonly #delayMs: number;
   readonly #chunkDelayMs: number;
+  readonly #responder: ScriptedResponder | undefined;
 
   /**
-   * @param replies - the script, one reply per model call.
+   * @param replies - the script, one reply per model call; or one function that answers every call.
    * @param options - `name`, `delayMs`, `chunkDelayMs`.
    */
-  constructor(replies: readonly ScriptedReply[], options: ScriptedModelOptions = {}) {
-    if (!Array.isArray(replies)) {
-      throw new ConfigurationError('ScriptedModel needs an array of replies.', {
-        option: 'replies',
-      });
+  constructor(
+    replies: readonly ScriptedReply[] | ScriptedResponder,
+    options: ScriptedModelOptions = {},
+  ) {
+    if (typeof replies === 'function') {
+      this.#responder = replies;
+      this.#replies = [];
+    } else if (Array.isArray(replies)) {
+      this.#replies = [...replies];
+    } else {
+      throw new ConfigurationError(
+        'ScriptedModel needs an array of replies, or a function (request, callIndex) => reply.',
+        { option: 'replies' },
+      );
     }
-    this.#replies = [...replies];
     this.name = options.name ?? 'gpt-4o-mini';
     this.#delayMs = options.delayMs ?? 0;
     this.#chunkDelayMs = options.chunkDelayMs ?? 0;
@@ -113,6 +125,7 @@ export class ScriptedModel implements Model {
 
   /** How many scripted replies are left. */
   get remaining(): number {
+    if (this.#responder) return Number.POSITIVE_INFINITY;
     return Math.max(0, this.#replies.length - this.requests.length);
   }
 
@@ -146,7 +159,7 @@ export class ScriptedModel implements Model {
     const callIndex = this.requests.length;
     this.requests.push(clone(request));
     if (this.#delayMs > 0) await abortableSleep(this.#delayMs, signal);
-    let reply = this.#replies[callIndex];
+    let reply = this.#responder ?? this.#replies[callIndex];
     if (reply === undefined) {
       throw new ConfigurationError(
         `ScriptedModel ran out of replies: ${this.#replies.length} were scripted, and call #${callIndex + 1} asked for another. Add a reply to the script (the last request is in model.requests[${callIndex}]).`,

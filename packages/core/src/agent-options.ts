@@ -1,0 +1,110 @@
+import type { MemoryStore, TokenCounter } from '@agentloop/memory';
+import type { AnyTool, ToolRegistry } from '@agentloop/tools';
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
+import type { EventHooks, ListenerErrorHandler } from './event-bus.js';
+import type { BeforeModel, BeforeTool } from './interceptors.js';
+import type { Model, ModelSettings } from './model.js';
+import type { RetryOptions } from './retry.js';
+
+/**
+ * A schema for the final answer: a zod v4 or zod v3 schema (anything implementing Standard
+ * Schema with zod's JSON Schema support). The run's `output` is typed from it.
+ */
+export interface OutputSchema<TOutput = unknown> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly types?: { readonly input: unknown; readonly output: TOutput } | undefined;
+  };
+}
+
+/** The instructions (system message): fixed text, or computed per run from its context. */
+export type Instructions<TContext> =
+  | string
+  | ((run: { context: TContext; runId: string }) => string | Promise<string>);
+
+/** Tools an agent may call: a list (checked for duplicate names at construction) or a registry. */
+export type AgentTools<TContext> = readonly AnyTool<TContext>[] | ToolRegistry<TContext>;
+
+/** How the conversation is kept and fitted to the model's context. */
+export interface MemoryOptions {
+  /** Where sessions are kept. Runs with a `sessionId` load their history from it and append to it. */
+  store?: MemoryStore;
+  /**
+   * The token budget of each request (messages, tool definitions and `reserveOutputTokens`).
+   * @default the model's context window (`contextWindowFor(model)`)
+   */
+  maxTokens?: number;
+  /**
+   * Tokens kept free for the reply.
+   * @default 4096, or `modelSettings.max_completion_tokens` / `max_tokens` when set
+   */
+  reserveOutputTokens?: number;
+  /** Never drop the first user message (the task), however old it is. @default false */
+  keepFirstUser?: boolean;
+  /** The token counter; by default one for the model's name. */
+  counter?: TokenCounter;
+}
+
+/** Options of `new Agent(...)`. */
+export interface AgentOptions<TContext = unknown, TOutput = string> {
+  /** A name for logs and events. */
+  name: string;
+  /** The system message. */
+  instructions?: Instructions<TContext>;
+  /** A model name (sent through `openai(name)`, reading `OPENAI_API_KEY` / `OPENAI_BASE_URL`) or a `Model`. */
+  model: string | Model;
+  tools?: AgentTools<TContext>;
+  /** Sampling and other settings sent with every request (`temperature`, `max_completion_tokens`, ...). */
+  modelSettings?: ModelSettings;
+  /** `tool_choice` sent while the agent has tools. @default 'auto' (the API's default) */
+  toolChoice?: ChatCompletionToolChoiceOption;
+  /** How many tool calls of one turn run at once. @default 8 */
+  toolConcurrency?: number;
+  /** The most model calls a run may make. @default 10 */
+  maxTurns?: number;
+  /**
+   * At `maxTurns`: `'throw'` a `MaxTurnsExceededError` carrying the partial result, or make one
+   * last call with `tool_choice: 'none'` and return its answer (`'final-answer'`).
+   * @default 'throw'
+   */
+  onMaxTurns?: 'throw' | 'final-answer';
+  /** A zod schema for the final answer, requested as a strict `json_schema` response format. */
+  output?: OutputSchema<TOutput>;
+  /** How often a final answer that fails the `output` schema is sent back to be fixed. @default 2 */
+  maxOutputRepairs?: number;
+  memory?: MemoryOptions;
+  /** Retries of transient model faults (429, 408, 409, 5xx, connection faults). */
+  retry?: RetryOptions;
+  /** Awaited before every model call of every run. */
+  beforeModel?: BeforeModel<TContext>;
+  /** Awaited before every tool call of every run. */
+  beforeTool?: BeforeTool<TContext>;
+  /** Where a throwing listener is reported. @default a process warning */
+  onListenerError?: ListenerErrorHandler;
+}
+
+/** Listeners and interceptors for one run. */
+export type RunHooks<TContext> = EventHooks & {
+  beforeModel?: BeforeModel<TContext>;
+  beforeTool?: BeforeTool<TContext>;
+};
+
+/** Options of `agent.run(input, options)` and `agent.stream(input, options)`. */
+export interface RunOptions<TContext = unknown> {
+  /** Aborting it cancels the model request and every running tool; the run rejects with `RunAbortedError`. */
+  signal?: AbortSignal;
+  /** Your object, handed to instructions, tools (`ctx.context`) and interceptors. */
+  context?: TContext;
+  /** With `memory.store`: the session whose history is loaded and appended to. */
+  sessionId?: string;
+  hooks?: RunHooks<TContext>;
+  /** Overrides the agent's `maxTurns` for this run. */
+  maxTurns?: number;
+}
+
+/** What a run takes as input: a user message, or messages to append to the conversation. */
+export type RunInput = string | ChatCompletionMessageParam[];

@@ -1,0 +1,113 @@
+import type { AgentOptions } from './agent-options.js';
+import { ConfigurationError } from './errors.js';
+
+/**
+ * Checks an agent's options at construction, so a misconfiguration fails where it is written,
+ * not at the first run. Tool names and schemas are checked by `ToolRegistry`.
+ */
+export function validateAgentOptions<TContext, TOutput>(
+  options: AgentOptions<TContext, TOutput>,
+): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError(
+      `new Agent(options) expects an options object with at least { name, model }; got ${typeof options}.`,
+    );
+  }
+  const { name, model, instructions } = options;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ConfigurationError(
+      `Agent "name" must be a non-empty string; got ${JSON.stringify(name)}. Give the agent a name for logs and events, e.g. name: 'weather-bot'.`,
+      { option: 'name' },
+    );
+  }
+  const isModel =
+    typeof model === 'object' &&
+    model !== null &&
+    typeof model.generate === 'function' &&
+    typeof model.stream === 'function';
+  if (!(typeof model === 'string' && model.trim() !== '') && !isModel) {
+    throw new ConfigurationError(
+      `Agent "${name}": "model" must be a model name such as 'gpt-4o-mini' or a Model object with generate() and stream(); got ${describe(model)}.`,
+      { option: 'model' },
+    );
+  }
+  if (
+    instructions !== undefined &&
+    typeof instructions !== 'string' &&
+    typeof instructions !== 'function'
+  ) {
+    throw new ConfigurationError(
+      `Agent "${name}": "instructions" must be a string or a function returning one; got ${describe(instructions)}.`,
+      { option: 'instructions' },
+    );
+  }
+  positiveInteger(name, 'toolConcurrency', options.toolConcurrency);
+  positiveInteger(name, 'maxTurns', options.maxTurns);
+  nonNegativeInteger(name, 'maxOutputRepairs', options.maxOutputRepairs);
+  if (options.onMaxTurns !== undefined && !['throw', 'final-answer'].includes(options.onMaxTurns)) {
+    throw new ConfigurationError(
+      `Agent "${name}": "onMaxTurns" must be 'throw' or 'final-answer'; got ${describe(options.onMaxTurns)}.`,
+      { option: 'onMaxTurns' },
+    );
+  }
+  if (options.output !== undefined && typeof options.output?.['~standard'] !== 'object') {
+    throw new ConfigurationError(
+      `Agent "${name}": "output" must be a zod schema (zod 4, or zod 3.25+ via 'zod/v3'); got ${describe(options.output)}.`,
+      { option: 'output' },
+    );
+  }
+  const memory = options.memory;
+  if (memory !== undefined) {
+    positiveInteger(name, 'memory.maxTokens', memory.maxTokens);
+    nonNegativeInteger(name, 'memory.reserveOutputTokens', memory.reserveOutputTokens);
+    const store = memory.store;
+    if (
+      store !== undefined &&
+      (typeof store.load !== 'function' || typeof store.append !== 'function')
+    ) {
+      throw new ConfigurationError(
+        `Agent "${name}": "memory.store" must implement load(sessionId) and append(sessionId, messages), like InMemoryStore or FileStore.`,
+        { option: 'memory.store' },
+      );
+    }
+  }
+}
+
+/** Checks the input of `run()` / `stream()`. */
+export function validateRunInput(input: unknown): void {
+  if (typeof input === 'string') return;
+  if (
+    Array.isArray(input) &&
+    input.every((m) => typeof m === 'object' && m !== null && typeof m.role === 'string')
+  ) {
+    return;
+  }
+  throw new ConfigurationError(
+    `agent.run(input) expects a string or an array of chat messages ({ role, content }); got ${describe(input)}.`,
+    { option: 'input' },
+  );
+}
+
+function positiveInteger(agent: string, option: string, value: number | undefined): void {
+  if (value === undefined || (Number.isInteger(value) && value > 0)) return;
+  throw new ConfigurationError(
+    `Agent "${agent}": "${option}" must be a positive integer; got ${describe(value)}.`,
+    { option },
+  );
+}
+
+function nonNegativeInteger(agent: string, option: string, value: number | undefined): void {
+  if (value === undefined || (Number.isInteger(value) && value >= 0)) return;
+  throw new ConfigurationError(
+    `Agent "${agent}": "${option}" must be an integer of 0 or more; got ${describe(value)}.`,
+    { option },
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,144 @@
+import type { ToolOutcome } from '@agentloop/tools';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { FinishReason, ModelRequest, ModelResponse } from './model.js';
+import type { RunResult } from './run-result.js';
+import type { Usage } from './usage.js';
+
+/** Fields every event carries. */
+export interface EventBase {
+  /** The run this event belongs to. */
+  runId: string;
+  /** The turn (model call) number, from 1; 0 before the first turn starts. */
+  turn: number;
+}
+
+/** A run began. */
+export interface RunStartEvent extends EventBase {
+  type: 'run:start';
+  agent: string;
+  input: string | ChatCompletionMessageParam[];
+  sessionId?: string;
+}
+/** A turn began: one model call and the tool calls it asks for. */
+export interface TurnStartEvent extends EventBase {
+  type: 'turn:start';
+}
+/** The context was trimmed to fit the token budget before a model call. */
+export interface MemoryTrimEvent extends EventBase {
+  type: 'memory:trim';
+  /** Messages dropped from what is sent (the store keeps them). */
+  dropped: number;
+  /** Messages sent after trimming. */
+  kept: number;
+  /** Tokens of the trimmed request, as counted. */
+  tokens: number;
+  /** The budget the request was trimmed to. */
+  maxTokens: number;
+}
+/** A model call is about to be sent (after `beforeModel`). */
+export interface ModelStartEvent extends EventBase {
+  type: 'model:start';
+  model: string;
+  request: ModelRequest;
+}
+/** A model call failed with a transient fault and will be sent again after `delayMs`. */
+export interface ModelRetryEvent extends EventBase {
+  type: 'model:retry';
+  /** The retry number, from 1. */
+  attempt: number;
+  delayMs: number;
+  error: { code: string; message: string; status?: number | undefined };
+}
+/** A model call returned. */
+export interface ModelEndEvent extends EventBase {
+  type: 'model:end';
+  response: ModelResponse;
+  usage: Usage;
+  durationMs: number;
+}
+/** A chunk of assistant text (streamed runs only). */
+export interface TextDeltaEvent extends EventBase {
+  type: 'text:delta';
+  delta: string;
+}
+/** A chunk of a tool call's arguments as the model writes them (streamed runs only). */
+export interface ToolArgsEvent extends EventBase {
+  type: 'tool:args';
+  toolCallId: string;
+  index: number;
+  name: string;
+  delta: string;
+}
+/** A tool call is starting (after `beforeTool` approved it). */
+export interface ToolStartEvent extends EventBase {
+  type: 'tool:start';
+  toolCallId: string;
+  name: string;
+  /** The parsed arguments, or the raw string when they are not valid JSON. */
+  args: unknown;
+}
+/** A tool call finished: successfully, with a fault the model will see, or denied. */
+export interface ToolEndEvent extends EventBase {
+  type: 'tool:end';
+  toolCallId: string;
+  name: string;
+  outcome: ToolOutcome;
+}
+/** A turn ended. */
+export interface TurnEndEvent extends EventBase {
+  type: 'turn:end';
+  finishReason: FinishReason | null;
+  toolCalls: number;
+}
+/** The run finished with a result. Exactly one of `run:end` / `run:error` ends a run. */
+export interface RunEndEvent extends EventBase {
+  type: 'run:end';
+  result: RunResult<unknown>;
+}
+/** The run failed. Exactly one of `run:end` / `run:error` ends a run. */
+export interface RunErrorEvent extends EventBase {
+  type: 'run:error';
+  error: Error;
+}
+
+/** Every lifecycle event: one vocabulary for `agent.on`, run `hooks` and `agent.stream()`. */
+export type AgentEvent =
+  | RunStartEvent
+  | TurnStartEvent
+  | MemoryTrimEvent
+  | ModelStartEvent
+  | ModelRetryEvent
+  | ModelEndEvent
+  | TextDeltaEvent
+  | ToolArgsEvent
+  | ToolStartEvent
+  | ToolEndEvent
+  | TurnEndEvent
+  | RunEndEvent
+  | RunErrorEvent;
+
+/** The `type` of an event. */
+export type AgentEventType = AgentEvent['type'];
+
+/** The event object of one type. */
+export type EventOf<TType extends AgentEventType> = Extract<AgentEvent, { type: TType }>;
+
+/** A listener for one event type; its return value is ignored, and a throw never breaks a run. */
+export type EventListener<TType extends AgentEventType> = (event: EventOf<TType>) => unknown;
+
+/** Every event type, in the order a run usually emits them. */
+export const EVENT_TYPES = [
+  'run:start',
+  'turn:start',
+  'memory:trim',
+  'model:start',
+  'model:retry',
+  'text:delta',
+  'tool:args',
+  'model:end',
+  'tool:start',
+  'tool:end',
+  'turn:end',
+  'run:end',
+  'run:error',
+] as const satisfies readonly AgentEventType[];

@@ -1,0 +1,143 @@
+import { ModelError } from '../errors.js';
+import type { BeforeModel } from '../interceptors.js';
+import type { Model, ModelRequest, ModelResponse } from '../model.js';
+import { type RetryOptions, withRetry } from '../retry.js';
+import { addUsage, usageFromCompletion } from '../usage.js';
+import { raceAbort } from './abort.js';
+import type { RunState } from './run-state.js';
+
+/** How a model call is made. */
+export interface CallModelOptions<TContext> {
+  model: Model;
+  /** `stream` emits `text:delta` and `tool:args` as the reply arrives. */
+  mode: 'generate' | 'stream';
+  retry: RetryOptions | undefined;
+  /** Agent-level first, then run-level. */
+  beforeModel: readonly BeforeModel<TContext>[];
+}
+
+/**
+ * One model call: the interceptors, `model:start`, the call with retries of transient faults
+ * (each announced by `model:retry`), `model:end`, and the usage added to the run.
+ * A retry re-sends the same request; nothing else of the run is repeated.
+ */
+export async function callModel<TContext>(
+  state: RunState<TContext>,
+  request: ModelRequest,
+  { model, mode, retry, beforeModel }: CallModelOptions<TContext>,
+): Promise<ModelResponse> {
+  let finalRequest = request;
+  for (const intercept of beforeModel) {
+    const info = {
+      runId: state.runId,
+      turn: state.turn,
+      agent: state.agent,
+      context: state.context,
+    };
+    const rewritten = await raceAbort(Promise.resolve(intercept(finalRequest, info)), state.signal);
+    if (rewritten !== undefined) finalRequest = rewritten;
+  }
+
+  const base = { runId: state.runId, turn: state.turn };
+  state.bus.emit({ type: 'model:start', ...base, model: model.name, request: finalRequest });
+  const started = performance.now();
+
+  const response = await withRetry(
+    () =>
+      raceAbort(
+        mode === 'stream'
+          ? consumeStream(state, model, finalRequest)
+          : model.generate(finalRequest, { signal: state.signal }),
+        state.signal,
+      ),
+    {
+      ...retry,
+      signal: state.signal,
+      onRetry: ({ attempt, delayMs, error }) => {
+        state.bus.emit({
+          type: 'model:retry',
+          ...base,
+          attempt,
+          delayMs,
+          error: { code: error.code, message: error.message, status: error.status },
+        });
+      },
+    },
+  );
+
+  const usage = usageFromCompletion(response.usage, response.model ?? model.name);
+  state.usage = addUsage(state.usage, usage);
+  state.bus.emit({
+    type: 'model:end',
+    ...base,
+    response,
+    usage,
+    durationMs: performance.now() - started,
+  });
+  return response;
+}
+
+/**
+ * Reads a streamed reply, emitting `text:delta` and `tool:args` events, and returns the whole
+ * reply. A stream that fails after its first event is never retried: the text already shown
+ * would be repeated. It fails with a `ModelError` marked `midStream`.
+ */
+async function consumeStream<TContext>(
+  state: RunState<TContext>,
+  model: Model,
+  request: ModelRequest,
+): Promise<ModelResponse> {
+  const base = { runId: state.runId, turn: state.turn };
+  const calls = new Map<number, { id: string; name: string }>();
+  let received = false;
+  let text = '';
+  try {
+    for await (const event of model.stream(request, { signal: state.signal })) {
+      received = true;
+      const waitForConsumer = state.consumerReady?.();
+      if (waitForConsumer) await waitForConsumer;
+      if (event.type === 'text-delta') {
+        text += event.delta;
+        state.bus.emit({ type: 'text:delta', ...base, delta: event.delta });
+      } else if (event.type === 'tool-call-delta') {
+        const known = calls.get(event.index) ?? { id: '', name: '' };
+        if (event.id) known.id = event.id;
+        if (event.name) known.name = event.name;
+        calls.set(event.index, known);
+        if (event.argumentsDelta.length > 0) {
+          state.bus.emit({
+            type: 'tool:args',
+            ...base,
+            toolCallId: known.id,
+            index: event.index,
+            name: known.name,
+            delta: event.argumentsDelta,
+          });
+        }
+      } else {
+        return event.response;
+      }
+    }
+  } catch (error) {
+    if (!received || state.signal.aborted || (ModelError.isInstance(error) && !error.retryable)) {
+      throw error;
+    }
+    throw new ModelError({
+      message: `The model's stream failed after it had started (${describe(error)}); it is not retried because the text already streamed would be repeated.`,
+      retryable: false,
+      midStream: true,
+      partialText: text,
+      cause: error,
+    });
+  }
+  throw new ModelError({
+    message: `The model's stream ended without a final response (${text.length} characters of text had arrived). The provider closed the stream early; try again.`,
+    retryable: false,
+    midStream: received,
+    partialText: text,
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

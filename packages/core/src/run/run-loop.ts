@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import type { ToolRegistry } from '@agentloop/tools';
+import type { EventEmitter } from 'eventemitter3';
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionMessageParam,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
+import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
+import type {
+  Instructions,
+  OutputSchema,
+  RunHooks,
+  RunInput,
+  RunOptions,
+} from '../agent-options.js';
+import type { StreamSink } from '../agent-stream.js';
+import { AgentError, MaxTurnsExceededError, RunAbortedError } from '../errors.js';
+import { EventBus, type ListenerErrorHandler } from '../event-bus.js';
+import type { BeforeModel, BeforeTool } from '../interceptors.js';
+import type { Model, ModelRequest, ModelResponse, ModelSettings } from '../model.js';
+import type { RetryOptions } from '../retry.js';
+import type { RunResult } from '../run-result.js';
+import { emptyUsage } from '../usage.js';
+import { raceAbort } from './abort.js';
+import { callModel } from './call-model.js';
+import { pushMessages, type RunState } from './run-state.js';
+import { runTools } from './run-tools.js';
+import { fitToBudget, loadHistory, type ResolvedMemory, saveTurn } from './session-memory.js';
+import { checkOutput, repairMessage } from './structured-output.js';
+
+/** An agent's configuration, validated and resolved at construction. */
+export interface ResolvedAgent<TContext> {
+  name: string;
+  instructions: Instructions<TContext> | undefined;
+  model: Model;
+  registry: ToolRegistry<TContext>;
+  modelSettings: ModelSettings | undefined;
+  toolChoice: ChatCompletionToolChoiceOption | undefined;
+  toolConcurrency: number;
+  maxTurns: number;
+  onMaxTurns: 'throw' | 'final-answer';
+  output: OutputSchema | undefined;
+  /** The strict response format derived from `output`, built once at construction. */
+  responseFormat: ResponseFormatJSONSchema | undefined;
+  maxOutputRepairs: number;
+  memory: ResolvedMemory | undefined;
+  retry: RetryOptions | undefined;
+  beforeModel: BeforeModel<TContext> | undefined;
+  beforeTool: BeforeTool<TContext> | undefined;
+  onListenerError: ListenerErrorHandler | undefined;
+  emitter: EventEmitter;
+}
+
+/** How a run is executed: a plain call, or streamed with a sink receiving every event. */
+export interface ExecuteOptions {
+  mode: 'generate' | 'stream';
+  sink?: StreamSink;
+  /** Aborted by the stream's consumer when it stops reading. */
+  internalSignal?: AbortSignal;
+}
+
+/**
+ * Runs the loop: instructions, history, then turns of (trim, model call, tools) until the model
+ * answers without tool calls. Every step lives in its own module; this function wires them.
+ * Exactly one of `run:end` / `run:error` ends the run.
+ */
+export async function executeRun<TContext>(
+  agent: ResolvedAgent<TContext>,
+  input: RunInput,
+  options: RunOptions<TContext>,
+  { mode, sink, internalSignal }: ExecuteOptions,
+): Promise<RunResult<unknown>> {
+  const signals = [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
+  const bus = new EventBus({
+    emitter: agent.emitter,
+    hooks: options.hooks,
+    sink: sink ? (event) => sink.push(event) : undefined,
+    onListenerError: agent.onListenerError,
+  });
+  const state: RunState<TContext> = {
+    runId: `run_${randomUUID()}`,
+    agent: agent.name,
+    context: options.context as TContext,
+    signal,
+    bus,
+    sessionId: options.sessionId,
+    consumerReady: sink ? () => sink.ready() : undefined,
+    turn: 0,
+    messages: [],
+    newMessages: [],
+    unsaved: [],
+    usage: emptyUsage(),
+    toolCalls: [],
+    finishReason: null,
+    text: '',
+  };
+  bus.emit({
+    type: 'run:start',
+    runId: state.runId,
+    turn: 0,
+    agent: agent.name,
+    input,
+    ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
+  });
+
+  try {
+    signal.throwIfAborted();
+    const result = await loop(agent, state, input, {
+      maxTurns: options.maxTurns ?? agent.maxTurns,
+      mode,
+      hooks: options.hooks,
+    });
+    bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
+    return result;
+  } catch (caught) {
+    const error = signal.aborted
+      ? new RunAbortedError({ reason: signal.reason, result: partialResult(state), cause: caught })
+      : toError(caught);
+    bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
+    throw error;
+  }
+}
+
+async function loop<TContext>(
+  agent: ResolvedAgent<TContext>,
+  state: RunState<TContext>,
+  input: RunInput,
+  {
+    maxTurns,
+    mode,
+    hooks,
+  }: { maxTurns: number; mode: 'generate' | 'stream'; hooks: RunHooks<TContext> | undefined },
+): Promise<RunResult<unknown>> {
+  const instructions = await resolveInstructions(agent, state);
+  const history = await loadHistory(state, agent.memory);
+  state.messages = [...(instructions ? [instructions] : []), ...history];
+  pushMessages(state, ...toMessages(input));
+
+  const tools = agent.registry.list().length > 0 ? agent.registry.toOpenAITools() : undefined;
+  const responseFormat = agent.responseFormat;
+  const callOptions = {
+    model: agent.model,
+    mode,
+    retry: agent.retry,
+    beforeModel: [agent.beforeModel, hooks?.beforeModel].filter(isDefined),
+  };
+  let repairs = 0;
+
+  for (;;) {
+    const finalCall = state.turn >= maxTurns;
+    if (finalCall && agent.onMaxTurns === 'throw') {
+      throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
+    }
+    state.turn += 1;
+    state.bus.emit({ type: 'turn:start', runId: state.runId, turn: state.turn });
+
+    const request: ModelRequest = {
+      ...agent.modelSettings,
+      messages: fitToBudget(state, agent.memory, tools),
+      ...(tools ? { tools } : {}),
+      ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
+      ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),
+      ...(responseFormat ? { response_format: responseFormat } : {}),
+    };
+    const response = await callModel(state, request, callOptions);
+    state.finishReason = response.finishReason;
+    const calls = finalCall ? [] : (response.message.tool_calls ?? []);
+    pushMessages(state, toAssistantMessage(response, calls.length > 0));
+
+    if (calls.length > 0) {
+      const results = await runTools(state, calls, {
+        registry: agent.registry,
+        concurrency: agent.toolConcurrency,
+        beforeTool: [agent.beforeTool, hooks?.beforeTool].filter(isDefined),
+        truncated: response.finishReason === 'length',
+      });
+      pushMessages(state, ...results);
+      await endTurn(agent, state, calls.length);
+      continue;
+    }
+
+    state.text = response.message.content ?? '';
+    if (finalCall && state.text === '') {
+      throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
+    }
+    if (agent.output) {
+      const checked = await checkOutput(agent.output, state.text);
+      if (checked.ok) {
+        await endTurn(agent, state, 0);
+        return buildResult(state, checked.value);
+      }
+      // A reply cut off by the token limit or a filter cannot be repaired by asking again.
+      const incomplete =
+        response.finishReason === 'length' || response.finishReason === 'content_filter';
+      if (incomplete || finalCall || repairs >= agent.maxOutputRepairs) {
+        throw checked.error({ repairs, finishReason: response.finishReason });
+      }
+      repairs += 1;
+      pushMessages(state, repairMessage(checked.issues));
+      await endTurn(agent, state, 0);
+      continue;
+    }
+    await endTurn(agent, state, 0);
+    return buildResult(state, state.text);
+  }
+}
+
+async function endTurn<TContext>(
+  agent: ResolvedAgent<TContext>,
+  state: RunState<TContext>,
+  toolCalls: number,
+): Promise<void> {
+  await raceAbort(saveTurn(state, agent.memory), state.signal);
+  state.bus.emit({
+    type: 'turn:end',
+    runId: state.runId,
+    turn: state.turn,
+    finishReason: state.finishReason,
+    toolCalls,
+  });
+}
+
+async function resolveInstructions<TContext>(
+  agent: ResolvedAgent<TContext>,
+  state: RunState<TContext>,
+): Promise<ChatCompletionMessageParam | undefined> {
+  const { instructions } = agent;
+  if (instructions === undefined) return undefined;
+  const text =
+    typeof instructions === 'string'
+      ? instructions
+      : await raceAbort(
+          Promise.resolve(instructions({ context: state.context, runId: state.runId })),
+          state.signal,
+        );
+  return text === '' ? undefined : { role: 'system', content: text };
+}
+
+function toMessages(input: RunInput): ChatCompletionMessageParam[] {
+  return typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
+}
+
+function toAssistantMessage(
+  response: ModelResponse,
+  withCalls: boolean,
+): ChatCompletionAssistantMessageParam {
+  const { content, refusal, tool_calls } = response.message;
+  return {
+    role: 'assistant',
+    content: content ?? null,
+    ...(refusal ? { refusal } : {}),
+    ...(withCalls && tool_calls ? { tool_calls } : {}),
+  };
+}
+
+function buildResult<TContext>(state: RunState<TContext>, output: unknown): RunResult<unknown> {
+  return { ...partialResult(state), output };
+}
+
+function partialResult<TContext>(state: RunState<TContext>): RunResult<unknown> {
+  return {
+    runId: state.runId,
+    output: state.text,
+    text: state.text,
+    messages: [...state.messages],
+    newMessages: [...state.newMessages],
+    turns: state.turn,
+    usage: state.usage,
+    toolCalls: [...state.toolCalls],
+    finishReason: state.finishReason,
+  };
+}
+
+function toError(caught: unknown): Error {
+  if (caught instanceof Error) return caught;
+  return new AgentError({
+    code: 'unknown_error',
+    message: `The run failed with a non-Error value: ${String(caught)}`,
+    cause: caught,
+  });
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}

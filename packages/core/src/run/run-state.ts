@@ -1,0 +1,42 @@
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { EventBus } from '../event-bus.js';
+import type { FinishReason } from '../model.js';
+import type { ToolCallRecord } from '../run-result.js';
+import type { Usage } from '../usage.js';
+
+/**
+ * Everything one run owns. It lives on the stack of `executeRun`, never on the agent, so one
+ * agent serves any number of concurrent runs.
+ */
+export interface RunState<TContext> {
+  readonly runId: string;
+  readonly agent: string;
+  readonly context: TContext;
+  /** Aborted when the caller aborts; handed to the model and to every tool. */
+  readonly signal: AbortSignal;
+  readonly bus: EventBus;
+  readonly sessionId: string | undefined;
+  /** In streamed runs: resolves when the consumer has caught up (backpressure). */
+  readonly consumerReady: (() => Promise<void> | undefined) | undefined;
+  turn: number;
+  /** The whole conversation: instructions, history, input and what the run added. */
+  messages: ChatCompletionMessageParam[];
+  /** What this run added, in order. */
+  newMessages: ChatCompletionMessageParam[];
+  /** Added messages not yet appended to the session store. */
+  unsaved: ChatCompletionMessageParam[];
+  usage: Usage;
+  toolCalls: ToolCallRecord[];
+  finishReason: FinishReason | null;
+  text: string;
+}
+
+/** Appends messages to the conversation, to the run's new messages and to the unsaved queue. */
+export function pushMessages<TContext>(
+  state: RunState<TContext>,
+  ...messages: ChatCompletionMessageParam[]
+): void {
+  state.messages.push(...messages);
+  state.newMessages.push(...messages);
+  state.unsaved.push(...messages);
+}

@@ -1,0 +1,157 @@
+import type { ToolOutcome, ToolRegistry } from '@agentloop/tools';
+import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
+import pLimit from 'p-limit';
+import type { BeforeTool, ToolDecision } from '../interceptors.js';
+import type { ModelToolCall } from '../model.js';
+import { raceAbort } from './abort.js';
+import type { RunState } from './run-state.js';
+
+/** How the tool calls of a turn are run. */
+export interface RunToolsOptions<TContext> {
+  registry: ToolRegistry<TContext>;
+  /** The most calls running at once. */
+  concurrency: number;
+  /** Agent-level first, then run-level. */
+  beforeTool: readonly BeforeTool<TContext>[];
+  /** The reply was cut off by the token limit: its calls' arguments are incomplete and never run. */
+  truncated: boolean;
+}
+
+/**
+ * Runs the tool calls of one turn concurrently (at most `concurrency` at once) and returns one
+ * tool message per call, in the order of the calls whatever order they finish in. Faults of
+ * the model or of a tool become tool messages the model sees; only an abort rejects.
+ */
+export async function runTools<TContext>(
+  state: RunState<TContext>,
+  calls: readonly ModelToolCall[],
+  options: RunToolsOptions<TContext>,
+): Promise<ChatCompletionToolMessageParam[]> {
+  const limit = pLimit(options.concurrency);
+  const outcomes = await raceAbort(
+    Promise.all(calls.map((call) => limit(() => runOne(state, call, options)))),
+    state.signal,
+  );
+  return outcomes.map((outcome) => ({
+    role: 'tool',
+    tool_call_id: outcome.toolCallId,
+    content: outcome.output,
+  }));
+}
+
+async function runOne<TContext>(
+  state: RunState<TContext>,
+  call: ModelToolCall,
+  { registry, beforeTool, truncated }: RunToolsOptions<TContext>,
+): Promise<ToolOutcome> {
+  state.signal.throwIfAborted();
+  const base = { runId: state.runId, turn: state.turn };
+  const { id, function: fn } = call;
+  const name = fn.name;
+  let rawArguments = fn.arguments;
+  let args = parseJson(rawArguments);
+
+  let outcome: ToolOutcome;
+  if (truncated) {
+    state.bus.emit({ type: 'tool:start', ...base, toolCallId: id, name, args: rawArguments });
+    outcome = failure(
+      id,
+      name,
+      'invalid_json',
+      `Error: the arguments of your call to "${name}" were cut off because the reply reached the token limit (finish_reason "length"), so the tool was not run. Call it again with shorter arguments.`,
+    );
+  } else {
+    const decision =
+      registry.has(name) && args.ok
+        ? await decide(state, beforeTool, id, name, args.value)
+        : undefined;
+    if (decision?.action === 'rewrite') {
+      rawArguments = JSON.stringify(decision.args) ?? 'null';
+      args = { ok: true, value: decision.args };
+    }
+    state.bus.emit({
+      type: 'tool:start',
+      ...base,
+      toolCallId: id,
+      name,
+      args: args.ok ? args.value : rawArguments,
+    });
+    outcome =
+      decision?.action === 'deny'
+        ? failure(
+            id,
+            name,
+            'denied',
+            `Error: the call to "${name}" was denied: ${decision.reason}. Do not retry it unchanged.`,
+          )
+        : await registry.execute(
+            { id, name, arguments: rawArguments },
+            { signal: state.signal, runId: state.runId, context: state.context },
+          );
+  }
+
+  state.toolCalls.push({
+    id,
+    name,
+    arguments: args.ok ? args.value : rawArguments,
+    turn: state.turn,
+    outcome,
+    durationMs: outcome.durationMs,
+  });
+  state.bus.emit({ type: 'tool:end', ...base, toolCallId: id, name, outcome });
+  return outcome;
+}
+
+async function decide<TContext>(
+  state: RunState<TContext>,
+  interceptors: readonly BeforeTool<TContext>[],
+  toolCallId: string,
+  name: string,
+  initialArgs: unknown,
+): Promise<ToolDecision | undefined> {
+  let args = initialArgs;
+  let rewritten = false;
+  for (const intercept of interceptors) {
+    const info = {
+      runId: state.runId,
+      turn: state.turn,
+      agent: state.agent,
+      context: state.context,
+      toolCallId,
+      name,
+      args,
+    };
+    const decision = await raceAbort(Promise.resolve(intercept(info)), state.signal);
+    if (decision?.action === 'deny') return decision;
+    if (decision?.action === 'rewrite') {
+      args = decision.args;
+      rewritten = true;
+    }
+  }
+  return rewritten ? { action: 'rewrite', args } : undefined;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text === '' ? '{}' : text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function failure(
+  toolCallId: string,
+  name: string,
+  code: 'invalid_json' | 'denied',
+  output: string,
+): ToolOutcome {
+  return {
+    toolCallId,
+    name,
+    ok: false,
+    output,
+    value: undefined,
+    error: { code, message: output.replace(/^Error: /, '') },
+    durationMs: 0,
+  };
+}

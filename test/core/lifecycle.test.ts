@@ -1,0 +1,213 @@
+import { Agent, type AgentEvent, MaxTurnsExceededError, RunAbortedError } from '@agentloop/core';
+import { ScriptedModel } from '@agentloop/core/testing';
+import { tool } from '@agentloop/tools';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+
+const echo = tool({
+  name: 'echo',
+  description: 'Echoes',
+  parameters: z.object({ text: z.string() }),
+  execute: async ({ text }) => text,
+});
+
+const twoTurns = () =>
+  new ScriptedModel([
+    {
+      toolCalls: [
+        { id: 'a', name: 'echo', arguments: { text: 'one' } },
+        { id: 'b', name: 'echo', arguments: { text: 'two' } },
+      ],
+    },
+    'done',
+  ]);
+
+describe('events', () => {
+  it('pins the sequence of a two-turn run with parallel tools', async () => {
+    const agent = new Agent({ name: 'e', model: twoTurns(), tools: [echo] });
+    const events: AgentEvent[] = [];
+    agent.on('*', (e) => events.push(e));
+    const result = await agent.run('go');
+
+    const sequence = events.map((e) =>
+      e.type.startsWith('tool:') && 'toolCallId' in e ? `${e.type}(${e.toolCallId})` : e.type,
+    );
+    // Both calls start before either ends (they run concurrently); ends follow completion order.
+    expect(sequence.slice(0, 5)).toEqual([
+      'run:start',
+      'turn:start',
+      'model:start',
+      'model:end',
+      'tool:start(a)',
+    ]);
+    expect(sequence[5]).toBe('tool:start(b)');
+    expect(sequence.slice(6, 8).sort()).toEqual(['tool:end(a)', 'tool:end(b)']);
+    expect(sequence.slice(8)).toEqual([
+      'turn:end',
+      'turn:start',
+      'model:start',
+      'model:end',
+      'turn:end',
+      'run:end',
+    ]);
+    expect(new Set(events.map((e) => e.runId))).toEqual(new Set([result.runId]));
+    expect(events.map((e) => e.turn)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+  });
+
+  it('a listener that throws (or rejects) never breaks the run', async () => {
+    const onListenerError = vi.fn();
+    const agent = new Agent({ name: 'e', model: twoTurns(), tools: [echo], onListenerError });
+    agent.on('tool:start', () => {
+      throw new Error('listener bug');
+    });
+    agent.on('model:end', async () => {
+      throw new Error('async listener bug');
+    });
+    const result = await agent.run('go');
+    expect(result.text).toBe('done');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(onListenerError).toHaveBeenCalledTimes(4);
+  });
+
+  it('delivers events to per-run hooks as well as agent listeners; off() detaches', async () => {
+    const agent = new Agent({ name: 'e', model: twoTurns(), tools: [echo] });
+    const agentSeen: string[] = [];
+    const listener = (e: AgentEvent) => agentSeen.push(e.type);
+    agent.on('*', listener);
+    const hookSeen: string[] = [];
+    await agent.run('go', {
+      hooks: {
+        'tool:end': (e) => hookSeen.push(e.toolCallId),
+        onEvent: (e) => hookSeen.push(e.type),
+      },
+    });
+    expect(hookSeen.filter((x) => x === 'a' || x === 'b').sort()).toEqual(['a', 'b']);
+    expect(hookSeen.at(-1)).toBe('run:end');
+    expect(agentSeen.at(-1)).toBe('run:end');
+    agent.off('*', listener);
+    const before = agentSeen.length;
+    await new Agent({ name: 'x', model: new ScriptedModel(['x']) }).run('x');
+    expect(agentSeen.length).toBe(before);
+  });
+});
+
+describe('maxTurns', () => {
+  const loopy = () =>
+    new ScriptedModel((_request, index) => ({
+      toolCalls: [{ id: `c${index}`, name: 'echo', arguments: { text: `t${index}` } }],
+    }));
+
+  it('throws MaxTurnsExceededError carrying the partial result', async () => {
+    const agent = new Agent({ name: 'm', model: loopy(), tools: [echo], maxTurns: 3 });
+    const events: string[] = [];
+    const error = await agent
+      .run('go', { hooks: { onEvent: (e) => events.push(e.type) } })
+      .catch((e: unknown) => e);
+    expect(MaxTurnsExceededError.isInstance(error)).toBe(true);
+    const partial = (
+      error as MaxTurnsExceededError<{
+        turns: number;
+        toolCalls: unknown[];
+        usage: { totalTokens: number };
+      }>
+    ).result;
+    expect(partial.turns).toBe(3);
+    expect(partial.toolCalls).toHaveLength(3);
+    expect(partial.usage.totalTokens).toBeGreaterThan(0);
+    expect(events.filter((t) => t === 'run:error')).toHaveLength(1);
+    expect(events).not.toContain('run:end');
+  });
+
+  it("onMaxTurns: 'final-answer' makes one last call with tool_choice 'none'", async () => {
+    const model = new ScriptedModel((request, index) =>
+      request.tool_choice === 'none'
+        ? 'Final answer from what I have.'
+        : { toolCalls: [{ id: `c${index}`, name: 'echo', arguments: { text: 'x' } }] },
+    );
+    const agent = new Agent({
+      name: 'm',
+      model,
+      tools: [echo],
+      maxTurns: 2,
+      onMaxTurns: 'final-answer',
+    });
+    const result = await agent.run('go');
+    expect(result.text).toBe('Final answer from what I have.');
+    expect(result.turns).toBe(3);
+    expect(model.requests.at(-1)?.tool_choice).toBe('none');
+    expect(model.requests.at(-1)?.tools).toBeDefined();
+  });
+
+  it('a run-level maxTurns overrides the agent', async () => {
+    const agent = new Agent({ name: 'm', model: loopy(), tools: [echo], maxTurns: 50 });
+    const error = await agent.run('go', { maxTurns: 1 }).catch((e: unknown) => e);
+    expect((error as MaxTurnsExceededError).maxTurns).toBe(1);
+  });
+});
+
+describe('cancellation', () => {
+  it('aborts running tools and rejects promptly even when a tool ignores its signal', async () => {
+    const signals: AbortSignal[] = [];
+    const stubborn = tool({
+      name: 'stubborn',
+      description: 'Ignores its signal',
+      parameters: z.object({}),
+      execute: (_args, ctx) => {
+        signals.push(ctx.signal);
+        return new Promise(() => {});
+      },
+    });
+    const model = new ScriptedModel([
+      {
+        toolCalls: [
+          { id: 's1', name: 'stubborn', arguments: {} },
+          { id: 's2', name: 'stubborn', arguments: {} },
+        ],
+      },
+    ]);
+    const agent = new Agent({ name: 'c', model, tools: [stubborn] });
+    const controller = new AbortController();
+    const events: string[] = [];
+    let abortedAt = 0;
+    agent.on('tool:start', () => {
+      if (events.filter((t) => t === 'tool:start').length === 1) {
+        setTimeout(() => {
+          abortedAt = performance.now();
+          controller.abort(new Error('user pressed stop'));
+        }, 10);
+      }
+    });
+    const error = await agent
+      .run('go', { signal: controller.signal, hooks: { onEvent: (e) => events.push(e.type) } })
+      .catch((e: unknown) => e);
+    const rejectedAfterAbort = performance.now() - abortedAt;
+
+    expect(RunAbortedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('user pressed stop');
+    // The issue's bound: the run rejects within 50 ms of the abort.
+    expect(rejectedAfterAbort).toBeLessThan(50);
+    expect(signals).toHaveLength(2);
+    expect(signals.every((s) => s.aborted)).toBe(true);
+    expect(events.filter((t) => t === 'run:error')).toHaveLength(1);
+    expect(events).not.toContain('run:end');
+  });
+
+  it('aborts the model call in flight', async () => {
+    const model = new ScriptedModel(['never seen'], { delayMs: 10_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    const error = await new Agent({ name: 'c', model })
+      .run('go', { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(RunAbortedError.isInstance(error)).toBe(true);
+  });
+
+  it('rejects at once for a signal that is already aborted, without calling the model', async () => {
+    const model = new ScriptedModel(['x']);
+    const error = await new Agent({ name: 'c', model })
+      .run('go', { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(RunAbortedError.isInstance(error)).toBe(true);
+    expect(model.requests).toHaveLength(0);
+  });
+});

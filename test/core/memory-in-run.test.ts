@@ -1,0 +1,98 @@
+import { Agent } from '@agentloop/core';
+import { ScriptedModel } from '@agentloop/core/testing';
+import { InMemoryStore, TokenCounter } from '@agentloop/memory';
+import { tool } from '@agentloop/tools';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { validateChatRequest } from '../support/validate-request.js';
+
+const lookup = tool({
+  name: 'lookup',
+  description: 'Looks up a long document',
+  parameters: z.object({ q: z.string() }),
+  execute: async ({ q }) => `${q}: ${'lorem ipsum dolor sit amet '.repeat(40)}`,
+});
+
+describe('memory in a run', () => {
+  it('loads the session before the run and appends each completed turn', async () => {
+    const store = new InMemoryStore();
+    await store.append('s1', [
+      { role: 'user', content: 'My name is Ada.' },
+      { role: 'assistant', content: 'Hello Ada.' },
+    ]);
+    const model = new ScriptedModel([
+      { toolCalls: [{ id: 'l1', name: 'lookup', arguments: { q: 'x' } }] },
+      'Your name is Ada.',
+    ]);
+    const agent = new Agent({ name: 'm', model, tools: [lookup], memory: { store } });
+    const result = await agent.run('What is my name?', { sessionId: 's1' });
+
+    expect(model.requests[0]?.messages.map((m) => m.content)).toEqual([
+      'My name is Ada.',
+      'Hello Ada.',
+      'What is my name?',
+    ]);
+    const stored = await store.load('s1');
+    expect(stored).toHaveLength(2 + result.newMessages.length);
+    expect(stored.slice(2)).toEqual(result.newMessages);
+  });
+
+  it('a failed turn loses only the turn in flight: completed turns are stored', async () => {
+    const store = new InMemoryStore();
+    const model = new ScriptedModel([
+      { toolCalls: [{ id: 'l1', name: 'lookup', arguments: { q: 'x' } }] },
+      new Error('provider down'),
+    ]);
+    const agent = new Agent({ name: 'm', model, tools: [lookup], memory: { store } });
+    await expect(agent.run('go', { sessionId: 's' })).rejects.toThrow('provider down');
+    const stored = await store.load('s');
+    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(validateChatRequest({ model: 'gpt-4o', messages: stored }).ok).toBe(true);
+  });
+
+  it('two sessions never see each other', async () => {
+    const store = new InMemoryStore();
+    const model = new ScriptedModel(() => 'ok');
+    const agent = new Agent({ name: 'm', model, memory: { store } });
+    await agent.run('I am in session A', { sessionId: 'a' });
+    await agent.run('I am in session B', { sessionId: 'b' });
+    await agent.run('again A', { sessionId: 'a' });
+    const lastRequest = JSON.stringify(model.requests[2]?.messages);
+    expect(lastRequest).toContain('session A');
+    expect(lastRequest).not.toContain('session B');
+  });
+
+  it('trims each request to the budget, pair-safe, and emits memory:trim', async () => {
+    const store = new InMemoryStore();
+    let call = 0;
+    const model = new ScriptedModel(() => {
+      call += 1;
+      return call % 2 === 1
+        ? { toolCalls: [{ id: `l${call}`, name: 'lookup', arguments: { q: `q${call}` } }] }
+        : `answer ${call}`;
+    });
+    const counter = new TokenCounter({ model: 'gpt-4o-mini' });
+    const maxTokens = 900;
+    const agent = new Agent({
+      name: 'm',
+      model,
+      instructions: 'You are terse.',
+      tools: [lookup],
+      memory: { store, maxTokens, reserveOutputTokens: 100, counter },
+    });
+    const trims: number[] = [];
+    agent.on('memory:trim', (e) => trims.push(e.dropped));
+    for (let i = 0; i < 6; i += 1) await agent.run(`question ${i}`, { sessionId: 'long' });
+
+    expect(trims.length).toBeGreaterThan(0);
+    for (const request of model.requests) {
+      expect(validateChatRequest({ model: 'gpt-4o-mini', ...request }).ok).toBe(true);
+      const tokens =
+        counter.countMessages(request.messages) + counter.countTools(request.tools ?? []) + 100;
+      expect(tokens).toBeLessThanOrEqual(maxTokens);
+      expect(request.messages[0]).toEqual({ role: 'system', content: 'You are terse.' });
+    }
+    // The store keeps the full history; trimming only shapes what is sent.
+    expect((await store.load('long')).length).toBe(6 * 4);
+  });
+});
