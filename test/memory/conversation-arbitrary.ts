@@ -42,7 +42,11 @@ interface StepSpec {
 }
 
 const step: fc.Arbitrary<StepSpec> = fc.oneof(
-  fc.record({ kind: fc.constant('text' as const), reply: text(30), outputs: fc.constant([]) }),
+  fc.record({
+    kind: fc.constant('text' as const),
+    reply: text(30),
+    outputs: fc.constant<{ content: string }[]>([]),
+  }),
   fc.record({
     kind: fc.constant('calls' as const),
     reply: fc.oneof(fc.constant(''), text(10)),

@@ -1,5 +1,8 @@
 import { TokenCounter } from '@agentloop/memory';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
 import { getEncoder } from '../../packages/memory/src/encoder-cache.js';
 import { cookbookMessages, cookbookToolMessages, cookbookTools } from './fixtures.js';
@@ -36,6 +39,7 @@ describe('TokenCounter matches the counts the OpenAI API reported in the cookboo
       const enc = (t: string) => encodedLength(encoding, t);
       let count = 0;
       for (const tool of twoTools) {
+        if (tool.type !== 'function') continue;
         const f = tool.function;
         count += funcInit + enc(`${f.name}:${f.description?.replace(/\.$/, '')}`);
         const properties = (f.parameters?.properties ?? {}) as Record<
@@ -54,7 +58,7 @@ describe('TokenCounter matches the counts the OpenAI API reported in the cookboo
       }
       return count + 12;
     };
-    const twoTools = [
+    const twoTools: ChatCompletionTool[] = [
       cookbookTools[0]!,
       {
         type: 'function' as const,

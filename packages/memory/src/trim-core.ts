@@ -81,17 +81,15 @@ export function trimCore(o: TrimCoreOptions): TrimCoreResult {
   let fixed =
     REPLY_PRIMING_TOKENS + counter.countTools(o.tools) + o.reserveOutputTokens + o.summaryTokens;
   let largest: OverflowingMessage | undefined;
-  const consider = (index: number, tokens: number) => {
-    if (!largest || tokens > largest.tokens) {
-      largest = { index, role: (messages[index] as ChatCompletionMessageParam).role, tokens };
-    }
+  const consider = (index: number, tokens: number, role = messages[index]?.role ?? '') => {
+    if (!largest || tokens > largest.tokens) largest = { index, role, tokens };
   };
   for (const index of pinned) {
     const tokens = counter.countMessage(messages[index] as ChatCompletionMessageParam);
     fixed += tokens;
     consider(index, tokens);
   }
-  if (o.summary) consider(-1, counter.countMessage(o.summary));
+  if (o.summary) consider(-1, counter.countMessage(o.summary), o.summary.role);
 
   let used = 0;
   let keptStart = n;
@@ -134,7 +132,7 @@ export function trimCore(o: TrimCoreOptions): TrimCoreResult {
           budget: maxTokens,
           needed: fixed + cost - possible,
           largestMessage: largest,
-          reason: `${fixed - o.reserveOutputTokens} for the kept system messages, tool definitions and reply priming, ${o.reserveOutputTokens} reserved for the reply, and ${cost - possible} for the newest turn${possible > 0 ? ` with its tool outputs cut to ${o.minToolOutputTokens} tokens` : ''}`,
+          reason: `${fixed - o.reserveOutputTokens} for the kept system messages${o.summaryTokens > 0 ? ', the summary' : ''}, tool definitions and reply priming, ${o.reserveOutputTokens} reserved for the reply, and ${cost - possible} for the newest turn${possible > 0 ? ` with its tool outputs cut to ${o.minToolOutputTokens} tokens` : ''}`,
         });
       }
       replacements = result.replacements;
