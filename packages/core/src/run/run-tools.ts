@@ -28,10 +28,17 @@ export async function runTools<TContext>(
   options: RunToolsOptions<TContext>,
 ): Promise<ChatCompletionToolMessageParam[]> {
   const limit = pLimit(options.concurrency);
+  const first = state.toolCalls.length;
   const outcomes = await raceAbort(
     Promise.all(calls.map((call) => limit(() => runOne(state, call, options)))),
     state.signal,
   );
+  // Records are pushed as calls finish (so a partial result has them); the result lists them
+  // in the order the model made the calls.
+  const position = new Map(calls.map((call, index) => [call.id, index]));
+  const records = state.toolCalls.splice(first);
+  records.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+  state.toolCalls.push(...records);
   return outcomes.map((outcome) => ({
     role: 'tool',
     tool_call_id: outcome.toolCallId,
