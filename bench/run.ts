@@ -1,0 +1,44 @@
+/**
+ * Runs every benchmark and writes `bench/RESULTS.md`.
+ *
+ * Usage: `pnpm bench` (`node --conditions=source --import tsx bench/run.ts`). To add a benchmark,
+ * add its module to `benchmarks`: a function resolving to `{ title, markdown }`.
+ *
+ * @module
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { runMemoryBenchmark } from './memory.js';
+
+/** What each benchmark returns. */
+export interface BenchmarkResult {
+  /** Its name. */
+  title: string;
+  /** Its section of RESULTS.md. */
+  markdown: string;
+}
+
+const benchmarks: Array<() => Promise<BenchmarkResult>> = [runMemoryBenchmark];
+
+const sections: string[] = [];
+for (const run of benchmarks) {
+  const result = await run();
+  console.log(`${result.markdown}\n`);
+  sections.push(result.markdown);
+}
+
+const cpu = cpus();
+const header = [
+  '# Benchmark results',
+  '',
+  `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}`,
+  `- Node.js: ${process.version}`,
+  `- Date: ${new Date().toISOString()}`,
+  '',
+  'Written by `pnpm bench` (bench/run.ts). Timings are medians of repeated runs.',
+  '',
+];
+const file = new URL('./RESULTS.md', import.meta.url);
+await writeFile(file, `${header.join('\n')}${sections.join('\n\n')}\n`);
+console.log(`Wrote ${file.pathname}`);
