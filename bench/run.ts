@@ -38,6 +38,7 @@ const header = [
   '',
   'Written by `pnpm bench` (bench/run.ts). Timings are medians of repeated runs.',
   '',
+  '',
 ];
 const file = new URL('./RESULTS.md', import.meta.url);
 await writeFile(file, `${header.join('\n')}${sections.join('\n\n')}\n`);
