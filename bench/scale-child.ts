@@ -1,0 +1,99 @@
+/**
+ * The child process of the scale benchmark: starts N runs at once against the test server whose
+ * URL it is given, samples its own RSS meanwhile, and prints one JSON line of figures. It runs in
+ * a fresh process so the RSS figure holds nothing but agentloop, the client and the runs.
+ *
+ * Usage: `node --conditions=source --import tsx bench/scale-child.ts <baseURL> <runs>`
+ *
+ * @module
+ */
+
+import { Agent, openai } from '@agentloop/core';
+import { tool } from '@agentloop/tools';
+import { z } from 'zod';
+
+/** What the child prints, as one JSON line on stdout. */
+export interface ScaleFigures {
+  runs: number;
+  ok: number;
+  failed: number;
+  failures: Record<string, number>;
+  wallMs: number;
+  latenciesMs: number[];
+  baselineRssBytes: number;
+  peakRssBytes: number;
+  retries: number;
+}
+
+const lookup = tool({
+  name: 'lookup',
+  description: 'Looks a key up',
+  parameters: z.object({ key: z.string() }),
+  execute: async ({ key }) => ({ key, value: key.length }),
+});
+
+async function main(): Promise<void> {
+  const [baseURL, countText] = process.argv.slice(2);
+  const count = Number(countText);
+  if (!baseURL || !Number.isInteger(count) || count <= 0) {
+    throw new Error('usage: scale-child.ts <baseURL> <runs>');
+  }
+  const agent = new Agent({
+    name: 'scale',
+    model: openai('gpt-4o-mini', { apiKey: 'test-key', baseURL }),
+    tools: [lookup],
+  });
+  let retries = 0;
+  agent.on('model:retry', () => {
+    retries += 1;
+  });
+  // One run first so that lazy work (client creation, schema conversion) is out of the figures.
+  await agent.run('warm up');
+
+  const baselineRssBytes = process.memoryUsage().rss;
+  let peakRssBytes = baselineRssBytes;
+  const sampleRss = () => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+  };
+  const sampler = setInterval(sampleRss, 5);
+
+  const latenciesMs: number[] = [];
+  const failures: Record<string, number> = {};
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const runStarted = performance.now();
+      try {
+        await agent.run(`Look up key ${i}.`);
+        latenciesMs.push(performance.now() - runStarted);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        const key = typeof code === 'string' ? code : String(error);
+        failures[key] = (failures[key] ?? 0) + 1;
+      } finally {
+        sampleRss();
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  sampleRss();
+
+  const figures: ScaleFigures = {
+    runs: count,
+    ok: latenciesMs.length,
+    failed: count - latenciesMs.length,
+    failures,
+    wallMs,
+    latenciesMs,
+    baselineRssBytes,
+    peakRssBytes,
+    retries,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  process.exitCode = 1;
+});
