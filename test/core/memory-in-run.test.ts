@@ -1,6 +1,6 @@
 import { Agent } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
-import { InMemoryStore, TokenCounter } from '@agentloop/memory';
+import { InMemoryStore, SUMMARY_HEADING, TokenCounter } from '@agentloop/memory';
 import { tool } from '@agentloop/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -94,5 +94,56 @@ describe('memory in a run', () => {
     }
     // The store keeps the full history; trimming only shapes what is sent.
     expect((await store.load('long')).length).toBe(6 * 4);
+  });
+
+  it('summarises dropped turns with the agent model, extending one summary across runs', async () => {
+    const store = new InMemoryStore();
+    const summaryInputs: string[] = [];
+    let answers = 0;
+    const model = new ScriptedModel((request) => {
+      if (!request.tools) {
+        // A summary request: the agent has tools, so only the summariser sends none.
+        summaryInputs.push(JSON.stringify(request.messages));
+        return {
+          content: `summary #${summaryInputs.length}`,
+          usage: { prompt_tokens: 1000, completion_tokens: 10, total_tokens: 1010 },
+        };
+      }
+      answers += 1;
+      return answers % 2 === 1
+        ? { toolCalls: [{ id: `l${answers}`, name: 'lookup', arguments: { q: `q${answers}` } }] }
+        : `answer ${answers}`;
+    });
+    const agent = new Agent({
+      name: 'sum',
+      model,
+      tools: [lookup],
+      memory: {
+        store,
+        maxTokens: 1200,
+        reserveOutputTokens: 100,
+        summarize: true,
+        maxSummaryTokens: 200,
+      },
+    });
+    let lastUsage = 0;
+    for (let i = 0; i < 14; i += 1) {
+      const result = await agent.run(`question ${i}`, { sessionId: 's' });
+      lastUsage = result.usage.promptTokens;
+    }
+    expect(summaryInputs.length).toBeGreaterThan(1);
+    // The second summary extends the first: it is handed the previous summary, not the old turns again.
+    expect(summaryInputs[1]).toContain('summary #1');
+    expect(summaryInputs[1]).not.toContain('question 0');
+    const lastRequest = model.requests.at(-1);
+    const summary = lastRequest?.messages.find(
+      (m) => typeof m.content === 'string' && m.content.startsWith(SUMMARY_HEADING),
+    );
+    expect(summary?.content).toContain(`summary #${summaryInputs.length}`);
+    expect(validateChatRequest({ model: 'gpt-4o-mini', ...lastRequest }).ok).toBe(true);
+    // The summary calls made during the last run count in its usage.
+    expect(lastUsage).toBeGreaterThan(0);
+    // The store still has everything.
+    expect((await store.load('s')).length).toBe(14 * 4);
   });
 });

@@ -1,4 +1,4 @@
-import type { MemoryStore, TokenCounter } from '@agentloop/memory';
+import type { MemoryStore, SummarizeFunction, TokenCounter } from '@agentloop/memory';
 import type { AnyTool, ToolRegistry } from '@agentloop/tools';
 import type {
   ChatCompletionMessageParam,
@@ -47,6 +47,15 @@ export interface MemoryOptions {
   keepFirstUser?: boolean;
   /** The token counter; by default one for the model's name. */
   counter?: TokenCounter;
+  /**
+   * Replace the turns that no longer fit by one summary message instead of dropping them:
+   * `true` asks the agent's own model; or pass your own function. The summary is extended as
+   * more turns are dropped, never recomputed from scratch.
+   * @default off
+   */
+  summarize?: true | SummarizeFunction;
+  /** The most tokens the summary may take. @default 1000 */
+  maxSummaryTokens?: number;
 }
 
 /** Options of `new Agent(...)`. */

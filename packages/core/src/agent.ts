@@ -1,7 +1,7 @@
 import { ToolRegistry } from '@agentloop/tools';
 import { EventEmitter } from 'eventemitter3';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
-import { AgentStream } from './agent-stream.js';
+import { AgentStream, type StreamOptions } from './agent-stream.js';
 import { validateAgentOptions, validateRunInput } from './agent-validation.js';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
 import type { Model } from './model.js';
@@ -71,7 +71,7 @@ export class Agent<TContext = unknown, TOutput = string> {
         ? outputResponseFormat(options.output, options.name)
         : undefined,
       maxOutputRepairs: options.maxOutputRepairs ?? DEFAULT_MAX_OUTPUT_REPAIRS,
-      memory: resolveMemory(options.memory, this.model.name, options.modelSettings),
+      memory: resolveMemory(options.memory, this.model, options.modelSettings),
       retry: options.retry,
       beforeModel: options.beforeModel,
       beforeTool: options.beforeTool,
@@ -97,14 +97,31 @@ export class Agent<TContext = unknown, TOutput = string> {
   /**
    * Runs the agent, streaming every event as it happens, including `text:delta` and
    * `tool:args`. Iterate it with `for await`; `stream.result` resolves to the same
-   * `RunResult` as `run()`. Breaking out of the loop aborts the run.
+   * `RunResult` as `run()`. Breaking out of the loop aborts the run. A slow consumer pauses the
+   * model's stream instead of buffering it (see {@link AgentStream}); `toSSEResponse` and
+   * `pipeSSEToResponse` serve it over HTTP.
+   *
+   * @param input - a user message, or messages to append to the conversation.
+   * @param options - the options of `run()`, plus `highWaterMark` (default 64 events).
+   * @returns the stream; nothing runs until it is iterated (or `result` is read).
+   * @example
+   * ```ts
+   * const stream = agent.stream('Weather in Paris?');
+   * for await (const event of stream) {
+   *   if (event.type === 'text:delta') process.stdout.write(event.delta);
+   * }
+   * console.log((await stream.result).usage);
+   * ```
    */
-  stream(input: RunInput, options: RunOptions<TContext> = {}): AgentStream<TOutput> {
+  stream(input: RunInput, options: StreamOptions<TContext> = {}): AgentStream<TOutput> {
     validateRunInput(input);
-    return new AgentStream<TOutput>((sink, internalSignal) =>
-      executeRun(this.#config, input, options, { mode: 'stream', sink, internalSignal }).then(
-        (result) => result as RunResult<TOutput>,
-      ),
+    const { highWaterMark, ...runOptions } = options;
+    return new AgentStream<TOutput>(
+      (sink, internalSignal) =>
+        executeRun(this.#config, input, runOptions, { mode: 'stream', sink, internalSignal }).then(
+          (result) => result as RunResult<TOutput>,
+        ),
+      highWaterMark === undefined ? {} : { highWaterMark },
     );
   }
 

@@ -95,6 +95,7 @@ export async function executeRun<TContext>(
     toolCalls: [],
     finishReason: null,
     text: '',
+    summary: undefined,
   };
   bus.emit({
     type: 'run:start',
@@ -158,7 +159,7 @@ async function loop<TContext>(
 
     const request: ModelRequest = {
       ...agent.modelSettings,
-      messages: fitToBudget(state, agent.memory, tools),
+      messages: await fitToBudget(state, agent.memory, tools),
       ...(tools ? { tools } : {}),
       ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
       ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),

@@ -1,3 +1,4 @@
+import type { SummaryState } from '@agentloop/memory';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { EventBus } from '../event-bus.js';
 import type { FinishReason } from '../model.js';
@@ -29,6 +30,8 @@ export interface RunState<TContext> {
   toolCalls: ToolCallRecord[];
   finishReason: FinishReason | null;
   text: string;
+  /** The conversation summary when memory summarises, extended from turn to turn. */
+  summary: SummaryState | undefined;
 }
 
 /** Appends messages to the conversation, to the run's new messages and to the unsaved queue. */

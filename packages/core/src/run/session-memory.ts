@@ -1,14 +1,26 @@
-import { contextWindowFor, type MemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
+import {
+  contextWindowFor,
+  type MemoryStore,
+  type SummarizeFunction,
+  type SummaryState,
+  summaryRequestMessages,
+  TokenCounter,
+  trimMessages,
+  trimWithSummary,
+} from '@agentloop/memory';
 import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import type { MemoryOptions } from '../agent-options.js';
-import type { ModelSettings } from '../model.js';
+import type { Model, ModelSettings } from '../model.js';
+import { addUsage, usageFromCompletion } from '../usage.js';
 import { raceAbort } from './abort.js';
 import type { RunState } from './run-state.js';
 
 const DEFAULT_RESERVE_OUTPUT_TOKENS = 4096;
+/** Summaries kept per agent for sessions, the least recently used forgotten first. */
+const SUMMARY_CACHE_SIZE = 1000;
 
 /** The memory settings of an agent, resolved once at construction. */
 export interface ResolvedMemory {
@@ -17,15 +29,22 @@ export interface ResolvedMemory {
   reserveOutputTokens: number;
   keepFirstUser: boolean;
   counter: TokenCounter;
+  /** Set when dropped turns are replaced by a summary: `'model'` asks the agent's model. */
+  summarize: SummarizeFunction | 'model' | undefined;
+  model: Model;
+  maxSummaryTokens: number | undefined;
+  /** The latest summary of each session, so the next run extends it instead of starting over. */
+  summaries: Map<string, SummaryState>;
 }
 
 /** Resolves an agent's memory options against its model; `undefined` when memory is off. */
 export function resolveMemory(
   options: MemoryOptions | undefined,
-  modelName: string,
+  model: Model,
   settings: ModelSettings | undefined,
 ): ResolvedMemory | undefined {
   if (!options) return undefined;
+  const modelName = model.name;
   const replyLimit = settings?.max_completion_tokens ?? settings?.max_tokens ?? undefined;
   return {
     store: options.store,
@@ -33,6 +52,30 @@ export function resolveMemory(
     reserveOutputTokens: options.reserveOutputTokens ?? replyLimit ?? DEFAULT_RESERVE_OUTPUT_TOKENS,
     keepFirstUser: options.keepFirstUser ?? false,
     counter: options.counter ?? new TokenCounter({ model: modelName }),
+    summarize:
+      options.summarize === true
+        ? 'model'
+        : typeof options.summarize === 'function'
+          ? options.summarize
+          : undefined,
+    model,
+    maxSummaryTokens: options.maxSummaryTokens,
+    summaries: new Map(),
+  };
+}
+
+/** A summariser that asks the agent's own model, without tools; its tokens count in the run's usage. */
+function summarizeWith<TContext>(model: Model, state: RunState<TContext>): SummarizeFunction {
+  return async ({ previousSummary, messages, maxTokens, signal }) => {
+    const response = await model.generate(
+      { messages: summaryRequestMessages({ previousSummary, messages, maxTokens }) },
+      signal ? { signal } : {},
+    );
+    state.usage = addUsage(
+      state.usage,
+      usageFromCompletion(response.usage, response.model ?? model.name),
+    );
+    return response.message.content ?? '';
   };
 }
 
@@ -62,23 +105,29 @@ export async function saveTurn<TContext>(
 
 /**
  * Fits the conversation into the token budget for one request (pair-safe, see
- * `trimMessages`) and announces a trim with `memory:trim`. Without memory options the
- * conversation is sent whole.
+ * `trimMessages`) and announces a trim with `memory:trim`. With a summariser, the dropped turns
+ * are replaced by one summary message, extended from turn to turn and from run to run of a
+ * session. Without memory options the conversation is sent whole.
  */
-export function fitToBudget<TContext>(
+export async function fitToBudget<TContext>(
   state: RunState<TContext>,
   memory: ResolvedMemory | undefined,
   tools: ChatCompletionTool[] | undefined,
-): ChatCompletionMessageParam[] {
+): Promise<ChatCompletionMessageParam[]> {
   if (!memory) return state.messages;
-  const trimmed = trimMessages({
+  const options = {
     messages: state.messages,
     maxTokens: memory.maxTokens,
     counter: memory.counter,
     reserveOutputTokens: memory.reserveOutputTokens,
     keepFirstUser: memory.keepFirstUser,
     ...(tools ? { tools } : {}),
-  });
+  };
+  const summarize =
+    memory.summarize === 'model' ? summarizeWith(memory.model, state) : memory.summarize;
+  const trimmed = summarize
+    ? await summarizeToBudget(state, memory, summarize, options)
+    : trimMessages(options);
   if (trimmed.dropped.length > 0) {
     state.bus.emit({
       type: 'memory:trim',
@@ -91,4 +140,36 @@ export function fitToBudget<TContext>(
     });
   }
   return trimmed.messages;
+}
+
+async function summarizeToBudget<TContext>(
+  state: RunState<TContext>,
+  memory: ResolvedMemory,
+  summarize: SummarizeFunction,
+  options: Parameters<typeof trimMessages>[0],
+) {
+  const key = state.sessionId;
+  const previous = state.summary ?? (key === undefined ? undefined : memory.summaries.get(key));
+  const result = await raceAbort(
+    trimWithSummary({
+      ...options,
+      summarize,
+      state: previous,
+      signal: state.signal,
+      ...(memory.maxSummaryTokens !== undefined
+        ? { maxSummaryTokens: memory.maxSummaryTokens }
+        : {}),
+    }),
+    state.signal,
+  );
+  state.summary = result.state;
+  if (key !== undefined && result.state) {
+    memory.summaries.delete(key);
+    memory.summaries.set(key, result.state);
+    if (memory.summaries.size > SUMMARY_CACHE_SIZE) {
+      const oldest = memory.summaries.keys().next().value;
+      if (oldest !== undefined) memory.summaries.delete(oldest);
+    }
+  }
+  return result;
 }
