@@ -1,0 +1,136 @@
+/**
+ * Pins the public runtime exports of every package entry point, so that adding, renaming or
+ * leaking a name is a visible decision (STYLE.md: "a test pins the public export list").
+ * Types are erased at runtime and pinned by the type tests instead.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const EXPORTS: Record<string, string[]> = {
+  '@agentloop/core': [
+    'Agent',
+    'AgentError',
+    'AgentStream',
+    'ConfigurationError',
+    'DEFAULT_MAX_OUTPUT_REPAIRS',
+    'DEFAULT_MAX_RETRIES',
+    'DEFAULT_MAX_TURNS',
+    'DEFAULT_TOOL_CONCURRENCY',
+    'EVENT_TYPES',
+    'MaxTurnsExceededError',
+    'ModelError',
+    'OutputValidationError',
+    'RunAbortedError',
+    'SSE_HEADERS',
+    'STREAM_HIGH_WATER_MARK',
+    'definePrice',
+    'formatSSE',
+    'isAbortError',
+    'openai',
+    'pipeSSEToResponse',
+    'priceFor',
+    'toSSEResponse',
+    'toSSEStream',
+    'toWireError',
+    'toWireEvent',
+  ],
+  '@agentloop/core/testing': ['ScriptedModel'],
+  '@agentloop/tools': [
+    'DEFAULT_MAX_OUTPUT_CHARS',
+    'TOOL_NAME_PATTERN',
+    'ToolDefinitionError',
+    'ToolRegistry',
+    'formatToolOutput',
+    'normalizeStrictNulls',
+    'toJSONSchema',
+    'tool',
+  ],
+  '@agentloop/memory': [
+    'ContextOverflowError',
+    'DEFAULT_CONTEXT_WINDOW',
+    'DEFAULT_ENCODING',
+    'FileStore',
+    'InMemoryStore',
+    'InvalidOptionError',
+    'InvalidSessionIdError',
+    'MAX_SESSION_ID_LENGTH',
+    'MemoryError',
+    'SUMMARY_HEADING',
+    'SessionStoreError',
+    'TokenCounter',
+    'assertSessionId',
+    'contextWindowFor',
+    'encodingForModel',
+    'summaryRequestMessages',
+    'transcriptOf',
+    'trimMessages',
+    'trimWithSummary',
+  ],
+};
+
+/** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
+const PROMISED: Record<string, string[]> = {
+  '@agentloop/core': [
+    'Agent',
+    'openai',
+    'AgentError',
+    'ModelError',
+    'MaxTurnsExceededError',
+    'RunAbortedError',
+    'OutputValidationError',
+  ],
+  '@agentloop/core/testing': ['ScriptedModel'],
+  '@agentloop/tools': ['tool', 'ToolRegistry', 'toJSONSchema'],
+  '@agentloop/memory': [
+    'TokenCounter',
+    'encodingForModel',
+    'contextWindowFor',
+    'trimMessages',
+    'InMemoryStore',
+    'FileStore',
+    'ContextOverflowError',
+  ],
+};
+
+describe('public exports', () => {
+  it.each(Object.entries(EXPORTS))('%s exports exactly its pinned names', async (name, names) => {
+    const module = (await import(name)) as Record<string, unknown>;
+    expect(Object.keys(module).sort()).toEqual([...names].sort());
+    for (const key of names) expect(module[key], key).toBeDefined();
+  });
+
+  it.each(Object.entries(PROMISED))('%s keeps the names DESIGN.md promises', (name, names) => {
+    for (const key of names) expect(EXPORTS[name]).toContain(key);
+  });
+
+  it.each([
+    ['core', ['.', './testing']],
+    ['tools', ['.']],
+    ['memory', ['.']],
+  ])(
+    'packages/%s maps each entry point to src (source) and dist (types, default)',
+    (dir, entries) => {
+      const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as {
+        type: string;
+        sideEffects: boolean;
+        exports: Record<string, { source: string; types: string; default: string }>;
+      };
+      expect(pkg.type).toBe('module');
+      expect(pkg.sideEffects).toBe(false);
+      for (const entry of entries) {
+        const target = pkg.exports[entry];
+        expect(target, entry).toBeDefined();
+        expect(Object.keys(target ?? {})).toEqual(['source', 'types', 'default']);
+        expect(existsSync(join(root, 'packages', dir, target?.source ?? '')), target?.source).toBe(
+          true,
+        );
+        expect(target?.types).toMatch(/^\.\/dist\/.*\.d\.ts$/);
+        expect(target?.default).toMatch(/^\.\/dist\/.*\.js$/);
+      }
+    },
+  );
+});
