@@ -140,6 +140,10 @@ async function loop<TContext>(
   pushMessages(state, ...toMessages(input));
 
   const tools = agent.registry.list().length > 0 ? agent.registry.toOpenAITools() : undefined;
+  // The API refuses parallel_tool_calls in a request without tools (400), so an agent without
+  // tools leaves that setting out.
+  const { parallel_tool_calls, ...toolFreeSettings } = agent.modelSettings ?? {};
+  const settings = tools ? agent.modelSettings : toolFreeSettings;
   const responseFormat = agent.responseFormat;
   const callOptions = {
     model: agent.model,
@@ -158,7 +162,7 @@ async function loop<TContext>(
     state.bus.emit({ type: 'turn:start', runId: state.runId, turn: state.turn });
 
     const request: ModelRequest = {
-      ...agent.modelSettings,
+      ...settings,
       messages: await fitToBudget(state, agent.memory, tools),
       ...(tools ? { tools } : {}),
       ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
