@@ -176,7 +176,9 @@ describe('a run over HTTP', () => {
       name: 'plain',
       model: model(),
       toolChoice: 'required',
-      modelSettings: { temperature: 0 },
+      // Settings for tool calling are left out while the agent has no tools: the API refuses
+      // parallel_tool_calls without tools.
+      modelSettings: { temperature: 0, parallel_tool_calls: false },
     });
     expect((await agent.run('Hi')).text).toBe('Hello.');
     expect((await agent.stream('Hi again').result).text).toBe('Hello again.');
@@ -187,6 +189,29 @@ describe('a run over HTTP', () => {
       expect(request.body).not.toHaveProperty('parallel_tool_calls');
       expect(request.body.temperature).toBe(0);
     }
+  });
+
+  it('onMaxTurns "final-answer" makes a last call with tool_choice "none" that the server accepts', async () => {
+    server.reply(
+      { toolCalls: [{ id: 'call_1', name: 'get_time', arguments: { city: 'Oslo' } }] },
+      { content: 'It is noon in Oslo.' },
+    );
+    const agent = new Agent({
+      name: 'bounded',
+      model: model(),
+      tools: [getTime],
+      maxTurns: 1,
+      onMaxTurns: 'final-answer',
+      toolChoice: 'required',
+      modelSettings: { parallel_tool_calls: true },
+    });
+    const result = await agent.run('Time in Oslo?');
+    expect(result.text).toBe('It is noon in Oslo.');
+    expect(server.requests.map((r) => [r.rejected, r.body.tool_choice])).toEqual([
+      [undefined, 'required'],
+      [undefined, 'none'],
+    ]);
+    expect(server.requests[1]?.body.parallel_tool_calls).toBe(true);
   });
 
   it('accepts messages as input, continuing a conversation that already holds a tool turn', async () => {
