@@ -165,3 +165,13 @@ describe('faults the model causes are fed back, and the run goes on', () => {
     expect(result.finishReason).toBe('content_filter');
   });
 });
+
+describe('an empty answer', () => {
+  it('is stored as empty text, so the conversation stays a valid request', async () => {
+    const { validateChatRequest } = await import('../support/validate-request.js');
+    const model = new ScriptedModel([{ content: null }]);
+    const result = await new Agent({ name: 'empty', model }).run('say nothing');
+    expect(result.newMessages.at(-1)).toEqual({ role: 'assistant', content: '' });
+    expect(validateChatRequest({ model: 'gpt-4o', messages: result.messages }).ok).toBe(true);
+  });
+});

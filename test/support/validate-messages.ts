@@ -88,9 +88,20 @@ function checkMessage(message: unknown, i: number): ValidationFailure | string[]
       return invalidType(`${at}.tool_call_id`, 'a string', message.tool_call_id);
     }
   }
-  if (role !== 'assistant' || message.tool_calls === undefined || message.tool_calls === null) {
-    return [];
+  const noCalls = message.tool_calls === undefined || message.tool_calls === null;
+  // The API requires an assistant message's content unless it carries tool calls (or a refusal).
+  if (
+    role === 'assistant' &&
+    noCalls &&
+    (message.content === undefined || message.content === null) &&
+    (message.function_call === undefined || message.function_call === null) &&
+    (message.refusal === undefined || message.refusal === null)
+  ) {
+    return message.content === undefined
+      ? missingParameter(`${at}.content`)
+      : invalidType(`${at}.content`, 'one of a string or array of objects', message.content);
   }
+  if (role !== 'assistant' || noCalls) return [];
   const calls = message.tool_calls;
   if (!Array.isArray(calls)) return invalidType(`${at}.tool_calls`, 'an array of objects', calls);
   if (calls.length === 0) return emptyArray(`${at}.tool_calls`);

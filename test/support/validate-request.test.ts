@@ -255,3 +255,26 @@ describe('TOOL_NAME_PATTERN', () => {
     expect(TOOL_NAME_PATTERN.test('ns.tool')).toBe(false);
   });
 });
+
+describe('assistant content', () => {
+  it('rejects an assistant message with neither content nor tool calls, as the API does', () => {
+    const result = validateChatRequest({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: null },
+        { role: 'user', content: 'again' },
+      ],
+    });
+    expect(result).toMatchObject({ ok: false, param: 'messages[1].content' });
+    expect(
+      validateChatRequest({
+        model: 'gpt-4o',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: '' },
+        ],
+      }).ok,
+    ).toBe(true);
+  });
+});

@@ -24,6 +24,7 @@ import type { RunResult } from '../run-result.js';
 import { emptyUsage } from '../usage.js';
 import { raceAbort } from './abort.js';
 import { callModel } from './call-model.js';
+import { toHistoryToolCalls } from './history-tool-calls.js';
 import { pushMessages, type RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import { fitToBudget, loadHistory, type ResolvedMemory, saveTurn } from './session-memory.js';
@@ -254,9 +255,10 @@ function toAssistantMessage(
   const { content, refusal, tool_calls } = response.message;
   return {
     role: 'assistant',
-    content: content ?? null,
+    // The API refuses a stored assistant message with neither content nor tool calls.
+    content: content ?? (withCalls || refusal ? null : ''),
     ...(refusal ? { refusal } : {}),
-    ...(withCalls && tool_calls ? { tool_calls } : {}),
+    ...(withCalls && tool_calls ? { tool_calls: toHistoryToolCalls(tool_calls) } : {}),
   };
 }
 
