@@ -22,7 +22,7 @@ export type {
   RunInput,
   RunOptions,
 } from './agent-options.js';
-export { AgentStream, STREAM_HIGH_WATER_MARK } from './agent-stream.js';
+export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent-stream.js';
 export {
   AgentError,
   type AgentErrorCode,
@@ -44,6 +44,25 @@ export {
   type EventListener,
   type EventOf,
 } from './events.js';
+export { formatSSE, SSE_HEADERS, type SSEOptions } from './http/sse-encode.js';
+export {
+  type PipeSSEOptions,
+  pipeSSEToResponse,
+  type SSEServerResponse,
+} from './http/sse-node.js';
+export { type SSEResponseOptions, toSSEResponse, toSSEStream } from './http/sse-stream.js';
+export {
+  toWireError,
+  toWireEvent,
+  type WireError,
+  type WireEvent,
+  type WireModelEndEvent,
+  type WireModelStartEvent,
+  type WireRunEndEvent,
+  type WireRunErrorEvent,
+  type WireRunStartEvent,
+  type WireToolEndEvent,
+} from './http/wire-event.js';
 export type {
   BeforeModel,
   BeforeTool,
