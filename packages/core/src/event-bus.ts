@@ -28,6 +28,7 @@ export class EventBus {
   readonly #hooks: EventHooks | undefined;
   readonly #sink: ((event: AgentEvent) => void) | undefined;
   readonly #onListenerError: ListenerErrorHandler;
+  #ended = false;
 
   constructor(options: {
     emitter: EventEmitter;
@@ -41,8 +42,14 @@ export class EventBus {
     this.#onListenerError = options.onListenerError ?? defaultListenerErrorHandler;
   }
 
-  /** Emits one event to every listener, in order: agent listeners, `*` listeners, run hooks, the sink. */
+  /**
+   * Emits one event to every listener, in order: agent listeners, `*` listeners, run hooks, the
+   * sink. The terminal event (`run:end` / `run:error`) is the last: anything emitted after it
+   * (say, the `tool:end` of a tool that settled after the run was aborted) is dropped.
+   */
   emit(event: AgentEvent): void {
+    if (this.#ended) return;
+    if (event.type === 'run:end' || event.type === 'run:error') this.#ended = true;
     for (const listener of this.#emitter.listeners(event.type)) this.#call(listener, event);
     for (const listener of this.#emitter.listeners('*')) this.#call(listener, event);
     const hook = this.#hooks?.[event.type] as ((event: AgentEvent) => unknown) | undefined;
