@@ -151,8 +151,8 @@ export function parseExpression(expression: string): ExpressionNode {
       };
     }
     if (token.kind === 'name') {
-      if (token.name in MATH_FUNCTIONS) return parseCall(token);
-      if (token.name in MATH_CONSTANTS) {
+      if (Object.hasOwn(MATH_FUNCTIONS, token.name)) return parseCall(token);
+      if (Object.hasOwn(MATH_CONSTANTS, token.name)) {
         const next = peek();
         if (next.kind === 'op' && next.op === '(') {
           syntaxError(

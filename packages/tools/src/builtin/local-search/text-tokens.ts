@@ -25,7 +25,9 @@ const COMBINING_MARKS = /\p{M}+/gu;
  */
 export function stem(word: string): string {
   if (word.length <= 3 || /^\d/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if ((word.endsWith('ies') || word.endsWith('ied')) && word.length > 4) {
+    return `${word.slice(0, -3)}y`;
+  }
   if (word.endsWith('sses')) return word.slice(0, -2);
   if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
   if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
