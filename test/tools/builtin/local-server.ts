@@ -22,7 +22,7 @@ export interface LocalServer {
 
 /** Starts a server whose `handler` answers every request. */
 export async function startLocalServer(
-  handler: (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse, url: URL) => unknown,
 ): Promise<LocalServer> {
   const requests: ReceivedRequest[] = [];
   let aborts = 0;

@@ -226,9 +226,9 @@ describe('weatherTool against a local Open-Meteo', () => {
 
   it('an error status names the service and its reason, never the API key', async () => {
     failForecast = 503;
-    const error = await local({ apiKey: 'sk-secret-123' })
-      .execute({ city: 'Oslo' }, toolContext())
-      .catch((e: unknown) => e);
+    const error = await Promise.resolve(
+      local({ apiKey: 'sk-secret-123' }).execute({ city: 'Oslo' }, toolContext()),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuiltinToolError);
     expect(error).toMatchObject({ code: 'upstream_error', status: 503 });
     expect((error as Error).message).toMatch(
