@@ -114,7 +114,9 @@ export async function fitToBudget<TContext>(
   memory: ResolvedMemory | undefined,
   tools: ChatCompletionTool[] | undefined,
 ): Promise<ChatCompletionMessageParam[]> {
-  if (!memory) return state.messages;
+  // A copy: the conversation grows after this call, and the request (seen by `model:start`
+  // listeners and by the model) must stay what was sent.
+  if (!memory) return [...state.messages];
   const options = {
     messages: state.messages,
     maxTokens: memory.maxTokens,
