@@ -1,0 +1,58 @@
+import type { ServerResponse } from 'node:http';
+import { type Agent, pipeSSEToResponse } from '@agentloop/core';
+import { reportRunError, type ServiceLog } from './run-error.js';
+import type { RunSlot } from './run-slots.js';
+import type { ChatContext } from './service-options.js';
+
+/** What {@link runChatStream} needs. */
+export interface ChatStreamOptions {
+  agent: Agent<ChatContext, unknown>;
+  message: string;
+  context: ChatContext;
+  slot: RunSlot;
+  res: ServerResponse;
+  log: ServiceLog;
+  /** SSE keep-alive interval, `0` for none. */
+  heartbeatMs: number;
+}
+
+/**
+ * Runs an agent and streams its events to the client as server-sent events with core's
+ * `pipeSSEToResponse` (`event: <type>` + `data: <toWireEvent JSON>`, ending with `run:end` or
+ * `run:error`). The session id is also sent in the `x-session-id` header. A client that
+ * disconnects aborts the run; a slow one slows it down (backpressure). Resolves once the run has
+ * wound down, so the slot is only freed when its tools are no longer running.
+ *
+ * @param options - the agent, the message, the run context, the admitted slot, the response.
+ */
+export async function runChatStream({
+  agent,
+  message,
+  context,
+  slot,
+  res,
+  log,
+  heartbeatMs,
+}: ChatStreamOptions): Promise<void> {
+  const stream = agent.stream(message, {
+    signal: slot.signal,
+    sessionId: context.sessionId,
+    context,
+  });
+  try {
+    await pipeSSEToResponse(stream, res, {
+      headers: { 'x-session-id': context.sessionId },
+      heartbeatMs,
+    });
+  } catch (error) {
+    // The events could not be written (not a run failure: those are sent as `run:error`).
+    log.error('Streaming a run failed.', error);
+    stream.abort(error);
+    res.destroy();
+  }
+  // Read only now: reading `result` before the stream is iterated would start the run unseen.
+  await stream.result.then(
+    () => undefined,
+    (error: unknown) => reportRunError(error, log),
+  );
+}

@@ -1,0 +1,58 @@
+import { SERVICE_DEFAULTS } from './service-options.js';
+
+/** The service's configuration, read from the environment by {@link readConfig}. */
+export interface Config {
+  /** `PORT`, default 8787. */
+  port: number;
+  /** `HOST`, default `127.0.0.1` (set `0.0.0.0` to accept other machines). */
+  host: string;
+  /** `SESSIONS_DIR`, default `.sessions`. */
+  sessionsDir: string;
+  /** `MAX_CONCURRENT_RUNS`, default 32. */
+  maxConcurrentRuns: number;
+  /** `MAX_BODY_BYTES`, default 65536. */
+  maxBodyBytes: number;
+  /** `SHUTDOWN_GRACE_MS`, default 10000. */
+  shutdownGraceMs: number;
+}
+
+/**
+ * Reads the configuration from environment variables, with defaults.
+ *
+ * @param env - the environment. @default process.env
+ * @returns the configuration.
+ * @throws Error naming the variable, what it should be and what it was.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 8787, 0, 65_535),
+    host: text(env, 'HOST', '127.0.0.1'),
+    sessionsDir: text(env, 'SESSIONS_DIR', '.sessions'),
+    maxConcurrentRuns: integer(env, 'MAX_CONCURRENT_RUNS', SERVICE_DEFAULTS.maxConcurrentRuns, 1),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', SERVICE_DEFAULTS.maxBodyBytes, 1),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+  };
+}
+
+function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!(/^\d+$/.test(raw) && value >= min && value <= max)) {
+    throw new Error(
+      `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}. Unset it to use ${fallback}.`,
+    );
+  }
+  return value;
+}

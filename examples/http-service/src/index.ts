@@ -1,0 +1,22 @@
+/**
+ * The HTTP service example: agentloop agents behind a plain `node:http` server.
+ *
+ * @module
+ */
+
+export { type ChatResponse, toChatResponse } from './chat-json.js';
+export { type ChatRequest, parseChatRequest } from './chat-request.js';
+export { type Config, readConfig } from './config.js';
+export { exampleAgents, Poem } from './example-agents.js';
+export { getTimeTool, type TimeReading } from './get-time-tool.js';
+export { type ErrorBody, HttpError } from './http-error.js';
+export { offlineResponder } from './offline-responder.js';
+export { type ServiceLog, statusForRunError } from './run-error.js';
+export { type SelectedModel, selectModel } from './select-model.js';
+export { type ChatService, createService } from './service.js';
+export {
+  type ChatContext,
+  SERVICE_DEFAULTS,
+  type ServiceAgentOptions,
+  type ServiceOptions,
+} from './service-options.js';

@@ -1,0 +1,53 @@
+/**
+ * Starts the chat service: `pnpm --filter @agentloop-examples/http-service start`.
+ * Configuration comes from the environment (see README.md); Ctrl-C stops it gracefully.
+ */
+import { FileStore } from '@agentloop/memory';
+import { readConfig } from './config.js';
+import { exampleAgents } from './example-agents.js';
+import { selectModel } from './select-model.js';
+import { createService } from './service.js';
+
+let config: ReturnType<typeof readConfig>;
+try {
+  config = readConfig();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+const { model, notice } = selectModel();
+console.log(notice);
+
+const service = createService({
+  agents: exampleAgents({ model }),
+  store: new FileStore({ dir: config.sessionsDir }),
+  maxConcurrentRuns: config.maxConcurrentRuns,
+  maxBodyBytes: config.maxBodyBytes,
+});
+
+const { address, port } = await service.listen(config.port, config.host);
+console.log(
+  `listening on http://${address}:${port} (POST /v1/chat, POST /v1/chat/stream, GET /healthz); sessions in ${config.sessionsDir}`,
+);
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) {
+    console.log(`${signal} again: exiting now.`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(
+    `${signal}: shutting down; ${service.activeRuns} run(s) in progress get ${config.shutdownGraceMs} ms to finish.`,
+  );
+  service.close({ graceMs: config.shutdownGraceMs }).then(
+    () => console.log('stopped.'),
+    (error: unknown) => {
+      console.error('shutdown failed:', error);
+      process.exitCode = 1;
+    },
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,48 @@
+import type { AgentOptions, MemoryOptions } from '@agentloop/core';
+import type { MemoryStore } from '@agentloop/memory';
+import type { ServiceLog } from './run-error.js';
+
+/** The run context the service gives every run: tools see it as `ctx.context`. */
+export interface ChatContext {
+  /** The session of the run (given by the client, or generated). */
+  sessionId: string;
+  /** The name of the agent running. */
+  agent: string;
+}
+
+/**
+ * An agent the service runs: the options of `new Agent(...)` without a memory store, because the
+ * service gives every agent its own `store` (so sessions always land where the service keeps them).
+ * `memory.maxTokens` and the other memory options may still be set.
+ */
+export type ServiceAgentOptions = Omit<AgentOptions<ChatContext, unknown>, 'memory'> & {
+  memory?: Omit<MemoryOptions, 'store'>;
+};
+
+/** Options of `createService(...)`. */
+export interface ServiceOptions {
+  /** The agents, chosen by `name` through the request's `agent` field; the first is the default. */
+  agents: readonly ServiceAgentOptions[];
+  /** Where sessions are kept, e.g. `new FileStore({ dir: '.sessions' })`. */
+  store: MemoryStore;
+  /** Runs in progress at once; one more is answered 429. @default 32 */
+  maxConcurrentRuns?: number | undefined;
+  /** The largest request body, in bytes; a larger one is answered 413. @default 65536 */
+  maxBodyBytes?: number | undefined;
+  /** The `retry-after` (seconds) sent with a 429. @default 1 */
+  retryAfterSeconds?: number | undefined;
+  /** SSE keep-alive comment interval while a run is quiet; `0` turns it off. @default 15000 */
+  heartbeatMs?: number | undefined;
+  /** Makes the id of a new session. @default crypto.randomUUID */
+  newSessionId?: (() => string) | undefined;
+  /** Where failed runs and unexpected faults are reported. @default console.error */
+  log?: ServiceLog | undefined;
+}
+
+/** The defaults of {@link ServiceOptions}. */
+export const SERVICE_DEFAULTS = Object.freeze({
+  maxConcurrentRuns: 32,
+  maxBodyBytes: 64 * 1024,
+  retryAfterSeconds: 1,
+  heartbeatMs: 15_000,
+});
