@@ -304,3 +304,16 @@ describe('pipeSSEToResponse backpressure', () => {
     expect(deltas.join('')).toBe(text);
   });
 });
+
+describe('pipeSSEToResponse to a response already closed', () => {
+  it('runs nothing and settles result with RunAbortedError', async () => {
+    const agent = new Agent({ name: 'sse', model: serverModel(server) });
+    const stream = agent.stream('hi');
+    const res = new FullResponse();
+    res.destroyed = true;
+    await pipeSSEToResponse(stream, res);
+    await expect(stream.result).rejects.toSatisfy(RunAbortedError.isInstance);
+    expect(server.requests).toHaveLength(0);
+    expect(res.writes).toHaveLength(0);
+  });
+});

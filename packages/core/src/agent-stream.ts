@@ -50,7 +50,8 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * events one step emits at once (a turn's `tool:start`/`tool:end` pairs, `turn:end`,
  * `model:start`, ...) are never dropped, so the buffer can exceed the mark by at most the events
  * of one turn that are not chunks. A slow consumer therefore never makes the run buffer a whole
- * reply. `bufferedCount` tells how many events are waiting.
+ * reply. `bufferedCount` tells how many events are waiting. A consumer that keeps the iterator
+ * but stops calling `next()` pauses the run indefinitely: `break` or `abort()` instead.
  *
  * **Ending.** After `run:end` the iterator finishes. After `run:error` it throws that error
  * (the same error `result` rejects with), unless the consumer itself stopped the run with

@@ -41,7 +41,8 @@ export interface PipeSSEOptions extends SSEOptions {
  * @param res - the response to write to.
  * @param options - `status`, `headers`, `serialize`, `heartbeatMs`.
  * @returns a promise that resolves once the response ended or the client went away. It does not
- * reject for a failed run (that is sent as `run:error`, and `stream.result` rejects with it).
+ * reject for a failed run (that is sent as `run:error`, and `stream.result` rejects with it);
+ * only for a stream that cannot be iterated (already iterated) or a failing `res.write()`.
  * @example
  * ```ts
  * http.createServer(async (req, res) => {
@@ -55,7 +56,11 @@ export async function pipeSSEToResponse<TOutput>(
   { status = 200, headers, ...options }: PipeSSEOptions = {},
 ): Promise<void> {
   if (res.destroyed) {
+    // The client left before anything was written: run nothing, but let `result` settle.
     stream.abort(new DOMException('The client closed the connection.', 'AbortError'));
+    for await (const _ of stream) {
+      // run:start, then run:error (RunAbortedError)
+    }
     return;
   }
   if (!res.headersSent) {
