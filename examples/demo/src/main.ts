@@ -1,0 +1,32 @@
+import type { RunResult } from '@agentloop/core';
+import { formatMs, formatUsage, selectModel } from '@agentloop-examples/shared';
+import { weatherResponder } from '@agentloop-examples/weather-bot';
+import { print } from './print.js';
+import { searchSection } from './search-section.js';
+import { sessionSection } from './session-section.js';
+import { totalUsage } from './total-usage.js';
+import { weatherSection } from './weather-section.js';
+
+// The README's first quick-start command (`pnpm demo`): the weather and search bots end to end.
+const started = performance.now();
+const { offline, notice } = selectModel({ offline: weatherResponder });
+print('agentloop demo');
+print(notice);
+
+try {
+  const results: RunResult[] = [];
+  results.push(await weatherSection());
+  results.push(await searchSection());
+  results.push(...(await sessionSection()));
+
+  const { usage, calls } = totalUsage(results);
+  print();
+  print(`── total · ${results.length} runs · ${formatUsage(usage, calls)}`);
+  if (offline) {
+    print('   (offline, tokens are the scripted model’s estimates, priced as gpt-4o-mini)');
+  }
+  print(`   done in ${formatMs(performance.now() - started)}`);
+} catch (error) {
+  console.error(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,40 @@
+import type { RunResult } from '@agentloop/core';
+import type { LocalSearchResult } from '@agentloop/tools/builtin';
+import {
+  citedSources,
+  createSearchBot,
+  DEFAULT_SEARCH_QUESTION,
+  searchResponder,
+} from '@agentloop-examples/search-bot';
+import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
+import { heading, print } from './print.js';
+
+/**
+ * The search bot over this repository's documents, run with `agent.run` and per-run hooks:
+ * it searches, answers from the passages found, and the files it cites are listed.
+ *
+ * @returns the run's result.
+ */
+export async function searchSection(): Promise<RunResult> {
+  heading(2, "Search bot · BM25 search over this repository's docs, answers that cite files");
+  const { model } = selectModel({ offline: searchResponder });
+  const searxngUrl = process.env.SEARXNG_URL?.trim() || undefined;
+  const bot = createSearchBot({ model, searxngUrl });
+  const progress = new ToolProgress({
+    describe: (outcome) => {
+      if (outcome.name !== 'search_documents') return undefined;
+      const { results, filesSearched } = outcome.value as LocalSearchResult;
+      return `${results.length} passages from ${filesSearched} files`;
+    },
+  });
+
+  print(`? ${DEFAULT_SEARCH_QUESTION}`);
+  const result = await bot.run(DEFAULT_SEARCH_QUESTION, {
+    hooks: { onEvent: (event) => progress.handle(event) },
+  });
+  for (const line of result.text.trim().split('\n')) print(`  ${line}`);
+  const { files, urls } = citedSources(result);
+  print(`  cited files: ${[...files, ...urls].join(', ') || 'none'}`);
+  print(`  usage: ${formatUsage(result.usage, result.turns)}`);
+  return result;
+}

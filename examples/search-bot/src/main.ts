@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import type { LocalSearchResult } from '@agentloop/tools/builtin';
+import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
+import { citedSources } from './cited-sources.js';
+import { createSearchBot, DEFAULT_SEARCH_QUESTION, REPOSITORY_DIR } from './search-bot.js';
+import { searchResponder } from './search-responder.js';
+
+// Usage: pnpm --filter @agentloop-examples/search-bot start [--dir <folder>] "your question"
+const { values, positionals } = parseArgs({
+  options: { dir: { type: 'string' } },
+  allowPositionals: true,
+});
+const question = positionals.join(' ').trim() || DEFAULT_SEARCH_QUESTION;
+const dir = values.dir ?? REPOSITORY_DIR;
+const searxngUrl = process.env.SEARXNG_URL?.trim() || undefined;
+
+const { model, offline, notice } = selectModel({ offline: searchResponder });
+console.log(notice);
+console.log(
+  `  documents: ${values.dir ?? 'this repository'}${searxngUrl ? `; web search: ${searxngUrl}` : ''}`,
+);
+
+let bot: ReturnType<typeof createSearchBot>;
+try {
+  bot = createSearchBot({ model, dir, searxngUrl });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
+const progress = new ToolProgress({
+  describe: (outcome) =>
+    outcome.name === 'search_documents'
+      ? `${(outcome.value as LocalSearchResult).results.length} passages from ${(outcome.value as LocalSearchResult).filesSearched} files`
+      : undefined,
+});
+
+console.log(`\n? ${question}`);
+try {
+  const stream = bot.stream(question);
+  for await (const event of stream) progress.handle(event);
+  progress.endText();
+  const result = await stream.result;
+  const { files, urls } = citedSources(result);
+  console.log(`\ncited: ${[...files, ...urls].join(', ') || 'no source'}`);
+  console.log(`${formatUsage(result.usage, result.turns)}${offline ? ' (estimated offline)' : ''}`);
+} catch (error) {
+  progress.endText();
+  console.error(`The run failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,26 @@
+/**
+ * What the agentloop examples share: the model they run on (a real one when configured, a
+ * scripted one offline), helpers for scripted models to read a request, and progress printing.
+ *
+ * @module @agentloop-examples/shared
+ */
+export { formatArgs, formatCount, formatMs, formatUsage } from './format.js';
+export {
+  currentToolResults,
+  jsonOutput,
+  lastUserText,
+  messageText,
+  offersTool,
+  type ToolResult,
+} from './read-request.js';
+export {
+  DEFAULT_MODEL,
+  type SelectedModel,
+  type SelectModelOptions,
+  selectModel,
+} from './select-model.js';
+export {
+  type ParallelTurn,
+  ToolProgress,
+  type ToolProgressOptions,
+} from './tool-progress.js';

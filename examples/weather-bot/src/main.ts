@@ -1,0 +1,34 @@
+import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
+import { fixtureFetch } from './fixture-fetch.js';
+import { FIXTURE_CITY_NAMES } from './fixture-places.js';
+import {
+  createWeatherBot,
+  DEFAULT_WEATHER_QUESTION,
+  describeWeatherOutcome,
+} from './weather-bot.js';
+import { weatherResponder } from './weather-responder.js';
+
+// Usage: pnpm --filter @agentloop-examples/weather-bot start "Weather in Paris and Oslo?"
+const question = process.argv.slice(2).join(' ').trim() || DEFAULT_WEATHER_QUESTION;
+const { model, offline, notice } = selectModel({ offline: weatherResponder });
+console.log(notice);
+if (offline) console.log(`  (weather from local fixtures for ${FIXTURE_CITY_NAMES.join(', ')})`);
+
+const bot = createWeatherBot({ model, ...(offline ? { fetch: fixtureFetch() } : {}) });
+const progress = new ToolProgress({ describe: describeWeatherOutcome });
+
+console.log(`\n? ${question}`);
+try {
+  // The answer is streamed: tool progress and text arrive as lifecycle events.
+  const stream = bot.stream(question);
+  for await (const event of stream) progress.handle(event);
+  progress.endText();
+  const result = await stream.result;
+  console.log(
+    `\n${formatUsage(result.usage, result.turns)}${offline ? ' (estimated offline)' : ''}`,
+  );
+} catch (error) {
+  progress.endText();
+  console.error(`The run failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
