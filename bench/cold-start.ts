@@ -76,11 +76,14 @@ export async function runColdStartBenchmark({
     }
   }
   rows.push({ name: 'empty `node -e 0` (for scale)', value: median(empty), unit: 'ms' });
+  const title = 'Cold start';
   const markdown = [
+    `## ${title}`,
+    '',
     rowsTable(rows),
     '',
     `Median of ${spawns} spawns per variant after one uncounted spawn; the child (\`${CHILD}\`) imports \`@agentloop/core\`, \`@agentloop/core/testing\`, \`@agentloop/tools\` and zod, then runs one tool call and an answer.`,
     ...notes.map((note) => `\n${note}`),
   ].join('\n');
-  return { title: 'Cold start', rows, markdown };
+  return { title, rows, markdown };
 }

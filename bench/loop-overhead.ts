@@ -22,7 +22,7 @@ export interface LoopOverheadOptions {
   toolTurns?: number;
   /** Parallel tool calls per turn. @default 3 */
   callsPerTurn?: number;
-  /** Timed runs of each loop. @default 150 */
+  /** Timed runs of each loop. @default 200 */
   runs?: number;
   /** Untimed runs of each loop first. @default 30 */
   warmup?: number;
@@ -92,7 +92,7 @@ async function rawLoop(client: OpenAI, tools: ChatCompletionTool[]): Promise<num
 export async function runLoopOverheadBenchmark({
   toolTurns = 5,
   callsPerTurn = 3,
-  runs = 150,
+  runs = 200,
   warmup = 30,
 }: LoopOverheadOptions = {}): Promise<BenchResult> {
   const server = await startTestServer({ responder: responder(toolTurns, callsPerTurn) });
@@ -149,12 +149,15 @@ export async function runLoopOverheadBenchmark({
         unit: 'us',
       },
     ];
+    const title = 'Loop overhead over HTTP (local test server)';
     const markdown = [
+      `## ${title}`,
+      '',
       rowsTable(rows),
       '',
       `A run is ${toolTurns} turns of ${callsPerTurn} parallel \`lookup\` calls, then the answer (${turns} requests) against the local test server in the same process, which answers at once. Medians over ${runs} runs of each, interleaved, after ${warmup} warm-up runs of each; both loops send the same messages and tool schema. The floor parses and answers the calls by hand (${fmt(rawMedian / turns)} ms per request, server included).`,
     ].join('\n');
-    return { title: 'Loop overhead over HTTP (local test server)', rows, markdown };
+    return { title, rows, markdown };
   } finally {
     await server.close();
   }

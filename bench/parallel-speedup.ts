@@ -74,10 +74,13 @@ export async function runParallelSpeedupBenchmark({
     { name: 'overhead above the limit', value: wall - toolMs, unit: 'ms' },
     { name: 'speedup over serial', value: serial / wall, unit: 'x', target: `ideal ${calls} x` },
   ];
+  const title = 'Parallel tool speedup';
   const markdown = [
+    `## ${title}`,
+    '',
     rowsTable(rows),
     '',
     `\`toolConcurrency: ${calls}\`; median of ${runs} runs after one warm-up. "met" means under 1.5 x the limit.`,
   ].join('\n');
-  return { title: 'Parallel tool speedup', rows, markdown };
+  return { title, rows, markdown };
 }

@@ -9,7 +9,12 @@
 
 import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
+import { runColdStartBenchmark } from './cold-start.js';
+import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
+import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
+import { runScaleBenchmark } from './scale.js';
+import { runTurnOverheadBenchmark } from './turn-overhead.js';
 
 /** What each benchmark returns. */
 export interface BenchmarkResult {
@@ -19,7 +24,14 @@ export interface BenchmarkResult {
   markdown: string;
 }
 
-const benchmarks: Array<() => Promise<BenchmarkResult>> = [runMemoryBenchmark];
+const benchmarks: Array<() => Promise<BenchmarkResult>> = [
+  () => runLoopOverheadBenchmark(),
+  () => runTurnOverheadBenchmark(),
+  () => runParallelSpeedupBenchmark(),
+  () => runScaleBenchmark(),
+  runMemoryBenchmark,
+  () => runColdStartBenchmark(),
+];
 
 const sections: string[] = [];
 for (const run of benchmarks) {

@@ -66,15 +66,27 @@ export async function runScaleBenchmark({ runs = 1000 }: ScaleOptions = {}): Pro
       target: `< ${TARGET_RSS_MB} MB`,
       pass: peakMb < TARGET_RSS_MB,
     },
-    { name: 'RSS before the runs', value: figures.baselineRssBytes / MB, unit: 'MB' },
+    {
+      name: 'RSS before the runs (node + tsx + imports)',
+      value: figures.baselineRssBytes / MB,
+      unit: 'MB',
+    },
+    {
+      name: 'RSS growth during the runs',
+      value: (figures.peakRssBytes - figures.baselineRssBytes) / MB,
+      unit: 'MB',
+    },
   ];
   const failures = Object.entries(figures.failures)
     .map(([code, n]) => `${code}: ${n}`)
     .join(', ');
+  const title = `Scale: ${runs} concurrent runs in one process`;
   const markdown = [
+    `## ${title}`,
+    '',
     rowsTable(rows),
     '',
     `${runs} runs started at once on one \`Agent\` in a fresh child process (\`openai()\` over HTTP to the local test server in the parent process); each run is one \`lookup\` call, then the answer. Wall time for all: ${fmt(figures.wallMs)} ms; model retries: ${figures.retries}${failures ? `; failures: ${failures}` : ''}. RSS sampled every 5 ms and at each run's end.`,
   ].join('\n');
-  return { title: `Scale: ${runs} concurrent runs in one process`, rows, markdown };
+  return { title, rows, markdown };
 }

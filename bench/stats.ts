@@ -25,7 +25,7 @@ export interface BenchResult {
   title: string;
   /** The figures, for programs. */
   rows: BenchRow[];
-  /** The section body (a table and notes), for `RESULTS.md`. */
+  /** The section of `RESULTS.md`: a `## title` heading, a table and notes. */
   markdown: string;
 }
 

@@ -92,10 +92,13 @@ export async function runTurnOverheadBenchmark({
       pass: memoryUs <= TARGET_MEMORY_US,
     },
   ];
+  const title = 'In-process overhead per turn (ScriptedModel, no HTTP)';
   const markdown = [
+    `## ${title}`,
+    '',
     rowsTable(rows),
     '',
     `Runs of ${turns} turns (${turns - 1} with one \`lookup\` call, then the answer) on \`ScriptedModel\`; median over ${runs} runs after ${warmup} warm-up runs, divided by the turns. The figure includes \`ScriptedModel\`'s own work (it clones and records every request).`,
   ].join('\n');
-  return { title: 'In-process overhead per turn (ScriptedModel, no HTTP)', rows, markdown };
+  return { title, rows, markdown };
 }
