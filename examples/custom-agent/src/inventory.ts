@@ -29,10 +29,14 @@ export const SAMPLE_PRODUCTS: readonly Product[] = [
   { sku: 'CAM-HD', name: 'HD webcam', priceUsd: 59, stock: 0 },
 ];
 
-/** Lower-case words, a plural `s` removed, so `docks` finds `dock`. */
+/** Plurals that do not end in `s`. */
+const IRREGULAR: Readonly<Record<string, string>> = { mice: 'mouse' };
+
+/** Lower-case words in the singular, so `docks` finds `dock` and `mice` finds `mouse`. */
 const words = (text: string): string[] =>
-  (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map((w) =>
-    w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w,
+  (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(
+    (w) =>
+      IRREGULAR[w] ?? (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w),
   );
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });

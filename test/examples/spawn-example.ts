@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the working directory of every spawned example. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What a spawned example did. */
+export interface ExampleRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * The environment with every model setting removed, so an example runs offline on its
+ * scripted model whatever the developer's shell exports.
+ */
+export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('OPENAI_') || key === 'AGENTLOOP_MODEL' || key === 'SEARXNG_URL') {
+      delete env[key];
+    }
+  }
+  // Colours or a terminal width from the parent would change the text compared.
+  delete env.FORCE_COLOR;
+  env.NO_COLOR = '1';
+  return env;
+}
+
+/**
+ * Runs an example's entry point the way its `start` script does
+ * (`node --conditions=source --import tsx <file> ...args`), with stdin closed (so never
+ * interactive) and an offline environment.
+ *
+ * @param file - the entry point, relative to the repository root.
+ * @param args - command-line arguments.
+ * @param env - the environment. @default offlineEnv()
+ * @returns the exit code and the output.
+ */
+export function spawnExample(
+  file: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = offlineEnv(),
+): Promise<ExampleRun> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', file, ...args],
+      { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/**
+ * The index of the first line matching a pattern, or -1.
+ *
+ * @param lines - the output's lines.
+ * @param pattern - what to look for.
+ * @returns the index.
+ */
+export const lineIndex = (lines: readonly string[], pattern: RegExp): number =>
+  lines.findIndex((line) => pattern.test(line));
