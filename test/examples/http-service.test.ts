@@ -318,6 +318,28 @@ describe('limits', () => {
     expect((await post(`${url}/v1/chat`, { message: 'd' })).status).toBe(200);
   });
 
+  it('answers 409 to a second run in a session that is still running, and 200 once it ended', async () => {
+    const gate = deferred();
+    const model = new ScriptedModel(async (request, index) => {
+      if (request.messages.at(-1)?.content === 'slow') await gate.promise;
+      return echo(request, index);
+    });
+    const { url } = await start([echoAgent(model)]);
+    const slow = post(`${url}/v1/chat`, { message: 'slow', sessionId: 'shared' });
+    await until(() => model.callCount === 1, 'the first run to reach the model');
+
+    const busy = await post(`${url}/v1/chat/stream`, { message: 'too soon', sessionId: 'shared' });
+    expect(busy.status).toBe(409);
+    expect(busy.json.error).toMatchObject({ code: 'session_busy' });
+    const elsewhere = await post(`${url}/v1/chat`, { message: 'hi', sessionId: 'other' });
+    expect(elsewhere.status).toBe(200);
+
+    gate.resolve();
+    expect((await slow).status).toBe(200);
+    const after = await post(`${url}/v1/chat`, { message: 'now', sessionId: 'shared' });
+    expect(after.json.text).toBe('echo: now (2 user messages)');
+  });
+
   it('serves 50 parallel requests with a bound of 50, each with its own answer', async () => {
     const allThere = deferred();
     let arrived = 0;
@@ -604,7 +626,10 @@ describe('configuration', () => {
       port: 0,
     });
     expect(() => readConfig({ MAX_CONCURRENT_RUNS: 'lots' })).toThrow(
-      'MAX_CONCURRENT_RUNS must be a whole number from 1',
+      'MAX_CONCURRENT_RUNS must be a whole number >= 1, got "lots"',
+    );
+    expect(() => readConfig({ PORT: '70000' })).toThrow(
+      'PORT must be a whole number from 0 to 65535',
     );
   });
 });

@@ -56,6 +56,8 @@ export async function runChatJson({
     }
   };
   res.once('close', onClose);
+  // The client may have left while the body was being checked: then 'close' has already fired.
+  if (res.destroyed) onClose();
   try {
     const result = await agent.run(message, {
       signal: slot.signal,

@@ -50,8 +50,9 @@ function integer(
   if (!raw) return fallback;
   const value = Number(raw);
   if (!(/^\d+$/.test(raw) && value >= min && value <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
     throw new Error(
-      `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}. Unset it to use ${fallback}.`,
+      `${name} must be a whole number ${range}, got ${JSON.stringify(raw)}. Unset it to use ${fallback}.`,
     );
   }
   return value;

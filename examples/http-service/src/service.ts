@@ -85,6 +85,7 @@ export function createService({
     throw new RangeError(`maxBodyBytes must be a whole number >= 1, got ${String(maxBodyBytes)}.`);
   }
   const slots = new RunSlots(maxConcurrentRuns);
+  const busySessions = new Set<string>();
   let closing: Promise<void> | undefined;
 
   const chat = async (req: IncomingMessage, res: ServerResponse, streaming: boolean) => {
@@ -92,6 +93,15 @@ export function createService({
     const name = request.agent ?? (names[0] as string);
     const agent = agents.get(name) as Agent<ChatContext, unknown>;
     if (closing) throw shuttingDown();
+    const sessionId = request.sessionId ?? newSessionId();
+    // Two runs interleaving their turns in one session would store a conversation neither made.
+    if (busySessions.has(sessionId)) {
+      throw new HttpError(
+        409,
+        'session_busy',
+        `Session ${JSON.stringify(sessionId)} already has a run in progress. Wait for its answer, then send the next message.`,
+      );
+    }
     const slot = slots.tryAcquire();
     if (!slot) {
       throw new HttpError(
@@ -101,11 +111,13 @@ export function createService({
         { 'retry-after': String(retryAfterSeconds) },
       );
     }
+    busySessions.add(sessionId);
     try {
-      const context: ChatContext = { sessionId: request.sessionId ?? newSessionId(), agent: name };
+      const context: ChatContext = { sessionId, agent: name };
       const run = { agent, message: request.message, context, slot, res, log };
       await (streaming ? runChatStream({ ...run, heartbeatMs }) : runChatJson(run));
     } finally {
+      busySessions.delete(sessionId);
       slot.release();
     }
   };
