@@ -12,7 +12,6 @@ export { getTimeTool, type TimeReading } from './get-time-tool.js';
 export { type ErrorBody, HttpError } from './http-error.js';
 export { offlineResponder } from './offline-responder.js';
 export { type ServiceLog, statusForRunError } from './run-error.js';
-export { type SelectedModel, selectModel } from './select-model.js';
 export { type ChatService, createService } from './service.js';
 export {
   type ChatContext,

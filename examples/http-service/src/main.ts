@@ -2,10 +2,12 @@
  * Starts the chat service: `pnpm --filter @agentloop-examples/http-service start`.
  * Configuration comes from the environment (see README.md); Ctrl-C stops it gracefully.
  */
+
 import { FileStore } from '@agentloop/memory';
+import { selectModel } from '@agentloop-examples/shared';
 import { readConfig } from './config.js';
 import { exampleAgents } from './example-agents.js';
-import { selectModel } from './select-model.js';
+import { offlineResponder } from './offline-responder.js';
 import { createService } from './service.js';
 
 let config: ReturnType<typeof readConfig>;
@@ -16,7 +18,7 @@ try {
   process.exit(1);
 }
 
-const { model, notice } = selectModel();
+const { model, notice } = selectModel({ offline: offlineResponder });
 console.log(notice);
 
 const service = createService({

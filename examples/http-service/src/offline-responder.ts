@@ -1,7 +1,12 @@
-import type { ModelRequest } from '@agentloop/core';
-import type { ScriptedReplyObject, ScriptedResponder } from '@agentloop/core/testing';
-
-type Message = ModelRequest['messages'][number];
+import type { ScriptedResponder } from '@agentloop/core/testing';
+import {
+  currentToolResults,
+  jsonOutput,
+  lastUserText,
+  messageText,
+  offersTool,
+} from '@agentloop-examples/shared';
+import type { TimeReading } from './get-time-tool.js';
 
 const ZONE = /\b(?:UTC|[A-Z][A-Za-z_]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b/g;
 
@@ -15,10 +20,18 @@ const ZONE = /\b(?:UTC|[A-Z][A-Za-z_]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b
  * @returns the scripted reply.
  */
 export const offlineResponder: ScriptedResponder = (request) => {
-  const messages = request.messages;
-  const last = messages.at(-1);
-  if (last?.role === 'tool') return answerFromTools(messages);
-  const said = textOf(last);
+  const said = lastUserText(request);
+  const results = currentToolResults(request);
+  if (results.length > 0) {
+    return results
+      .map((result) => {
+        const reading = jsonOutput<TimeReading>(result);
+        return reading
+          ? `It is ${reading.local} in ${reading.timeZone}.`
+          : `The time could not be read: ${result.content}`;
+      })
+      .join('\n');
+  }
   if (request.response_format?.type === 'json_schema') {
     const topic = said.length > 40 ? `${said.slice(0, 40)}…` : said;
     return JSON.stringify({
@@ -29,43 +42,14 @@ export const offlineResponder: ScriptedResponder = (request) => {
       ],
     });
   }
-  if (/\b(time|date|clock)\b/i.test(said) && request.tools?.some(isGetTime)) {
+  if (/\b(time|date|clock)\b/i.test(said) && offersTool(request, 'get_time')) {
     const zones = [...new Set(said.match(ZONE) ?? ['UTC'])];
     return { toolCalls: zones.map((timeZone) => ({ name: 'get_time', arguments: { timeZone } })) };
   }
-  const earlier = messages.filter((m) => m.role === 'user').slice(0, -1);
-  const memory =
-    earlier.length === 0
-      ? 'This is the first message of this session.'
-      : `This session remembers ${earlier.length} earlier message(s); the last was "${textOf(earlier.at(-1))}".`;
+  const earlier = request.messages.filter((m) => m.role === 'user').slice(0, -1);
+  const last = earlier.at(-1);
+  const memory = last
+    ? `This session remembers ${earlier.length} earlier message(s); the last was "${messageText(last)}".`
+    : 'This is the first message of this session.';
   return `(offline) You said "${said}". ${memory}`;
 };
-
-function answerFromTools(messages: readonly Message[]): string | ScriptedReplyObject {
-  const start = messages.findLastIndex((m) => m.role !== 'tool');
-  const lines = messages.slice(start + 1).map((m) => {
-    const content = textOf(m);
-    try {
-      const reading = JSON.parse(content) as { timeZone?: string; local?: string };
-      if (reading.local && reading.timeZone)
-        return `It is ${reading.local} in ${reading.timeZone}.`;
-    } catch {
-      // Not JSON: the tool failed, and its message says why.
-    }
-    return `The time could not be read: ${content}`;
-  });
-  return lines.join('\n');
-}
-
-function isGetTime(t: NonNullable<ModelRequest['tools']>[number]): boolean {
-  return t.type === 'function' && t.function.name === 'get_time';
-}
-
-function textOf(message: Message | undefined): string {
-  const content = message?.content;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((part) => ('text' in part && typeof part.text === 'string' ? part.text : ''))
-    .join('');
-}
