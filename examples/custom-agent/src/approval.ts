@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { BeforeTool, ToolDecision } from '@agentloop/core';
 import { formatUsd, type Inventory } from './inventory.js';
 
@@ -82,19 +81,4 @@ export function createApproval({
     onDecision?.(record);
     return record.approved ? { action: 'approve' } : { action: 'deny', reason: record.reason };
   };
-}
-
-/**
- * Asks a yes/no question on the terminal.
- *
- * @param question - the prompt.
- * @returns true for an answer starting with `y`.
- */
-export async function askOnTerminal(question: string): Promise<boolean> {
-  const terminal = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y/i.test((await terminal.question(question)).trim());
-  } finally {
-    terminal.close();
-  }
 }

@@ -1,8 +1,9 @@
 import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
-import { askOnTerminal, createApproval } from './approval.js';
+import { createApproval } from './approval.js';
 import { formatUsd, Inventory, type Order, type Product } from './inventory.js';
 import { createOrderAgent } from './order-agent.js';
 import { orderResponder } from './order-responder.js';
+import { TerminalPrompt } from './terminal-prompt.js';
 
 // Usage: pnpm --filter @agentloop-examples/custom-agent start "Order 3 USB-C docks and 40 4K monitors"
 const request =
@@ -17,7 +18,10 @@ console.log(
 );
 
 const inventory = new Inventory();
+const terminal = interactive ? new TerminalPrompt() : undefined;
+const print = (text: string) => (terminal ? terminal.print(text) : process.stdout.write(text));
 const progress = new ToolProgress({
+  write: print,
   describe: (outcome) =>
     outcome.name === 'find_products'
       ? (outcome.value as { products: Product[] }).products
@@ -30,9 +34,9 @@ const progress = new ToolProgress({
 const beforeTool = createApproval({
   inventory,
   limitUsd: 1000,
-  ...(interactive ? { ask: askOnTerminal } : {}),
+  ...(terminal ? { ask: (question: string) => terminal.ask(question) } : {}),
   onDecision: ({ order, approved, by, reason }) =>
-    console.log(`  ${approved ? '☑ approved' : '☒ denied'} by ${by}: ${order}: ${reason}`),
+    print(`  ${approved ? '☑ approved' : '☒ denied'} by ${by}: ${order}: ${reason}\n`),
 });
 const agent = createOrderAgent({ model, inventory, beforeTool });
 
@@ -55,4 +59,6 @@ try {
 } catch (error) {
   console.error(`The run failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
+} finally {
+  terminal?.close();
 }
