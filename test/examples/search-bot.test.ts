@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExampleRun, spawnExample } from './spawn-example.js';
+import { startTestServer } from '../support/index.js';
+import { type ExampleRun, offlineEnv, spawnExample } from './spawn-example.js';
 
 let dir: string;
 let run: ExampleRun;
@@ -58,5 +59,34 @@ describe('search-bot, offline', () => {
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/expected dir to be an existing folder/);
+  });
+});
+
+describe('search-bot on an OpenAI-compatible server (OPENAI_BASE_URL)', () => {
+  it("sends the search tool in a form the API accepts and lists the files the model's answer cites", async () => {
+    const server = await startTestServer({ apiKey: 'test-key' });
+    try {
+      server.reply(
+        {
+          toolCalls: [
+            { name: 'search_documents', arguments: { query: 'llama hum', maxResults: null } },
+          ],
+        },
+        { content: 'They hum when anxious or curious (animals/llamas.md:7).' },
+      );
+      const found = await spawnExample(
+        'examples/search-bot/src/main.ts',
+        ['--dir', dir, 'Why do llamas hum?'],
+        offlineEnv({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key' }),
+      );
+      expect(found.stderr).toBe('');
+      expect(found.code).toBe(0);
+      expect(server.requests.every((r) => r.rejected === undefined)).toBe(true);
+      const tool = server.requests[1]?.body.messages.find((m) => m.role === 'tool');
+      expect(String(tool?.content)).toContain('Llamas hum when they are anxious');
+      expect(found.stdout).toMatch(/cited: animals\/llamas\.md\n/);
+    } finally {
+      await server.close();
+    }
   });
 });

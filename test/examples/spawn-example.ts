@@ -14,19 +14,21 @@ export interface ExampleRun {
 
 /**
  * The environment with every model setting removed, so an example runs offline on its
- * scripted model whatever the developer's shell exports.
+ * scripted model whatever the developer's shell exports; then `extra` on top.
+ *
+ * @param extra - variables to set, e.g. `OPENAI_BASE_URL` for the local test server.
+ * @returns the environment.
  */
 export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
     if (key.startsWith('OPENAI_') || key === 'AGENTLOOP_MODEL' || key === 'SEARXNG_URL') {
       delete env[key];
     }
   }
-  // Colours or a terminal width from the parent would change the text compared.
+  // Colours from the parent would change the text compared.
   delete env.FORCE_COLOR;
-  env.NO_COLOR = '1';
-  return env;
+  return { ...env, NO_COLOR: '1', ...extra };
 }
 
 /**

@@ -11,8 +11,7 @@ import { weatherResponder } from './weather-responder.js';
 // Usage: pnpm --filter @agentloop-examples/weather-bot start "Weather in Paris and Oslo?"
 const question = process.argv.slice(2).join(' ').trim() || DEFAULT_WEATHER_QUESTION;
 const { model, offline, notice } = selectModel({ offline: weatherResponder });
-console.log(notice);
-if (offline) console.log(`  (weather from local fixtures for ${FIXTURE_CITY_NAMES.join(', ')})`);
+console.log(offline ? `${notice} (weather for ${FIXTURE_CITY_NAMES.join(', ')})` : notice);
 
 const bot = createWeatherBot({ model, ...(offline ? { fetch: fixtureFetch() } : {}) });
 const progress = new ToolProgress({ describe: describeWeatherOutcome });
