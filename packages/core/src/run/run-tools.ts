@@ -27,12 +27,17 @@ export async function runTools<TContext>(
   calls: readonly ModelToolCall[],
   options: RunToolsOptions<TContext>,
 ): Promise<ChatCompletionToolMessageParam[]> {
-  const limit = pLimit(options.concurrency);
   const first = state.toolCalls.length;
-  const outcomes = await raceAbort(
-    Promise.all(calls.map((call) => limit(() => runOne(state, call, options)))),
-    state.signal,
-  );
+  const start = (call: ModelToolCall) => runOne(state, call, options);
+  // Most turns have fewer calls than the bound: then no queue is needed at all.
+  let limited: Promise<ToolOutcome>[];
+  if (calls.length <= options.concurrency) {
+    limited = calls.map(start);
+  } else {
+    const limit = pLimit(options.concurrency);
+    limited = calls.map((call) => limit(() => start(call)));
+  }
+  const outcomes = await raceAbort(Promise.all(limited), state.signal);
   // Records are pushed as calls finish (so a partial result has them); the result lists them
   // in the order the model made the calls.
   const position = new Map(calls.map((call, index) => [call.id, index]));
