@@ -1,4 +1,9 @@
-import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
+import {
+  exitQuietlyWhenStdoutCloses,
+  formatUsage,
+  selectModel,
+  ToolProgress,
+} from '@agentloop-examples/shared';
 import { createApproval } from './approval.js';
 import { formatUsd, Inventory, type Order, type Product } from './inventory.js';
 import { createOrderAgent } from './order-agent.js';
@@ -6,6 +11,7 @@ import { orderResponder } from './order-responder.js';
 import { TerminalPrompt } from './terminal-prompt.js';
 
 // Usage: pnpm --filter @agentloop-examples/custom-agent start "Order 3 USB-C docks and 40 4K monitors"
+exitQuietlyWhenStdoutCloses();
 const request =
   process.argv.slice(2).join(' ').trim() || 'Order 3 USB-C docks and 40 4K monitors for ACME.';
 const interactive = process.stdin.isTTY === true;

@@ -1,5 +1,10 @@
 import type { RunResult } from '@agentloop/core';
-import { formatMs, formatUsage, selectModel } from '@agentloop-examples/shared';
+import {
+  exitQuietlyWhenStdoutCloses,
+  formatMs,
+  formatUsage,
+  selectModel,
+} from '@agentloop-examples/shared';
 import { weatherResponder } from '@agentloop-examples/weather-bot';
 import { print } from './print.js';
 import { searchSection } from './search-section.js';
@@ -8,6 +13,7 @@ import { totalUsage } from './total-usage.js';
 import { weatherSection } from './weather-section.js';
 
 // The README's first quick-start command (`pnpm demo`): the weather and search bots end to end.
+exitQuietlyWhenStdoutCloses();
 const started = performance.now();
 const { offline, notice } = selectModel({ offline: weatherResponder });
 print('agentloop demo');

@@ -1,11 +1,17 @@
 import { parseArgs } from 'node:util';
 import type { LocalSearchResult } from '@agentloop/tools/builtin';
-import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
+import {
+  exitQuietlyWhenStdoutCloses,
+  formatUsage,
+  selectModel,
+  ToolProgress,
+} from '@agentloop-examples/shared';
 import { citedSources } from './cited-sources.js';
 import { createSearchBot, DEFAULT_SEARCH_QUESTION, REPOSITORY_DIR } from './search-bot.js';
 import { searchResponder } from './search-responder.js';
 
 // Usage: pnpm --filter @agentloop-examples/search-bot start [--dir <folder>] "your question"
+exitQuietlyWhenStdoutCloses();
 const { values, positionals } = parseArgs({
   options: { dir: { type: 'string' } },
   allowPositionals: true,

@@ -5,6 +5,7 @@
  * @module @agentloop-examples/shared
  */
 export { formatArgs, formatCount, formatMs, formatUsage } from './format.js';
+export { exitQuietlyWhenStdoutCloses } from './quiet-epipe.js';
 export {
   currentToolResults,
   jsonOutput,

@@ -1,4 +1,9 @@
-import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
+import {
+  exitQuietlyWhenStdoutCloses,
+  formatUsage,
+  selectModel,
+  ToolProgress,
+} from '@agentloop-examples/shared';
 import { fixtureFetch } from './fixture-fetch.js';
 import { FIXTURE_CITY_NAMES } from './fixture-places.js';
 import {
@@ -9,6 +14,7 @@ import {
 import { weatherResponder } from './weather-responder.js';
 
 // Usage: pnpm --filter @agentloop-examples/weather-bot start "Weather in Paris and Oslo?"
+exitQuietlyWhenStdoutCloses();
 const question = process.argv.slice(2).join(' ').trim() || DEFAULT_WEATHER_QUESTION;
 const { model, offline, notice } = selectModel({ offline: weatherResponder });
 console.log(offline ? `${notice} (weather for ${FIXTURE_CITY_NAMES.join(', ')})` : notice);
