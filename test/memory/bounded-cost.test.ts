@@ -11,10 +11,16 @@ const exact = (encoding: (typeof encodings)[number], text: string) =>
   getEncoder(encoding).encode_ordinary(text).length;
 const models = { o200k_base: 'gpt-4o', cl100k_base: 'gpt-4' } as const;
 
-function timed<T>(fn: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - start };
+/** The best of `tries` timings: a GC pause or a busy neighbour only ever adds time. */
+function timed<T>(fn: () => T, tries = 1): { value: T; ms: number } {
+  let best: { value: T; ms: number } | undefined;
+  for (let i = 0; i < tries; i += 1) {
+    const start = performance.now();
+    const value = fn();
+    const ms = performance.now() - start;
+    if (!best || ms < best.ms) best = { value, ms };
+  }
+  return best as { value: T; ms: number };
 }
 
 describe.each(encodings)('bounded counting cost (%s)', (encoding) => {
@@ -39,8 +45,8 @@ describe.each(encodings)('bounded counting cost (%s)', (encoding) => {
     const text = randomBytes(750_000).toString('base64');
     expect(text.length).toBe(MB);
     // Base64 has no long pre-token, so encoding it whole is linear and gives the exact count.
-    const direct = timed(() => exact(encoding, text));
-    const counted = timed(() => counter.countText(text));
+    const direct = timed(() => exact(encoding, text), 3);
+    const counted = timed(() => new TokenCounter({ model: models[encoding] }).countText(text), 3);
     expect(Math.abs(counted.value - direct.value) / direct.value).toBeLessThan(0.01);
     expect(counted.value).toBe(direct.value);
     // All of the time is tiktoken's own linear work (about 0.4 s on a quiet 2-core machine).
