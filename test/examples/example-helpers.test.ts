@@ -238,14 +238,28 @@ describe('citedSources', () => {
       snippet: '',
     });
     const result = {
-      text: 'See guides/retries.md:3.',
+      text: 'See guides/retries.md:3 and docs/README.md.',
       toolCalls: [
         {
           name: 'search_documents',
-          outcome: { ok: true, value: { results: [hit('guides/retries.md'), hit('other.md')] } },
+          outcome: {
+            ok: true,
+            value: {
+              results: [
+                hit('guides/retries.md'),
+                hit('other.md'),
+                hit('README.md'),
+                hit('docs/README.md'),
+              ],
+            },
+          },
         },
       ],
     } as unknown as RunResult<unknown>;
-    expect(citedSources(result)).toEqual({ files: ['guides/retries.md'], urls: [] });
+    // `README.md` is part of `docs/README.md` but is not cited by it.
+    expect(citedSources(result)).toEqual({
+      files: ['guides/retries.md', 'docs/README.md'],
+      urls: [],
+    });
   });
 });

@@ -9,6 +9,12 @@ export interface CitedSources {
   urls: string[];
 }
 
+/** Whether `text` names `source` as a whole path or URL (`README.md` is not named by `docs/README.md`). */
+function mentions(text: string, source: string): boolean {
+  const escaped = source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-])`).test(text);
+}
+
 /**
  * The sources an answer actually cites: of the files and URLs the searches returned, those the
  * answer's text mentions. A source that was found but not used is not listed.
@@ -23,11 +29,11 @@ export function citedSources(result: RunResult<unknown>): CitedSources {
     if (!call.outcome.ok) continue;
     if (call.name === 'search_documents') {
       for (const hit of (call.outcome.value as LocalSearchResult).results) {
-        if (result.text.includes(hit.path)) files.add(hit.path);
+        if (mentions(result.text, hit.path)) files.add(hit.path);
       }
     } else if (call.name === 'web_search') {
       for (const page of (call.outcome.value as WebSearchOutput).results) {
-        if (result.text.includes(page.url)) urls.add(page.url);
+        if (mentions(result.text, page.url)) urls.add(page.url);
       }
     }
   }
