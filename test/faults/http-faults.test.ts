@@ -200,15 +200,48 @@ describe.each(MODES)('permanent faults fail at once (%s)', (mode) => {
   });
 
   if (mode === 'stream') {
-    it('a 200 body that is not SSE: read as an empty stream, retried, then a ModelError', async () => {
-      const html: Step = { status: 200, body: '<html>maintenance</html>' };
-      const outcome = await runWith(mode, [FIRST_TURN, html, html, html, html]);
+    it('a server that ignores stream: true and sends one JSON completion still answers', async () => {
+      const whole: Step = {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'chatcmpl-1',
+          object: 'chat.completion',
+          created: 0,
+          model: 'gpt-4o-mini',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: 'Whole answer.', refusal: null },
+              finish_reason: 'stop',
+              logprobs: null,
+            },
+          ],
+          usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+        }),
+      };
+      const outcome = await runWith(mode, [FIRST_TURN, whole]);
+      expect(outcome.settled.ok).toBe(true);
+      expect((outcome.settled as { result: { text: string } }).result.text).toBe('Whole answer.');
+      expectInvariants(outcome);
+    });
+
+    it('a 200 body that is not SSE fails at once with a ModelError naming what came back', async () => {
+      const html: Step = {
+        status: 200,
+        body: '<html>maintenance</html>',
+        headers: { 'content-type': 'text/html' },
+      };
+      const outcome = await runWith(mode, [FIRST_TURN, html]);
       const { settled } = outcome;
       expect(settled.ok).toBe(false);
       const error = (settled as { error: unknown }).error;
       expect(ModelError.isInstance(error)).toBe(true);
-      expect((error as ModelError).message).toContain('ended before any chunk arrived');
-      expect(retries(settled)).toHaveLength(3);
+      expect((error as ModelError).retryable).toBe(false);
+      expect((error as ModelError).message).toMatch(
+        /not server-sent events.*text\/html.*maintenance/,
+      );
+      expect(retries(settled)).toHaveLength(0);
       expectInvariants(outcome);
     });
   }

@@ -108,6 +108,14 @@ class OpenAIChatModel implements Model {
     });
   }
 
+  async #readBody(response: Response, signal: AbortSignal | undefined): Promise<unknown> {
+    try {
+      return JSON.parse(await response.text()) as unknown;
+    } catch (error) {
+      throw this.#fail(error, signal);
+    }
+  }
+
   async generate(request: ModelRequest, options: ModelCallOptions = {}): Promise<ModelResponse> {
     const { signal } = options;
     throwIfAborted(signal);
@@ -133,18 +141,38 @@ class OpenAIChatModel implements Model {
     const client = this.#getClient();
     const acc = new StreamAccumulator();
     let chunks: AsyncIterable<ChatCompletionChunk>;
+    let response: Response;
     try {
-      chunks = await client.chat.completions.create(
-        {
-          ...request,
-          model: this.name,
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        this.#requestOptions(signal),
-      );
+      ({ data: chunks, response } = await client.chat.completions
+        .create(
+          {
+            ...request,
+            model: this.name,
+            stream: true,
+            stream_options: { include_usage: true },
+          },
+          this.#requestOptions(signal),
+        )
+        .withResponse());
     } catch (error) {
       throw this.#fail(error, signal);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (/json/i.test(contentType)) {
+      // Some OpenAI-compatible servers ignore `stream: true` and send one whole completion.
+      const whole = fromCompletion(await this.#readBody(response, signal), this.name);
+      if (whole.message.content) yield { type: 'text-delta', delta: whole.message.content };
+      yield { type: 'response', response: whole };
+      return;
+    }
+    if (contentType !== '' && !/event-stream/i.test(contentType)) {
+      const body = await response.text().catch(() => '');
+      throw new ModelError({
+        message: `The stream from ${this.name} is not server-sent events: the server answered ${response.status} with "${contentType}" (${JSON.stringify(body.slice(0, 120))}). Check that the base URL points at an OpenAI-compatible /v1 endpoint.`,
+        retryable: false,
+        status: response.status,
+        model: this.name,
+      });
     }
     try {
       for await (const chunk of chunks) {
