@@ -60,7 +60,9 @@ export function createSearchBot({
   fetch,
   memory,
 }: SearchBotOptions): Agent {
-  const tools: Tool[] = [localSearchTool({ dir, snippetChars: 280, maxResults: 4 })];
+  // Over this repository, leave out test fixtures and the examples' own sample questions.
+  const exclude = dir === REPOSITORY_DIR ? ['test', 'examples', 'bench'] : [];
+  const tools: Tool[] = [localSearchTool({ dir, exclude, snippetChars: 280, maxResults: 4 })];
   if (searxngUrl) {
     tools.push(
       webSearchTool({

@@ -230,3 +230,27 @@ describe('search internals', () => {
     ]);
   });
 });
+
+describe('exclude', () => {
+  it('leaves out excluded folders, nested globs and file patterns, and nothing else', async () => {
+    const all = await ask('retries', 10);
+    expect(all.results.map((r) => r.path)).toContain('guides/retries.md');
+
+    const narrowed = localSearchTool({ dir: FIXTURES, exclude: ['guides', '**/*.txt'] });
+    const { results, filesSearched } = await narrowed.execute(
+      { query: 'retries', maxResults: 10 },
+      toolContext(),
+    );
+    const paths = results.map((r) => r.path);
+    expect(paths.some((p) => p.startsWith('guides/'))).toBe(false);
+    expect(paths.some((p) => p.endsWith('.txt'))).toBe(false);
+    // Of the six fixture files, the guides folder and the .txt files are gone.
+    expect(filesSearched).toBeLessThan(all.filesSearched);
+    expect(filesSearched).toBeGreaterThan(0);
+  });
+
+  it('refuses a malformed exclude list at creation', () => {
+    expect(() => localSearchTool({ dir: FIXTURES, exclude: [''] })).toThrow(/exclude/);
+    expect(() => localSearchTool({ dir: FIXTURES, exclude: 'test' as never })).toThrow(/exclude/);
+  });
+});

@@ -6,6 +6,7 @@ import type { Tool } from '../../types.js';
 import { BuiltinToolError } from '../shared/builtin-tool-error.js';
 import { type BuiltinToolOptions, invalidOption, positiveInt } from '../shared/factory-options.js';
 import { DocumentIndex } from './document-index.js';
+import { excludeMatcher } from './exclude-paths.js';
 import { makeSnippet } from './make-snippet.js';
 
 /** Options of {@link localSearchTool}. */
@@ -24,6 +25,13 @@ export interface LocalSearchToolOptions extends BuiltinToolOptions {
   maxFiles?: number | undefined;
   /** Skip files larger than this many bytes. @default 2000000 */
   maxFileBytes?: number | undefined;
+  /**
+   * Paths to leave out, relative to `dir`: a folder excludes all it holds; `*` matches within a
+   * path segment, `**` across segments (`['test', '**\/drafts', 'notes/*.txt']`). Hidden entries
+   * and `node_modules` are always left out.
+   * @default []
+   */
+  exclude?: readonly string[] | undefined;
 }
 
 /** The arguments of the local search tool. */
@@ -108,9 +116,14 @@ export function localSearchTool(
   const defaultResults = positiveInt(factory, 'maxResults', options.maxResults, 5);
   const maxPerFile = positiveInt(factory, 'maxPerFile', options.maxPerFile, 2);
   const snippetChars = positiveInt(factory, 'snippetChars', options.snippetChars, 400);
+  const exclude = options.exclude ?? [];
+  if (!Array.isArray(exclude) || exclude.some((p) => typeof p !== 'string' || p.trim() === '')) {
+    invalidOption(factory, 'expected exclude to be an array of non-empty path patterns.');
+  }
   const index = new DocumentIndex({
     dir,
     extensions,
+    excluded: excludeMatcher(exclude),
     maxFiles: positiveInt(factory, 'maxFiles', options.maxFiles, 10_000),
     maxFileBytes: positiveInt(factory, 'maxFileBytes', options.maxFileBytes, 2_000_000),
     passageChars: Math.max(snippetChars * 2, 800),

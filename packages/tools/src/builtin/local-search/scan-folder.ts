@@ -24,6 +24,8 @@ export interface ScanFolderOptions {
   maxFiles: number;
   /** Skip files larger than this many bytes. */
   maxFileBytes: number;
+  /** Relative paths (files or folders) to leave out. */
+  excluded?: ((path: string) => boolean) | undefined;
 }
 
 /** What {@link scanFolder} found. */
@@ -52,6 +54,7 @@ export async function scanFolder({
   extensions,
   maxFiles,
   maxFileBytes,
+  excluded = () => false,
 }: ScanFolderOptions): Promise<ScanFolderResult> {
   const root = await realpath(dir);
   const files: ScannedFile[] = [];
@@ -74,6 +77,7 @@ export async function scanFolder({
       if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
       const full = join(folder, entry.name);
       const shownPath = shown === '' ? entry.name : `${shown}/${entry.name}`;
+      if (excluded(shownPath)) continue;
       let target = full;
       if (entry.isSymbolicLink()) {
         try {
