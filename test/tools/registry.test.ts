@@ -1,4 +1,3 @@
-import * as tools from '@agentloop/tools';
 import { ToolRegistry, tool } from '@agentloop/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -121,20 +120,5 @@ describe('ToolRegistry', () => {
   it('tools are frozen descriptions', () => {
     expect(Object.isFrozen(weather)).toBe(true);
     expect(weather).toMatchObject({ name: 'get_weather', strict: true, timeoutMs: undefined });
-  });
-});
-
-describe('public API', () => {
-  it('exports exactly these runtime names', () => {
-    expect(Object.keys(tools).sort()).toEqual([
-      'DEFAULT_MAX_OUTPUT_CHARS',
-      'TOOL_NAME_PATTERN',
-      'ToolDefinitionError',
-      'ToolRegistry',
-      'formatToolOutput',
-      'normalizeStrictNulls',
-      'toJSONSchema',
-      'tool',
-    ]);
   });
 });

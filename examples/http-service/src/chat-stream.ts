@@ -1,17 +1,9 @@
-import type { ServerResponse } from 'node:http';
-import { type Agent, pipeSSEToResponse } from '@agentloop/core';
-import { reportRunError, type ServiceLog } from './run-error.js';
-import type { RunSlot } from './run-slots.js';
-import type { ChatContext } from './service-options.js';
+import { pipeSSEToResponse } from '@agentloop/core';
+import type { ChatJsonOptions } from './chat-json.js';
+import { reportRunError } from './run-error.js';
 
-/** What {@link runChatStream} needs. */
-export interface ChatStreamOptions {
-  agent: Agent<ChatContext, unknown>;
-  message: string;
-  context: ChatContext;
-  slot: RunSlot;
-  res: ServerResponse;
-  log: ServiceLog;
+/** What {@link runChatStream} needs: what a JSON chat needs, plus the keep-alive interval. */
+export interface ChatStreamOptions extends ChatJsonOptions {
   /** SSE keep-alive interval, `0` for none. */
   heartbeatMs: number;
 }

@@ -100,16 +100,14 @@ export async function searchPlaces(
   url.searchParams.set('count', String(count));
   url.searchParams.set('language', client.language);
   url.searchParams.set('format', 'json');
-  if (client.apiKey !== undefined) url.searchParams.set('apikey', client.apiKey);
-  const service = 'Open-Meteo geocoding';
-  const body = await fetchJson({
+  const answer = await getAnswer(
+    client,
     url,
-    fetch: client.fetch,
+    'Open-Meteo geocoding',
+    geocodingResponseSchema,
     signal,
-    service,
-    toolName: client.toolName,
-  });
-  return parseAnswer(geocodingResponseSchema, body, service, url, client.toolName).results ?? [];
+  );
+  return answer.results ?? [];
 }
 
 /** Fetches the current conditions at a point. */
@@ -127,8 +125,18 @@ export async function fetchCurrent(
   url.searchParams.set('temperature_unit', unit);
   url.searchParams.set('wind_speed_unit', unit === 'fahrenheit' ? 'mph' : 'kmh');
   url.searchParams.set('precipitation_unit', unit === 'fahrenheit' ? 'inch' : 'mm');
+  return getAnswer(client, url, 'Open-Meteo forecast', forecastResponseSchema, signal);
+}
+
+/** Fetches one Open-Meteo endpoint (with the key, when there is one) and checks its answer. */
+async function getAnswer<T>(
+  client: OpenMeteoClient,
+  url: URL,
+  service: string,
+  schema: z.ZodType<T>,
+  signal: AbortSignal,
+): Promise<T> {
   if (client.apiKey !== undefined) url.searchParams.set('apikey', client.apiKey);
-  const service = 'Open-Meteo forecast';
   const body = await fetchJson({
     url,
     fetch: client.fetch,
@@ -136,5 +144,5 @@ export async function fetchCurrent(
     service,
     toolName: client.toolName,
   });
-  return parseAnswer(forecastResponseSchema, body, service, url, client.toolName);
+  return parseAnswer(schema, body, service, url, client.toolName);
 }
