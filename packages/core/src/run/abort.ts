@@ -1,9 +1,28 @@
+/** Signals of runs nobody can abort; kept weakly, so each goes with its run. */
+const uncancellable = new WeakSet<AbortSignal>();
+
+/**
+ * A signal for a run nobody can abort (no `signal` given, not streamed). Each run gets its own,
+ * so listeners a tool leaves on it go away with the run. Waiting on it needs no listener, and
+ * the model is called without a signal, which spares the HTTP client its own abort wiring on
+ * every request.
+ */
+export function uncancellableSignal(): AbortSignal {
+  const signal = new AbortController().signal;
+  uncancellable.add(signal);
+  return signal;
+}
+
+/** Whether anything can abort `signal`. */
+export const canAbort = (signal: AbortSignal): boolean => !uncancellable.has(signal);
+
 /**
  * Settles with `promise`, or rejects with the signal's reason as soon as `signal` aborts,
  * whichever comes first. The listener is removed either way, and a later rejection of an
  * abandoned promise is swallowed so it never becomes an unhandled rejection.
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (!canAbort(signal)) return promise;
   if (signal.aborted) {
     promise.catch(() => {});
     return Promise.reject(signal.reason);

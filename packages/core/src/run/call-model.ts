@@ -3,7 +3,7 @@ import type { BeforeModel } from '../interceptors.js';
 import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { type RetryOptions, withRetry } from '../retry.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
-import { raceAbort } from './abort.js';
+import { canAbort, raceAbort } from './abort.js';
 import type { RunState } from './run-state.js';
 
 /** How a model call is made. */
@@ -47,7 +47,7 @@ export async function callModel<TContext>(
       raceAbort(
         mode === 'stream'
           ? consumeStream(state, model, finalRequest)
-          : model.generate(finalRequest, { signal: state.signal }),
+          : model.generate(finalRequest, canAbort(state.signal) ? { signal: state.signal } : {}),
         state.signal,
       ),
     {

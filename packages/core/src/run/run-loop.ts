@@ -22,7 +22,7 @@ import type { Model, ModelRequest, ModelResponse, ModelSettings } from '../model
 import type { RetryOptions } from '../retry.js';
 import type { RunResult } from '../run-result.js';
 import { emptyUsage } from '../usage.js';
-import { raceAbort } from './abort.js';
+import { raceAbort, uncancellableSignal } from './abort.js';
 import { callModel } from './call-model.js';
 import { toHistoryToolCalls } from './history-tool-calls.js';
 import { pushMessages, type RunState } from './run-state.js';
@@ -73,7 +73,12 @@ export async function executeRun<TContext>(
   { mode, sink, internalSignal }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
   const signals = [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
+  const signal =
+    signals.length === 0
+      ? uncancellableSignal()
+      : signals.length === 1
+        ? (signals[0] as AbortSignal)
+        : AbortSignal.any(signals);
   const bus = new EventBus({
     emitter: agent.emitter,
     hooks: options.hooks,
