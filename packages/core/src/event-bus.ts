@@ -50,8 +50,13 @@ export class EventBus {
   emit(event: AgentEvent): void {
     if (this.#ended) return;
     if (event.type === 'run:end' || event.type === 'run:error') this.#ended = true;
-    for (const listener of this.#emitter.listeners(event.type)) this.#call(listener, event);
-    for (const listener of this.#emitter.listeners('*')) this.#call(listener, event);
+    // listeners() copies the list; most events of most runs have no listener at all.
+    if (this.#emitter.listenerCount(event.type) > 0) {
+      for (const listener of this.#emitter.listeners(event.type)) this.#call(listener, event);
+    }
+    if (this.#emitter.listenerCount('*') > 0) {
+      for (const listener of this.#emitter.listeners('*')) this.#call(listener, event);
+    }
     const hook = this.#hooks?.[event.type] as ((event: AgentEvent) => unknown) | undefined;
     if (hook) this.#call(hook, event);
     if (this.#hooks?.onEvent) this.#call(this.#hooks.onEvent, event);
