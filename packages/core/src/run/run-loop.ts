@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ToolRegistry } from '@agentloop/tools';
 import type { EventEmitter } from 'eventemitter3';
-import type {
-  ChatCompletionAssistantMessageParam,
-  ChatCompletionMessageParam,
-  ChatCompletionToolChoiceOption,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type {
   Instructions,
@@ -15,16 +11,17 @@ import type {
   RunOptions,
 } from '../agent-options.js';
 import type { StreamSink } from '../agent-stream.js';
-import { AgentError, MaxTurnsExceededError, RunAbortedError } from '../errors.js';
+import { MaxTurnsExceededError, RunAbortedError } from '../errors.js';
 import { EventBus, type ListenerErrorHandler } from '../event-bus.js';
 import type { BeforeModel, BeforeTool } from '../interceptors.js';
-import type { Model, ModelRequest, ModelResponse, ModelSettings } from '../model.js';
+import type { Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RetryOptions } from '../retry.js';
 import type { RunResult } from '../run-result.js';
 import { emptyUsage } from '../usage.js';
 import { raceAbort, uncancellableSignal } from './abort.js';
 import { callModel } from './call-model.js';
-import { toHistoryToolCalls } from './history-tool-calls.js';
+import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
+import { buildResult, partialResult, toError } from './run-outcome.js';
 import { pushMessages, type RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import { fitToBudget, loadHistory, type ResolvedMemory, saveTurn } from './session-memory.js';
@@ -140,7 +137,7 @@ async function loop<TContext>(
     hooks,
   }: { maxTurns: number; mode: 'generate' | 'stream'; hooks: RunHooks<TContext> | undefined },
 ): Promise<RunResult<unknown>> {
-  const instructions = await resolveInstructions(agent, state);
+  const instructions = await resolveInstructions(agent.instructions, state);
   const history = await loadHistory(state, agent.memory);
   state.messages = [...(instructions ? [instructions] : []), ...history];
   pushMessages(state, ...toMessages(input));
@@ -230,67 +227,6 @@ async function endTurn<TContext>(
     turn: state.turn,
     finishReason: state.finishReason,
     toolCalls,
-  });
-}
-
-async function resolveInstructions<TContext>(
-  agent: ResolvedAgent<TContext>,
-  state: RunState<TContext>,
-): Promise<ChatCompletionMessageParam | undefined> {
-  const { instructions } = agent;
-  if (instructions === undefined) return undefined;
-  const text =
-    typeof instructions === 'string'
-      ? instructions
-      : await raceAbort(
-          Promise.resolve(instructions({ context: state.context, runId: state.runId })),
-          state.signal,
-        );
-  return text === '' ? undefined : { role: 'system', content: text };
-}
-
-function toMessages(input: RunInput): ChatCompletionMessageParam[] {
-  return typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
-}
-
-function toAssistantMessage(
-  response: ModelResponse,
-  withCalls: boolean,
-): ChatCompletionAssistantMessageParam {
-  const { content, refusal, tool_calls } = response.message;
-  return {
-    role: 'assistant',
-    // The API refuses a stored assistant message with neither content nor tool calls.
-    content: content ?? (withCalls || refusal ? null : ''),
-    ...(refusal ? { refusal } : {}),
-    ...(withCalls && tool_calls ? { tool_calls: toHistoryToolCalls(tool_calls) } : {}),
-  };
-}
-
-function buildResult<TContext>(state: RunState<TContext>, output: unknown): RunResult<unknown> {
-  return { ...partialResult(state), output };
-}
-
-function partialResult<TContext>(state: RunState<TContext>): RunResult<unknown> {
-  return {
-    runId: state.runId,
-    output: state.text,
-    text: state.text,
-    messages: [...state.messages],
-    newMessages: [...state.newMessages],
-    turns: state.turn,
-    usage: state.usage,
-    toolCalls: [...state.toolCalls],
-    finishReason: state.finishReason,
-  };
-}
-
-function toError(caught: unknown): Error {
-  if (caught instanceof Error) return caught;
-  return new AgentError({
-    code: 'unknown_error',
-    message: `The run failed with a non-Error value: ${String(caught)}`,
-    cause: caught,
   });
 }
 

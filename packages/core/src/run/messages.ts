@@ -1,0 +1,45 @@
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { Instructions, RunInput } from '../agent-options.js';
+import type { ModelResponse } from '../model.js';
+import { raceAbort } from './abort.js';
+import { toHistoryToolCalls } from './history-tool-calls.js';
+import type { RunState } from './run-state.js';
+
+/** The system message for a run: fixed text, or computed from the run's context. */
+export async function resolveInstructions<TContext>(
+  instructions: Instructions<TContext> | undefined,
+  state: RunState<TContext>,
+): Promise<ChatCompletionMessageParam | undefined> {
+  if (instructions === undefined) return undefined;
+  const text =
+    typeof instructions === 'string'
+      ? instructions
+      : await raceAbort(
+          Promise.resolve(instructions({ context: state.context, runId: state.runId })),
+          state.signal,
+        );
+  return text === '' ? undefined : { role: 'system', content: text };
+}
+
+/** The messages a run's input stands for. */
+export function toMessages(input: RunInput): ChatCompletionMessageParam[] {
+  return typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
+}
+
+/** The assistant message kept in the conversation for a model's reply. */
+export function toAssistantMessage(
+  response: ModelResponse,
+  withCalls: boolean,
+): ChatCompletionAssistantMessageParam {
+  const { content, refusal, tool_calls } = response.message;
+  return {
+    role: 'assistant',
+    // The API refuses a stored assistant message with neither content nor tool calls.
+    content: content ?? (withCalls || refusal ? null : ''),
+    ...(refusal ? { refusal } : {}),
+    ...(withCalls && tool_calls ? { tool_calls: toHistoryToolCalls(tool_calls) } : {}),
+  };
+}
