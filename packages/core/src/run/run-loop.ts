@@ -18,10 +18,11 @@ import type { Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RetryOptions } from '../retry.js';
 import type { RunResult } from '../run-result.js';
 import { emptyUsage } from '../usage.js';
-import { raceAbort, uncancellableSignal } from './abort.js';
+import { raceAbort } from './abort.js';
 import { callModel } from './call-model.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
+import { runSignal } from './run-signal.js';
 import { pushMessages, type RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import { fitToBudget, loadHistory, type ResolvedMemory, saveTurn } from './session-memory.js';
@@ -69,13 +70,11 @@ export async function executeRun<TContext>(
   options: RunOptions<TContext>,
   { mode, sink, internalSignal }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
-  const signals = [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined);
-  const signal =
-    signals.length === 0
-      ? uncancellableSignal()
-      : signals.length === 1
-        ? (signals[0] as AbortSignal)
-        : AbortSignal.any(signals);
+  // The run listens to the caller's signal through a signal of its own, detached at the end,
+  // so a signal shared by many runs gathers no listeners (see `runSignal`).
+  const { signal, release } = runSignal(
+    [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined),
+  );
   const bus = new EventBus({
     emitter: agent.emitter,
     hooks: options.hooks,
@@ -124,6 +123,8 @@ export async function executeRun<TContext>(
       : toError(caught);
     bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
     throw error;
+  } finally {
+    release();
   }
 }
 

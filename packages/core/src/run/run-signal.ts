@@ -1,0 +1,70 @@
+import { setMaxListeners } from 'node:events';
+import { uncancellableSignal } from './abort.js';
+
+/** The runs a caller's signal must abort, behind the one listener it carries for all of them. */
+interface Fanout {
+  readonly controllers: Set<AbortController>;
+  readonly onAbort: () => void;
+}
+
+const fanouts = new WeakMap<AbortSignal, Fanout>();
+
+/** A run's own signal, and how to detach it from the caller's signals when the run ends. */
+export interface RunSignal {
+  readonly signal: AbortSignal;
+  /** Detaches the run from its sources; call it once the run has ended. */
+  readonly release: () => void;
+}
+
+/**
+ * A signal owned by one run that aborts when any of `sources` aborts.
+ *
+ * Everything below the run (the `openai` client, which adds a listener to the signal of every
+ * request and never removes it, tools, `raceAbort`) listens to this signal, never to the
+ * caller's: a caller's signal shared by many runs (a server's shutdown signal) would otherwise
+ * gather listeners without bound and raise `MaxListenersExceededWarning`. Each source carries
+ * one listener however many runs share it, removed when the last of them is released.
+ * `AbortSignal.any` is not used: on Node 20 a source keeps every dependent signal that has a
+ * listener, so a long-lived source leaks each run's signal.
+ */
+export function runSignal(sources: readonly AbortSignal[]): RunSignal {
+  if (sources.length === 0) return { signal: uncancellableSignal(), release: () => {} };
+  const controller = new AbortController();
+  // The run's own signal legitimately has a listener per running tool and per model call.
+  setMaxListeners(0, controller.signal);
+  const linked: AbortSignal[] = [];
+  for (const source of sources) {
+    if (source.aborted) {
+      controller.abort(source.reason);
+      break;
+    }
+    let fanout = fanouts.get(source);
+    if (!fanout) {
+      const controllers = new Set<AbortController>();
+      const onAbort = () => {
+        fanouts.delete(source);
+        for (const dependent of controllers) dependent.abort(source.reason);
+        controllers.clear();
+      };
+      fanout = { controllers, onAbort };
+      fanouts.set(source, fanout);
+      source.addEventListener('abort', onAbort, { once: true });
+    }
+    fanout.controllers.add(controller);
+    linked.push(source);
+  }
+  const release = () => {
+    for (const source of linked) {
+      const fanout = fanouts.get(source);
+      if (!fanout) continue;
+      fanout.controllers.delete(controller);
+      if (fanout.controllers.size === 0) {
+        source.removeEventListener('abort', fanout.onAbort);
+        fanouts.delete(source);
+      }
+    }
+    linked.length = 0;
+  };
+  if (controller.signal.aborted) release();
+  return { signal: controller.signal, release };
+}
