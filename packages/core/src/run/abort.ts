@@ -2,13 +2,12 @@
 const uncancellable = new WeakSet<AbortSignal>();
 
 /**
- * A signal for a run nobody can abort (no `signal` given, not streamed). Each run gets its own,
- * so listeners a tool leaves on it go away with the run. Waiting on it needs no listener, and
+ * Marks the signal of a run nobody can abort (no `signal` given, not streamed). Each run gets its
+ * own, so listeners a tool leaves on it go away with the run. Waiting on it needs no listener, and
  * the model is called without a signal, which spares the HTTP client its own abort wiring on
- * every request.
+ * every request. (The run itself still aborts it when it fails, to stop the tools it started.)
  */
-export function uncancellableSignal(): AbortSignal {
-  const signal = new AbortController().signal;
+export function markUncancellable(signal: AbortSignal): AbortSignal {
   uncancellable.add(signal);
   return signal;
 }

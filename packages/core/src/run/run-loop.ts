@@ -72,7 +72,7 @@ export async function executeRun<TContext>(
 ): Promise<RunResult<unknown>> {
   // The run listens to the caller's signal through a signal of its own, detached at the end,
   // so a signal shared by many runs gathers no listeners (see `runSignal`).
-  const { signal, release } = runSignal(
+  const { signal, end } = runSignal(
     [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined),
   );
   const bus = new EventBus({
@@ -108,6 +108,7 @@ export async function executeRun<TContext>(
     ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
   });
 
+  let failed = true;
   try {
     signal.throwIfAborted();
     const result = await loop(agent, state, input, {
@@ -115,6 +116,7 @@ export async function executeRun<TContext>(
       mode,
       hooks: options.hooks,
     });
+    failed = false;
     bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
     return result;
   } catch (caught) {
@@ -124,7 +126,7 @@ export async function executeRun<TContext>(
     bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
     throw error;
   } finally {
-    release();
+    end(failed);
   }
 }
 

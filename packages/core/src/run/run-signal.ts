@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { uncancellableSignal } from './abort.js';
+import { markUncancellable } from './abort.js';
 
 /** The runs a caller's signal must abort, behind the one listener it carries for all of them. */
 interface Fanout {
@@ -12,8 +12,12 @@ const fanouts = new WeakMap<AbortSignal, Fanout>();
 /** A run's own signal, and how to detach it from the caller's signals when the run ends. */
 export interface RunSignal {
   readonly signal: AbortSignal;
-  /** Detaches the run from its sources; call it once the run has ended. */
-  readonly release: () => void;
+  /**
+   * Detaches the run from its sources; call it once the run has ended. With `failed`, also
+   * aborts the run's signal, so that work the run started and no longer waits for (the other
+   * tool calls of a turn whose interceptor threw) is cancelled instead of outliving the run.
+   */
+  readonly end: (failed: boolean) => void;
 }
 
 /**
@@ -23,16 +27,27 @@ export interface RunSignal {
  * request and never removes it, tools, `raceAbort`) listens to this signal, never to the
  * caller's: a caller's signal shared by many runs (a server's shutdown signal) would otherwise
  * gather listeners without bound and raise `MaxListenersExceededWarning`. Each source carries
- * one listener however many runs share it, removed when the last of them is released.
+ * one listener however many runs share it, removed when the last of them ends.
  * `AbortSignal.any` is not used: on Node 20 a source keeps every dependent signal that has a
  * listener, so a long-lived source leaks each run's signal.
  */
 export function runSignal(sources: readonly AbortSignal[]): RunSignal {
-  if (sources.length === 0) return { signal: uncancellableSignal(), release: () => {} };
   const controller = new AbortController();
+  const end = (failed: boolean) => {
+    unlink(controller, linked);
+    if (failed && !controller.signal.aborted) {
+      controller.abort(
+        new DOMException(
+          'The run failed before this call finished, so it was cancelled.',
+          'AbortError',
+        ),
+      );
+    }
+  };
+  const linked: AbortSignal[] = [];
+  if (sources.length === 0) return { signal: markUncancellable(controller.signal), end };
   // The run's own signal legitimately has a listener per running tool and per model call.
   setMaxListeners(0, controller.signal);
-  const linked: AbortSignal[] = [];
   for (const source of sources) {
     if (source.aborted) {
       controller.abort(source.reason);
@@ -53,18 +68,19 @@ export function runSignal(sources: readonly AbortSignal[]): RunSignal {
     fanout.controllers.add(controller);
     linked.push(source);
   }
-  const release = () => {
-    for (const source of linked) {
-      const fanout = fanouts.get(source);
-      if (!fanout) continue;
-      fanout.controllers.delete(controller);
-      if (fanout.controllers.size === 0) {
-        source.removeEventListener('abort', fanout.onAbort);
-        fanouts.delete(source);
-      }
+  if (controller.signal.aborted) unlink(controller, linked);
+  return { signal: controller.signal, end };
+}
+
+function unlink(controller: AbortController, linked: AbortSignal[]): void {
+  for (const source of linked) {
+    const fanout = fanouts.get(source);
+    if (!fanout) continue;
+    fanout.controllers.delete(controller);
+    if (fanout.controllers.size === 0) {
+      source.removeEventListener('abort', fanout.onAbort);
+      fanouts.delete(source);
     }
-    linked.length = 0;
-  };
-  if (controller.signal.aborted) release();
-  return { signal: controller.signal, release };
+  }
+  linked.length = 0;
 }

@@ -1,0 +1,67 @@
+/**
+ * Review: a run that fails while some of its tool calls are still running (a `beforeTool` that
+ * throws for one call of a turn) must not leave the others running after `run:error`: their
+ * `ctx.signal` aborts, whether or not the caller gave a signal.
+ */
+import { Agent, type AgentEvent } from '@agentloop/core';
+import { ScriptedModel } from '@agentloop/core/testing';
+import { tool } from '@agentloop/tools';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+function tools() {
+  let slowSignal: AbortSignal | undefined;
+  const slow = tool({
+    name: 'slow',
+    description: 'takes a while',
+    parameters: z.object({}),
+    execute: async (_args, ctx) => {
+      slowSignal = ctx.signal;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return 'slow done';
+    },
+  });
+  const pay = tool({
+    name: 'pay',
+    description: 'moves money',
+    parameters: z.object({ amount: z.number() }),
+    execute: async ({ amount }) => `paid ${amount}`,
+  });
+  return { slow, pay, slowSignal: () => slowSignal };
+}
+
+describe('beforeTool that throws', () => {
+  for (const withSignal of [false, true]) {
+    it(`cancels the calls of the turn still running (${withSignal ? 'with' : 'without'} a caller signal)`, async () => {
+      const { slow, pay, slowSignal } = tools();
+      const model = new ScriptedModel([
+        {
+          toolCalls: [
+            { name: 'slow', arguments: {} },
+            { name: 'pay', arguments: { amount: 1 } },
+          ],
+        },
+        'done',
+      ]);
+      const agent = new Agent({
+        name: 'gate',
+        model,
+        tools: [slow, pay],
+        beforeTool: async (call) => {
+          if (call.name === 'pay') throw new Error('approval service down');
+          return undefined;
+        },
+      });
+      const events: AgentEvent['type'][] = [];
+      agent.on('*', (event) => {
+        events.push(event.type);
+      });
+      const options = withSignal ? { signal: new AbortController().signal } : {};
+      const error = await agent.run('go', options).catch((e: unknown) => e);
+      expect((error as Error).message).toBe('approval service down');
+      expect(slowSignal()?.aborted).toBe(true);
+      expect(events.filter((t) => t === 'run:error' || t === 'run:end')).toEqual(['run:error']);
+      expect(events.at(-1)).toBe('run:error');
+    });
+  }
+});
