@@ -10,7 +10,8 @@ export interface ModelCallInfo<TContext> {
 
 /**
  * Awaited before every model call. Return a request to send instead (for example with
- * messages redacted), or nothing to send the request as it is.
+ * messages redacted), or nothing to send the request as it is. A returned request without
+ * messages fails the run with a `ConfigurationError` before the model is called.
  */
 export type BeforeModel<TContext> = (
   request: ModelRequest,
@@ -40,7 +41,9 @@ export type ToolDecision =
 
 /**
  * Awaited before every tool call the model makes to a known tool with parsable arguments.
- * Returning nothing approves the call. Calls of one turn are asked concurrently.
+ * Returning nothing approves the call. Anything that is not a decision (a misspelt action,
+ * `false`, a rewrite without `args`) fails the run with a `ConfigurationError` and the tool is
+ * not run: the gate fails closed. Calls of one turn are asked concurrently.
  */
 export type BeforeTool<TContext> = (
   call: ToolCallInfo<TContext>,

@@ -4,6 +4,7 @@ import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { type RetryOptions, withRetry } from '../retry.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
 import { canAbort, raceAbort } from './abort.js';
+import { checkModelRequest } from './interceptor-results.js';
 import type { RunState } from './run-state.js';
 
 /** How a model call is made. */
@@ -34,7 +35,9 @@ export async function callModel<TContext>(
       agent: state.agent,
       context: state.context,
     };
-    const rewritten = await raceAbort(Promise.resolve(intercept(finalRequest, info)), state.signal);
+    const rewritten = checkModelRequest(
+      await raceAbort(Promise.resolve(intercept(finalRequest, info)), state.signal),
+    );
     if (rewritten !== undefined) finalRequest = rewritten;
   }
 

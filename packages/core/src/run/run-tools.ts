@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import type { BeforeTool, ToolDecision } from '../interceptors.js';
 import type { ModelToolCall } from '../model.js';
 import { raceAbort } from './abort.js';
+import { checkToolDecision } from './interceptor-results.js';
 import type { RunState } from './run-state.js';
 
 /** How the tool calls of a turn are run. */
@@ -133,7 +134,10 @@ async function decide<TContext>(
       name,
       args,
     };
-    const decision = await raceAbort(Promise.resolve(intercept(info)), state.signal);
+    const decision = checkToolDecision(
+      await raceAbort(Promise.resolve(intercept(info)), state.signal),
+      name,
+    );
     if (decision?.action === 'deny') return decision;
     if (decision?.action === 'rewrite') {
       args = decision.args;
