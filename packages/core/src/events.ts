@@ -23,11 +23,16 @@ export interface RunStartEvent extends EventBase {
 export interface TurnStartEvent extends EventBase {
   type: 'turn:start';
 }
-/** The context was trimmed to fit the token budget before a model call. */
+/** The context was trimmed to fit the token budget before a model call: turns dropped, tool outputs cut, or both. */
 export interface MemoryTrimEvent extends EventBase {
   type: 'memory:trim';
   /** Messages dropped from what is sent (the store keeps them). */
   dropped: number;
+  /**
+   * Tool outputs of the newest turn cut (with a marker) so that it fits; the store and the
+   * result keep them whole.
+   */
+  shrunk: number;
   /** Messages sent after trimming. */
   kept: number;
   /** Tokens of the trimmed request, as counted. */

@@ -13,6 +13,7 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import type { MemoryOptions } from '../agent-options.js';
+import { ConfigurationError } from '../errors.js';
 import type { Model, ModelSettings } from '../model.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
 import { raceAbort } from './abort.js';
@@ -46,10 +47,25 @@ export function resolveMemory(
   if (!options) return undefined;
   const modelName = model.name;
   const replyLimit = settings?.max_completion_tokens ?? settings?.max_tokens ?? undefined;
+  const maxTokens = options.maxTokens ?? contextWindowFor(modelName);
+  const reserveOutputTokens =
+    options.reserveOutputTokens ?? replyLimit ?? DEFAULT_RESERVE_OUTPUT_TOKENS;
+  if (reserveOutputTokens >= maxTokens) {
+    const source =
+      options.reserveOutputTokens !== undefined
+        ? 'memory.reserveOutputTokens'
+        : replyLimit !== undefined
+          ? 'the reply limit in modelSettings'
+          : 'the default memory.reserveOutputTokens';
+    throw new ConfigurationError(
+      `memory.maxTokens is ${maxTokens}, but ${source} keeps ${reserveOutputTokens} of them free for the reply, which leaves nothing for the conversation, so every request would overflow. Raise memory.maxTokens or set a smaller memory.reserveOutputTokens.`,
+      { option: 'memory.reserveOutputTokens' },
+    );
+  }
   return {
     store: options.store,
-    maxTokens: options.maxTokens ?? contextWindowFor(modelName),
-    reserveOutputTokens: options.reserveOutputTokens ?? replyLimit ?? DEFAULT_RESERVE_OUTPUT_TOKENS,
+    maxTokens,
+    reserveOutputTokens,
     keepFirstUser: options.keepFirstUser ?? false,
     counter: options.counter ?? new TokenCounter({ model: modelName }),
     summarize:
@@ -130,12 +146,13 @@ export async function fitToBudget<TContext>(
   const trimmed = summarize
     ? await summarizeToBudget(state, memory, summarize, options)
     : trimMessages(options);
-  if (trimmed.dropped.length > 0) {
+  if (trimmed.dropped.length > 0 || trimmed.shrunk.length > 0) {
     state.bus.emit({
       type: 'memory:trim',
       runId: state.runId,
       turn: state.turn,
       dropped: trimmed.dropped.length,
+      shrunk: trimmed.shrunk.length,
       kept: trimmed.messages.length,
       tokens: trimmed.tokens,
       maxTokens: memory.maxTokens,
