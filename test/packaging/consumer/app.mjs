@@ -1,0 +1,46 @@
+// A consumer of the packed packages, run by plain `node` (no tsx, no conditions): every entry
+// point loads from dist/ and a small agent runs a custom tool, a built-in tool and memory.
+import { Agent, AgentError, ModelError } from '@agentloop/core';
+import { ScriptedModel } from '@agentloop/core/testing';
+import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
+import { ToolRegistry, tool } from '@agentloop/tools';
+import { calculatorTool } from '@agentloop/tools/builtin';
+import { z } from 'zod';
+
+const add = tool({
+  name: 'add',
+  description: 'Adds two numbers',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
+const model = new ScriptedModel([
+  {
+    toolCalls: [
+      { name: 'add', arguments: { a: 2, b: 3 } },
+      { name: 'calculator', arguments: { expression: 'sqrt(16)', angle: null } },
+    ],
+  },
+  'The sum is 5 and the root is 4.',
+]);
+const store = new InMemoryStore();
+const agent = new Agent({
+  name: 'math',
+  model,
+  tools: [add, calculatorTool()],
+  memory: { store, maxTokens: 16_000 },
+});
+const result = await agent.run('2 + 3, and the square root of 16?', { sessionId: 's1' });
+const counter = new TokenCounter({ model: 'gpt-4o-mini' });
+const trimmed = trimMessages({ messages: result.messages, counter, maxTokens: 10_000 });
+
+console.log(
+  JSON.stringify({
+    text: result.text,
+    outputs: result.toolCalls.map((call) => call.outcome.output),
+    stored: (await store.load('s1')).length,
+    tokens: trimmed.tokens,
+    strict: new ToolRegistry([add]).toOpenAITools()[0]?.function.strict,
+    marker: AgentError.isInstance(new ModelError({ message: 'x', retryable: false })),
+    from: import.meta.resolve('@agentloop/core'),
+  }),
+);
