@@ -96,6 +96,9 @@ async function consumeStream<TContext>(
   let text = '';
   try {
     for await (const event of model.stream(request, { signal: state.signal })) {
+      // A model that ignores its signal would be read forever after an abort; throwing here
+      // closes its stream (the `for await` calls its `return()`).
+      state.signal.throwIfAborted();
       received = true;
       const waitForConsumer = state.consumerReady?.();
       if (waitForConsumer) await waitForConsumer;
