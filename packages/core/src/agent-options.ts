@@ -14,6 +14,7 @@ import type { RetryOptions } from './retry.js';
  * Schema with zod's JSON Schema support). The run's `output` is typed from it.
  */
 export interface OutputSchema<TOutput = unknown> {
+  /** The Standard Schema interface, which zod schemas carry; its output type becomes `TOutput`. */
   readonly '~standard': {
     readonly version: 1;
     readonly vendor: string;
@@ -66,6 +67,7 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   instructions?: Instructions<TContext>;
   /** A model name (sent through `openai(name)`, reading `OPENAI_API_KEY` / `OPENAI_BASE_URL`) or a `Model`. */
   model: string | Model;
+  /** The tools the model may call: `tool(...)`s (duplicate names throw here) or a `ToolRegistry`. @default none */
   tools?: AgentTools<TContext>;
   /** Sampling and other settings sent with every request (`temperature`, `max_completion_tokens`, ...). */
   modelSettings?: ModelSettings;
@@ -85,6 +87,7 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   output?: OutputSchema<TOutput>;
   /** How often a final answer that fails the `output` schema is sent back to be fixed. @default 2 */
   maxOutputRepairs?: number;
+  /** Session history and the token budget of each request. @default off: the whole conversation is sent */
   memory?: MemoryOptions;
   /** Retries of transient model faults (429, 408, 409, 5xx, connection faults). */
   retry?: RetryOptions;
@@ -110,6 +113,7 @@ export interface RunOptions<TContext = unknown> {
   context?: TContext;
   /** With `memory.store`: the session whose history is loaded and appended to. */
   sessionId?: string;
+  /** Listeners for this run only (keyed by event type, or `onEvent` for all) and interceptors run after the agent's. */
   hooks?: RunHooks<TContext>;
   /** Overrides the agent's `maxTurns` for this run. */
   maxTurns?: number;

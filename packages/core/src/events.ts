@@ -15,8 +15,11 @@ export interface EventBase {
 /** A run began. */
 export interface RunStartEvent extends EventBase {
   type: 'run:start';
+  /** The agent's `name`. */
   agent: string;
+  /** What `run()` / `stream()` was given: a user message or messages. */
   input: string | ChatCompletionMessageParam[];
+  /** The run's `sessionId`, when it has one. */
   sessionId?: string;
 }
 /** A turn began: one model call and the tool calls it asks for. */
@@ -43,7 +46,9 @@ export interface MemoryTrimEvent extends EventBase {
 /** A model call is about to be sent (after `beforeModel`). */
 export interface ModelStartEvent extends EventBase {
   type: 'model:start';
+  /** The model's name. */
   model: string;
+  /** The request as it is sent: after trimming and `beforeModel`. */
   request: ModelRequest;
 }
 /** A model call failed with a transient fault and will be sent again after `delayMs`. */
@@ -51,33 +56,45 @@ export interface ModelRetryEvent extends EventBase {
   type: 'model:retry';
   /** The retry number, from 1. */
   attempt: number;
+  /** How long the loop waits before sending the request again (honouring `retry-after`). */
   delayMs: number;
+  /** The transient fault: its code, message and HTTP status when there was one. */
   error: { code: string; message: string; status?: number | undefined };
 }
 /** A model call returned. */
 export interface ModelEndEvent extends EventBase {
   type: 'model:end';
+  /** The reply: the assistant message, its finish reason and usage. */
   response: ModelResponse;
+  /** This call's tokens (and cost when the price is known). */
   usage: Usage;
+  /** From sending the request to the whole reply, retries included, in ms. */
   durationMs: number;
 }
 /** A chunk of assistant text (streamed runs only). */
 export interface TextDeltaEvent extends EventBase {
   type: 'text:delta';
+  /** The next piece of the answer's text; the pieces of a turn join into its text. */
   delta: string;
 }
 /** A chunk of a tool call's arguments as the model writes them (streamed runs only). */
 export interface ToolArgsEvent extends EventBase {
   type: 'tool:args';
+  /** The call these arguments belong to. */
   toolCallId: string;
+  /** The call's position among the turn's tool calls, from 0. */
   index: number;
+  /** The tool's name. */
   name: string;
+  /** The next piece of the arguments' JSON; the pieces of a call join into its arguments. */
   delta: string;
 }
 /** A tool call is starting (after `beforeTool` approved it). */
 export interface ToolStartEvent extends EventBase {
   type: 'tool:start';
+  /** The call id the model gave. */
   toolCallId: string;
+  /** The tool's name. */
   name: string;
   /** The parsed arguments, or the raw string when they are not valid JSON. */
   args: unknown;
@@ -85,24 +102,31 @@ export interface ToolStartEvent extends EventBase {
 /** A tool call finished: successfully, with a fault the model will see, or denied. */
 export interface ToolEndEvent extends EventBase {
   type: 'tool:end';
+  /** The call id the model gave. */
   toolCallId: string;
+  /** The tool's name. */
   name: string;
+  /** What came of the call: `ok`, `output` (what the model sees), `value` or `error`, `durationMs`. */
   outcome: ToolOutcome;
 }
 /** A turn ended. */
 export interface TurnEndEvent extends EventBase {
   type: 'turn:end';
+  /** Why the turn's model call stopped (`tool_calls` when tools ran). */
   finishReason: FinishReason | null;
+  /** How many tool calls the turn ran. */
   toolCalls: number;
 }
 /** The run finished with a result. Exactly one of `run:end` / `run:error` ends a run. */
 export interface RunEndEvent extends EventBase {
   type: 'run:end';
+  /** What `run()` resolves to. */
   result: RunResult<unknown>;
 }
 /** The run failed. Exactly one of `run:end` / `run:error` ends a run. */
 export interface RunErrorEvent extends EventBase {
   type: 'run:error';
+  /** What the run rejects with (an `AgentError` for agentloop's own faults). */
   error: Error;
 }
 

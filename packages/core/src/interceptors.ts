@@ -2,9 +2,13 @@ import type { ModelRequest } from './model.js';
 
 /** What a `beforeModel` interceptor is told about the call. */
 export interface ModelCallInfo<TContext> {
+  /** The run making the call. */
   runId: string;
+  /** The turn, from 1. */
   turn: number;
+  /** The agent's `name`. */
   agent: string;
+  /** The run's `context` option. */
   context: TContext;
 }
 
@@ -20,11 +24,17 @@ export type BeforeModel<TContext> = (
 
 /** What a `beforeTool` interceptor is told about a tool call. */
 export interface ToolCallInfo<TContext> {
+  /** The run making the call. */
   runId: string;
+  /** The turn, from 1. */
   turn: number;
+  /** The agent's `name`. */
   agent: string;
+  /** The run's `context` option. */
   context: TContext;
+  /** The call id the model gave. */
   toolCallId: string;
+  /** The tool's name (always a tool the agent has). */
   name: string;
   /** The arguments as the model sent them, parsed from JSON but not yet validated. */
   args: unknown;

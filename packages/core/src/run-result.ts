@@ -7,12 +7,15 @@ import type { Usage } from './usage.js';
 export interface ToolCallRecord {
   /** The call id the model gave. */
   id: string;
+  /** The tool's name. */
   name: string;
   /** The arguments the tool ran with (parsed), or the raw string when they were not valid JSON. */
   arguments: unknown;
   /** The turn the call was made in, from 1. */
   turn: number;
+  /** What came of the call; `outcome.error` says why when it failed or was denied. */
   outcome: ToolOutcome;
+  /** How long the call took, in ms. */
   durationMs: number;
 }
 

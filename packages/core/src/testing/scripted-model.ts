@@ -27,7 +27,7 @@ export interface ScriptedReplyObject {
   content?: string | null | undefined;
   /** Tool calls the model asks for. */
   toolCalls?: readonly ScriptedToolCall[] | undefined;
-  /** @default `'tool_calls'` when there are tool calls, else `'stop'` */
+  /** Why the reply stopped (`'length'` to script a cut-off answer). @default `'tool_calls'` when there are tool calls, else `'stop'` */
   finishReason?: FinishReason | null | undefined;
   /** The usage reported. @default an estimate from the request and reply sizes */
   usage?: CompletionUsage | undefined;
@@ -79,7 +79,7 @@ export interface ScriptedModelOptions {
  *   { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] },
  *   'It is 21 °C in Paris.',
  * ]);
- * const agent = new Agent({ model, tools: [getWeather] });
+ * const agent = new Agent({ name: 'weather', model, tools: [getWeather] });
  * await agent.run('Weather in Paris?');
  * model.requests[1]?.messages; // [..., assistant tool call, tool result]
  * ```

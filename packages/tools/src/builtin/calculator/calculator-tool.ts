@@ -91,7 +91,7 @@ export interface CalculatorResult {
  * @throws BuiltinToolError `invalid_options` for a bad option.
  * @example
  * ```ts
- * const agent = new Agent({ model, tools: [calculatorTool()] });
+ * const agent = new Agent({ name: 'math', model, tools: [calculatorTool()] });
  * ```
  */
 export function calculatorTool(

@@ -60,6 +60,7 @@ export interface LocalSearchHit {
 
 /** What the local search tool returns. */
 export interface LocalSearchResult {
+  /** The query as searched. */
   query: string;
   /** The passages, best first. */
   results: LocalSearchHit[];
@@ -84,7 +85,7 @@ export interface LocalSearchResult {
  * @throws BuiltinToolError `invalid_options` when `dir` is not a folder or a limit is wrong.
  * @example
  * ```ts
- * const agent = new Agent({ model, tools: [localSearchTool({ dir: './docs' })] });
+ * const agent = new Agent({ name: 'docs', model, tools: [localSearchTool({ dir: './docs' })] });
  * ```
  */
 export function localSearchTool(

@@ -62,14 +62,19 @@ export interface WeatherReport {
   conditions: string;
   /** The WMO weather code, `null` when unknown. */
   weatherCode: number | null;
+  /** Air temperature at 2 m, in `units.temperature`. */
   temperature: number | null;
+  /** Apparent temperature (wind and humidity included), in `units.temperature`. */
   feelsLike: number | null;
   /** Relative humidity in %. */
   humidity: number | null;
+  /** Precipitation of the current interval, in `units.precipitation`. */
   precipitation: number | null;
+  /** Wind speed at 10 m, in `units.windSpeed`. */
   windSpeed: number | null;
   /** Where the wind comes from, in degrees. */
   windDirection: number | null;
+  /** Whether it is daytime at the place. */
   isDay: boolean | null;
   /** Units of the numbers above, as the service reported them. */
   units: { temperature: string; precipitation: string; windSpeed: string };
@@ -111,7 +116,7 @@ const describePlace = (p: GeocodingPlace): string =>
  * @throws BuiltinToolError `invalid_options` for a bad option.
  * @example
  * ```ts
- * const agent = new Agent({ model, tools: [weatherTool()] });
+ * const agent = new Agent({ name: 'weather', model, tools: [weatherTool()] });
  * await agent.run('Weather in Paris and Oslo?');
  * ```
  */

@@ -24,6 +24,7 @@ export interface WebSearchArgs {
 
 /** What the web search tool returns. */
 export interface WebSearchOutput {
+  /** The query as searched. */
   query: string;
   /** The results, best first. */
   results: WebSearchResult[];
