@@ -11,7 +11,7 @@ import type {
   RunOptions,
 } from '../agent-options.js';
 import type { StreamSink } from '../agent-stream.js';
-import { MaxTurnsExceededError, RunAbortedError } from '../errors.js';
+import { ConfigurationError, MaxTurnsExceededError, RunAbortedError } from '../errors.js';
 import { EventBus, type ListenerErrorHandler } from '../event-bus.js';
 import type { BeforeModel, BeforeTool } from '../interceptors.js';
 import type { Model, ModelRequest, ModelSettings } from '../model.js';
@@ -144,6 +144,13 @@ async function loop<TContext>(
   const history = await loadHistory(state, agent.memory);
   state.messages = [...(instructions ? [instructions] : []), ...history];
   pushMessages(state, ...toMessages(input));
+  if (state.messages.length === 0) {
+    // The API refuses a request without messages (400); say what to pass instead.
+    throw new ConfigurationError(
+      `Agent "${agent.name}" has no messages to send: the input is an empty array, there are no instructions${state.sessionId === undefined ? '' : `, and session "${state.sessionId}" has no history`}. Pass a user message, e.g. agent.run('...').`,
+      { option: 'input' },
+    );
+  }
 
   const tools = agent.registry.list().length > 0 ? agent.registry.toOpenAITools() : undefined;
   // The API refuses parallel_tool_calls in a request without tools (400), so an agent without
