@@ -73,6 +73,17 @@ export function validateAgentOptions<TContext, TOutput>(
   }
 }
 
+/**
+ * Checks the options of `run()` / `stream()` that the loop relies on: a run-level `maxTurns` that
+ * is not a positive integer (`NaN` from an unset environment variable) would never end the loop.
+ */
+export function validateRunOptions(
+  agent: string,
+  options: { maxTurns?: number | undefined },
+): void {
+  positiveInteger(agent, 'maxTurns', options.maxTurns);
+}
+
 /** Checks the input of `run()` / `stream()`. */
 export function validateRunInput(input: unknown): void {
   if (typeof input === 'string') return;

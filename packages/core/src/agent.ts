@@ -2,7 +2,7 @@ import { ToolRegistry } from '@agentloop/tools';
 import { EventEmitter } from 'eventemitter3';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
 import { AgentStream, type StreamOptions } from './agent-stream.js';
-import { validateAgentOptions, validateRunInput } from './agent-validation.js';
+import { validateAgentOptions, validateRunInput, validateRunOptions } from './agent-validation.js';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
 import type { Model } from './model.js';
 import { openai } from './openai-model.js';
@@ -90,6 +90,7 @@ export class Agent<TContext = unknown, TOutput = string> {
    */
   async run(input: RunInput, options: RunOptions<TContext> = {}): Promise<RunResult<TOutput>> {
     validateRunInput(input);
+    validateRunOptions(this.name, options);
     const result = await executeRun(this.#config, input, options, { mode: 'generate' });
     return result as RunResult<TOutput>;
   }
@@ -115,6 +116,7 @@ export class Agent<TContext = unknown, TOutput = string> {
    */
   stream(input: RunInput, options: StreamOptions<TContext> = {}): AgentStream<TOutput> {
     validateRunInput(input);
+    validateRunOptions(this.name, options);
     const { highWaterMark, ...runOptions } = options;
     return new AgentStream<TOutput>(
       (sink, internalSignal) =>
