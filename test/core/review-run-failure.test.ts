@@ -65,3 +65,36 @@ describe('beforeTool that throws', () => {
     });
   }
 });
+
+describe('beforeTool that throws with calls still queued', () => {
+  it('never starts the calls that were waiting for a slot', async () => {
+    const started: number[] = [];
+    const step = tool({
+      name: 'step',
+      description: 'one step',
+      parameters: z.object({ n: z.number() }),
+      execute: async ({ n }) => {
+        started.push(n);
+        return `step ${n}`;
+      },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [1, 2, 3, 4].map((n) => ({ name: 'step', arguments: { n } })) },
+      'done',
+    ]);
+    const agent = new Agent({
+      name: 'queue',
+      model,
+      tools: [step],
+      toolConcurrency: 1,
+      beforeTool: (call) => {
+        if ((call.args as { n: number }).n === 1) throw new Error('gate down');
+        return undefined;
+      },
+    });
+    const error = await agent.run('go').catch((e: unknown) => e);
+    expect((error as Error).message).toBe('gate down');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toEqual([]);
+  });
+});

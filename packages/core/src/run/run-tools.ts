@@ -29,7 +29,19 @@ export async function runTools<TContext>(
   options: RunToolsOptions<TContext>,
 ): Promise<ChatCompletionToolMessageParam[]> {
   const first = state.toolCalls.length;
-  const start = (call: ModelToolCall) => runOne(state, call, options);
+  // Once one call fails (its interceptor threw), the turn has failed: calls still waiting for a
+  // slot, or for their interceptor, must not start their tool.
+  let failed: { error: unknown } | undefined;
+  const stopIfFailed = () => {
+    if (failed) throw failed.error;
+  };
+  const start = (call: ModelToolCall) =>
+    failed
+      ? Promise.reject(failed.error)
+      : runOne(state, call, options, stopIfFailed).catch((error: unknown) => {
+          failed ??= { error };
+          throw error;
+        });
   // Most turns have fewer calls than the bound: then no queue is needed at all.
   let limited: Promise<ToolOutcome>[];
   if (calls.length <= options.concurrency) {
@@ -56,6 +68,7 @@ async function runOne<TContext>(
   state: RunState<TContext>,
   call: ModelToolCall,
   { registry, beforeTool, truncated }: RunToolsOptions<TContext>,
+  stopIfFailed: () => void,
 ): Promise<ToolOutcome> {
   state.signal.throwIfAborted();
   const base = { runId: state.runId, turn: state.turn };
@@ -78,6 +91,7 @@ async function runOne<TContext>(
       registry.has(name) && args.ok
         ? await decide(state, beforeTool, id, name, args.value)
         : undefined;
+    stopIfFailed();
     if (decision?.action === 'rewrite') {
       rawArguments = JSON.stringify(decision.args) ?? 'null';
       args = { ok: true, value: decision.args };
