@@ -3,6 +3,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { Instructions, RunInput } from '../agent-options.js';
+import { ConfigurationError } from '../errors.js';
 import type { ModelResponse } from '../model.js';
 import { raceAbort } from './abort.js';
 import { toHistoryToolCalls } from './history-tool-calls.js';
@@ -21,6 +22,12 @@ export async function resolveInstructions<TContext>(
           Promise.resolve(instructions({ context: state.context, runId: state.runId })),
           state.signal,
         );
+  if (typeof text !== 'string') {
+    throw new ConfigurationError(
+      `The instructions function must return a string (or a promise of one); it returned ${text === null ? 'null' : typeof text}. Did it forget to return its text?`,
+      { option: 'instructions' },
+    );
+  }
   return text === '' ? undefined : { role: 'system', content: text };
 }
 
