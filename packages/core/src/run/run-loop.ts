@@ -26,7 +26,7 @@ import { runSignal } from './run-signal.js';
 import { pushMessages, type RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import { fitToBudget, loadHistory, type ResolvedMemory, saveTurn } from './session-memory.js';
-import { checkOutput, repairMessage } from './structured-output.js';
+import { checkOutput, refusedOutputError, repairMessage } from './structured-output.js';
 
 /** An agent's configuration, validated and resolved at construction. */
 export interface ResolvedAgent<TContext> {
@@ -204,6 +204,7 @@ async function loop<TContext>(
       throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
     }
     if (agent.output) {
+      if (response.message.refusal) throw refusedOutputError(response.message.refusal, repairs);
       const checked = await checkOutput(agent.output, state.text);
       if (checked.ok) {
         await endTurn(agent, state, 0);

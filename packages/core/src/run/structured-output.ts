@@ -72,6 +72,20 @@ export async function checkOutput(schema: OutputSchema, text: string): Promise<O
   );
 }
 
+/**
+ * The error for a structured answer the model refused (`message.refusal`): asking again does not
+ * change a refusal, so it is not repaired, and the refusal is quoted rather than reported as
+ * invalid JSON.
+ */
+export function refusedOutputError(refusal: string, repairs: number): OutputValidationError {
+  return new OutputValidationError({
+    text: '',
+    issues: [{ path: [], message: `the model refused: ${refusal}` }],
+    attempts: repairs + 1,
+    message: `The model refused to give the structured answer: "${refusal}". A refusal is not repaired by asking again; change the request or the instructions.`,
+  });
+}
+
 /** The message that sends an invalid answer back to the model. */
 export function repairMessage(
   issues: readonly OutputValidationIssue[],
