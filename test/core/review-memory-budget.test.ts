@@ -1,9 +1,9 @@
 /**
  * Review: trimming in a live run. When the newest turn only fits because a huge tool output was
  * cut, the request was trimmed just as surely as when turns are dropped, so `memory:trim` must
- * say so (nothing was dropped, one output was shrunk). And a budget that the reply reserve alone
- * exhausts (`memory: { maxTokens: 1000 }` with the default reserve of 4096) can never work: it is
- * a configuration fault, reported at construction instead of failing every run.
+ * say so (nothing was dropped, one output was shrunk). A small budget with the default reserve
+ * works: the default never takes more than a quarter of a chosen budget. A reserve the user set
+ * that exhausts the budget can never work: it is refused at construction.
  */
 import { Agent, ConfigurationError, type MemoryTrimEvent } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
@@ -55,13 +55,22 @@ describe('a huge tool output in the newest turn', () => {
   });
 });
 
-describe('a budget the reply reserve exhausts', () => {
-  it('is refused at construction, naming both numbers', () => {
+describe('the reply reserve and a small budget', () => {
+  it('the default reserve shrinks to a quarter of a small budget, so the run works', async () => {
+    const model = new ScriptedModel(['hi']);
+    const agent = new Agent({ name: 'tiny', model, memory: { maxTokens: 1000 } });
+    expect((await agent.run('hello')).text).toBe('hi');
+  });
+
+  it('an explicit reserve that leaves nothing is refused at construction, naming both numbers', () => {
     const make = () =>
-      new Agent({ name: 'tiny', model: new ScriptedModel(['hi']), memory: { maxTokens: 1000 } });
+      new Agent({
+        name: 'tiny',
+        model: new ScriptedModel(['hi']),
+        memory: { maxTokens: 1000, reserveOutputTokens: 1000 },
+      });
     expect(make).toThrow(ConfigurationError);
-    expect(make).toThrow(/1000/);
-    expect(make).toThrow(/4096/);
+    expect(make).toThrow(/1000 of them free/);
   });
 
   it('also when the reserve comes from modelSettings.max_completion_tokens', () => {

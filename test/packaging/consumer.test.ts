@@ -135,10 +135,11 @@ describe.skipIf(reason !== undefined)(
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     });
 
-    it('ships dist (a .d.ts for every .js), src for the source maps, the README and nothing else', () => {
+    it('ships dist (a .d.ts for every .js), src for the source maps, README, LICENSE and nothing else', () => {
       for (const { name, files, manifest } of packed) {
         expect(files, name).toContain('package.json');
         expect(files, name).toContain('README.md');
+        expect(files, name).toContain('LICENSE');
         for (const target of Object.values(manifest.exports).flatMap((t) => Object.values(t))) {
           expect(files, `${name}: ${target}`).toContain(target.replace(/^\.\//, ''));
         }
@@ -150,7 +151,7 @@ describe.skipIf(reason !== undefined)(
           expect(files, name).toContain(file.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'));
         }
         const other = files.filter(
-          (f) => !/^(dist|src)\//.test(f) && !['package.json', 'README.md'].includes(f),
+          (f) => !/^(dist|src)\//.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
         );
         expect(other, name).toEqual([]);
         expect(files.filter((f) => /\.test(-d)?\.ts$|tsbuildinfo|node_modules/.test(f))).toEqual(

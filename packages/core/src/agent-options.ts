@@ -41,7 +41,8 @@ export interface MemoryOptions {
   maxTokens?: number;
   /**
    * Tokens kept free for the reply.
-   * @default 4096, or `modelSettings.max_completion_tokens` / `max_tokens` when set
+   * @default `modelSettings.max_completion_tokens` / `max_tokens` when set; else 4096, or a
+   * quarter of `maxTokens` when you set a budget smaller than 16,384
    */
   reserveOutputTokens?: number;
   /** Never drop the first user message (the task), however old it is. @default false */

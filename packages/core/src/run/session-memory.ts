@@ -48,8 +48,12 @@ export function resolveMemory(
   const modelName = model.name;
   const replyLimit = settings?.max_completion_tokens ?? settings?.max_tokens ?? undefined;
   const maxTokens = options.maxTokens ?? contextWindowFor(modelName);
-  const reserveOutputTokens =
-    options.reserveOutputTokens ?? replyLimit ?? DEFAULT_RESERVE_OUTPUT_TOKENS;
+  // The default reserve never takes more than a quarter of a budget the user chose.
+  const defaultReserve =
+    options.maxTokens === undefined
+      ? DEFAULT_RESERVE_OUTPUT_TOKENS
+      : Math.min(DEFAULT_RESERVE_OUTPUT_TOKENS, Math.floor(options.maxTokens / 4));
+  const reserveOutputTokens = options.reserveOutputTokens ?? replyLimit ?? defaultReserve;
   if (reserveOutputTokens >= maxTokens) {
     const source =
       options.reserveOutputTokens !== undefined
