@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 20_000,
     pool: 'forks',
     // On CI a JSON report is written too, so .ci/run can print a plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.vitest-results.json' }]]
+      : ['default'],
   },
 });
