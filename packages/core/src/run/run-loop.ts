@@ -25,7 +25,13 @@ import { buildResult, partialResult, toError } from './run-outcome.js';
 import { runSignal } from './run-signal.js';
 import { pushMessages, type RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
-import { fitToBudget, loadHistory, type ResolvedMemory, saveTurn } from './session-memory.js';
+import {
+  enterSession,
+  fitToBudget,
+  loadHistory,
+  type ResolvedMemory,
+  saveTurn,
+} from './session-memory.js';
 import { checkOutput, refusedOutputError, repairMessage } from './structured-output.js';
 
 /** An agent's configuration, validated and resolved at construction. */
@@ -109,8 +115,10 @@ export async function executeRun<TContext>(
   });
 
   let failed = true;
+  let leaveSession = () => {};
   try {
     signal.throwIfAborted();
+    leaveSession = await enterSession(state, agent.memory);
     const result = await loop(agent, state, input, {
       maxTurns: options.maxTurns ?? agent.maxTurns,
       mode,
@@ -126,6 +134,7 @@ export async function executeRun<TContext>(
     bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
     throw error;
   } finally {
+    leaveSession();
     end(failed);
   }
 }

@@ -36,6 +36,8 @@ export interface ResolvedMemory {
   maxSummaryTokens: number | undefined;
   /** The latest summary of each session, so the next run extends it instead of starting over. */
   summaries: Map<string, SummaryState>;
+  /** The last run in line for each busy session; an entry goes when its queue empties. */
+  sessionQueues: Map<string, Promise<void>>;
 }
 
 /** Resolves an agent's memory options against its model; `undefined` when memory is off. */
@@ -81,6 +83,7 @@ export function resolveMemory(
     model,
     maxSummaryTokens: options.maxSummaryTokens,
     summaries: new Map(),
+    sessionQueues: new Map(),
   };
 }
 
@@ -97,6 +100,42 @@ function summarizeWith<TContext>(model: Model, state: RunState<TContext>): Summa
     );
     return response.message.content ?? '';
   };
+}
+
+/**
+ * Waits until no other run of this agent is using the session, then holds it until the
+ * returned function is called. Runs on one session thus take turns: each loads the history the
+ * previous one left complete, and their turns never interleave in the store. Runs on other
+ * sessions, or without one, never wait. Aborting the run's signal stops the wait.
+ *
+ * @returns the function that lets the next run in.
+ */
+export async function enterSession<TContext>(
+  state: RunState<TContext>,
+  memory: ResolvedMemory | undefined,
+): Promise<() => void> {
+  if (!memory?.store || state.sessionId === undefined) return () => {};
+  const key = state.sessionId;
+  const queues = memory.sessionQueues;
+  const previous = queues.get(key) ?? Promise.resolve();
+  let release: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // The next run waits for this one and, through it, for every run before.
+  const tail = previous.then(() => done);
+  queues.set(key, tail);
+  const leave = () => {
+    release();
+    if (queues.get(key) === tail) queues.delete(key);
+  };
+  try {
+    await raceAbort(previous, state.signal);
+  } catch (error) {
+    leave();
+    throw error;
+  }
+  return leave;
 }
 
 /** Loads a session's history; empty without a store or a session id. */
