@@ -69,13 +69,17 @@ describe('runs on one session', () => {
 
   it('a run waiting for its session can be aborted, and a failed run releases the session', async () => {
     const store = new InMemoryStore();
-    const agent = new Agent({ name: 'q', model: model(), tools: [slow], memory: { store } });
+    const scripted = model();
+    const agent = new Agent({ name: 'q', model: scripted, tools: [slow], memory: { store } });
     const first = agent.run('first', { sessionId: 's' });
     const controller = new AbortController();
     const waiting = agent.run('second', { sessionId: 's', signal: controller.signal });
     setTimeout(() => controller.abort(new Error('gave up waiting')), 5);
     await expect(waiting).rejects.toSatisfy(RunAbortedError.isInstance);
     await first;
+    // It was aborted while waiting for the session: it never reached the model.
+    const asked = scripted.requests.map((r) => JSON.stringify(r.messages));
+    expect(asked.some((m) => m.includes('"second"'))).toBe(false);
 
     const failing = new Agent({
       name: 'f',

@@ -161,7 +161,7 @@ async function loop<TContext>(
     );
   }
 
-  const tools = agent.registry.list().length > 0 ? agent.registry.toOpenAITools() : undefined;
+  const tools = agent.registry.size > 0 ? agent.registry.toOpenAITools() : undefined;
   // The API refuses parallel_tool_calls in a request without tools (400), so an agent without
   // tools leaves that setting out.
   const { parallel_tool_calls, ...toolFreeSettings } = agent.modelSettings ?? {};
@@ -172,6 +172,11 @@ async function loop<TContext>(
     mode,
     retry: agent.retry,
     beforeModel: [agent.beforeModel, hooks?.beforeModel].filter(isDefined),
+  };
+  const toolOptions = {
+    registry: agent.registry,
+    concurrency: agent.toolConcurrency,
+    beforeTool: [agent.beforeTool, hooks?.beforeTool].filter(isDefined),
   };
   let repairs = 0;
 
@@ -198,9 +203,7 @@ async function loop<TContext>(
 
     if (calls.length > 0) {
       const results = await runTools(state, calls, {
-        registry: agent.registry,
-        concurrency: agent.toolConcurrency,
-        beforeTool: [agent.beforeTool, hooks?.beforeTool].filter(isDefined),
+        ...toolOptions,
         truncated: response.finishReason === 'length',
       });
       pushMessages(state, ...results);
