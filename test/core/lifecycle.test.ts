@@ -1,4 +1,10 @@
-import { Agent, type AgentEvent, MaxTurnsExceededError, RunAbortedError } from '@agentloop/core';
+import {
+  Agent,
+  type AgentEvent,
+  MaxTurnsExceededError,
+  type Model,
+  RunAbortedError,
+} from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
 import { describe, expect, it, vi } from 'vitest';
@@ -86,7 +92,8 @@ describe('events', () => {
     expect(agentSeen.at(-1)).toBe('run:end');
     agent.off('*', listener);
     const before = agentSeen.length;
-    await new Agent({ name: 'x', model: new ScriptedModel(['x']) }).run('x');
+    // The same agent runs again (its script is used up, so the run fails, but it emits events).
+    await agent.run('again').catch(() => {});
     expect(agentSeen.length).toBe(before);
   });
 });
@@ -193,13 +200,24 @@ describe('cancellation', () => {
   });
 
   it('aborts the model call in flight', async () => {
-    const model = new ScriptedModel(['never seen'], { delayMs: 10_000 });
+    const scripted = new ScriptedModel(['never seen'], { delayMs: 10_000 });
+    // The loop also races the call against the abort, so check the signal reached the model.
+    let seen: AbortSignal | undefined;
+    const model: Model = {
+      name: scripted.name,
+      generate: (request, options) => {
+        seen = options?.signal;
+        return scripted.generate(request, options);
+      },
+      stream: (request, options) => scripted.stream(request, options),
+    };
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 10);
     const error = await new Agent({ name: 'c', model })
       .run('go', { signal: controller.signal })
       .catch((e: unknown) => e);
     expect(RunAbortedError.isInstance(error)).toBe(true);
+    expect(seen?.aborted).toBe(true);
   });
 
   it('rejects at once for a signal that is already aborted, without calling the model', async () => {

@@ -128,7 +128,8 @@ describe('faults the model causes, over HTTP', () => {
     });
     server.reply(
       {
-        toolCalls: [{ id: 'call_cut', name: 'counted', arguments: '{"text": "abc' }],
+        // Valid JSON, so only the finish reason can keep the call from running.
+        toolCalls: [{ id: 'call_cut', name: 'counted', arguments: '{"text": "abc"}' }],
         finishReason: 'length',
       },
       { content: 'Done.' },

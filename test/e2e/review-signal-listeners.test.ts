@@ -79,6 +79,8 @@ describe('a signal shared by many runs', () => {
     await server.waitForRequests(30);
     await flushWarnings();
     expect(leakWarnings()).toEqual([]);
+    // One listener feeds all 30 runs, however many there are.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     controller.abort();
     const errors = await Promise.all(runs);
     expect(errors.every((e) => RunAbortedError.isInstance(e))).toBe(true);

@@ -56,8 +56,10 @@ describe('agent.stream(): backpressure', () => {
   });
 
   it('uses STREAM_HIGH_WATER_MARK by default', async () => {
-    const { maxAhead, result } = await slowConsumer(undefined);
+    const { maxAhead, maxBuffered, result } = await slowConsumer(undefined);
     expect(maxAhead).toBeLessThanOrEqual(STREAM_HIGH_WATER_MARK + 3);
+    // The buffer really filled towards the default mark, so it is the default that held it.
+    expect(maxBuffered).toBeGreaterThan(STREAM_HIGH_WATER_MARK / 2);
     // The bound is tight enough to matter: the reply has many times more chunks.
     expect(result.text).toBe(LONG_REPLY);
   });

@@ -72,15 +72,20 @@ export function watchUnhandledRejections() {
   const onRejection = (reason: unknown) => {
     seen.push(reason);
   };
+  const flush = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   return {
     seen,
     start: () => {
       process.on('unhandledRejection', onRejection);
     },
-    /** Lets pending rejections surface (two macrotasks), then stops listening. */
+    /** Lets pending rejections surface (two macrotasks), still listening. */
+    flush,
+    /** Lets pending rejections surface, then stops listening. */
     stop: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setImmediate(resolve));
+      await flush();
       process.off('unhandledRejection', onRejection);
     },
   };
