@@ -33,6 +33,7 @@ const EXPORTS: Record<string, string[]> = {
     'openai',
     'pipeSSEToResponse',
     'priceFor',
+    'sumUsage',
     'toSSEResponse',
     'toSSEStream',
     'toWireError',

@@ -84,4 +84,4 @@ export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js
 export { definePrice, type ModelPrice, priceFor } from './pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
 export type { RunResult, ToolCallRecord } from './run-result.js';
-export type { Usage } from './usage.js';
+export { sumUsage, type Usage } from './usage.js';
