@@ -1,9 +1,9 @@
 import type { RunResult } from '@agentloop/core';
-import type { LocalSearchResult } from '@agentloop/tools/builtin';
 import {
   citedSources,
   createSearchBot,
   DEFAULT_SEARCH_QUESTION,
+  describeSearchOutcome,
   searchResponder,
 } from '@agentloop-examples/search-bot';
 import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
@@ -20,13 +20,7 @@ export async function searchSection(): Promise<RunResult> {
   const { model } = selectModel({ offline: searchResponder });
   const searxngUrl = process.env.SEARXNG_URL?.trim() || undefined;
   const bot = createSearchBot({ model, searxngUrl });
-  const progress = new ToolProgress({
-    describe: (outcome) => {
-      if (outcome.name !== 'search_documents') return undefined;
-      const { results, filesSearched } = outcome.value as LocalSearchResult;
-      return `${results.length} passages from ${filesSearched} files`;
-    },
-  });
+  const progress = new ToolProgress({ describe: describeSearchOutcome });
 
   print(`? ${DEFAULT_SEARCH_QUESTION}`);
   const result = await bot.run(DEFAULT_SEARCH_QUESTION, {

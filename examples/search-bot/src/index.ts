@@ -8,6 +8,7 @@ export { type CitedSources, citedSources } from './cited-sources.js';
 export {
   createSearchBot,
   DEFAULT_SEARCH_QUESTION,
+  describeSearchOutcome,
   REPOSITORY_DIR,
   type SearchBotOptions,
 } from './search-bot.js';

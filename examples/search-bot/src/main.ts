@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { LocalSearchResult } from '@agentloop/tools/builtin';
 import {
   exitQuietlyWhenStdoutCloses,
   formatUsage,
@@ -7,7 +6,12 @@ import {
   ToolProgress,
 } from '@agentloop-examples/shared';
 import { citedSources } from './cited-sources.js';
-import { createSearchBot, DEFAULT_SEARCH_QUESTION, REPOSITORY_DIR } from './search-bot.js';
+import {
+  createSearchBot,
+  DEFAULT_SEARCH_QUESTION,
+  describeSearchOutcome,
+  REPOSITORY_DIR,
+} from './search-bot.js';
 import { searchResponder } from './search-responder.js';
 
 // Usage: pnpm --filter @agentloop-examples/search-bot start [--dir <folder>] "your question"
@@ -33,12 +37,7 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(2);
 }
-const progress = new ToolProgress({
-  describe: (outcome) =>
-    outcome.name === 'search_documents'
-      ? `${(outcome.value as LocalSearchResult).results.length} passages from ${(outcome.value as LocalSearchResult).filesSearched} files`
-      : undefined,
-});
+const progress = new ToolProgress({ describe: describeSearchOutcome });
 
 console.log(`\n? ${question}`);
 try {

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Agent, type MemoryOptions, type Model } from '@agentloop/core';
-import type { Tool } from '@agentloop/tools';
+import type { Tool, ToolOutcome } from '@agentloop/tools';
 import {
   type FetchLike,
+  type LocalSearchResult,
   localSearchTool,
   searxngBackend,
   webSearchTool,
@@ -77,4 +78,16 @@ export function createSearchBot({
     tools,
     ...(memory ? { memory } : {}),
   });
+}
+
+/**
+ * A few words on a finished document search for progress lines: `4 passages from 12 files`.
+ *
+ * @param outcome - the outcome of a `search_documents` call.
+ * @returns the text, or `undefined` for another tool.
+ */
+export function describeSearchOutcome(outcome: ToolOutcome): string | undefined {
+  if (!outcome.ok || outcome.name !== 'search_documents') return undefined;
+  const { results, filesSearched } = outcome.value as LocalSearchResult;
+  return `${results.length} passages from ${filesSearched} files`;
 }
