@@ -2,9 +2,9 @@ import type { ModelRequest } from '@agentloop/core';
 import type { ScriptedReplyObject } from '@agentloop/core/testing';
 import {
   currentToolResults,
+  faultReason,
   jsonOutput,
   lastUserText,
-  type ToolResult,
 } from '@agentloop-examples/shared';
 import type { Order, Product } from './inventory.js';
 import type { OrderSummary } from './order-summary.js';
@@ -34,11 +34,6 @@ export function requestedItems(text: string): RequestedItem[] {
     return item && quantity > 0 ? [{ quantity, item }] : [];
   });
 }
-
-const reasonOf = (result: ToolResult): string =>
-  result.content
-    .replace(/^Error:\s*(tool "[^"]*" failed:\s*|the call to "[^"]*" was denied:\s*)?/, '')
-    .replace(/\s*Do not retry it unchanged\.$/, '');
 
 function summary(
   orders: OrderSummary['orders'],
@@ -112,7 +107,7 @@ export function orderResponder(request: ModelRequest): string | ScriptedReplyObj
       orders.push({ orderId, sku, product, quantity, totalUsd });
     } else {
       const { sku = '?', quantity } = result.args as { sku?: string; quantity?: number };
-      refused.push({ item: `${quantity} × ${names.get(sku) ?? sku}`, reason: reasonOf(result) });
+      refused.push({ item: `${quantity} × ${names.get(sku) ?? sku}`, reason: faultReason(result) });
     }
   }
   return summary(orders, refused, items.length);

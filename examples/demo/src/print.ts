@@ -1,3 +1,5 @@
+import { clip } from '@agentloop-examples/shared';
+
 /** Writes one line to stdout: the demo's only output channel. */
 export const print = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -21,7 +23,5 @@ export const heading = (n: number, title: string): void => {
  * @param maxChars - the longest result. @default 100
  * @returns the line.
  */
-export const firstLine = (text: string, maxChars = 100): string => {
-  const line = text.trim().split('\n')[0] ?? '';
-  return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
-};
+export const firstLine = (text: string, maxChars = 100): string =>
+  clip(text.trim().split('\n')[0] ?? '', maxChars);

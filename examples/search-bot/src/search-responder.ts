@@ -3,6 +3,7 @@ import type { ScriptedReplyObject, ScriptedToolCall } from '@agentloop/core/test
 import type { LocalSearchResult, WebSearchOutput } from '@agentloop/tools/builtin';
 import {
   currentToolResults,
+  faultReason,
   jsonOutput,
   lastUserText,
   offersTool,
@@ -64,17 +65,13 @@ function bestSentence(snippet: string, keywords: readonly string[], maxChars = 2
   return clip(best, maxChars);
 }
 
-function reasonOf(result: ToolResult): string {
-  return result.content.replace(/^Error:\s*(tool "[^"]*" failed:\s*)?([A-Z]\w*Error:\s*)?/, '');
-}
-
 /** The answer a careful model would write from the passages (and web results) it received. */
 function answer(results: readonly ToolResult[], keywords: readonly string[]): string {
   const lines: string[] = [];
   const cited: string[] = [];
   for (const result of results) {
     if (!result.ok) {
-      lines.push(`The ${result.name} tool failed: ${reasonOf(result)}`);
+      lines.push(`The ${result.name} tool failed: ${faultReason(result)}`);
       continue;
     }
     if (result.name === 'search_documents') {

@@ -21,6 +21,17 @@ export function formatMs(ms: number): string {
  */
 export function formatArgs(args: unknown, maxChars = 80): string {
   const text = typeof args === 'string' ? args : (JSON.stringify(args) ?? String(args));
+  return clip(text, maxChars);
+}
+
+/**
+ * Text cut to a length, its last character replaced by `…` when it was longer.
+ *
+ * @param text - any text.
+ * @param maxChars - the longest result.
+ * @returns the text, at most `maxChars` characters long.
+ */
+export function clip(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
 

@@ -4,10 +4,11 @@
  *
  * @module @agentloop-examples/shared
  */
-export { formatArgs, formatCount, formatMs, formatUsage } from './format.js';
+export { clip, formatArgs, formatCount, formatMs, formatUsage } from './format.js';
 export { exitQuietlyWhenStdoutCloses } from './quiet-epipe.js';
 export {
   currentToolResults,
+  faultReason,
   jsonOutput,
   lastUserText,
   messageText,
@@ -20,8 +21,4 @@ export {
   type SelectModelOptions,
   selectModel,
 } from './select-model.js';
-export {
-  type ParallelTurn,
-  ToolProgress,
-  type ToolProgressOptions,
-} from './tool-progress.js';
+export { ToolProgress, type ToolProgressOptions } from './tool-progress.js';

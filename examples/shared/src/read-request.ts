@@ -106,3 +106,20 @@ export function jsonOutput<T>(result: ToolResult): T | undefined {
     return undefined;
   }
 }
+
+/**
+ * Why a failed call failed, without the lead the loop puts before it (`Error: tool "x" failed:`,
+ * `Error: the call to "x" was denied:`, a thrown error's name such as `BuiltinToolError:`) or the denial's closing
+ * `Do not retry it unchanged.`: the reason a scripted answer quotes to the user.
+ *
+ * @param result - a tool result whose `ok` is false.
+ * @returns the reason, e.g. `No place named "Atlantis" was found by Open-Meteo geocoding. ...`.
+ */
+export function faultReason(result: ToolResult): string {
+  return result.content
+    .replace(
+      /^Error:\s*(tool "[^"]*" failed:\s*|the call to "[^"]*" was denied:\s*)?([A-Z]\w*Error:\s*)?/,
+      '',
+    )
+    .replace(/\s*Do not retry it unchanged\.$/, '');
+}

@@ -1,6 +1,6 @@
 import type { AgentEvent } from '@agentloop/core';
 import type { ToolOutcome } from '@agentloop/tools';
-import { formatArgs, formatCount, formatMs } from './format.js';
+import { clip, formatArgs, formatCount, formatMs } from './format.js';
 
 /** Options of {@link ToolProgress}. */
 export interface ToolProgressOptions {
@@ -14,8 +14,8 @@ export interface ToolProgressOptions {
   now?: (() => number) | undefined;
 }
 
-/** What {@link ToolProgress} saw of the turns with more than one tool call. */
-export interface ParallelTurn {
+/** What {@link ToolProgress} sees of a turn's tool calls, to say whether they ran in parallel. */
+interface ParallelTurn {
   /** Tool calls in the turn. */
   calls: number;
   /** The most calls running at the same time. */
@@ -39,8 +39,6 @@ export interface ParallelTurn {
  * ```
  */
 export class ToolProgress {
-  /** The turns where several tool calls ran, in order. */
-  readonly parallelTurns: ParallelTurn[] = [];
   readonly #write: (text: string) => void;
   readonly #indent: string;
   readonly #describe: ((outcome: ToolOutcome) => string | undefined) | undefined;
@@ -104,8 +102,7 @@ export class ToolProgress {
       }
       case 'turn:end':
         if (this.#turn.calls > 1) {
-          const { startedAt: _startedAt, ...turn } = this.#turn;
-          this.parallelTurns.push(turn);
+          const turn = this.#turn;
           const together =
             turn.maxInFlight === turn.calls
               ? `${turn.calls} tool calls ran in parallel`
@@ -135,8 +132,4 @@ export class ToolProgress {
     this.endText();
     this.#write(`${this.#indent}${text}\n`);
   }
-}
-
-function clip(text: string, maxChars: number): string {
-  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }

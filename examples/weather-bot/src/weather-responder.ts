@@ -3,6 +3,7 @@ import type { ScriptedReplyObject } from '@agentloop/core/testing';
 import type { WeatherReport } from '@agentloop/tools/builtin';
 import {
   currentToolResults,
+  faultReason,
   jsonOutput,
   lastUserText,
   type ToolResult,
@@ -50,11 +51,6 @@ export function placesIn(question: string): string[] {
   return [...new Set(places)];
 }
 
-/** What a failed call's tool message says, without the `Error: tool "x" failed:` lead. */
-function reasonOf(result: ToolResult): string {
-  return result.content.replace(/^Error:\s*(tool "[^"]*" failed:\s*)?([A-Z]\w*Error:\s*)?/, '');
-}
-
 function cityOf(result: ToolResult): string {
   const args = result.args as { city?: unknown } | undefined;
   return typeof args?.city === 'string' ? args.city : 'that place';
@@ -81,7 +77,7 @@ function answer(results: readonly ToolResult[]): string {
       reports.push(report);
       lines.push(`• ${describe(report)}`);
     } else {
-      lines.push(`• ${cityOf(result)}: I could not get the weather there. ${reasonOf(result)}`);
+      lines.push(`• ${cityOf(result)}: I could not get the weather there. ${faultReason(result)}`);
     }
   }
   const known = reports.filter((r) => r.temperature !== null);
