@@ -47,6 +47,7 @@ const EXPORTS: Record<string, string[]> = {
     'ToolRegistry',
     'formatToolOutput',
     'normalizeStrictNulls',
+    'parseToolArguments',
     'toJSONSchema',
     'tool',
   ],

@@ -1,4 +1,4 @@
-import { ToolRegistry, tool } from '@agentloop/tools';
+import { parseToolArguments, ToolRegistry, tool } from '@agentloop/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod/v3';
@@ -120,5 +120,34 @@ describe('ToolRegistry', () => {
   it('tools are frozen descriptions', () => {
     expect(Object.isFrozen(weather)).toBe(true);
     expect(weather).toMatchObject({ name: 'get_weather', strict: true, timeoutMs: undefined });
+  });
+});
+
+describe('arguments parsed by the caller', () => {
+  it('are validated but not parsed again, by the same rule as parseToolArguments', async () => {
+    const seen: unknown[] = [];
+    const echo = tool({
+      name: 'echo',
+      description: 'Echoes',
+      parameters: z.object({ n: z.number().default(1) }),
+      execute: async (args) => {
+        seen.push(args);
+        return 'ok';
+      },
+    });
+    const registry = new ToolRegistry([echo]);
+    expect(parseToolArguments('  ')).toEqual({ ok: true, value: {} });
+    // The raw text is not looked at when args are given: it is not even JSON here.
+    const outcome = await registry.execute(
+      { id: 'c1', name: 'echo', arguments: 'not json' },
+      { args: { n: 2 } },
+    );
+    expect(outcome.ok).toBe(true);
+    const invalid = await registry.execute(
+      { id: 'c2', name: 'echo', arguments: '{"n": 3}' },
+      { args: { n: 'two' } },
+    );
+    expect(invalid.error?.code).toBe('invalid_arguments');
+    expect(seen).toEqual([{ n: 2 }]);
   });
 });

@@ -1,6 +1,7 @@
 import { describeIssues, describeThrown } from './describe-issues.js';
 import { serializeToolValue, truncateOutput } from './format-output.js';
 import { optionalNullsToUndefined } from './optional-nulls.js';
+import { parseToolArguments } from './parse-tool-arguments.js';
 import { runWithLimits } from './run-with-limits.js';
 import { convertParameters } from './to-json-schema.js';
 import type {
@@ -16,7 +17,10 @@ import type {
 export interface ExecuteToolCallOptions<TContext> {
   call: ToolCall;
   tool: AnyTool<TContext> | undefined;
-  available: readonly string[];
+  /** The names of the registered tools, asked for only to explain an unknown tool. */
+  available: () => readonly string[];
+  /** The arguments already parsed by {@link parseToolArguments}; `call.arguments` is then not parsed again. */
+  args: unknown;
   signal: AbortSignal | undefined;
   runId: string | undefined;
   context: TContext;
@@ -40,6 +44,7 @@ export async function executeToolCall<TContext>({
   call,
   tool,
   available,
+  args: parsedArgs,
   signal,
   runId,
   context,
@@ -67,7 +72,8 @@ export async function executeToolCall<TContext>({
 
   try {
     if (tool === undefined) {
-      const list = available.length > 0 ? available.join(', ') : '(none)';
+      const names = available();
+      const list = names.length > 0 ? names.join(', ') : '(none)';
       const message = `unknown tool "${call.name}"; available tools: ${list}`;
       return fail(
         'unknown_tool',
@@ -76,20 +82,19 @@ export async function executeToolCall<TContext>({
       );
     }
 
-    const text = typeof call.arguments === 'string' ? call.arguments.trim() : '';
-    let parsed: unknown;
-    try {
-      // Some providers send an empty string for a call without arguments.
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = `the arguments are not valid JSON (${reason})`;
+    const parsing =
+      parsedArgs === undefined
+        ? parseToolArguments(call.arguments)
+        : { ok: true as const, value: parsedArgs };
+    if (!parsing.ok) {
+      const message = `the arguments are not valid JSON (${parsing.reason})`;
       return fail(
         'invalid_json',
         message,
-        `Error: the arguments for tool "${tool.name}" are not valid JSON (${reason}). Received: ${clip(text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
+        `Error: the arguments for tool "${tool.name}" are not valid JSON (${parsing.reason}). Received: ${clip(parsing.text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
       );
     }
+    const parsed = parsing.value;
     args = parsed;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const message = `expected a JSON object, received ${jsonTypeOf(parsed)}`;

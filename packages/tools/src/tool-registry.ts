@@ -30,6 +30,11 @@ export interface ToolExecuteOptions<TContext = unknown> {
   runId?: string | undefined;
   /** The user context passed to the tool as `ctx.context`. */
   context?: TContext | undefined;
+  /**
+   * The arguments, already parsed from `call.arguments` with `parseToolArguments` (for example
+   * to show or approve them first); they are then validated but not parsed again.
+   */
+  args?: unknown;
 }
 
 /**
@@ -148,7 +153,8 @@ export class ToolRegistry<TContext = unknown> {
     return executeToolCall({
       call,
       tool: this.#tools.get(call.name),
-      available: [...this.#tools.keys()],
+      available: () => [...this.#tools.keys()],
+      args: options.args,
       signal: options.signal,
       runId: options.runId,
       context: options.context as TContext,

@@ -1,4 +1,4 @@
-import type { ToolOutcome, ToolRegistry } from '@agentloop/tools';
+import { parseToolArguments, type ToolOutcome, type ToolRegistry } from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
 import type { BeforeTool, ToolDecision } from '../interceptors.js';
@@ -74,8 +74,8 @@ async function runOne<TContext>(
   const base = { runId: state.runId, turn: state.turn };
   const { id, function: fn } = call;
   const name = fn.name;
-  let rawArguments = fn.arguments;
-  let args = parseJson(rawArguments);
+  const rawArguments = fn.arguments;
+  let args = parseToolArguments(rawArguments);
 
   let outcome: ToolOutcome;
   if (truncated) {
@@ -92,10 +92,7 @@ async function runOne<TContext>(
         ? await decide(state, beforeTool, id, name, args.value)
         : undefined;
     stopIfFailed();
-    if (decision?.action === 'rewrite') {
-      rawArguments = JSON.stringify(decision.args) ?? 'null';
-      args = { ok: true, value: decision.args };
-    }
+    if (decision?.action === 'rewrite') args = { ok: true, value: decision.args };
     state.bus.emit({
       type: 'tool:start',
       ...base,
@@ -113,7 +110,13 @@ async function runOne<TContext>(
           )
         : await registry.execute(
             { id, name, arguments: rawArguments },
-            { signal: state.signal, runId: state.runId, context: state.context },
+            {
+              signal: state.signal,
+              runId: state.runId,
+              context: state.context,
+              // Parsed once here (to show and approve them); the registry validates them.
+              ...(args.ok ? { args: args.value } : {}),
+            },
           );
   }
 
@@ -159,14 +162,6 @@ async function decide<TContext>(
     }
   }
   return rewritten ? { action: 'rewrite', args } : undefined;
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text === '' ? '{}' : text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function failure(
