@@ -7,10 +7,10 @@
  * @module
  */
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { TokenCounter, trimMessages } from '@agentloop/memory';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { lastJsonLine, runNode, SOURCE_FLAGS } from './child-process.js';
+import { median } from './stats.js';
 
 /** One row of the per-turn table. */
 export interface MemoryBenchmarkRow {
@@ -89,14 +89,6 @@ function conversation(messages: number): ChatCompletionMessageParam[] {
   return out.slice(0, messages);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 /** The cookbook's way: count every message from scratch, then drop the oldest until it fits. */
 function naiveTrim(messages: ChatCompletionMessageParam[]): ChatCompletionMessageParam[] {
   const counter = new TokenCounter({ model: MODEL }); // empty cache: every message is encoded
@@ -142,8 +134,7 @@ function perTurn(size: number): MemoryBenchmarkRow {
   };
 }
 
-function coldStart(runs: number) {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+async function coldStart(runs: number): Promise<MemoryBenchmarkResult['coldStart']> {
   const script = `
     const t0 = performance.now();
     const { TokenCounter } = await import('@agentloop/memory');
@@ -153,15 +144,12 @@ function coldStart(runs: number) {
     console.log(JSON.stringify({ importMs: t1 - t0, firstCountMs: t2 - t1 }));`;
   const samples: Array<{ importMs: number; firstCountMs: number; processMs: number }> = [];
   for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const child = spawnSync(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: root, encoding: 'utf8' },
+    const outcome = await runNode([...SOURCE_FLAGS, '--input-type=module', '-e', script]);
+    const figures = lastJsonLine<{ importMs: number; firstCountMs: number }>(
+      outcome,
+      'the memory cold-start run',
     );
-    const processMs = performance.now() - start;
-    if (child.status !== 0) throw new Error(`cold start run failed: ${child.stderr}`);
-    samples.push({ ...JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}'), processMs });
+    samples.push({ ...figures, processMs: outcome.wallMs });
   }
   return {
     importMs: median(samples.map((s) => s.importMs)),
@@ -182,7 +170,7 @@ export async function runMemoryBenchmark(): Promise<MemoryBenchmarkResult> {
   // Load the encoder before timing anything per turn.
   new TokenCounter({ model: MODEL }).countText('warm up');
   const rows = SIZES.map(perTurn);
-  const cold = coldStart(5);
+  const cold = await coldStart(5);
   const first = rows[0] as MemoryBenchmarkRow;
   const last = rows.at(-1) as MemoryBenchmarkRow;
   const lines = [

@@ -14,17 +14,11 @@ import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
 import { runScaleBenchmark } from './scale.js';
+import type { BenchResult } from './stats.js';
 import { runTurnOverheadBenchmark } from './turn-overhead.js';
 
-/** What each benchmark returns. */
-export interface BenchmarkResult {
-  /** Its name. */
-  title: string;
-  /** Its section of RESULTS.md. */
-  markdown: string;
-}
-
-const benchmarks: Array<() => Promise<BenchmarkResult>> = [
+/** What run.ts needs of each benchmark: its title and its section of RESULTS.md. */
+const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> = [
   () => runLoopOverheadBenchmark(),
   () => runTurnOverheadBenchmark(),
   () => runParallelSpeedupBenchmark(),

@@ -98,8 +98,3 @@ export function rowsTable(rows: readonly BenchRow[]): string {
   }
   return lines.join('\n');
 }
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
