@@ -24,20 +24,32 @@ export interface ChildOutcome {
   wallMs: number;
 }
 
+/** Options of {@link runNode}. */
+export interface RunNodeOptions {
+  /** The longest the child may take before it is killed. @default 120000 */
+  timeoutMs?: number | undefined;
+  /** The child's environment. @default this process's, with `NODE_OPTIONS` emptied */
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
 /**
- * Spawns `node <args>` in the repository root and resolves when it exits; a child that outlives
- * `timeoutMs` is killed and reported through a `null` code.
+ * Spawns `node <args>` in the repository root with stdin closed and resolves when it exits; a
+ * child that outlives `timeoutMs` is killed and reported through a `null` code.
  *
  * @param args - the node arguments (flags, script, script arguments).
- * @param timeoutMs - the longest the child may take. @default 120000
+ * @param options - `timeoutMs`, `env`.
+ * @returns the exit code, the output and the wall time.
  */
-export function runNode(args: readonly string[], timeoutMs = 120_000): Promise<ChildOutcome> {
+export function runNode(
+  args: readonly string[],
+  { timeoutMs = 120_000, env = { ...process.env, NODE_OPTIONS: '' } }: RunNodeOptions = {},
+): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [...args], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env,
     });
     let stdout = '';
     let stderr = '';

@@ -34,7 +34,7 @@ async function spawnMany(flags: readonly string[], spawns: number) {
   const imports: number[] = [];
   const runs: number[] = [];
   for (let i = 0; i < spawns + 1; i++) {
-    const outcome = await runNode([...flags, CHILD], 60_000);
+    const outcome = await runNode([...flags, CHILD], { timeoutMs: 60_000 });
     const figures = lastJsonLine<ChildFigures>(outcome, 'the cold-start child');
     // The first spawn warms the OS file cache; it is not counted.
     if (i === 0) continue;
@@ -57,7 +57,7 @@ export async function runColdStartBenchmark({
   const notes: string[] = [];
   const empty: number[] = [];
   for (let i = 0; i < spawns; i++) {
-    empty.push((await runNode(['-e', '0'], 10_000)).wallMs);
+    empty.push((await runNode(['-e', '0'], { timeoutMs: 10_000 })).wallMs);
   }
   for (const variant of VARIANTS) {
     try {

@@ -1,8 +1,4 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root: the working directory of every spawned example. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { runNode, SOURCE_FLAGS } from '../../bench/child-process.js';
 
 /** What a spawned example did. */
 export interface ExampleRun {
@@ -41,33 +37,16 @@ export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
  * @param env - the environment. @default offlineEnv()
  * @returns the exit code and the output.
  */
-export function spawnExample(
+export async function spawnExample(
   file: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = offlineEnv(),
 ): Promise<ExampleRun> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', file, ...args],
-      { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
+  const { wallMs, ...run } = await runNode([...SOURCE_FLAGS, file, ...args], {
+    env,
+    timeoutMs: 30_000,
   });
+  return { ...run, ms: wallMs };
 }
 
 /**
