@@ -1,5 +1,6 @@
 import { abortableSleep, createAbortError, throwIfAborted } from './abort-error.js';
 import { ConfigurationError, ModelError } from './errors.js';
+import { raceAbort } from './run/abort.js';
 
 /** What `onRetry` is told before each wait. */
 export interface RetryInfo {
@@ -115,35 +116,10 @@ export async function withRetry<T>(
       } catch {
         // A failing observer must not turn a recoverable fault into a failed run.
       }
-      await waitOrAbort(sleep(delayMs, signal), signal);
+      // Rejects at once on abort, even with an injected sleep that ignores the signal.
+      await raceAbort(sleep(delayMs, signal), signal, createAbortError);
     }
   }
-}
-
-/** Settles with `wait`, or rejects at once when `signal` aborts, even if `wait` ignores it. */
-function waitOrAbort(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return wait;
-  if (signal.aborted) {
-    wait.catch(() => {});
-    return Promise.reject(createAbortError(signal));
-  }
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      wait.catch(() => {});
-      reject(createAbortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    wait.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function validate(options: RetryOptions, maxRetries: number): void {

@@ -16,20 +16,25 @@ export function markUncancellable(signal: AbortSignal): AbortSignal {
 export const canAbort = (signal: AbortSignal): boolean => !uncancellable.has(signal);
 
 /**
- * Settles with `promise`, or rejects with the signal's reason as soon as `signal` aborts,
- * whichever comes first. The listener is removed either way, and a later rejection of an
- * abandoned promise is swallowed so it never becomes an unhandled rejection.
+ * Settles with `promise`, or rejects as soon as `signal` aborts, whichever comes first: with
+ * `abortError(signal)`, by default the signal's reason. The listener is removed either way, and
+ * a later rejection of an abandoned promise is swallowed so it never becomes an unhandled
+ * rejection.
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (!canAbort(signal)) return promise;
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  abortError: (signal: AbortSignal) => unknown = (s) => s.reason,
+): Promise<T> {
+  if (!signal || !canAbort(signal)) return promise;
   if (signal.aborted) {
     promise.catch(() => {});
-    return Promise.reject(signal.reason);
+    return Promise.reject(abortError(signal));
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       promise.catch(() => {});
-      reject(signal.reason);
+      reject(abortError(signal));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
