@@ -126,8 +126,8 @@ export function trimCore(o: TrimCoreOptions): TrimCoreResult {
               counter,
             })
           : undefined;
-      if (!result) {
-        const possible = o.shrinkToolOutputs ? maxSaving(o, toolIndices) : 0;
+      if (!result?.ok) {
+        const possible = result?.possible ?? 0;
         throw new ContextOverflowError({
           budget: maxTokens,
           needed: fixed + cost - possible,
@@ -167,18 +167,4 @@ export function trimCore(o: TrimCoreOptions): TrimCoreResult {
   const summaryActual = o.summary ? counter.countMessage(o.summary) : 0;
   const tokens = fixed - o.reserveOutputTokens - o.summaryTokens + summaryActual + used;
   return { messages: out, dropped, tokens, shrunk, keptStart, droppedTurns };
-}
-
-function maxSaving(o: TrimCoreOptions, toolIndices: readonly number[]): number {
-  let saving = 0;
-  for (const index of toolIndices) {
-    const message = o.messages[index];
-    if (message?.role !== 'tool') continue;
-    const text =
-      typeof message.content === 'string'
-        ? message.content
-        : message.content.map((p) => p.text).join('');
-    saving += Math.max(0, o.counter.countText(text) - o.minToolOutputTokens);
-  }
-  return saving;
 }
