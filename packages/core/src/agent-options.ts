@@ -1,5 +1,5 @@
 import type { MemoryStore, SummarizeFunction, TokenCounter } from '@agentloop/memory';
-import type { AnyTool, ToolRegistry } from '@agentloop/tools';
+import type { AnyTool, StandardSchemaV1, ToolRegistry } from '@agentloop/tools';
 import type {
   ChatCompletionMessageParam,
   ChatCompletionToolChoiceOption,
@@ -13,14 +13,7 @@ import type { RetryOptions } from './retry.js';
  * A schema for the final answer: a zod v4 or zod v3 schema (anything implementing Standard
  * Schema with zod's JSON Schema support). The run's `output` is typed from it.
  */
-export interface OutputSchema<TOutput = unknown> {
-  /** The Standard Schema interface, which zod schemas carry; its output type becomes `TOutput`. */
-  readonly '~standard': {
-    readonly version: 1;
-    readonly vendor: string;
-    readonly types?: { readonly input: unknown; readonly output: TOutput } | undefined;
-  };
-}
+export type OutputSchema<TOutput = unknown> = StandardSchemaV1<unknown, TOutput>;
 
 /** The instructions (system message): fixed text, or computed per run from its context. */
 export type Instructions<TContext> =

@@ -91,7 +91,6 @@ async function consumeStream<TContext>(
   request: ModelRequest,
 ): Promise<ModelResponse> {
   const base = { runId: state.runId, turn: state.turn };
-  const calls = new Map<number, { id: string; name: string }>();
   let received = false;
   let text = '';
   try {
@@ -106,17 +105,14 @@ async function consumeStream<TContext>(
         text += event.delta;
         state.bus.emit({ type: 'text:delta', ...base, delta: event.delta });
       } else if (event.type === 'tool-call-delta') {
-        const known = calls.get(event.index) ?? { id: '', name: '' };
-        if (event.id) known.id = event.id;
-        if (event.name) known.name = event.name;
-        calls.set(event.index, known);
+        // Every delta carries the call's id and name from its first chunk on (the Model contract).
         if (event.argumentsDelta.length > 0) {
           state.bus.emit({
             type: 'tool:args',
             ...base,
-            toolCallId: known.id,
+            toolCallId: event.id ?? '',
             index: event.index,
-            name: known.name,
+            name: event.name ?? '',
             delta: event.argumentsDelta,
           });
         }

@@ -17,6 +17,11 @@ export function toHistoryToolCalls(calls: readonly ModelToolCall[]): ModelToolCa
   );
 }
 
+/** `name` with every character the API refuses in a name replaced by `_`, cut to 64. */
+export function toValidName(name: string, fallback: string): string {
+  return name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || fallback;
+}
+
 function echoableName(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'invalid_tool_name';
+  return toValidName(name, 'invalid_tool_name');
 }

@@ -8,6 +8,7 @@ import {
   type OutputValidationIssue,
 } from '../errors.js';
 import type { FinishReason } from '../model.js';
+import { toValidName } from './history-tool-calls.js';
 
 /**
  * The strict `json_schema` response format for an output schema. The schema must be an object
@@ -28,7 +29,7 @@ export function outputResponseFormat(
       { option: 'output', cause: error },
     );
   }
-  const name = agentName.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'output';
+  const name = toValidName(agentName, 'output');
   return {
     type: 'json_schema',
     json_schema: { name, schema: converted.schema, strict: true },
@@ -59,9 +60,7 @@ export async function checkOutput(schema: OutputSchema, text: string): Promise<O
     const reason = error instanceof Error ? error.message : String(error);
     return failed(text, [{ path: [], message: `the reply is not valid JSON (${reason})` }]);
   }
-  const validated = await (schema as unknown as StandardValidator)['~standard'].validate(
-    normalizeStrictNulls(schema, parsed),
-  );
+  const validated = await schema['~standard'].validate(normalizeStrictNulls(schema, parsed));
   if (!validated.issues) return { ok: true, value: validated.value };
   return failed(
     text,
@@ -117,18 +116,3 @@ function failed(text: string, issues: OutputValidationIssue[]): OutputCheck {
       }),
   };
 }
-
-interface StandardValidator {
-  '~standard': {
-    validate: (value: unknown) => StandardResult | Promise<StandardResult>;
-  };
-}
-
-type StandardResult =
-  | { value: unknown; issues?: undefined }
-  | {
-      issues: ReadonlyArray<{
-        message: string;
-        path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined;
-      }>;
-    };
