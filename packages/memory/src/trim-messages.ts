@@ -13,7 +13,7 @@ import { contextWindowFor } from './context-window.js';
 import { InvalidOptionError } from './errors.js';
 import type { ShrunkToolOutput } from './shrink-tool-outputs.js';
 import type { TokenCounter } from './token-counter.js';
-import { trimCore } from './trim-core.js';
+import { type TrimCoreOptions, trimCore } from './trim-core.js';
 
 /** Options of {@link trimMessages}. */
 export interface TrimOptions {
@@ -119,7 +119,29 @@ export function checkCount(name: string, value: unknown, min: number): number {
  * await client.chat.completions.create({ model: 'gpt-4o', messages, tools });
  * ```
  */
-export function trimMessages({
+export function trimMessages(options: TrimOptions): TrimResult {
+  const { messages, counter } = options;
+  if (!Array.isArray(messages)) {
+    throw new InvalidOptionError('messages', 'an array of chat messages', messages);
+  }
+  if (!counter || typeof counter.countMessage !== 'function') {
+    throw new InvalidOptionError('counter', 'a TokenCounter', counter);
+  }
+  const { messages: kept, dropped, tokens, shrunk } = trimCore(resolveTrimOptions(options));
+  return { messages: kept, dropped, tokens, shrunk };
+}
+
+/**
+ * Applies the defaults of {@link TrimOptions} (to options left `undefined`) and checks the numeric
+ * options, in the order `maxTokens`, `reserveOutputTokens`, `minToolOutputTokens`. Shared by
+ * `trimMessages` and `trimWithSummary`; nothing is summarised yet (`from: 0`, no summary).
+ *
+ * @internal
+ * @param options - The options as given.
+ * @returns The options of the trimming algorithm.
+ * @throws InvalidOptionError for a bad numeric option.
+ */
+export function resolveTrimOptions({
   messages,
   counter,
   maxTokens,
@@ -129,19 +151,8 @@ export function trimMessages({
   keepFirstUser = false,
   shrinkToolOutputs = true,
   minToolOutputTokens = 64,
-}: TrimOptions): TrimResult {
-  if (!Array.isArray(messages)) {
-    throw new InvalidOptionError('messages', 'an array of chat messages', messages);
-  }
-  if (!counter || typeof counter.countMessage !== 'function') {
-    throw new InvalidOptionError('counter', 'a TokenCounter', counter);
-  }
-  const {
-    messages: kept,
-    dropped,
-    tokens,
-    shrunk,
-  } = trimCore({
+}: TrimOptions): TrimCoreOptions {
+  return {
     messages,
     counter,
     maxTokens: checkCount('maxTokens', maxTokens ?? contextWindowFor(counter.model), 1),
@@ -154,6 +165,5 @@ export function trimMessages({
     from: 0,
     summary: undefined,
     summaryTokens: 0,
-  });
-  return { messages: kept, dropped, tokens, shrunk };
+  };
 }

@@ -6,11 +6,15 @@
  */
 
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { contextWindowFor } from './context-window.js';
 import { hashKey } from './count-cache.js';
 import { InvalidOptionError } from './errors.js';
-import { type TrimCoreOptions, trimCore } from './trim-core.js';
-import { checkCount, type TrimOptions, type TrimResult } from './trim-messages.js';
+import { trimCore } from './trim-core.js';
+import {
+  checkCount,
+  resolveTrimOptions,
+  type TrimOptions,
+  type TrimResult,
+} from './trim-messages.js';
 
 /**
  * What a summary covers, to pass back on the next call for the same session. A plain JSON
@@ -125,20 +129,7 @@ export async function trimWithSummary(
     throw new InvalidOptionError('summarize', 'an async function returning the summary', summarize);
   }
   const maxSummaryTokens = checkCount('maxSummaryTokens', options.maxSummaryTokens ?? 1000, 1);
-  const base: TrimCoreOptions = {
-    messages,
-    counter,
-    maxTokens: checkCount('maxTokens', options.maxTokens ?? contextWindowFor(counter.model), 1),
-    tools: options.tools,
-    reserveOutputTokens: checkCount('reserveOutputTokens', options.reserveOutputTokens ?? 0, 0),
-    keepSystem: options.keepSystem ?? true,
-    keepFirstUser: options.keepFirstUser ?? false,
-    shrinkToolOutputs: options.shrinkToolOutputs ?? true,
-    minToolOutputTokens: checkCount('minToolOutputTokens', options.minToolOutputTokens ?? 64, 1),
-    from: 0,
-    summary: undefined,
-    summaryTokens: 0,
-  };
+  const base = resolveTrimOptions(options);
   const state = usableState(options.state, messages);
   const from = state?.covered ?? 0;
   const current = state ? summaryMessage(state.summary, summaryRole) : undefined;
