@@ -137,7 +137,12 @@ export class TokenCounter {
 
   /**
    * The tokens that tool definitions add to a request, by the cookbook's `num_tokens_for_tools`
-   * (see the README for the rule and the constants).
+   * (see the README for the rule and the constants): for each function `funcInit` +
+   * `name:description` (final dot dropped), then `propInit` if it has properties and, per
+   * property, `propKey` + `key:type:description` (+ `enumInit` and `enumItem` + the item per enum
+   * value); `funcEnd` once. Parts of a schema the cookbook does not cover (nested objects, arrays,
+   * `anyOf`) add their JSON text; a custom tool adds `name:description` and its format as JSON.
+   * Each definition's size is cached like a message's.
    *
    * @param tools - The `tools` of the request.
    * @returns Their size in tokens; 0 for none.

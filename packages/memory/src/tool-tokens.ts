@@ -84,29 +84,6 @@ function countProperty(
 }
 
 /**
- * The tokens that tool definitions add to a request: for each function `funcInit` + `name:description`
- * (final dot dropped), then `propInit` if it has properties and, per property, `propKey` +
- * `key:type:description` (+ `enumInit` and `enumItem` + the item per enum value); `funcEnd` once.
- * Parts of a schema the cookbook does not cover (nested objects, arrays, `anyOf`) add their JSON
- * text; a custom tool adds `name:description` and its format as JSON.
- *
- * @param tools - The tool definitions of the request.
- * @param constants - From {@link toolTokenConstants}.
- * @param countText - Counts the tokens of a text.
- * @returns Their size in tokens; 0 for no tools.
- */
-export function countToolTokens(
-  tools: readonly ChatCompletionTool[],
-  constants: ToolTokenConstants,
-  countText: (text: string) => number,
-): number {
-  if (tools.length === 0) return 0;
-  let tokens = 0;
-  for (const tool of tools) tokens += countOneTool(tool, constants, countText);
-  return tokens + constants.funcEnd;
-}
-
-/**
  * The tokens of one tool definition, without the list's `funcEnd`.
  *
  * @param tool - The definition.
