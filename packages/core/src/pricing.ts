@@ -166,13 +166,3 @@ export function costOf(
     1_000_000
   );
 }
-
-/**
- * Checks a user's price table (every price a finite number >= 0), e.g. when an agent is created,
- * so a typo fails at once instead of producing a wrong cost.
- * @param prices - the table to check.
- * @throws ConfigurationError naming the model and field at fault.
- */
-export function validatePrices(prices: PriceTable): void {
-  for (const [model, price] of Object.entries(prices)) checkPrice(model, price);
-}

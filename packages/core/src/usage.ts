@@ -1,5 +1,5 @@
 import type { CompletionUsage } from 'openai/resources/completions';
-import { costOf, type PriceTable } from './pricing.js';
+import { costOf } from './pricing.js';
 
 /**
  * Tokens used by one model call or summed over a run, and what they cost.
@@ -21,12 +21,6 @@ export interface Usage {
    * or a provider that reported no usage): never a wrong number.
    */
   readonly cost?: number;
-}
-
-/** Options of {@link usageFromCompletion}. */
-export interface UsageFromCompletionOptions {
-  /** Extra prices that win over the built-in table (see `priceFor`). */
-  prices?: PriceTable | undefined;
 }
 
 /**
@@ -54,7 +48,6 @@ function count(value: number | null | undefined): number {
  *
  * @param usage - the provider's usage; `undefined` when it reported none (zero tokens, cost unknown).
  * @param model - the model name, for the price (prefer the name the provider reported).
- * @param options - `prices`, an extra price table.
  * @returns the usage, with `cost` when the model's price is known.
  * @example
  * ```ts
@@ -64,7 +57,6 @@ function count(value: number | null | undefined): number {
 export function usageFromCompletion(
   usage: CompletionUsage | null | undefined,
   model?: string,
-  { prices }: UsageFromCompletionOptions = {},
 ): Usage {
   if (!usage) {
     const { cost: _unknown, ...zero } = emptyUsage();
@@ -82,7 +74,7 @@ export function usageFromCompletion(
       completionTokens,
     ),
   };
-  const cost = model === undefined ? undefined : costOf(tokens, model, prices);
+  const cost = model === undefined ? undefined : costOf(tokens, model);
   return cost === undefined ? tokens : { ...tokens, cost };
 }
 

@@ -1,5 +1,5 @@
 /** The marker every agentloop error carries, so `AgentError.isInstance` in core recognises it. */
-const AGENT_ERROR_MARKER = Symbol.for('agentloop.error');
+export const AGENT_ERROR_MARKER = Symbol.for('agentloop.error');
 
 /**
  * Codes of {@link ToolDefinitionError}: each names one way a tool definition or registry is

@@ -1,5 +1,5 @@
 import { describeIssues, describeThrown } from './describe-issues.js';
-import { serializeToolValue, truncateOutput } from './format-output.js';
+import { formatToolOutput, truncateOutput } from './format-output.js';
 import { optionalNullsToUndefined } from './optional-nulls.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
 import { runWithLimits } from './run-with-limits.js';
@@ -146,7 +146,7 @@ export async function executeToolCall<TContext>({
         return {
           ...base,
           ok: true,
-          output: truncateOutput(serializeToolValue(outcome.value), maxChars),
+          output: formatToolOutput(outcome.value, { maxChars }),
           value: outcome.value,
           args,
           durationMs: performance.now() - startedAt,

@@ -1,5 +1,4 @@
-/** The marker every agentloop error carries, so `AgentError.isInstance` in core recognises it. */
-const AGENT_ERROR_MARKER = Symbol.for('agentloop.error');
+import { AGENT_ERROR_MARKER } from '../../errors.js';
 
 /**
  * Codes of {@link BuiltinToolError}.
