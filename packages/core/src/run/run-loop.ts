@@ -23,7 +23,7 @@ import { callModel } from './call-model.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
 import { runSignal } from './run-signal.js';
-import { pushMessages, type RunState } from './run-state.js';
+import type { RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import {
   enterSession,
@@ -97,8 +97,8 @@ export async function executeRun<TContext>(
     consumerReady: sink ? () => sink.ready() : undefined,
     turn: 0,
     messages: [],
-    newMessages: [],
-    unsaved: [],
+    firstNew: 0,
+    saved: 0,
     usage: emptyUsage(),
     toolCalls: [],
     finishReason: null,
@@ -152,7 +152,9 @@ async function loop<TContext>(
   const instructions = await resolveInstructions(agent.instructions, state);
   const history = await loadHistory(state, agent.memory);
   state.messages = [...(instructions ? [instructions] : []), ...history];
-  pushMessages(state, ...toMessages(input));
+  // Instructions are never stored and history is stored already: both count as saved.
+  state.firstNew = state.saved = state.messages.length;
+  state.messages.push(...toMessages(input));
   if (state.messages.length === 0) {
     // The API refuses a request without messages (400); say what to pass instead.
     throw new ConfigurationError(
@@ -199,14 +201,14 @@ async function loop<TContext>(
     const response = await callModel(state, request, callOptions);
     state.finishReason = response.finishReason;
     const calls = finalCall ? [] : (response.message.tool_calls ?? []);
-    pushMessages(state, toAssistantMessage(response, calls.length > 0));
+    state.messages.push(toAssistantMessage(response, calls.length > 0));
 
     if (calls.length > 0) {
       const results = await runTools(state, calls, {
         ...toolOptions,
         truncated: response.finishReason === 'length',
       });
-      pushMessages(state, ...results);
+      state.messages.push(...results);
       await endTurn(agent, state, calls.length);
       continue;
     }
@@ -229,7 +231,7 @@ async function loop<TContext>(
         throw checked.error({ repairs, finishReason: response.finishReason });
       }
       repairs += 1;
-      pushMessages(state, repairMessage(checked.issues));
+      state.messages.push(repairMessage(checked.issues));
       await endTurn(agent, state, 0);
       continue;
     }

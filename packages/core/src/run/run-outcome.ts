@@ -17,7 +17,7 @@ export function partialResult<TContext>(state: RunState<TContext>): RunResult<un
     output: state.text,
     text: state.text,
     messages: [...state.messages],
-    newMessages: [...state.newMessages],
+    newMessages: state.messages.slice(state.firstNew),
     turns: state.turn,
     usage: state.usage,
     toolCalls: [...state.toolCalls],

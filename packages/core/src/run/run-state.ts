@@ -22,24 +22,14 @@ export interface RunState<TContext> {
   turn: number;
   /** The whole conversation: instructions, history, input and what the run added. */
   messages: ChatCompletionMessageParam[];
-  /** What this run added, in order. */
-  newMessages: ChatCompletionMessageParam[];
-  /** Added messages not yet appended to the session store. */
-  unsaved: ChatCompletionMessageParam[];
+  /** Where this run's own messages start in `messages` (after instructions and history). */
+  firstNew: number;
+  /** How many of `messages` the session store already holds (or never will: instructions). */
+  saved: number;
   usage: Usage;
   toolCalls: ToolCallRecord[];
   finishReason: FinishReason | null;
   text: string;
   /** The conversation summary when memory summarises, extended from turn to turn. */
   summary: SummaryState | undefined;
-}
-
-/** Appends messages to the conversation, to the run's new messages and to the unsaved queue. */
-export function pushMessages<TContext>(
-  state: RunState<TContext>,
-  ...messages: ChatCompletionMessageParam[]
-): void {
-  state.messages.push(...messages);
-  state.newMessages.push(...messages);
-  state.unsaved.push(...messages);
 }

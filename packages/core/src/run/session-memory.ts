@@ -156,9 +156,10 @@ export async function saveTurn<TContext>(
   state: RunState<TContext>,
   memory: ResolvedMemory | undefined,
 ): Promise<void> {
-  if (!memory?.store || state.sessionId === undefined || state.unsaved.length === 0) return;
-  const batch = state.unsaved;
-  state.unsaved = [];
+  if (!memory?.store || state.sessionId === undefined) return;
+  if (state.saved >= state.messages.length) return;
+  const batch = state.messages.slice(state.saved);
+  state.saved = state.messages.length;
   await memory.store.append(state.sessionId, batch);
 }
 
