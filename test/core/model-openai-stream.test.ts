@@ -5,6 +5,7 @@ import { isAbortError } from '../../packages/core/src/abort-error.js';
 import { ModelError } from '../../packages/core/src/errors.js';
 import type { ModelStreamEvent } from '../../packages/core/src/model.js';
 import { openai } from '../../packages/core/src/openai-model.js';
+import { collect } from './collect-stream.js';
 import {
   chunk,
   errorResponse,
@@ -17,17 +18,6 @@ import {
 
 const KEY = 'sk-proj-STREAMKEY-0123456789abcdefghijklmnop';
 const request = { messages: [{ role: 'user' as const, content: 'Hi' }] };
-
-async function collect(iterable: AsyncIterable<ModelStreamEvent>) {
-  const events: ModelStreamEvent[] = [];
-  let error: unknown;
-  try {
-    for await (const event of iterable) events.push(event);
-  } catch (e) {
-    error = e;
-  }
-  return { events, error };
-}
 
 function streamOf(chunks: readonly unknown[], options: SseOptions = {}) {
   const { fetch, requests } = fakeFetch(sse(chunks, options));

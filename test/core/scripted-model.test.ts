@@ -3,19 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { isAbortError } from '../../packages/core/src/abort-error.js';
 import { ConfigurationError, ModelError } from '../../packages/core/src/errors.js';
 import type { Model, ModelRequest, ModelStreamEvent } from '../../packages/core/src/model.js';
+import { collect } from './collect-stream.js';
 
 const ask = (content: string): ModelRequest => ({ messages: [{ role: 'user', content }] });
-
-async function collect(iterable: AsyncIterable<ModelStreamEvent>) {
-  const events: ModelStreamEvent[] = [];
-  let error: unknown;
-  try {
-    for await (const event of iterable) events.push(event);
-  } catch (e) {
-    error = e;
-  }
-  return { events, error };
-}
 
 describe('ScriptedModel', () => {
   it('is a Model named gpt-4o-mini unless told otherwise', () => {
