@@ -17,6 +17,25 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   });
 }
 
+/** Whether a `null` appears anywhere in a value (nesting past the bound counts as yes). */
+function containsNull(value: unknown, depth: number): boolean {
+  if (value === null || depth > 64) return true;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsNull(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (
+      Object.hasOwn(value, key) &&
+      containsNull((value as Record<string, unknown>)[key], depth + 1)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Whether a value could be an instance of an object branch: its keys are declared, its consts match. */
 function matchesBranch(
   root: JsonSchema,
@@ -42,7 +61,8 @@ function matchesBranch(
  * at any depth: inside nested objects, array items, `$ref`s and union branches. The result then
  * goes through zod, so defaults apply to the keys removed.
  *
- * Pure: returns a new value and leaves the input as it was.
+ * Pure: never changes the input. A value without any `null` is returned as it is (most
+ * arguments have none); otherwise the result is a new value.
  *
  * @param value - The parsed JSON arguments.
  * @param schema - The node of the (non-strict) parameters schema that describes `value`.
@@ -56,6 +76,7 @@ export function optionalNullsToUndefined(
 ): unknown {
   // Arguments come from JSON, so they are finite; the bound only guards against absurd nesting.
   if (depth > 64) return value;
+  if (depth === 0 && !containsNull(value, 0)) return value;
   const node = deref(root, schema);
   if (Array.isArray(value)) {
     const items = node.items;

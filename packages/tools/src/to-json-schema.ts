@@ -99,7 +99,7 @@ export function toJSONSchema(
  *
  * @param schema - The zod object schema the value was described with.
  * @param value - The parsed JSON the model sent.
- * @returns A new value; the input is not changed.
+ * @returns The value itself when it holds no `null`, else a new value; the input is never changed.
  * @throws ToolDefinitionError `invalid_parameters` when `schema` is not a zod object schema.
  */
 export function normalizeStrictNulls(schema: unknown, value: unknown): unknown {
