@@ -10,6 +10,7 @@ import type {
   ToolCall,
   ToolContext,
   ToolErrorCode,
+  ToolFailure,
   ToolOutcome,
 } from './types.js';
 
@@ -36,43 +37,60 @@ const clip = (text: string, max = 200): string =>
 const jsonTypeOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
+/** What a failed call needs to describe itself. */
+interface FailureInput {
+  call: ToolCall;
+  code: ToolErrorCode;
+  message: string;
+  output: string;
+  maxChars: number;
+  startedAt: number;
+  args: unknown;
+  cause?: unknown;
+}
+
+function failure({
+  call,
+  code,
+  message,
+  output,
+  maxChars,
+  startedAt,
+  args,
+  cause,
+}: FailureInput): ToolFailure {
+  const outcome: ToolFailure = {
+    toolCallId: call.id,
+    name: call.name,
+    ok: false,
+    output: truncateOutput(output, maxChars),
+    error: cause === undefined ? { code, message } : { code, message, cause },
+    durationMs: performance.now() - startedAt,
+  };
+  if (args !== undefined) outcome.args = args;
+  return outcome;
+}
+
 /**
  * Runs one tool call from start to outcome. Never rejects: every fault becomes a failed
  * outcome whose `output` the model can act on.
  */
-export async function executeToolCall<TContext>({
-  call,
-  tool,
-  available,
-  args: parsedArgs,
-  signal,
-  runId,
-  context,
-  defaultTimeoutMs,
-  defaultMaxOutputChars,
-}: ExecuteToolCallOptions<TContext>): Promise<ToolOutcome> {
+export function executeToolCall<TContext>(
+  options: ExecuteToolCallOptions<TContext>,
+): Promise<ToolOutcome> {
   const startedAt = performance.now();
-  const maxChars = tool?.maxOutputChars ?? defaultMaxOutputChars;
-  const base = { toolCallId: call.id, name: call.name };
-  let args: unknown;
-
+  const { call, tool } = options;
+  const maxChars = tool?.maxOutputChars ?? options.defaultMaxOutputChars;
   const fail = (
     code: ToolErrorCode,
     message: string,
     output: string,
+    args?: unknown,
     cause?: unknown,
-  ): ToolOutcome => ({
-    ...base,
-    ok: false,
-    output: truncateOutput(output, maxChars),
-    ...(args === undefined ? {} : { args }),
-    error: cause === undefined ? { code, message } : { code, message, cause },
-    durationMs: performance.now() - startedAt,
-  });
-
+  ) => Promise.resolve(failure({ call, code, message, output, maxChars, startedAt, args, cause }));
   try {
     if (tool === undefined) {
-      const names = available();
+      const names = options.available();
       const list = names.length > 0 ? names.join(', ') : '(none)';
       const message = `unknown tool "${call.name}"; available tools: ${list}`;
       return fail(
@@ -83,9 +101,9 @@ export async function executeToolCall<TContext>({
     }
 
     const parsing =
-      parsedArgs === undefined
+      options.args === undefined
         ? parseToolArguments(call.arguments)
-        : { ok: true as const, value: parsedArgs };
+        : { ok: true as const, value: options.args };
     if (!parsing.ok) {
       const message = `the arguments are not valid JSON (${parsing.reason})`;
       return fail(
@@ -95,36 +113,66 @@ export async function executeToolCall<TContext>({
       );
     }
     const parsed = parsing.value;
-    args = parsed;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const message = `expected a JSON object, received ${jsonTypeOf(parsed)}`;
       return fail(
         'invalid_arguments',
         message,
         `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
+        parsed,
       );
     }
 
     const { plain } = convertParameters(tool.parameters, tool.name);
     const candidate = optionalNullsToUndefined(parsed, plain);
-    let result: StandardResult<unknown>;
-    try {
-      result = await tool.parameters['~standard'].validate(candidate);
-    } catch (error) {
-      const message = `validating the arguments threw: ${describeThrown(error)}`;
-      return fail('tool_error', message, `Error: tool "${tool.name}" failed: ${message}.`, error);
-    }
-    if (result.issues) {
+    const validating = tool.parameters['~standard'].validate(candidate);
+    const checked = (result: StandardResult<unknown>): Promise<ToolOutcome> => {
+      if (!result.issues) return run(options, tool, result.value, maxChars, startedAt);
       const message = describeIssues(result.issues);
       return fail(
         'invalid_arguments',
         message,
         `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
+        parsed,
       );
-    }
-    args = result.value;
+    };
+    const thrown = (error: unknown): Promise<ToolOutcome> => {
+      const message = `validating the arguments threw: ${describeThrown(error)}`;
+      return fail(
+        'tool_error',
+        message,
+        `Error: tool "${tool.name}" failed: ${message}.`,
+        parsed,
+        error,
+      );
+    };
+    // zod validates synchronously; an async schema (a refinement that awaits) gives a promise.
+    return validating instanceof Promise ? validating.then(checked, thrown) : checked(validating);
+  } catch (error) {
+    // A last guard: nothing the model or a tool does may turn into a rejection.
+    const message = `unexpected failure: ${describeThrown(error)}`;
+    return fail(
+      'tool_error',
+      message,
+      `Error: tool "${call.name}" failed: ${message}`,
+      undefined,
+      error,
+    );
+  }
+}
 
-    const timeoutMs = tool.timeoutMs ?? defaultTimeoutMs;
+/** Runs a call whose arguments are valid, under its timeout and the caller's signal. */
+async function run<TContext>(
+  { call, signal, runId, context, defaultTimeoutMs }: ExecuteToolCallOptions<TContext>,
+  tool: AnyTool<TContext>,
+  args: unknown,
+  maxChars: number,
+  startedAt: number,
+): Promise<ToolOutcome> {
+  const timeoutMs = tool.timeoutMs ?? defaultTimeoutMs;
+  const fail = (code: ToolErrorCode, message: string, output: string, cause?: unknown) =>
+    failure({ call, code, message, output, maxChars, startedAt, args, cause });
+  try {
     const outcome = await runWithLimits({
       signal,
       timeoutMs,
@@ -137,14 +185,15 @@ export async function executeToolCall<TContext>({
           runId,
           context,
         };
-        return tool.execute(result.value as never, ctx);
+        return tool.execute(args as never, ctx);
       },
     });
 
     switch (outcome.kind) {
       case 'ok':
         return {
-          ...base,
+          toolCallId: call.id,
+          name: call.name,
           ok: true,
           output: formatToolOutput(outcome.value, { maxChars }),
           value: outcome.value,
@@ -176,7 +225,7 @@ export async function executeToolCall<TContext>({
         );
     }
   } catch (error) {
-    // A last guard: nothing the model or a tool does may turn into a rejection.
+    // A last guard: serialising the output threw in a way the safe path did not catch.
     const message = `unexpected failure: ${describeThrown(error)}`;
     return fail('tool_error', message, `Error: tool "${call.name}" failed: ${message}`, error);
   }
