@@ -1,4 +1,5 @@
 import { ToolDefinitionError } from './errors.js';
+import { freezeSchema } from './json-schema-utils.js';
 import { toJSONSchema } from './to-json-schema.js';
 import type { InferToolArgs, Tool, ToolDefinition, ToolParameters } from './types.js';
 
@@ -104,7 +105,7 @@ export function tool<TSchema extends ToolParameters, TResult, TContext = unknown
     name,
     description,
     parameters,
-    jsonSchema: converted.schema,
+    jsonSchema: freezeSchema(converted.schema),
     strict: converted.strict,
     timeoutMs,
     maxOutputChars,
