@@ -45,6 +45,12 @@ function deepFreeze(table: Record<string, ModelPrice>): PriceTable {
 /** Prices added with {@link definePrice}; they win over {@link DEFAULT_PRICES}. */
 const defined = new Map<string, ModelPrice>();
 
+/** Prices found for model names without an extra table; emptied when the tables change. */
+const resolved = new Map<string, ModelPrice | undefined>();
+
+/** A provider inventing a name per reply must not grow {@link resolved} without bound. */
+const MAX_RESOLVED = 1_000;
+
 /**
  * A dated snapshot name continues its base name: `gpt-4o-2024-08-06` or `gpt-4-0613`. Only such
  * suffixes are matched, so `o3-pro` never borrows the price of `o3`, nor `gpt-5.2` that of `gpt-5`.
@@ -83,6 +89,7 @@ function checkPrice(model: string, price: ModelPrice): void {
 export function definePrice(model: string, price: ModelPrice): void {
   checkPrice(model, price);
   defined.set(model.toLowerCase(), { ...price });
+  resolved.clear();
 }
 
 /**
@@ -90,6 +97,7 @@ export function definePrice(model: string, price: ModelPrice): void {
  */
 export function resetDefinedPrices(): void {
   defined.clear();
+  resolved.clear();
 }
 
 /**
@@ -102,6 +110,17 @@ export function resetDefinedPrices(): void {
  * @returns the price, or `undefined` for an unknown model (never a guess).
  */
 export function priceFor(model: string, prices?: PriceTable): ModelPrice | undefined {
+  if (prices) return findPrice(model, prices);
+  // Every model call prices its usage, and providers report dated names that need a scan of
+  // the whole table; the answer only changes when `definePrice` does.
+  if (!resolved.has(model)) {
+    if (resolved.size >= MAX_RESOLVED) resolved.clear();
+    resolved.set(model, findPrice(model, undefined));
+  }
+  return resolved.get(model);
+}
+
+function findPrice(model: string, prices: PriceTable | undefined): ModelPrice | undefined {
   const name = model.toLowerCase();
   const lookup = (key: string): ModelPrice | undefined => {
     if (prices) {

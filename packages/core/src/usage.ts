@@ -75,7 +75,19 @@ export function usageFromCompletion(
     ),
   };
   const cost = model === undefined ? undefined : costOf(tokens, model);
-  return cost === undefined ? tokens : { ...tokens, cost };
+  return cost === undefined ? tokens : withCost(tokens, cost);
+}
+
+/** The tokens with a cost, built as one literal (a spread would copy the object first). */
+function withCost(tokens: Usage, cost: number): Usage {
+  return {
+    promptTokens: tokens.promptTokens,
+    completionTokens: tokens.completionTokens,
+    totalTokens: tokens.totalTokens,
+    cachedTokens: tokens.cachedTokens,
+    reasoningTokens: tokens.reasoningTokens,
+    cost,
+  };
 }
 
 /**
@@ -92,9 +104,7 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cachedTokens: a.cachedTokens + b.cachedTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
   };
-  return a.cost !== undefined && b.cost !== undefined
-    ? { ...tokens, cost: a.cost + b.cost }
-    : tokens;
+  return a.cost !== undefined && b.cost !== undefined ? withCost(tokens, a.cost + b.cost) : tokens;
 }
 
 /**
