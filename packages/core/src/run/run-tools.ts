@@ -88,7 +88,7 @@ async function runOne<TContext>(
     );
   } else {
     const decision =
-      registry.has(name) && args.ok
+      beforeTool.length > 0 && registry.has(name) && args.ok
         ? await decide(state, beforeTool, id, name, args.value)
         : undefined;
     stopIfFailed();
