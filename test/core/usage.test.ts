@@ -126,6 +126,17 @@ describe('prices', () => {
     expect(costOf({ promptTokens: 1e6, cachedTokens: 0, completionTokens: 1e6 }, 'gpt-4o')).toBe(2);
   });
 
+  it('a price looked up before definePrice or resetDefinedPrices is looked up again after', () => {
+    // Lookups are remembered per name; changing the tables must not leave a stale answer.
+    expect(priceFor('acme-llm-2025-01-01')).toBeUndefined();
+    definePrice('acme-llm', { input: 1, output: 2 });
+    expect(priceFor('acme-llm-2025-01-01')).toEqual({ input: 1, output: 2 });
+    definePrice('acme-llm', { input: 3, output: 4 });
+    expect(priceFor('acme-llm-2025-01-01')).toEqual({ input: 3, output: 4 });
+    resetDefinedPrices();
+    expect(priceFor('acme-llm-2025-01-01')).toBeUndefined();
+  });
+
   it('a prices table wins over the built-in one', () => {
     const prices = { 'gpt-4o-mini': { input: 10, output: 10 } };
     const tokens = { promptTokens: 1e6, cachedTokens: 4e5, completionTokens: 2e5 };
