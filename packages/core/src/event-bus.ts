@@ -43,6 +43,18 @@ export class EventBus {
   }
 
   /**
+   * Whether an event of this type would reach anyone now. Most runs have no listener for most
+   * events, so the loop asks before building an event object nobody would receive.
+   */
+  wants(type: AgentEventType): boolean {
+    if (this.#ended) return false;
+    if (this.#sink !== undefined) return true;
+    const hooks = this.#hooks;
+    if (hooks !== undefined && (hooks[type] !== undefined || hooks.onEvent !== undefined)) return true;
+    return this.#emitter.listenerCount(type) > 0 || this.#emitter.listenerCount('*') > 0;
+  }
+
+  /**
    * Emits one event to every listener, in order: agent listeners, `*` listeners, run hooks, the
    * sink. The terminal event (`run:end` / `run:error`) is the last: anything emitted after it
    * (say, the `tool:end` of a tool that settled after the run was aborted) is dropped.

@@ -41,8 +41,10 @@ export async function callModel<TContext>(
     if (rewritten !== undefined) finalRequest = rewritten;
   }
 
-  const base = { runId: state.runId, turn: state.turn };
-  state.bus.emit({ type: 'model:start', ...base, model: model.name, request: finalRequest });
+  const { runId, turn } = state;
+  if (state.bus.wants('model:start')) {
+    state.bus.emit({ type: 'model:start', runId, turn, model: model.name, request: finalRequest });
+  }
   const started = performance.now();
 
   const response = await withRetry(
@@ -59,7 +61,8 @@ export async function callModel<TContext>(
       onRetry: ({ attempt, delayMs, error }) => {
         state.bus.emit({
           type: 'model:retry',
-          ...base,
+          runId,
+          turn,
           attempt,
           delayMs,
           error: { code: error.code, message: error.message, status: error.status },
@@ -70,13 +73,16 @@ export async function callModel<TContext>(
 
   const usage = usageFromCompletion(response.usage, response.model ?? model.name);
   state.usage = addUsage(state.usage, usage);
-  state.bus.emit({
-    type: 'model:end',
-    ...base,
-    response,
-    usage,
-    durationMs: performance.now() - started,
-  });
+  if (state.bus.wants('model:end')) {
+    state.bus.emit({
+      type: 'model:end',
+      runId,
+      turn,
+      response,
+      usage,
+      durationMs: performance.now() - started,
+    });
+  }
   return response;
 }
 
@@ -90,7 +96,7 @@ async function consumeStream<TContext>(
   model: Model,
   request: ModelRequest,
 ): Promise<ModelResponse> {
-  const base = { runId: state.runId, turn: state.turn };
+  const { runId, turn } = state;
   let received = false;
   let text = '';
   try {
@@ -103,13 +109,16 @@ async function consumeStream<TContext>(
       if (waitForConsumer) await waitForConsumer;
       if (event.type === 'text-delta') {
         text += event.delta;
-        state.bus.emit({ type: 'text:delta', ...base, delta: event.delta });
+        if (state.bus.wants('text:delta')) {
+          state.bus.emit({ type: 'text:delta', runId, turn, delta: event.delta });
+        }
       } else if (event.type === 'tool-call-delta') {
         // Every delta carries the call's id and name from its first chunk on (the Model contract).
-        if (event.argumentsDelta.length > 0) {
+        if (event.argumentsDelta.length > 0 && state.bus.wants('tool:args')) {
           state.bus.emit({
             type: 'tool:args',
-            ...base,
+            runId,
+            turn,
             toolCallId: event.id ?? '',
             index: event.index,
             name: event.name ?? '',

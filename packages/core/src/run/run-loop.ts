@@ -29,6 +29,7 @@ import {
   enterSession,
   fitToBudget,
   loadHistory,
+  messagesToSend,
   type ResolvedMemory,
   saveTurn,
 } from './session-memory.js';
@@ -188,11 +189,15 @@ async function loop<TContext>(
       throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
     }
     state.turn += 1;
-    state.bus.emit({ type: 'turn:start', runId: state.runId, turn: state.turn });
+    if (state.bus.wants('turn:start')) {
+      state.bus.emit({ type: 'turn:start', runId: state.runId, turn: state.turn });
+    }
 
     const request: ModelRequest = {
       ...settings,
-      messages: await fitToBudget(state, agent.memory, tools),
+      messages: agent.memory
+        ? await fitToBudget(state, agent.memory, tools)
+        : messagesToSend(state),
       ...(tools ? { tools } : {}),
       ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
       ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),
@@ -245,14 +250,17 @@ async function endTurn<TContext>(
   state: RunState<TContext>,
   toolCalls: number,
 ): Promise<void> {
-  await raceAbort(saveTurn(state, agent.memory), state.signal);
-  state.bus.emit({
-    type: 'turn:end',
-    runId: state.runId,
-    turn: state.turn,
-    finishReason: state.finishReason,
-    toolCalls,
-  });
+  const saving = saveTurn(state, agent.memory);
+  if (saving) await raceAbort(saving, state.signal);
+  if (state.bus.wants('turn:end')) {
+    state.bus.emit({
+      type: 'turn:end',
+      runId: state.runId,
+      turn: state.turn,
+      finishReason: state.finishReason,
+      toolCalls,
+    });
+  }
 }
 
 function isDefined<T>(value: T | undefined): value is T {

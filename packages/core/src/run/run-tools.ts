@@ -71,7 +71,7 @@ async function runOne<TContext>(
   stopIfFailed: () => void,
 ): Promise<ToolOutcome> {
   state.signal.throwIfAborted();
-  const base = { runId: state.runId, turn: state.turn };
+  const { runId, turn } = state;
   const { id, function: fn } = call;
   const name = fn.name;
   const rawArguments = fn.arguments;
@@ -79,7 +79,9 @@ async function runOne<TContext>(
 
   let outcome: ToolOutcome;
   if (truncated) {
-    state.bus.emit({ type: 'tool:start', ...base, toolCallId: id, name, args: rawArguments });
+    if (state.bus.wants('tool:start')) {
+      state.bus.emit({ type: 'tool:start', runId, turn, toolCallId: id, name, args: rawArguments });
+    }
     outcome = failure(
       id,
       name,
@@ -93,13 +95,16 @@ async function runOne<TContext>(
         : undefined;
     stopIfFailed();
     if (decision?.action === 'rewrite') args = { ok: true, value: decision.args };
-    state.bus.emit({
-      type: 'tool:start',
-      ...base,
-      toolCallId: id,
-      name,
-      args: args.ok ? args.value : rawArguments,
-    });
+    if (state.bus.wants('tool:start')) {
+      state.bus.emit({
+        type: 'tool:start',
+        runId,
+        turn,
+        toolCallId: id,
+        name,
+        args: args.ok ? args.value : rawArguments,
+      });
+    }
     outcome =
       decision?.action === 'deny'
         ? failure(
@@ -115,7 +120,7 @@ async function runOne<TContext>(
               runId: state.runId,
               context: state.context,
               // Parsed once here (to show and approve them); the registry validates them.
-              ...(args.ok ? { args: args.value } : {}),
+              args: args.ok ? args.value : undefined,
             },
           );
   }
@@ -124,11 +129,13 @@ async function runOne<TContext>(
     id,
     name,
     arguments: args.ok ? args.value : rawArguments,
-    turn: state.turn,
+    turn,
     outcome,
     durationMs: outcome.durationMs,
   });
-  state.bus.emit({ type: 'tool:end', ...base, toolCallId: id, name, outcome });
+  if (state.bus.wants('tool:end')) {
+    state.bus.emit({ type: 'tool:end', runId, turn, toolCallId: id, name, outcome });
+  }
   return outcome;
 }
 

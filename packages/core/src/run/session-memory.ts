@@ -151,32 +151,41 @@ export async function loadHistory<TContext>(
  * Appends the messages of the turn that just completed to the session, so a crash loses at
  * most the turn in flight. A turn is saved whole: an assistant message with tool calls is
  * never stored without its results.
+ *
+ * @returns The store's promise, or `undefined` when there is nothing to save (no store, no
+ *   session, or nothing new), so a run without a store does not wait a tick per turn.
  */
-export async function saveTurn<TContext>(
+export function saveTurn<TContext>(
   state: RunState<TContext>,
   memory: ResolvedMemory | undefined,
-): Promise<void> {
-  if (!memory?.store || state.sessionId === undefined) return;
-  if (state.saved >= state.messages.length) return;
+): Promise<void> | undefined {
+  if (!memory?.store || state.sessionId === undefined) return undefined;
+  if (state.saved >= state.messages.length) return undefined;
   const batch = state.messages.slice(state.saved);
   state.saved = state.messages.length;
-  await memory.store.append(state.sessionId, batch);
+  return Promise.resolve(memory.store.append(state.sessionId, batch));
+}
+
+/**
+ * The conversation as one request sends it without memory options: whole, and copied, because
+ * the conversation grows after this call and the request (seen by `model:start` listeners and by
+ * the model) must stay what was sent.
+ */
+export function messagesToSend<TContext>(state: RunState<TContext>): ChatCompletionMessageParam[] {
+  return state.messages.slice();
 }
 
 /**
  * Fits the conversation into the token budget for one request (pair-safe, see
  * `trimMessages`) and announces a trim with `memory:trim`. With a summariser, the dropped turns
  * are replaced by one summary message, extended from turn to turn and from run to run of a
- * session. Without memory options the conversation is sent whole.
+ * session. Without memory options the conversation is sent whole (see {@link messagesToSend}).
  */
 export async function fitToBudget<TContext>(
   state: RunState<TContext>,
-  memory: ResolvedMemory | undefined,
+  memory: ResolvedMemory,
   tools: ChatCompletionTool[] | undefined,
 ): Promise<ChatCompletionMessageParam[]> {
-  // A copy: the conversation grows after this call, and the request (seen by `model:start`
-  // listeners and by the model) must stay what was sent.
-  if (!memory) return [...state.messages];
   const options = {
     messages: state.messages,
     maxTokens: memory.maxTokens,
