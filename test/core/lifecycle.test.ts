@@ -96,6 +96,51 @@ describe('events', () => {
     await agent.run('again').catch(() => {});
     expect(agentSeen.length).toBe(before);
   });
+
+  it('once() hears one event, across runs too, and off() removes a once listener', async () => {
+    const agent = new Agent({ name: 'e', model: new ScriptedModel(['one', 'two']) });
+    const heard: string[] = [];
+    agent.once('turn:start', (e) => heard.push(`turn:start(${e.runId})`));
+    agent.once('*', (e) => heard.push(e.type));
+    const removed = vi.fn();
+    agent.once('run:end', removed);
+    agent.off('run:end', removed);
+    const first = await agent.run('go');
+    await agent.run('again');
+    expect(heard).toEqual(['run:start', `turn:start(${first.runId})`]);
+    expect(removed).not.toHaveBeenCalled();
+  });
+
+  it('a once listener that throws is reported like any other and still removed', async () => {
+    const errors: string[] = [];
+    const agent = new Agent({
+      name: 'e',
+      model: new ScriptedModel(['one', 'two']),
+      onListenerError: (error, event) => errors.push(`${event.type}: ${(error as Error).message}`),
+    });
+    agent.once('run:end', () => {
+      throw new Error('boom');
+    });
+    await agent.run('go');
+    await agent.run('again');
+    expect(errors).toEqual(['run:end: boom']);
+  });
+
+  it('events nobody listens to are skipped, yet a listener added mid-run gets the rest', async () => {
+    const agent = new Agent({ name: 'e', model: twoTurns(), tools: [echo] });
+    const seen: string[] = [];
+    // Only tool:start is listened to at first; its listener subscribes to tool:end and turn:end.
+    agent.once('tool:start', () => {
+      agent.on('tool:end', (e) => seen.push(`tool:end(${e.toolCallId})`));
+      agent.on('turn:end', (e) => seen.push(`turn:end(${e.turn})`));
+    });
+    const hookTypes: string[] = [];
+    await agent.run('go', {
+      hooks: { 'model:end': (e) => hookTypes.push(`${e.type}(${e.turn})`) },
+    });
+    expect(seen.sort()).toEqual(['tool:end(a)', 'tool:end(b)', 'turn:end(1)', 'turn:end(2)']);
+    expect(hookTypes).toEqual(['model:end(1)', 'model:end(2)']);
+  });
 });
 
 describe('maxTurns', () => {

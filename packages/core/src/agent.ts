@@ -1,8 +1,8 @@
 import { ToolRegistry } from '@agentloop/tools';
-import { EventEmitter } from 'eventemitter3';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
 import { AgentStream, type StreamOptions } from './agent-stream.js';
 import { validateAgentOptions, validateRunInput, validateRunOptions } from './agent-validation.js';
+import { AgentListeners } from './event-bus.js';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
 import type { Model } from './model.js';
 import { openai } from './openai-model.js';
@@ -44,7 +44,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   readonly model: Model;
   /** The agent's tools. */
   readonly tools: ToolRegistry<TContext>;
-  readonly #emitter = new EventEmitter();
+  readonly #listeners: AgentListeners;
   readonly #config: ResolvedAgent<TContext>;
 
   /** @param options - see {@link AgentOptions}. */
@@ -56,6 +56,7 @@ export class Agent<TContext = unknown, TOutput = string> {
       options.tools instanceof ToolRegistry
         ? options.tools
         : new ToolRegistry<TContext>(options.tools ?? []);
+    this.#listeners = new AgentListeners(options.onListenerError);
     this.#config = {
       name: options.name,
       instructions: options.instructions,
@@ -75,8 +76,7 @@ export class Agent<TContext = unknown, TOutput = string> {
       retry: options.retry,
       beforeModel: options.beforeModel,
       beforeTool: options.beforeTool,
-      onListenerError: options.onListenerError,
-      emitter: this.#emitter,
+      listeners: this.#listeners,
     };
   }
 
@@ -131,7 +131,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   on<TType extends AgentEventType>(type: TType, listener: EventListener<TType>): this;
   on(type: '*', listener: AnyEventListener): this;
   on(type: string, listener: (event: AgentEvent) => unknown): this {
-    this.#emitter.on(type, listener);
+    this.#listeners.on(type, listener);
     return this;
   }
 
@@ -139,7 +139,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   once<TType extends AgentEventType>(type: TType, listener: EventListener<TType>): this;
   once(type: '*', listener: AnyEventListener): this;
   once(type: string, listener: (event: AgentEvent) => unknown): this {
-    this.#emitter.once(type, listener);
+    this.#listeners.once(type, listener);
     return this;
   }
 
@@ -147,7 +147,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   off<TType extends AgentEventType>(type: TType, listener: EventListener<TType>): this;
   off(type: '*', listener: AnyEventListener): this;
   off(type: string, listener: (event: AgentEvent) => unknown): this {
-    this.#emitter.off(type, listener);
+    this.#listeners.off(type, listener);
     return this;
   }
 }

@@ -1,4 +1,4 @@
-import type { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
 
 /** Listeners for one run, keyed by event type, plus `onEvent` for every event. */
@@ -18,28 +18,96 @@ const defaultListenerErrorHandler: ListenerErrorHandler = (error, event) => {
   );
 };
 
+/** Calls one listener; a throw or a rejected promise is reported and goes no further. */
+function callListener(
+  listener: (event: AgentEvent) => unknown,
+  event: AgentEvent,
+  onError: ListenerErrorHandler,
+): void {
+  try {
+    const returned = listener(event);
+    if (returned instanceof Promise) {
+      returned.catch((error: unknown) => report(onError, error, event));
+    }
+  } catch (error) {
+    report(onError, error, event);
+  }
+}
+
+function report(onError: ListenerErrorHandler, error: unknown, event: AgentEvent): void {
+  try {
+    onError(error, event);
+  } catch {
+    // A failing error handler must not break the run either.
+  }
+}
+
+type AnyListener = (event: AgentEvent) => unknown;
+
 /**
- * Delivers one run's events to the agent's emitter, the run's hooks and an optional sink
+ * An agent's listeners, kept in an eventemitter3 emitter. Each is registered as the `this` of one
+ * guard function, so eventemitter3 still does the bookkeeping (`once` removes itself, `off`
+ * finds a listener by identity) while every call goes through {@link callListener}.
+ */
+export class AgentListeners {
+  readonly #emitter = new EventEmitter();
+  readonly #guard: (this: AnyListener, event: AgentEvent) => void;
+  readonly onListenerError: ListenerErrorHandler;
+
+  constructor(onListenerError: ListenerErrorHandler | undefined) {
+    const onError = onListenerError ?? defaultListenerErrorHandler;
+    this.onListenerError = onError;
+    this.#guard = function guard(this: AnyListener, event: AgentEvent) {
+      callListener(this, event, onError);
+    };
+  }
+
+  /** Adds a listener for one event type, or for every event with `'*'`. */
+  on(type: string, listener: AnyListener): void {
+    this.#emitter.on(type, this.#guard, listener);
+  }
+
+  /** Adds a listener removed after its first event. */
+  once(type: string, listener: AnyListener): void {
+    this.#emitter.once(type, this.#guard, listener);
+  }
+
+  /** Removes every registration of this listener for this type, `once` ones included. */
+  off(type: string, listener: AnyListener): void {
+    this.#emitter.off(type, this.#guard, listener);
+  }
+
+  /** Whether anyone listens to this type, directly or through `'*'`. */
+  listens(type: AgentEventType): boolean {
+    return this.#emitter.listenerCount(type) > 0 || this.#emitter.listenerCount('*') > 0;
+  }
+
+  /** Calls the listeners of the event's type, then the `'*'` listeners. */
+  deliver(event: AgentEvent): void {
+    this.#emitter.emit(event.type, event);
+    this.#emitter.emit('*', event);
+  }
+}
+
+/**
+ * Delivers one run's events to the agent's listeners, the run's hooks and an optional sink
  * (the stream). A listener that throws, or returns a promise that rejects, is reported and
  * otherwise ignored.
  */
 export class EventBus {
-  readonly #emitter: EventEmitter;
+  readonly #listeners: AgentListeners;
   readonly #hooks: EventHooks | undefined;
   readonly #sink: ((event: AgentEvent) => void) | undefined;
-  readonly #onListenerError: ListenerErrorHandler;
   #ended = false;
 
   constructor(options: {
-    emitter: EventEmitter;
+    listeners: AgentListeners;
     hooks?: EventHooks | undefined;
     sink?: ((event: AgentEvent) => void) | undefined;
-    onListenerError?: ListenerErrorHandler | undefined;
   }) {
-    this.#emitter = options.emitter;
+    this.#listeners = options.listeners;
     this.#hooks = options.hooks;
     this.#sink = options.sink;
-    this.#onListenerError = options.onListenerError ?? defaultListenerErrorHandler;
   }
 
   /**
@@ -50,8 +118,9 @@ export class EventBus {
     if (this.#ended) return false;
     if (this.#sink !== undefined) return true;
     const hooks = this.#hooks;
-    if (hooks !== undefined && (hooks[type] !== undefined || hooks.onEvent !== undefined)) return true;
-    return this.#emitter.listenerCount(type) > 0 || this.#emitter.listenerCount('*') > 0;
+    if (hooks !== undefined && (hooks[type] !== undefined || hooks.onEvent !== undefined))
+      return true;
+    return this.#listeners.listens(type);
   }
 
   /**
@@ -62,36 +131,15 @@ export class EventBus {
   emit(event: AgentEvent): void {
     if (this.#ended) return;
     if (event.type === 'run:end' || event.type === 'run:error') this.#ended = true;
-    // listeners() copies the list; most events of most runs have no listener at all.
-    if (this.#emitter.listenerCount(event.type) > 0) {
-      for (const listener of this.#emitter.listeners(event.type)) this.#call(listener, event);
+    this.#listeners.deliver(event);
+    const hooks = this.#hooks;
+    if (hooks !== undefined) {
+      const onError = this.#listeners.onListenerError;
+      const hook = hooks[event.type] as AnyListener | undefined;
+      if (hook) callListener(hook, event, onError);
+      if (hooks.onEvent) callListener(hooks.onEvent, event, onError);
     }
-    if (this.#emitter.listenerCount('*') > 0) {
-      for (const listener of this.#emitter.listeners('*')) this.#call(listener, event);
-    }
-    const hook = this.#hooks?.[event.type] as ((event: AgentEvent) => unknown) | undefined;
-    if (hook) this.#call(hook, event);
-    if (this.#hooks?.onEvent) this.#call(this.#hooks.onEvent, event);
     // The sink is ours (the stream queue); it does not throw.
     this.#sink?.(event);
-  }
-
-  #call(listener: (event: AgentEvent) => unknown, event: AgentEvent): void {
-    try {
-      const returned = listener(event);
-      if (returned instanceof Promise) {
-        returned.catch((error: unknown) => this.#report(error, event));
-      }
-    } catch (error) {
-      this.#report(error, event);
-    }
-  }
-
-  #report(error: unknown, event: AgentEvent): void {
-    try {
-      this.#onListenerError(error, event);
-    } catch {
-      // A failing error handler must not break the run either.
-    }
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ToolRegistry } from '@agentloop/tools';
-import type { EventEmitter } from 'eventemitter3';
 import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type {
@@ -12,7 +11,7 @@ import type {
 } from '../agent-options.js';
 import type { StreamSink } from '../agent-stream.js';
 import { ConfigurationError, MaxTurnsExceededError, RunAbortedError } from '../errors.js';
-import { EventBus, type ListenerErrorHandler } from '../event-bus.js';
+import { type AgentListeners, EventBus } from '../event-bus.js';
 import type { BeforeModel, BeforeTool } from '../interceptors.js';
 import type { Model, ModelRequest, ModelSettings } from '../model.js';
 import type { RetryOptions } from '../retry.js';
@@ -54,8 +53,7 @@ export interface ResolvedAgent<TContext> {
   retry: RetryOptions | undefined;
   beforeModel: BeforeModel<TContext> | undefined;
   beforeTool: BeforeTool<TContext> | undefined;
-  onListenerError: ListenerErrorHandler | undefined;
-  emitter: EventEmitter;
+  listeners: AgentListeners;
 }
 
 /** How a run is executed: a plain call, or streamed with a sink receiving every event. */
@@ -83,10 +81,9 @@ export async function executeRun<TContext>(
     [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined),
   );
   const bus = new EventBus({
-    emitter: agent.emitter,
+    listeners: agent.listeners,
     hooks: options.hooks,
     sink: sink ? (event) => sink.push(event) : undefined,
-    onListenerError: agent.onListenerError,
   });
   const state: RunState<TContext> = {
     runId: `run_${randomUUID()}`,
