@@ -17,9 +17,8 @@ import type {
 /** Everything one call needs, resolved by the registry. */
 export interface ExecuteToolCallOptions<TContext> {
   call: ToolCall;
-  tool: AnyTool<TContext> | undefined;
-  /** The names of the registered tools, asked for only to explain an unknown tool. */
-  available: () => readonly string[];
+  /** The registered tools by name: the call's tool, and the names to list for an unknown one. */
+  tools: ReadonlyMap<string, AnyTool<TContext>>;
   /** The arguments already parsed by {@link parseToolArguments}; `call.arguments` is then not parsed again. */
   args: unknown;
   signal: AbortSignal | undefined;
@@ -37,34 +36,31 @@ const clip = (text: string, max = 200): string =>
 const jsonTypeOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
-/** What a failed call needs to describe itself. */
-interface FailureInput {
-  call: ToolCall;
-  code: ToolErrorCode;
-  message: string;
-  output: string;
+/** One call in progress: what every step after the lookup needs. */
+interface Attempt<TContext> {
+  options: ExecuteToolCallOptions<TContext>;
+  tool: AnyTool<TContext>;
   maxChars: number;
   startedAt: number;
-  args: unknown;
-  cause?: unknown;
 }
 
-function failure({
-  call,
-  code,
-  message,
-  output,
-  maxChars,
-  startedAt,
-  args,
-  cause,
-}: FailureInput): ToolFailure {
+/** A failed outcome; `args` is left out when the arguments never parsed. */
+function failure(
+  { call }: { call: ToolCall },
+  { maxChars, startedAt }: { maxChars: number; startedAt: number },
+  error: { code: ToolErrorCode; message: string; cause?: unknown },
+  output: string,
+  args?: unknown,
+): ToolFailure {
   const outcome: ToolFailure = {
     toolCallId: call.id,
     name: call.name,
     ok: false,
     output: truncateOutput(output, maxChars),
-    error: cause === undefined ? { code, message } : { code, message, cause },
+    error:
+      error.cause === undefined
+        ? { code: error.code, message: error.message }
+        : { code: error.code, message: error.message, cause: error.cause },
     durationMs: performance.now() - startedAt,
   };
   if (args !== undefined) outcome.args = args;
@@ -79,24 +75,20 @@ export function executeToolCall<TContext>(
   options: ExecuteToolCallOptions<TContext>,
 ): Promise<ToolOutcome> {
   const startedAt = performance.now();
-  const { call, tool } = options;
-  const maxChars = tool?.maxOutputChars ?? options.defaultMaxOutputChars;
-  const fail = (
-    code: ToolErrorCode,
-    message: string,
-    output: string,
-    args?: unknown,
-    cause?: unknown,
-  ) => Promise.resolve(failure({ call, code, message, output, maxChars, startedAt, args, cause }));
+  const { call, tools } = options;
+  const tool = tools.get(call.name);
+  const limits = { maxChars: tool?.maxOutputChars ?? options.defaultMaxOutputChars, startedAt };
   try {
     if (tool === undefined) {
-      const names = options.available();
-      const list = names.length > 0 ? names.join(', ') : '(none)';
+      const list = tools.size > 0 ? [...tools.keys()].join(', ') : '(none)';
       const message = `unknown tool "${call.name}"; available tools: ${list}`;
-      return fail(
-        'unknown_tool',
-        message,
-        `Error: ${message}. Call one of the available tools by its exact name.`,
+      return Promise.resolve(
+        failure(
+          options,
+          limits,
+          { code: 'unknown_tool', message },
+          `Error: ${message}. Call one of the available tools by its exact name.`,
+        ),
       );
     }
 
@@ -106,72 +98,101 @@ export function executeToolCall<TContext>(
         : { ok: true as const, value: options.args };
     if (!parsing.ok) {
       const message = `the arguments are not valid JSON (${parsing.reason})`;
-      return fail(
-        'invalid_json',
-        message,
-        `Error: the arguments for tool "${tool.name}" are not valid JSON (${parsing.reason}). Received: ${clip(parsing.text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
+      return Promise.resolve(
+        failure(
+          options,
+          limits,
+          { code: 'invalid_json', message },
+          `Error: the arguments for tool "${tool.name}" are not valid JSON (${parsing.reason}). Received: ${clip(parsing.text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
+        ),
       );
     }
     const parsed = parsing.value;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const message = `expected a JSON object, received ${jsonTypeOf(parsed)}`;
-      return fail(
-        'invalid_arguments',
-        message,
-        `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
-        parsed,
+      return Promise.resolve(
+        failure(
+          options,
+          limits,
+          { code: 'invalid_arguments', message },
+          `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
+          parsed,
+        ),
       );
     }
 
+    const attempt: Attempt<TContext> = { options, tool, ...limits };
     const { plain } = convertParameters(tool.parameters, tool.name);
-    const candidate = optionalNullsToUndefined(parsed, plain);
-    const validating = tool.parameters['~standard'].validate(candidate);
-    const checked = (result: StandardResult<unknown>): Promise<ToolOutcome> => {
-      if (!result.issues) return run(options, tool, result.value, maxChars, startedAt);
-      const message = describeIssues(result.issues);
-      return fail(
-        'invalid_arguments',
-        message,
-        `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
-        parsed,
-      );
-    };
-    const thrown = (error: unknown): Promise<ToolOutcome> => {
-      const message = `validating the arguments threw: ${describeThrown(error)}`;
-      return fail(
-        'tool_error',
-        message,
-        `Error: tool "${tool.name}" failed: ${message}.`,
-        parsed,
-        error,
-      );
-    };
+    const validating = tool.parameters['~standard'].validate(
+      optionalNullsToUndefined(parsed, plain),
+    );
     // zod validates synchronously; an async schema (a refinement that awaits) gives a promise.
-    return validating instanceof Promise ? validating.then(checked, thrown) : checked(validating);
+    if (!(validating instanceof Promise)) return afterValidation(attempt, parsed, validating);
+    return validating.then(
+      (result) => afterValidation(attempt, parsed, result),
+      (error: unknown) => Promise.resolve(validationThrew(attempt, parsed, error)),
+    );
   } catch (error) {
     // A last guard: nothing the model or a tool does may turn into a rejection.
-    const message = `unexpected failure: ${describeThrown(error)}`;
-    return fail(
-      'tool_error',
-      message,
-      `Error: tool "${call.name}" failed: ${message}`,
-      undefined,
-      error,
-    );
+    return Promise.resolve(unexpected(options, limits, error));
   }
 }
 
-/** Runs a call whose arguments are valid, under its timeout and the caller's signal. */
-async function run<TContext>(
-  { call, signal, runId, context, defaultTimeoutMs }: ExecuteToolCallOptions<TContext>,
-  tool: AnyTool<TContext>,
-  args: unknown,
-  maxChars: number,
-  startedAt: number,
+/** Runs the tool when the arguments are valid; otherwise says what is wrong with them. */
+function afterValidation<TContext>(
+  attempt: Attempt<TContext>,
+  parsed: unknown,
+  result: StandardResult<unknown>,
 ): Promise<ToolOutcome> {
-  const timeoutMs = tool.timeoutMs ?? defaultTimeoutMs;
-  const fail = (code: ToolErrorCode, message: string, output: string, cause?: unknown) =>
-    failure({ call, code, message, output, maxChars, startedAt, args, cause });
+  if (!result.issues) return run(attempt, result.value);
+  const message = describeIssues(result.issues);
+  return Promise.resolve(
+    failure(
+      attempt.options,
+      attempt,
+      { code: 'invalid_arguments', message },
+      `Error: invalid arguments for tool "${attempt.tool.name}": ${message}. Fix the arguments and call the tool again.`,
+      parsed,
+    ),
+  );
+}
+
+function validationThrew<TContext>(
+  attempt: Attempt<TContext>,
+  parsed: unknown,
+  error: unknown,
+): ToolFailure {
+  const message = `validating the arguments threw: ${describeThrown(error)}`;
+  return failure(
+    attempt.options,
+    attempt,
+    { code: 'tool_error', message, cause: error },
+    `Error: tool "${attempt.tool.name}" failed: ${message}.`,
+    parsed,
+  );
+}
+
+function unexpected(
+  options: { call: ToolCall },
+  limits: { maxChars: number; startedAt: number },
+  error: unknown,
+  args?: unknown,
+): ToolFailure {
+  const message = `unexpected failure: ${describeThrown(error)}`;
+  return failure(
+    options,
+    limits,
+    { code: 'tool_error', message, cause: error },
+    `Error: tool "${options.call.name}" failed: ${message}`,
+    args,
+  );
+}
+
+/** Runs a call whose arguments are valid, under its timeout and the caller's signal. */
+async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise<ToolOutcome> {
+  const { options, tool, maxChars, startedAt } = attempt;
+  const { call, signal, runId, context } = options;
+  const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
   try {
     const outcome = await runWithLimits({
       signal,
@@ -202,31 +223,35 @@ async function run<TContext>(
         };
       case 'error': {
         const message = describeThrown(outcome.error);
-        return fail(
-          'tool_error',
-          message,
+        return failure(
+          options,
+          attempt,
+          { code: 'tool_error', message, cause: outcome.error },
           `Error: tool "${tool.name}" failed: ${message}`,
-          outcome.error,
+          args,
         );
       }
       case 'timeout': {
         const message = `timed out after ${timeoutMs} ms`;
-        return fail(
-          'timeout',
-          message,
+        return failure(
+          options,
+          attempt,
+          { code: 'timeout', message },
           `Error: tool "${tool.name}" timed out after ${timeoutMs} ms and was cancelled. Try again with a smaller request, or continue without this result.`,
+          args,
         );
       }
       case 'aborted':
-        return fail(
-          'aborted',
-          'the run was aborted',
+        return failure(
+          options,
+          attempt,
+          { code: 'aborted', message: 'the run was aborted' },
           `Error: tool "${tool.name}" was not completed because the run was aborted.`,
+          args,
         );
     }
   } catch (error) {
     // A last guard: serialising the output threw in a way the safe path did not catch.
-    const message = `unexpected failure: ${describeThrown(error)}`;
-    return fail('tool_error', message, `Error: tool "${call.name}" failed: ${message}`, error);
+    return unexpected(options, attempt, error, args);
   }
 }

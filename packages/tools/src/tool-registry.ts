@@ -157,8 +157,7 @@ export class ToolRegistry<TContext = unknown> {
   execute(call: ToolCall, options: ToolExecuteOptions<TContext> = {}): Promise<ToolOutcome> {
     return executeToolCall({
       call,
-      tool: this.#tools.get(call.name),
-      available: () => [...this.#tools.keys()],
+      tools: this.#tools,
       args: options.args,
       signal: options.signal,
       runId: options.runId,
