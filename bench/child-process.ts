@@ -14,6 +14,9 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The flags that make a child run the TypeScript sources: the `source` condition and tsx. */
 export const SOURCE_FLAGS = ['--conditions=source', '--import', 'tsx'] as const;
 
+/** The flags that run a TypeScript bench script on the built packages (`dist/`). */
+export const DIST_FLAGS = ['--import', 'tsx'] as const;
+
 /** What a finished child left. */
 export interface ChildOutcome {
   /** The exit code (`null` when killed by a signal). */

@@ -22,9 +22,9 @@ export interface LoopOverheadOptions {
   toolTurns?: number;
   /** Parallel tool calls per turn. @default 3 */
   callsPerTurn?: number;
-  /** Timed runs of each loop. @default 200 */
+  /** Timed runs of each loop. @default 400 */
   runs?: number;
-  /** Untimed runs of each loop first. @default 30 */
+  /** Untimed runs of each loop first. @default 50 */
   warmup?: number;
 }
 
@@ -92,8 +92,8 @@ async function rawLoop(client: OpenAI, tools: ChatCompletionTool[]): Promise<num
 export async function runLoopOverheadBenchmark({
   toolTurns = 5,
   callsPerTurn = 3,
-  runs = 200,
-  warmup = 30,
+  runs = 400,
+  warmup = 50,
 }: LoopOverheadOptions = {}): Promise<BenchResult> {
   const server = await startTestServer({ responder: responder(toolTurns, callsPerTurn) });
   try {

@@ -9,7 +9,7 @@
 
 import { TokenCounter, trimMessages } from '@agentloop/memory';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { lastJsonLine, runNode, SOURCE_FLAGS } from './child-process.js';
+import { DIST_FLAGS, lastJsonLine, runNode } from './child-process.js';
 import { median } from './stats.js';
 
 /** One row of the per-turn table. */
@@ -144,7 +144,7 @@ async function coldStart(runs: number): Promise<MemoryBenchmarkResult['coldStart
     console.log(JSON.stringify({ importMs: t1 - t0, firstCountMs: t2 - t1 }));`;
   const samples: Array<{ importMs: number; firstCountMs: number; processMs: number }> = [];
   for (let i = 0; i < runs; i++) {
-    const outcome = await runNode([...SOURCE_FLAGS, '--input-type=module', '-e', script]);
+    const outcome = await runNode([...DIST_FLAGS, '--input-type=module', '-e', script]);
     const figures = lastJsonLine<{ importMs: number; firstCountMs: number }>(
       outcome,
       'the memory cold-start run',

@@ -1,8 +1,10 @@
 /**
  * Runs every benchmark and writes `bench/RESULTS.md`.
  *
- * Usage: `pnpm bench` (`node --conditions=source --import tsx bench/run.ts`). To add a benchmark,
- * add its module to `benchmarks`: a function resolving to `{ title, markdown }`.
+ * Usage: `pnpm bench` (`pnpm build && node --import tsx bench/run.ts`). The benchmarks import the
+ * built packages (`dist/`, what users install): tsx, which the sources need, wraps every function
+ * it creates in a naming helper, and that alone doubles the loop's in-process cost. To add a
+ * benchmark, add its module to `benchmarks`: a function resolving to `{ title, markdown }`.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { runColdStartBenchmark } from './cold-start.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
+import { requireBuild } from './require-build.js';
 import { runScaleBenchmark } from './scale.js';
 import type { BenchResult } from './stats.js';
 import { runTurnOverheadBenchmark } from './turn-overhead.js';
@@ -26,6 +29,8 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   runMemoryBenchmark,
   () => runColdStartBenchmark(),
 ];
+
+await requireBuild();
 
 const sections: string[] = [];
 for (const run of benchmarks) {
@@ -42,7 +47,7 @@ const header = [
   `- Node.js: ${process.version}`,
   `- Date: ${new Date().toISOString()}`,
   '',
-  'Written by `pnpm bench` (bench/run.ts). Timings are medians of repeated runs.',
+  'Written by `pnpm bench` (bench/run.ts) on the built packages (`dist/`, what users install). Timings are medians of repeated runs.',
   '',
   '',
 ];

@@ -3,7 +3,7 @@
  * URL it is given, samples its own RSS meanwhile, and prints one JSON line of figures. It runs in
  * a fresh process so the RSS figure holds nothing but agentloop, the client and the runs.
  *
- * Usage: `node --conditions=source --import tsx bench/scale-child.ts <baseURL> <runs>`
+ * Usage: `node --import tsx bench/scale-child.ts <baseURL> <runs>` (after `pnpm build`)
  *
  * @module
  */

@@ -7,7 +7,7 @@
  */
 
 import { type RecordedRequest, type Step, startTestServer } from '../test/support/index.js';
-import { lastJsonLine, runNode, SOURCE_FLAGS } from './child-process.js';
+import { DIST_FLAGS, lastJsonLine, runNode } from './child-process.js';
 import type { ScaleFigures } from './scale-child.js';
 import { type BenchResult, type BenchRow, fmt, quantile, rowsTable } from './stats.js';
 
@@ -38,7 +38,7 @@ export async function runScaleBenchmark({ runs = 1000 }: ScaleOptions = {}): Pro
   let figures: ScaleFigures;
   try {
     const outcome = await runNode([
-      ...SOURCE_FLAGS,
+      ...DIST_FLAGS,
       'bench/scale-child.ts',
       server.url,
       String(runs),
