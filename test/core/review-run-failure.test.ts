@@ -3,6 +3,7 @@
  * throws for one call of a turn) must not leave the others running after `run:error`: their
  * `ctx.signal` aborts, whether or not the caller gave a signal.
  */
+import { getEventListeners } from 'node:events';
 import { Agent, type AgentEvent } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
@@ -97,4 +98,27 @@ describe('beforeTool that throws with calls still queued', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(started).toEqual([]);
   });
+});
+
+describe('abort listeners per tool call', () => {
+  for (const withSignal of [false, true]) {
+    it(`${withSignal ? 'a run with a caller signal settles each call at its abort' : 'a run without a caller signal adds none, since only its failure aborts it'}`, async () => {
+      const counts: number[] = [];
+      const probe = tool({
+        name: 'probe',
+        description: 'counts who listens to its signal',
+        parameters: z.object({}),
+        execute: async (_args, ctx) => {
+          counts.push(getEventListeners(ctx.signal, 'abort').length);
+          return 'ok';
+        },
+      });
+      const model = new ScriptedModel([{ toolCalls: [{ name: 'probe', arguments: {} }] }, 'done']);
+      const agent = new Agent({ name: 'probe', model, tools: [probe] });
+      await agent.run('go', withSignal ? { signal: new AbortController().signal } : {});
+      // With a caller signal the call listens, to settle at once on an abort; without one,
+      // nothing does (the tool still gets the run's signal, which a failed run aborts).
+      expect(counts).toEqual([withSignal ? 1 : 0]);
+    });
+  }
 });

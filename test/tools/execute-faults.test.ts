@@ -247,6 +247,58 @@ describe('aborts', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('settleOnAbort: false passes the abort to the tool but waits for it, with no listener', async () => {
+    const controller = new AbortController();
+    const add = vi.spyOn(controller.signal, 'addEventListener');
+    let seen: AbortSignal | undefined;
+    const slow = tool({
+      name: 'slow',
+      description: '',
+      parameters: z.object({}),
+      execute: async (_args, ctx) => {
+        seen = ctx.signal;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return ctx.signal.aborted ? 'saw the abort' : 'finished';
+      },
+    });
+    const pending = new ToolRegistry([slow]).execute(call('slow', {}), {
+      signal: controller.signal,
+      settleOnAbort: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('run failed'));
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ ok: true, output: 'saw the abort' });
+    expect(seen?.aborted).toBe(true);
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('settleOnAbort: false with a timeout still aborts the tool on the caller abort', async () => {
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    const slow = tool({
+      name: 'slow',
+      description: '',
+      parameters: z.object({}),
+      timeoutMs: 1_000,
+      execute: async (_args, ctx) => {
+        seen = ctx.signal;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return 'finished';
+      },
+    });
+    const pending = new ToolRegistry([slow]).execute(call('slow', {}), {
+      signal: controller.signal,
+      settleOnAbort: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(new Error('run failed'));
+    // The tool has its own signal (for the timeout); the caller's abort still reaches it.
+    expect(seen?.aborted).toBe(true);
+    expect(((seen as AbortSignal).reason as Error).message).toBe('run failed');
+    expect(await pending).toMatchObject({ ok: true, output: 'finished' });
+  });
+
   it('an already aborted signal does not start the tool', async () => {
     const execute = vi.fn(() => 'ran');
     const registry = new ToolRegistry([failing(execute)]);

@@ -22,6 +22,7 @@ export interface ExecuteToolCallOptions<TContext> {
   /** The arguments already parsed by {@link parseToolArguments}; `call.arguments` is then not parsed again. */
   args: unknown;
   signal: AbortSignal | undefined;
+  settleOnAbort: boolean;
   runId: string | undefined;
   context: TContext;
   defaultTimeoutMs: number | undefined;
@@ -191,11 +192,12 @@ function unexpected(
 /** Runs a call whose arguments are valid, under its timeout and the caller's signal. */
 async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise<ToolOutcome> {
   const { options, tool, maxChars, startedAt } = attempt;
-  const { call, signal, runId, context } = options;
+  const { call, signal, settleOnAbort, runId, context } = options;
   const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
   try {
     const outcome = await runWithLimits({
       signal,
+      settleOnAbort,
       timeoutMs,
       timeoutReason: () =>
         new DOMException(`Tool "${tool.name}" timed out after ${timeoutMs} ms`, 'TimeoutError'),

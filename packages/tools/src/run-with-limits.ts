@@ -11,6 +11,11 @@ export interface RunWithLimitsOptions {
   start: (signal: AbortSignal) => unknown;
   /** The caller's signal: aborting it aborts the tool and answers `aborted` at once. */
   signal?: AbortSignal | undefined;
+  /**
+   * Whether an abort of `signal` answers `aborted` at once. Off, the tool still gets a signal
+   * that aborts, and the call settles when the tool does (or at the timeout). @default true
+   */
+  settleOnAbort?: boolean | undefined;
   /** Answer `timeout` (and abort the tool) after this many milliseconds. */
   timeoutMs?: number | undefined;
   /** The reason the tool's signal carries on timeout. */
@@ -27,11 +32,15 @@ export interface RunWithLimitsOptions {
 export function runWithLimits({
   start,
   signal,
+  settleOnAbort = true,
   timeoutMs,
   timeoutReason,
 }: RunWithLimitsOptions): Promise<GuardedResult> {
   if (signal?.aborted) return Promise.resolve({ kind: 'aborted' });
   const timed = timeoutMs !== undefined && Number.isFinite(timeoutMs);
+  // Without settling early, nothing needs to hear the caller's abort unless it must be passed
+  // on to a controller of the call's own (the timed case).
+  const watched = settleOnAbort || timed ? signal : undefined;
   // Without a timeout the tool can share the caller's signal: a controller per call costs
   // about a third of a tool call's overhead on Node 20, and nothing else would abort it.
   const controller = timed || !signal ? new AbortController() : undefined;
@@ -43,14 +52,14 @@ export function runWithLimits({
       if (settled) return;
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      watched?.removeEventListener('abort', onAbort);
       resolve(result);
     };
     function onAbort(): void {
-      finish({ kind: 'aborted' });
+      if (settleOnAbort) finish({ kind: 'aborted' });
       controller?.abort(signal?.reason);
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    watched?.addEventListener('abort', onAbort, { once: true });
     if (timed) {
       timer = setTimeout(() => {
         finish({ kind: 'timeout' });

@@ -27,6 +27,12 @@ export interface ToolRegistryOptions {
 export interface ToolExecuteOptions<TContext = unknown> {
   /** Aborting it aborts the tool's `ctx.signal` and resolves the call at once with `aborted`. */
   signal?: AbortSignal | undefined;
+  /**
+   * Whether an abort of `signal` resolves the call at once with `aborted`, even when the tool
+   * ignores its signal. A caller that races the abort itself can turn this off and save a
+   * listener per call; the tool's `ctx.signal` still aborts. @default true
+   */
+  settleOnAbort?: boolean | undefined;
   /** The run id passed to the tool as `ctx.runId`. */
   runId?: string | undefined;
   /** The user context passed to the tool as `ctx.context`. */
@@ -160,6 +166,7 @@ export class ToolRegistry<TContext = unknown> {
       tools: this.#tools,
       args: options.args,
       signal: options.signal,
+      settleOnAbort: options.settleOnAbort ?? true,
       runId: options.runId,
       context: options.context as TContext,
       defaultTimeoutMs: this.#timeoutMs,

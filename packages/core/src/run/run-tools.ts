@@ -3,7 +3,7 @@ import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/compl
 import pLimit from 'p-limit';
 import type { BeforeTool, ToolDecision } from '../interceptors.js';
 import type { ModelToolCall } from '../model.js';
-import { raceAbort } from './abort.js';
+import { canAbort, raceAbort } from './abort.js';
 import { checkToolDecision } from './interceptor-results.js';
 import type { RunState } from './run-state.js';
 
@@ -117,6 +117,9 @@ async function runOne<TContext>(
             { id, name, arguments: rawArguments },
             {
               signal: state.signal,
+              // A run without a caller's signal aborts it only once the run has failed, when
+              // nobody waits for the outcome: no need for a listener per call to settle early.
+              settleOnAbort: canAbort(state.signal),
               runId: state.runId,
               context: state.context,
               // Parsed once here (to show and approve them); the registry validates them.
