@@ -71,24 +71,3 @@ export function isObjectSchema(node: JsonSchema): boolean {
     isRecord(node.properties)
   );
 }
-
-/** Schemas frozen by {@link freezeSchema}: safe to share without a copy. */
-const frozenSchemas = new WeakSet<object>();
-
-/** Freezes a JSON Schema at every depth and remembers it, so it can be shared by every request. */
-export function freezeSchema<T extends object>(schema: T): T {
-  const stack: object[] = [schema];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    Object.freeze(node);
-    for (const value of Object.values(node)) {
-      if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) stack.push(value);
-    }
-  }
-  frozenSchemas.add(schema);
-  return schema;
-}
-
-/** Whether {@link freezeSchema} froze this schema (a hand-made tool's schema may be mutable). */
-export function isFrozenSchema(schema: object): boolean {
-  return frozenSchemas.has(schema);
-}

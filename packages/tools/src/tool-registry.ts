@@ -2,7 +2,6 @@ import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completio
 import { ToolDefinitionError } from './errors.js';
 import { executeToolCall } from './execute-tool-call.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
-import { isFrozenSchema } from './json-schema-utils.js';
 import { convertParameters } from './to-json-schema.js';
 import { assertLimit, assertToolName } from './tool.js';
 import type { AnyTool, ToolCall, ToolOutcome } from './types.js';
@@ -129,8 +128,7 @@ export class ToolRegistry<TContext = unknown> {
   /**
    * The tools in the shape of the chat-completions `tools` field: `type: 'function'`, the name,
    * the description (left out when empty), the JSON Schema, and `strict: true` only for a tool
-   * whose schema is strict-compatible. `parameters` is the tool's own schema, frozen at every
-   * depth (a copy for a tool not made by `tool()`); `structuredClone` it to make a variant.
+   * whose schema is strict-compatible.
    */
   toOpenAITools(): ChatCompletionFunctionTool[] {
     return this.list().map((tool) => ({
@@ -138,10 +136,7 @@ export class ToolRegistry<TContext = unknown> {
       function: {
         name: tool.name,
         ...(tool.description ? { description: tool.description } : {}),
-        // Shared, not copied: a run sends these with every request.
-        parameters: isFrozenSchema(tool.jsonSchema)
-          ? tool.jsonSchema
-          : structuredClone(tool.jsonSchema),
+        parameters: structuredClone(tool.jsonSchema),
         ...(tool.strict ? { strict: true } : {}),
       },
     }));

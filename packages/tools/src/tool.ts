@@ -1,5 +1,4 @@
 import { ToolDefinitionError } from './errors.js';
-import { freezeSchema } from './json-schema-utils.js';
 import { toJSONSchema } from './to-json-schema.js';
 import type { InferToolArgs, Tool, ToolDefinition, ToolParameters } from './types.js';
 
@@ -105,7 +104,7 @@ export function tool<TSchema extends ToolParameters, TResult, TContext = unknown
     name,
     description,
     parameters,
-    jsonSchema: freezeSchema(converted.schema),
+    jsonSchema: converted.schema,
     strict: converted.strict,
     timeoutMs,
     maxOutputChars,

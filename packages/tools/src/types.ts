@@ -200,10 +200,7 @@ export interface Tool<TArgs = never, TResult = unknown, TContext = unknown> {
   readonly description: string;
   /** The zod schema of the arguments. */
   readonly parameters: ToolParameters;
-  /**
-   * The JSON Schema sent to the model (the strict form when `strict` is `true`). Frozen at every
-   * depth, so every request can share it; `structuredClone` it to make a variant.
-   */
+  /** The JSON Schema sent to the model (the strict form when `strict` is `true`). */
   readonly jsonSchema: Record<string, unknown>;
   /** Whether the schema is sent with `strict: true`. */
   readonly strict: boolean;
