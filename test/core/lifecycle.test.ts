@@ -198,6 +198,24 @@ describe('maxTurns', () => {
 });
 
 describe('cancellation', () => {
+  it('an abort during the last turn (from a listener, say) still ends the run aborted', async () => {
+    // Without memory there is nothing to save at the end of a turn; the abort must still be
+    // checked there, or a run aborted after the answer arrived would report success.
+    for (const type of ['model:end', 'turn:start'] as const) {
+      const agent = new Agent({ name: 'c', model: new ScriptedModel(['final answer']) });
+      const controller = new AbortController();
+      agent.on(type, () => controller.abort(new Error(`stopped at ${type}`)));
+      const events: string[] = [];
+      const error = await agent
+        .run('go', { signal: controller.signal, hooks: { onEvent: (e) => events.push(e.type) } })
+        .catch((e: unknown) => e);
+      expect(RunAbortedError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(`stopped at ${type}`);
+      expect(events.at(-1)).toBe('run:error');
+      expect(events).not.toContain('run:end');
+    }
+  });
+
   it('aborts running tools and rejects promptly even when a tool ignores its signal', async () => {
     const signals: AbortSignal[] = [];
     const stubborn = tool({

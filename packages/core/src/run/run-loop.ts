@@ -249,6 +249,9 @@ async function endTurn<TContext>(
 ): Promise<void> {
   const saving = saveTurn(state, agent.memory);
   if (saving) await raceAbort(saving, state.signal);
+  // The last check before the answer is returned: an abort during the turn (a listener, an
+  // output check) must not end in run:end.
+  state.signal.throwIfAborted();
   if (state.bus.wants('turn:end')) {
     state.bus.emit({
       type: 'turn:end',
