@@ -111,6 +111,25 @@ describe('events', () => {
     expect(removed).not.toHaveBeenCalled();
   });
 
+  it('a once listener firing removes only itself: re-armed and added ones still fire', async () => {
+    const agent = new Agent({ name: 'e', model: new ScriptedModel(['1', '2', '3']) });
+    const heard: string[] = [];
+    const rearm = () => {
+      heard.push('R');
+      agent.once('run:start', rearm);
+    };
+    agent.once('run:start', rearm);
+    agent.once('run:start', () => heard.push('C'));
+    // A once listener that adds another once listener, followed by one more once listener.
+    agent.once('run:end', () => {
+      heard.push('A');
+      agent.once('run:end', () => heard.push('B'));
+    });
+    agent.once('run:end', () => heard.push('D'));
+    for (const input of ['a', 'b', 'c']) await agent.run(input);
+    expect(heard).toEqual(['R', 'C', 'A', 'D', 'R', 'B', 'R']);
+  });
+
   it('a once listener that throws is reported like any other and still removed', async () => {
     const errors: string[] = [];
     const agent = new Agent({
@@ -126,7 +145,7 @@ describe('events', () => {
     expect(errors).toEqual(['run:end: boom']);
   });
 
-  it('events nobody listens to are skipped, yet a listener added mid-run gets the rest', async () => {
+  it('a listener added mid-run gets the later events of that run', async () => {
     const agent = new Agent({ name: 'e', model: twoTurns(), tools: [echo] });
     const seen: string[] = [];
     // Only tool:start is listened to at first; its listener subscribes to tool:end and turn:end.

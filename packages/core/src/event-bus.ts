@@ -45,13 +45,16 @@ function report(onError: ListenerErrorHandler, error: unknown, event: AgentEvent
 type AnyListener = (event: AgentEvent) => unknown;
 
 /**
- * An agent's listeners, kept in an eventemitter3 emitter. Each is registered as the `this` of one
- * guard function, so eventemitter3 still does the bookkeeping (`once` removes itself, `off`
- * finds a listener by identity) while every call goes through {@link callListener}.
+ * An agent's listeners, kept in an eventemitter3 emitter. Each is registered as the `this` of a
+ * guard function (one for `on`, one per type for `once`), so `off` finds a listener by identity
+ * while every call goes through {@link callListener}. A `once` registration removes itself, and
+ * only itself, before its call: eventemitter3's own `once` removes every once-listener sharing
+ * the function, and here they all share one.
  */
 export class AgentListeners {
   readonly #emitter = new EventEmitter();
   readonly #guard: (this: AnyListener, event: AgentEvent) => void;
+  readonly #onceGuards = new Map<string, (this: AnyListener, event: AgentEvent) => void>();
   readonly onListenerError: ListenerErrorHandler;
 
   constructor(onListenerError: ListenerErrorHandler | undefined) {
@@ -62,6 +65,21 @@ export class AgentListeners {
     };
   }
 
+  /** The guard of `once` listeners of one type: removes the listener's once registrations, then calls it. */
+  #onceGuard(type: string): (this: AnyListener, event: AgentEvent) => void {
+    let guard = this.#onceGuards.get(type);
+    if (!guard) {
+      const emitter = this.#emitter;
+      const onError = this.onListenerError;
+      guard = function onceGuard(this: AnyListener, event: AgentEvent) {
+        emitter.off(type, onceGuard, this);
+        callListener(this, event, onError);
+      };
+      this.#onceGuards.set(type, guard);
+    }
+    return guard;
+  }
+
   /** Adds a listener for one event type, or for every event with `'*'`. */
   on(type: string, listener: AnyListener): void {
     this.#emitter.on(type, this.#guard, listener);
@@ -69,12 +87,13 @@ export class AgentListeners {
 
   /** Adds a listener removed after its first event. */
   once(type: string, listener: AnyListener): void {
-    this.#emitter.once(type, this.#guard, listener);
+    this.#emitter.on(type, this.#onceGuard(type), listener);
   }
 
   /** Removes every registration of this listener for this type, `once` ones included. */
   off(type: string, listener: AnyListener): void {
     this.#emitter.off(type, this.#guard, listener);
+    this.#emitter.off(type, this.#onceGuard(type), listener);
   }
 
   /** Whether anyone listens to this type, directly or through `'*'`. */
