@@ -123,6 +123,43 @@ describe('faults the model causes are outcomes it can act on', () => {
     expect(blown.error?.code).toBe('tool_error');
     expect(blown.output).toContain('refine blew up');
   });
+
+  it('a validator that throws at once is a tool_error naming the validation, with the args', async () => {
+    const parameters = z.object({ n: z.number() });
+    const throwing = tool({ name: 'throwing', description: '', parameters, execute: () => 'ran' });
+    // A Standard Schema whose validate throws synchronously, not from inside a promise.
+    Object.defineProperty(parameters, '~standard', {
+      value: {
+        version: 1,
+        vendor: 'test',
+        validate: () => {
+          throw new Error('sync boom');
+        },
+      },
+    });
+    const outcome = await new ToolRegistry([throwing]).execute(call('throwing', { n: 1 }));
+    expect(outcome).toMatchObject({ ok: false, args: { n: 1 } });
+    expect(outcome.error?.message).toBe('validating the arguments threw: sync boom');
+  });
+
+  it('never rejects, even when what a refinement threw cannot be described', async () => {
+    const hostile = tool({
+      name: 'hostile',
+      description: '',
+      parameters: z.object({ n: z.number() }).refine(async () => {
+        // A thrown value whose message getter itself throws.
+        throw {
+          get message(): string {
+            throw new Error('getter boom');
+          },
+        };
+      }),
+      execute: () => 'ran',
+    });
+    const outcome = await new ToolRegistry([hostile]).execute(call('hostile', { n: 1 }));
+    expect(outcome).toMatchObject({ ok: false, args: { n: 1 } });
+    expect(outcome.error?.message).toBe('unexpected failure: getter boom');
+  });
 });
 
 describe('a tool that throws', () => {

@@ -79,6 +79,8 @@ export function executeToolCall<TContext>(
   const { call, tools } = options;
   const tool = tools.get(call.name);
   const limits = { maxChars: tool?.maxOutputChars ?? options.defaultMaxOutputChars, startedAt };
+  // The parsed arguments, once known, so even the last guard's outcome carries them.
+  let parsedArgs: unknown;
   try {
     if (tool === undefined) {
       const list = tools.size > 0 ? [...tools.keys()].join(', ') : '(none)';
@@ -109,6 +111,7 @@ export function executeToolCall<TContext>(
       );
     }
     const parsed = parsing.value;
+    parsedArgs = parsed;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const message = `expected a JSON object, received ${jsonTypeOf(parsed)}`;
       return Promise.resolve(
@@ -124,18 +127,40 @@ export function executeToolCall<TContext>(
 
     const attempt: Attempt<TContext> = { options, tool, ...limits };
     const { plain } = convertParameters(tool.parameters, tool.name);
-    const validating = tool.parameters['~standard'].validate(
-      optionalNullsToUndefined(parsed, plain),
-    );
+    const candidate = optionalNullsToUndefined(parsed, plain);
+    let validating: ReturnType<AnyTool<TContext>['parameters']['~standard']['validate']>;
+    try {
+      validating = tool.parameters['~standard'].validate(candidate);
+    } catch (error) {
+      return Promise.resolve(
+        guarded(attempt, parsed, () => validationThrew(attempt, parsed, error)),
+      );
+    }
     // zod validates synchronously; an async schema (a refinement that awaits) gives a promise.
     if (!(validating instanceof Promise)) return afterValidation(attempt, parsed, validating);
     return validating.then(
       (result) => afterValidation(attempt, parsed, result),
-      (error: unknown) => Promise.resolve(validationThrew(attempt, parsed, error)),
+      (error: unknown) => guarded(attempt, parsed, () => validationThrew(attempt, parsed, error)),
     );
   } catch (error) {
     // A last guard: nothing the model or a tool does may turn into a rejection.
-    return Promise.resolve(unexpected(options, limits, error));
+    return Promise.resolve(unexpected(options, limits, error, parsedArgs));
+  }
+}
+
+/**
+ * Describes a failure, falling back to `unexpected failure` when describing it throws (a thrown
+ * value whose `message` getter throws): a call never rejects.
+ */
+function guarded<TContext>(
+  attempt: Attempt<TContext>,
+  parsed: unknown,
+  describe: () => ToolFailure,
+): ToolFailure {
+  try {
+    return describe();
+  } catch (error) {
+    return unexpected(attempt.options, attempt, error, parsed);
   }
 }
 
