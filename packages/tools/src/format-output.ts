@@ -10,52 +10,82 @@ function unserializable(error: unknown): string {
 }
 
 /**
- * Turns any value into plain JSON data: circular references become `"[Circular]"`, BigInt a
- * decimal string, Map an object, Set an array, Error `{ name, message, ...fields, cause }`
- * (no stack). A getter or `toJSON` that throws becomes `"[Unserializable: message]"`.
+ * What JSON cannot write well, made writable, one level deep (the caller goes on into what it
+ * returns): BigInt becomes its decimal text, a Map an object, a Set or a typed array an array,
+ * an Error `{ name, message, ...fields, cause }` (no stack), a boxed primitive its primitive.
+ * Anything else is returned as it is. Both serialisation paths apply it after `toJSON`, where
+ * `JSON.stringify` applies a replacer, so they agree by construction.
  */
-function toJSONData(value: unknown, ancestors: object[]): unknown {
+function convert(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return OMIT;
-  if (typeof value !== 'object' || value === null) return value;
-  if (ancestors.includes(value)) return '[Circular]';
-  ancestors.push(value);
-  try {
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      return toJSONData((value as { toJSON: () => unknown }).toJSON(), ancestors);
-    }
-    if (Array.isArray(value)) {
-      return value.map((item) => {
-        const data = toJSONData(item, ancestors);
-        return data === OMIT ? null : data;
-      });
-    }
-    if (value instanceof Map) {
-      return toJSONData(Object.fromEntries([...value].map(([k, v]) => [String(k), v])), ancestors);
-    }
-    if (value instanceof Set) return toJSONData([...value], ancestors);
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      return toJSONData(Array.from(value as unknown as ArrayLike<unknown>), ancestors);
-    }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return value;
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), v]));
+  if (value instanceof Set) return [...value];
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<unknown>);
+  }
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return value.valueOf();
+  }
+  if (value instanceof Error) {
     const out: Record<string, unknown> = {};
     const set = (key: string, data: unknown): void => {
       Object.defineProperty(out, key, { value: data, enumerable: true, writable: true });
     };
-    if (value instanceof Error) {
-      set('name', value.name);
-      set('message', value.message);
+    set('name', value.name);
+    set('message', value.message);
+    for (const key of Object.keys(value))
+      set(key, (value as unknown as Record<string, unknown>)[key]);
+    if (value.cause !== undefined && !Object.hasOwn(out, 'cause')) set('cause', value.cause);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The safe path, for what `JSON.stringify` throws on: the same steps as JSON (`toJSON` with its
+ * key, then {@link convert}, then the value's parts), except that a circular reference becomes
+ * `"[Circular]"` and a getter or `toJSON` that throws becomes `"[Unserializable: message]"`.
+ */
+function toJSONData(holderValue: unknown, key: string, ancestors: object[]): unknown {
+  let value = holderValue;
+  const original = value;
+  if (typeof value === 'object' && value !== null && ancestors.includes(value)) return '[Circular]';
+  try {
+    const type = typeof value;
+    if ((type === 'object' && value !== null) || type === 'bigint' || type === 'function') {
+      const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') value = toJSON.call(value, key);
     }
-    for (const key of Object.keys(value)) {
+    value = convert(value);
+  } catch (error) {
+    return unserializable(error);
+  }
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return OMIT;
+  if (typeof value !== 'object' || value === null) return value;
+  // Cycles are tracked on the values as given: a converted Error or Map is a fresh object.
+  const tracked = typeof original === 'object' && original !== null ? original : value;
+  ancestors.push(tracked);
+  try {
+    if (Array.isArray(value)) {
+      return value.map((item, index) => {
+        const data = toJSONData(item, String(index), ancestors);
+        return data === OMIT ? null : data;
+      });
+    }
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(value)) {
       let data: unknown;
       try {
-        data = toJSONData((value as Record<string, unknown>)[key], ancestors);
+        data = toJSONData((value as Record<string, unknown>)[name], name, ancestors);
       } catch (error) {
         data = unserializable(error);
       }
-      if (data !== OMIT) set(key, data);
-    }
-    if (value instanceof Error && value.cause !== undefined && !Object.hasOwn(out, 'cause')) {
-      set('cause', toJSONData(value.cause, ancestors));
+      if (data !== OMIT) {
+        Object.defineProperty(out, name, { value: data, enumerable: true, writable: true });
+      }
     }
     return out;
   } catch (error) {
@@ -65,38 +95,34 @@ function toJSONData(value: unknown, ancestors: object[]): unknown {
   }
 }
 
+/** A `JSON.stringify` replacer applying {@link convert}. */
+function convertReplacer(_key: string, value: unknown): unknown {
+  return convert(value);
+}
+
 /**
  * Serialises a tool's return value to the text the model sees: a string as it is; `undefined`
  * as `null`; anything else as compact JSON that never throws (circular references become
  * `"[Circular]"`, BigInt a decimal string, Map an object, Set an array, an Error its name,
- * message and fields without the stack).
+ * message and fields without the stack, a getter or `toJSON` that throws
+ * `"[Unserializable: message]"`).
  */
 export function serializeToolValue(value: unknown): string {
   if (typeof value === 'string') return value;
-  // Most tools return plain data, which native JSON writes exactly as the safe path would, and
-  // far faster: the safe path copies every value first. The replacer sees each value after its
-  // `toJSON`, turns BigInt into text as the safe path does, and gives up on anything else
-  // that is not plain; a cycle or a throwing getter makes JSON throw, and the safe path then
-  // handles it.
+  // Native JSON with the replacer does it all, far faster than copying the value first; it
+  // throws only on a cycle or a throwing getter or toJSON, which the safe path then handles.
   try {
-    return JSON.stringify(value, plainDataOnly) ?? 'null';
+    return JSON.stringify(value, convertReplacer) ?? 'null';
   } catch {
-    const data = toJSONData(value, []);
-    if (data === OMIT) return 'null';
-    return JSON.stringify(data) ?? 'null';
+    return serializeSafely(value);
   }
 }
 
-/** Thrown by {@link plainDataOnly} to hand a value to the safe path. */
-const NOT_PLAIN = new Error('not plain JSON data');
-
-/** A `JSON.stringify` replacer that lets plain data through and throws {@link NOT_PLAIN} otherwise. */
-function plainDataOnly(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return value;
-  throw NOT_PLAIN;
+/** The safe path of {@link serializeToolValue}, exported for tests that compare the two. */
+export function serializeSafely(value: unknown): string {
+  const data = toJSONData(value, '', []);
+  if (data === OMIT) return 'null';
+  return JSON.stringify(data) ?? 'null';
 }
 
 /**
