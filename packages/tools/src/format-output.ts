@@ -49,10 +49,9 @@ function convert(value: unknown): unknown {
  * key, then {@link convert}, then the value's parts), except that a circular reference becomes
  * `"[Circular]"` and a getter or `toJSON` that throws becomes `"[Unserializable: message]"`.
  */
-function toJSONData(holderValue: unknown, key: string, ancestors: object[]): unknown {
-  let value = holderValue;
-  const original = value;
-  if (typeof value === 'object' && value !== null && ancestors.includes(value)) return '[Circular]';
+function toJSONData(given: unknown, key: string, ancestors: object[]): unknown {
+  if (typeof given === 'object' && given !== null && ancestors.includes(given)) return '[Circular]';
+  let value = given;
   try {
     const type = typeof value;
     if ((type === 'object' && value !== null) || type === 'bigint' || type === 'function') {
@@ -66,8 +65,7 @@ function toJSONData(holderValue: unknown, key: string, ancestors: object[]): unk
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return OMIT;
   if (typeof value !== 'object' || value === null) return value;
   // Cycles are tracked on the values as given: a converted Error or Map is a fresh object.
-  const tracked = typeof original === 'object' && original !== null ? original : value;
-  ancestors.push(tracked);
+  ancestors.push(typeof given === 'object' && given !== null ? given : value);
   try {
     if (Array.isArray(value)) {
       return value.map((item, index) => {
