@@ -1,6 +1,7 @@
 import {
   exitQuietlyWhenStdoutCloses,
   formatUsage,
+  readCli,
   selectModel,
   ToolProgress,
 } from '@agentloop-examples/shared';
@@ -10,10 +11,14 @@ import { createOrderAgent } from './order-agent.js';
 import { orderResponder } from './order-responder.js';
 import { TerminalPrompt } from './terminal-prompt.js';
 
-// Usage: pnpm --filter @agentloop-examples/custom-agent start "Order 3 USB-C docks and 40 4K monitors"
 exitQuietlyWhenStdoutCloses();
-const request =
-  process.argv.slice(2).join(' ').trim() || 'Order 3 USB-C docks and 40 4K monitors for ACME.';
+const DEFAULT_REQUEST = 'Order 3 USB-C docks and 40 4K monitors for ACME.';
+const cli = readCli({
+  command: 'npx -y pnpm@10 --filter @agentloop-examples/custom-agent start',
+  positionals: 'order request',
+  summary: `Places orders with your own tools, asks you to approve each one (on a terminal), and returns a typed summary.\nDefault request: "${DEFAULT_REQUEST}"`,
+});
+const request = cli.text || DEFAULT_REQUEST;
 const interactive = process.stdin.isTTY === true;
 const { model, offline, notice } = selectModel({ offline: orderResponder });
 console.log(notice);

@@ -3,6 +3,7 @@ import {
   exitQuietlyWhenStdoutCloses,
   formatMs,
   formatUsage,
+  readCli,
   selectModel,
 } from '@agentloop-examples/shared';
 import { weatherResponder } from '@agentloop-examples/weather-bot';
@@ -12,8 +13,13 @@ import { sessionSection } from './session-section.js';
 import { totalUsage } from './total-usage.js';
 import { weatherSection } from './weather-section.js';
 
-// The README's first quick-start command (`pnpm demo`): the weather and search bots end to end.
+// The README's first quick-start command (`npx -y pnpm@10 demo`): the weather and search bots end to end.
 exitQuietlyWhenStdoutCloses();
+readCli({
+  command: 'npx -y pnpm@10 demo',
+  summary:
+    'The weather and search bots end to end: parallel tool calls, events, trimming, sessions, usage.',
+});
 const started = performance.now();
 const { offline, notice } = selectModel({ offline: weatherResponder });
 print('agentloop demo');

@@ -1,14 +1,27 @@
 /**
- * Starts the chat service: `pnpm --filter @agentloop-examples/http-service start`.
+ * Starts the chat service: `npx -y pnpm@10 --filter @agentloop-examples/http-service start`.
  * Configuration comes from the environment (see README.md); Ctrl-C stops it gracefully.
  */
 
 import { FileStore } from '@agentloop/memory';
-import { selectModel } from '@agentloop-examples/shared';
+import { readCli, selectModel } from '@agentloop-examples/shared';
 import { readConfig } from './config.js';
 import { exampleAgents } from './example-agents.js';
 import { offlineResponder } from './offline-responder.js';
 import { createService } from './service.js';
+
+readCli({
+  command: 'npx -y pnpm@10 --filter @agentloop-examples/http-service start',
+  summary:
+    'Serves agents over HTTP: POST /v1/chat, POST /v1/chat/stream (SSE), GET /healthz. Ctrl-C stops it gracefully.',
+  environment: [
+    'PORT, HOST           where to listen (default 127.0.0.1:8787)',
+    'SESSIONS_DIR         where sessions are stored (default .sessions)',
+    'MAX_CONCURRENT_RUNS  runs at once before 429 (default 32)',
+    'MAX_BODY_BYTES       the largest request body (default 65536)',
+    'SHUTDOWN_GRACE_MS    how long runs may finish on Ctrl-C (default 10000)',
+  ],
+});
 
 let config: ReturnType<typeof readConfig>;
 try {

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import {
   exitQuietlyWhenStdoutCloses,
   formatUsage,
+  readCli,
   selectModel,
   ToolProgress,
 } from '@agentloop-examples/shared';
@@ -14,13 +14,17 @@ import {
 } from './search-bot.js';
 import { searchResponder } from './search-responder.js';
 
-// Usage: pnpm --filter @agentloop-examples/search-bot start [--dir <folder>] "your question"
 exitQuietlyWhenStdoutCloses();
-const { values, positionals } = parseArgs({
-  options: { dir: { type: 'string' } },
-  allowPositionals: true,
+const { values, text } = readCli({
+  command: 'npx -y pnpm@10 --filter @agentloop-examples/search-bot start',
+  positionals: 'question',
+  summary: `Answers from the .md and .txt files of a folder (BM25 search), citing the files it used.\nDefault question: "${DEFAULT_SEARCH_QUESTION}"`,
+  options: {
+    dir: { value: '<folder>', description: 'the folder to search (default: this repository)' },
+  },
+  environment: ['SEARXNG_URL          also search the web through a SearXNG instance'],
 });
-const question = positionals.join(' ').trim() || DEFAULT_SEARCH_QUESTION;
+const question = text || DEFAULT_SEARCH_QUESTION;
 const dir = values.dir ?? REPOSITORY_DIR;
 const searxngUrl = process.env.SEARXNG_URL?.trim() || undefined;
 

@@ -7,6 +7,14 @@
 export { clip, formatArgs, formatCount, formatMs, formatUsage } from './format.js';
 export { exitQuietlyWhenStdoutCloses } from './quiet-epipe.js';
 export {
+  type Cli,
+  type CliOption,
+  MODEL_ENVIRONMENT,
+  type ReadCliOptions,
+  readCli,
+  usageText,
+} from './read-cli.js';
+export {
   currentToolResults,
   faultReason,
   jsonOutput,

@@ -1,6 +1,7 @@
 import {
   exitQuietlyWhenStdoutCloses,
   formatUsage,
+  readCli,
   selectModel,
   ToolProgress,
 } from '@agentloop-examples/shared';
@@ -13,9 +14,13 @@ import {
 } from './weather-bot.js';
 import { weatherResponder } from './weather-responder.js';
 
-// Usage: pnpm --filter @agentloop-examples/weather-bot start "Weather in Paris and Oslo?"
 exitQuietlyWhenStdoutCloses();
-const question = process.argv.slice(2).join(' ').trim() || DEFAULT_WEATHER_QUESTION;
+const cli = readCli({
+  command: 'npx -y pnpm@10 --filter @agentloop-examples/weather-bot start',
+  positionals: 'question',
+  summary: `Answers a weather question with parallel get_weather calls and a streamed answer.\nDefault question: "${DEFAULT_WEATHER_QUESTION}"`,
+});
+const question = cli.text || DEFAULT_WEATHER_QUESTION;
 const { model, offline, notice } = selectModel({ offline: weatherResponder });
 console.log(offline ? `${notice} (weather for ${FIXTURE_CITY_NAMES.join(', ')})` : notice);
 
