@@ -1,4 +1,5 @@
 import { ScriptedModel } from '@agentloop/core/testing';
+import { TokenCounter } from '@agentloop/memory';
 import { describe, expect, it } from 'vitest';
 import { isAbortError } from '../../packages/core/src/abort-error.js';
 import { ConfigurationError, ModelError } from '../../packages/core/src/errors.js';
@@ -94,6 +95,54 @@ describe('ScriptedModel', () => {
       (first.usage?.prompt_tokens ?? 0) + (first.usage?.completion_tokens ?? 0),
     );
     expect((await model.generate(ask('b'))).usage).toEqual(usage);
+  });
+
+  it("counts its usage exactly as memory's TokenCounter counts the same request and reply", async () => {
+    const request: ModelRequest = {
+      messages: [
+        { role: 'system', content: 'You answer weather questions in one sentence.' },
+        { role: 'user', content: 'Weather in Paris and Oslo, please? 🌦' },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Current weather for a city',
+            parameters: {
+              type: 'object',
+              properties: { city: { type: 'string' } },
+              required: ['city'],
+              additionalProperties: false,
+            },
+            strict: true,
+          },
+        },
+      ],
+    };
+    for (const name of ['gpt-4o-mini', 'gpt-4']) {
+      const model = new ScriptedModel(
+        [
+          {
+            content: 'Checking both.',
+            toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }],
+          },
+        ],
+        { name },
+      );
+      const { usage } = await model.generate(request);
+      const counter = new TokenCounter({ model: name });
+      const prompt = counter.countMessages(request.messages) + counter.countTools(request.tools);
+      const completion =
+        counter.countText('Checking both.') +
+        counter.countText('get_weather') +
+        counter.countText('{"city":"Paris"}');
+      expect(usage, name).toEqual({
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+      });
+    }
   });
 
   it('streams text in several chunks and tool arguments in pieces, ending with the reply', async () => {

@@ -28,6 +28,7 @@ const SEED = 20_240_607;
 const SCRIPTED_RUNS = 850;
 const HTTP_RUNS = 150;
 const RUN_TIME_LIMIT_MS = 10_000;
+const FUZZ_USAGE = { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 };
 
 const lookup = tool({
   name: 'lookup',
@@ -170,7 +171,9 @@ describe('model misbehaviour fuzz', () => {
       const run = drawRun(rng);
       bump(tally.plans, run.plan);
       const replies = planReplies(rng, run.plan, run.structured);
-      const model = new ScriptedModel(() => replies.next());
+      // Usage is given: counting the megabyte-sized garbage replies with tiktoken would only
+      // measure tiktoken; the fuzz is about the loop.
+      const model = new ScriptedModel(() => ({ usage: FUZZ_USAGE, ...replies.next() }));
       await fuzzOne(tally, `scripted run ${i} (seed ${SEED + i})`, makeAgent(model, run), run);
       for (const kind of replies.kinds) bump(tally.replies, kind);
       for (const [n, request] of model.requests.entries()) {

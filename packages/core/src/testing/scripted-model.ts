@@ -1,3 +1,4 @@
+import { TokenCounter } from '@agentloop/memory';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { abortableSleep, throwIfAborted } from '../abort-error.js';
 import { ConfigurationError } from '../errors.js';
@@ -29,7 +30,11 @@ export interface ScriptedReplyObject {
   toolCalls?: readonly ScriptedToolCall[] | undefined;
   /** Why the reply stopped (`'length'` to script a cut-off answer). @default `'tool_calls'` when there are tool calls, else `'stop'` */
   finishReason?: FinishReason | null | undefined;
-  /** The usage reported. @default an estimate from the request and reply sizes */
+  /**
+   * The usage reported. @default the request and the reply counted with `TokenCounter` for the
+   * model's name, as `memory` counts them (prompt: the messages with reply priming, plus the
+   * tools; completion: the text, plus each call's name and arguments)
+   */
   usage?: CompletionUsage | undefined;
   /** The model name reported in the response. @default the model's name */
   model?: string | undefined;
@@ -93,6 +98,7 @@ export class ScriptedModel implements Model {
   readonly #delayMs: number;
   readonly #chunkDelayMs: number;
   readonly #responder: ScriptedResponder | undefined;
+  #counter: TokenCounter | undefined;
 
   /**
    * @param replies - the script, one reply per model call; or one function that answers every call.
@@ -198,8 +204,26 @@ export class ScriptedModel implements Model {
             ? 'tool_calls'
             : 'stop'
           : reply.finishReason,
-      usage: reply.usage ?? estimateUsage(request, content, toolCalls),
+      usage: reply.usage ?? this.#countUsage(request, content, toolCalls),
     };
+  }
+
+  /** The usage a provider would report, counted exactly as `@agentloop/memory` counts. */
+  #countUsage(
+    request: ModelRequest,
+    content: string | null,
+    toolCalls: readonly ModelToolCall[],
+  ): CompletionUsage {
+    this.#counter ??= new TokenCounter({ model: this.name });
+    const counter = this.#counter;
+    const prompt_tokens =
+      counter.countMessages(request.messages) + counter.countTools(request.tools);
+    let completion_tokens = counter.countText(content ?? '');
+    for (const call of toolCalls) {
+      completion_tokens +=
+        counter.countText(call.function.name) + counter.countText(call.function.arguments);
+    }
+    return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
   }
 }
 
@@ -210,22 +234,6 @@ function clone(request: ModelRequest): ModelRequest {
     // A request carrying functions (from a custom interceptor) cannot be cloned structurally.
     return JSON.parse(JSON.stringify(request)) as ModelRequest;
   }
-}
-
-/** Plausible non-zero token counts: about four characters per token. */
-function estimateUsage(
-  request: ModelRequest,
-  content: string | null,
-  toolCalls: readonly ModelToolCall[],
-): CompletionUsage {
-  const promptChars =
-    JSON.stringify(request.messages ?? []).length + JSON.stringify(request.tools ?? []).length;
-  const replyChars =
-    (content ?? '').length +
-    toolCalls.reduce((n, c) => n + c.function.name.length + c.function.arguments.length, 0);
-  const prompt_tokens = Math.max(10, Math.ceil(promptChars / 4));
-  const completion_tokens = Math.max(1, Math.ceil(replyChars / 4));
-  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }
 
 /** Splits a string into up to `parts` pieces without breaking a surrogate pair. */
