@@ -11,6 +11,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const entry = fileURLToPath(new URL('./edge-app.ts', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * FileStore keeps sessions in files: it is the one module allowed to reach Node builtins, and only
@@ -43,6 +44,7 @@ interface Bundle {
 async function bundle(): Promise<Bundle> {
   const result = await build({
     entryPoints: [entry],
+    absWorkingDir: root,
     bundle: true,
     write: false,
     format: 'iife',
