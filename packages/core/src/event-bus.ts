@@ -10,12 +10,18 @@ export type EventHooks = { [TType in AgentEventType]?: EventListener<TType> } & 
 /** Where a listener's failure is reported: it never reaches the run. */
 export type ListenerErrorHandler = (error: unknown, event: AgentEvent) => void;
 
+type EmitWarning = (warning: string, options: { code: string }) => void;
+
+/** A process warning on Node; `console.warn` where there is no `process` (edge runtimes). */
 const defaultListenerErrorHandler: ListenerErrorHandler = (error, event) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.emitWarning(
-    `agentloop: a listener for "${event.type}" threw (${message}); the run goes on. Catch errors inside listeners to silence this warning.`,
-    { code: 'AGENTLOOP_LISTENER_ERROR' },
-  );
+  const warning = `agentloop: a listener for "${event.type}" threw (${message}); the run goes on. Catch errors inside listeners to silence this warning.`;
+  const nodeProcess = (globalThis as { process?: { emitWarning?: EmitWarning } }).process;
+  if (typeof nodeProcess?.emitWarning === 'function') {
+    nodeProcess.emitWarning(warning, { code: 'AGENTLOOP_LISTENER_ERROR' });
+  } else {
+    console.warn(warning);
+  }
 };
 
 /** Calls one listener; a throw or a rejected promise is reported and goes no further. */

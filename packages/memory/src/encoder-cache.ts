@@ -7,9 +7,9 @@
  * @internal
  */
 
-import { createRequire } from 'node:module';
 import type { Tiktoken } from 'tiktoken';
 import type { Encoding } from './encoding-for-model.js';
+import { MemoryError } from './errors.js';
 
 /** The part of a tiktoken encoder this package uses. */
 export interface Encoder {
@@ -24,6 +24,30 @@ type TiktokenModule = { get_encoding(name: Encoding): Tiktoken };
 const encoders = new Map<Encoding, Encoder>();
 let tiktoken: TiktokenModule | undefined;
 
+type CreateRequire = (from: string) => (id: string) => unknown;
+
+/**
+ * Loads tiktoken's Node build, which compiles its WASM synchronously. `createRequire` is reached
+ * through `process.getBuiltinModule` (Node >= 20.16) rather than imported, so this package's root
+ * also loads on runtimes without Node builtins (Vercel Edge, Cloudflare Workers), where only
+ * counting fails, saying why.
+ */
+function loadTiktoken(): TiktokenModule {
+  const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+    .process;
+  const nodeModule = nodeProcess?.getBuiltinModule?.('node:module') as
+    | { createRequire?: CreateRequire }
+    | undefined;
+  if (typeof nodeModule?.createRequire !== 'function') {
+    const node = (nodeProcess as { versions?: { node?: string } } | undefined)?.versions?.node;
+    throw new MemoryError(
+      `TokenCounter needs Node.js 20.16 or later, where tiktoken's WASM encoder loads synchronously; this runtime ${node === undefined ? 'has no Node builtins (an edge or browser runtime)' : `is Node.js ${node}, which lacks process.getBuiltinModule`}. Count tokens on Node.js >= 20.16, or run without memory here (the agent needs no counter otherwise).`,
+      'unsupported_runtime',
+    );
+  }
+  return nodeModule.createRequire(import.meta.url)('tiktoken') as TiktokenModule;
+}
+
 /**
  * The shared encoder of `encoding`, created on first call.
  *
@@ -33,7 +57,7 @@ let tiktoken: TiktokenModule | undefined;
 export function getEncoder(encoding: Encoding): Encoder {
   let encoder = encoders.get(encoding);
   if (encoder === undefined) {
-    tiktoken ??= createRequire(import.meta.url)('tiktoken') as TiktokenModule;
+    tiktoken ??= loadTiktoken();
     encoder = tiktoken.get_encoding(encoding);
     encoders.set(encoding, encoder);
   }

@@ -13,7 +13,9 @@ export type MemoryErrorCode =
   | 'context_overflow'
   | 'invalid_session_id'
   | 'session_store_error'
-  | 'invalid_option';
+  | 'invalid_option'
+  /** Counting tokens where tiktoken cannot load: a runtime without Node builtins (edge). */
+  | 'unsupported_runtime';
 
 /**
  * Base class of every error thrown by `@agentloop/memory`.

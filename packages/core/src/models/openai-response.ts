@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
@@ -25,7 +24,7 @@ export function toFinishReason(value: unknown): FinishReason | null {
  * the call with its result.
  */
 export function syntheticToolCallId(): string {
-  return `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  return `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 }
 
 function preview(value: unknown): string {

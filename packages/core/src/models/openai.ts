@@ -64,8 +64,8 @@ class OpenAIChatModel implements Model {
       this.#client = client;
       return client;
     }
-    const key = apiKey ?? nonEmpty(process.env.OPENAI_API_KEY);
-    const url = baseURL ?? nonEmpty(process.env.OPENAI_BASE_URL);
+    const key = apiKey ?? envVar('OPENAI_API_KEY');
+    const url = baseURL ?? envVar('OPENAI_BASE_URL');
     if (key === undefined && url === undefined) {
       throw new ConfigurationError(
         `No API key for model '${this.name}'. Set OPENAI_API_KEY, pass openai('${this.name}', { apiKey }), or set a baseURL (OPENAI_BASE_URL or { baseURL }) for a local server such as Ollama, vLLM or LM Studio, which needs no key.`,
@@ -203,7 +203,14 @@ class OpenAIChatModel implements Model {
   }
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/**
+ * An environment variable, unless empty. Edge runtimes (Vercel Edge, Cloudflare Workers) may
+ * have no `process` at all: there the model's options are the only source.
+ */
+function envVar(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const value = env?.[name];
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ToolRegistry } from '@agentloop/tools';
 import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
@@ -86,7 +85,7 @@ export async function executeRun<TContext>(
     sink: sink ? (event) => sink.push(event) : undefined,
   });
   const state: RunState<TContext> = {
-    runId: `run_${randomUUID()}`,
+    runId: `run_${crypto.randomUUID()}`,
     agent: agent.name,
     context: options.context as TContext,
     signal,

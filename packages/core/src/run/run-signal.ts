@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { markUncancellable } from './abort.js';
 
 /** The runs a caller's signal must abort, behind the one listener it carries for all of them. */
@@ -8,6 +7,27 @@ interface Fanout {
 }
 
 const fanouts = new WeakMap<AbortSignal, Fanout>();
+
+type SetMaxListeners = (n: number, ...targets: EventTarget[]) => void;
+let nodeSetMaxListeners: SetMaxListeners | null | undefined;
+
+/**
+ * Lifts Node's limit of listeners on one `EventTarget` (past 10 it warns of a leak). Node's
+ * `events.setMaxListeners` is found through `process.getBuiltinModule` (Node >= 20.16), not
+ * imported, so this module also loads where there is no `node:events`: web-standard runtimes
+ * (Deno, Bun, Cloudflare Workers, Vercel Edge) have no such limit and nothing is to be lifted.
+ */
+function liftListenerLimit(target: EventTarget): void {
+  if (nodeSetMaxListeners === undefined) {
+    const nodeProcess = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+      .process;
+    const events = nodeProcess?.getBuiltinModule?.('node:events') as
+      | { setMaxListeners?: SetMaxListeners }
+      | undefined;
+    nodeSetMaxListeners = events?.setMaxListeners ?? null;
+  }
+  nodeSetMaxListeners?.(0, target);
+}
 
 /** A run's own signal, and how to detach it from the caller's signals when the run ends. */
 export interface RunSignal {
@@ -47,7 +67,7 @@ export function runSignal(sources: readonly AbortSignal[]): RunSignal {
   const linked: AbortSignal[] = [];
   if (sources.length === 0) return { signal: markUncancellable(controller.signal), end };
   // The run's own signal legitimately has a listener per running tool and per model call.
-  setMaxListeners(0, controller.signal);
+  liftListenerLimit(controller.signal);
   for (const source of sources) {
     if (source.aborted) {
       controller.abort(source.reason);
