@@ -12,7 +12,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     expect(manifest.name).toBe(name);
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
-    expect(manifest.engines).toEqual({ node: '>=20' });
+    expect(manifest.engines).toEqual({ node: '>=20.16' });
     expect(manifest.license).toBe('MIT');
   });
 
