@@ -3,6 +3,7 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
 import { ModelError } from '../model-error.js';
+import { contentText } from './content-text.js';
 
 const FINISH_REASONS = new Set<string>([
   'stop',
@@ -82,7 +83,7 @@ export function fromCompletion(completion: unknown, model: string): ModelRespons
   const response: ModelResponse = {
     message: {
       role: 'assistant',
-      content: typeof message.content === 'string' ? message.content : null,
+      content: contentText(message.content) ?? null,
       ...(typeof message.refusal === 'string' ? { refusal: message.refusal } : {}),
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     },

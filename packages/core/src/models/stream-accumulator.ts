@@ -2,6 +2,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelStreamEvent, ModelToolCall } from '../model.js';
 import type { PartialToolCall } from '../model-error.js';
+import { contentText } from './content-text.js';
 import { syntheticToolCallId, toFinishReason, withMeta } from './openai-response.js';
 
 interface CallSlot {
@@ -67,9 +68,10 @@ export class StreamAccumulator {
     if (!choice) return [];
     const events: ModelStreamEvent[] = [];
     const delta = choice.delta ?? {};
-    if (typeof delta.content === 'string' && delta.content !== '') {
-      this.text += delta.content;
-      events.push({ type: 'text-delta', delta: delta.content });
+    const text = contentText(delta.content);
+    if (text) {
+      this.text += text;
+      events.push({ type: 'text-delta', delta: text });
     }
     if (typeof delta.refusal === 'string') this.refusal = (this.refusal ?? '') + delta.refusal;
     for (const raw of (delta.tool_calls ?? []) as RawToolCallDelta[]) {
