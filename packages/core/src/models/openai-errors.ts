@@ -98,7 +98,7 @@ export function isRetryableStatus(status: number): boolean {
 
 function providerDetails(error: Error, secrets: readonly string[]) {
   const body = (error as { error?: unknown }).error as
-    | { message?: unknown; code?: unknown; type?: unknown }
+    | { message?: unknown; code?: unknown; type?: unknown; status?: unknown }
     | undefined;
   const raw =
     typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '');
@@ -109,7 +109,7 @@ function providerDetails(error: Error, secrets: readonly string[]) {
   return {
     providerMessage: scrub(raw, secrets),
     providerCode: scrubOptional(
-      typeof code === 'string' ? code : typeof type === 'string' ? type : undefined,
+      [code, type, body?.status].find((value): value is string => typeof value === 'string'),
       secrets,
     ),
     requestId: scrubOptional(typeof requestId === 'string' ? requestId : undefined, secrets),

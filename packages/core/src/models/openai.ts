@@ -10,6 +10,7 @@ import type {
   ModelStreamEvent,
 } from '../model.js';
 import { ModelError } from '../model-error.js';
+import { readableErrorsFetch } from './error-body-fetch.js';
 import { toModelError } from './openai-errors.js';
 import { fromCompletion } from './openai-response.js';
 import { StreamAccumulator } from './stream-accumulator.js';
@@ -80,7 +81,7 @@ class OpenAIChatModel implements Model {
       ...(organization !== undefined ? { organization } : {}),
       ...(defaultHeaders !== undefined ? { defaultHeaders } : {}),
       ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
-      ...(fetch !== undefined ? { fetch } : {}),
+      fetch: readableErrorsFetch(() => fetch ?? globalThis.fetch),
     });
     return this.#client;
   }
