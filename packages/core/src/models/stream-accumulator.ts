@@ -29,7 +29,7 @@ type ChunkChoice = ChatCompletionChunk['choices'][number];
 function firstChoice(choices: unknown): ChunkChoice | undefined {
   if (!Array.isArray(choices)) return undefined;
   return (choices as (ChunkChoice | null | undefined)[]).find(
-    (c) => typeof c === 'object' && c !== null && (c.index === 0 || c.index === undefined),
+    (c) => typeof c === 'object' && c !== null && (c.index === 0 || c.index == null),
   ) as ChunkChoice | undefined;
 }
 
