@@ -91,6 +91,27 @@ describe('parallel calls that reuse index 0', () => {
     ]);
   });
 
+  it('calls without an index: an id or a name starts a call, an empty name continues it', async () => {
+    const noIndex = (id: string | undefined, name: string, args: string) => ({
+      tool_calls: [{ ...(id ? { id } : {}), function: { name, arguments: args } }],
+    });
+    server.reply(
+      sseStep([
+        deltaChunk(noIndex('call_a', 'first', '{"a"')),
+        deltaChunk(noIndex(undefined, '', ':1}')),
+        deltaChunk(noIndex(undefined, 'second', '{"b":2}')),
+        deltaChunk({}, 'tool_calls'),
+      ]),
+    );
+    const { response } = await drain(modelOn(server).stream(request));
+    expect(
+      response?.message.tool_calls?.map((c) => [c.function.name, c.function.arguments]),
+    ).toEqual([
+      ['first', '{"a":1}'],
+      ['second', '{"b":2}'],
+    ]);
+  });
+
   it('a whole reply keeps both calls', async () => {
     server.reply(
       jsonStep(

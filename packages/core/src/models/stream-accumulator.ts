@@ -137,7 +137,8 @@ export class StreamAccumulator {
     }
     const byId = id !== undefined ? [...this.calls.values()].find((s) => s.id === id) : undefined;
     if (byId) return byId;
-    const starts = id !== undefined || typeof raw.function?.name === 'string';
+    const name = raw.function?.name;
+    const starts = id !== undefined || (typeof name === 'string' && name !== '');
     const last = Math.max(-1, ...this.calls.keys());
     return starts || last < 0 ? this.newSlot(last + 1) : (this.calls.get(last) as CallSlot);
   }
