@@ -37,7 +37,7 @@ export function syntheticToolCallId(): string {
  * @param value - the body, or what was parsed from it.
  * @param secrets - strings that must not appear (the API key).
  */
-export function preview(value: unknown, secrets: readonly string[]): string {
+function preview(value: unknown, secrets: readonly string[]): string {
   const text = scrub(
     typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)),
     secrets,
