@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { ModelError, type ModelRequest, openai } from '@agentloop/core';
 import { ScriptedModel, type ScriptedResponder } from '@agentloop/core/testing';
 import { FileStore } from '@agentloop/memory';
@@ -526,6 +527,45 @@ describe('run errors', () => {
     expect(json.error).toMatchObject({ code: 'model_error', name: 'ModelError', status: 401 });
     expect(text).not.toContain(secret);
     expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('a provider that answers 200 echoing the Authorization header: no answer holds the key', async () => {
+    const secret = 'sk-test-echoed0123456789abcdefghijklmnop';
+    // A gateway or captive portal: 200, a JSON body that is not a completion, or an HTML page.
+    const server = await startTestServer({
+      responder: (request) =>
+        request.body.stream === true
+          ? {
+              raw: `<html>Log in first. Authorization: ${String(request.headers.authorization)}</html>`,
+              contentType: 'text/html',
+            }
+          : {
+              raw: JSON.stringify({ headers: { authorization: request.headers.authorization } }),
+              contentType: 'application/json',
+            },
+    });
+    cleanups.push(() => server.close());
+    const model = openai('gpt-4o-mini', { apiKey: secret, baseURL: server.url });
+    const { url, errors } = await start([{ name: 'echo', model }]);
+
+    const json = await post(`${url}/v1/chat`, { message: 'hi' });
+    expect(json.status).toBe(502);
+    expect(json.json.error).toMatchObject({ code: 'model_error' });
+    expect(json.json.error.message).toMatch(/no choices.*\[redacted\]/);
+    expect(json.text).not.toContain(secret);
+
+    const streamed = await fetch(`${url}/v1/chat/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'hi' }),
+    });
+    const body = await streamed.text();
+    const failure = parseSSE(body).find((e) => e.event === 'run:error');
+    expect(JSON.stringify(failure?.data)).toMatch(/not server-sent events.*\[redacted\]/);
+    expect(body).not.toContain(secret);
+    // The server's own log holds the errors, scrubbed as well.
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) expect(inspect(error, { depth: 20 })).not.toContain(secret);
   });
 
   it('maps a ModelError thrown by any model to 502 and other errors to a generic, logged 500', async () => {

@@ -10,6 +10,7 @@ import { type CannedAnswer, defaultFaultBody } from './api-responses.js';
 import { buildCompletion, resolveReply } from './completion.js';
 import {
   type FaultStep,
+  type RawStep,
   type RecordedRequest,
   type ReplyStep,
   type Step,
@@ -148,9 +149,26 @@ function sendFault(record: RecordedRequest, exchange: Exchange, step: FaultStep)
   send(record, exchange, step.status, body, step.headers);
 }
 
+async function sendRaw(record: RecordedRequest, exchange: Exchange, step: RawStep): Promise<void> {
+  const status = step.status ?? 200;
+  record.status = status;
+  exchange.res.writeHead(status, {
+    'content-type': step.contentType ?? 'text/event-stream; charset=utf-8',
+    ...step.headers,
+  });
+  const pieces = typeof step.raw === 'string' ? [step.raw] : step.raw;
+  for (const piece of pieces) {
+    if (exchange.isClosed) return;
+    await write(exchange, Buffer.from(piece, 'utf8'));
+    // Yield between pieces so they tend to reach the client as separate reads.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (!exchange.isClosed) exchange.res.end();
+}
+
 /**
  * Answers a request with a scripted step: waits `delayMs`, then resets, sends the fault, or sends
- * the reply as JSON or SSE (by the request's `stream`); a hang sends nothing.
+ * the raw body, or the reply as JSON or SSE (by the request's `stream`); a hang sends nothing.
  *
  * @param step - The scripted step.
  * @param record - The request it answers.
@@ -173,6 +191,7 @@ export async function runStep(
     if (exchange.isClosed) return;
   }
   if (kind === 'reset') return cut(exchange);
+  if (kind === 'raw') return sendRaw(record, exchange, step as RawStep);
   if (kind === 'fault') return sendFault(record, exchange, step as FaultStep);
   const reply = step as ReplyStep;
   if (record.body.stream === true)

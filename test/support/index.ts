@@ -11,6 +11,7 @@ export type {
   FaultStep,
   FinishReason,
   HangStep,
+  RawStep,
   RecordedRequest,
   ReplyStep,
   ResetStep,

@@ -174,3 +174,28 @@ describe('cancellation', () => {
     );
   });
 });
+
+describe('raw bodies', () => {
+  it('writes a raw body byte for byte, piece by piece, as SSE by default', async () => {
+    const event = (content: string, finish: string | null = null) =>
+      `data:${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\r\n\r\n`;
+    const body = `: ping\r\n\r\nevent: message\r\n${event('Hel')}${event('lo', 'stop')}data: [DONE]\r\n\r\n`;
+    server.reply({ raw: [body.slice(0, 9), body.slice(9, 40), body.slice(40)] });
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages, stream: true }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await response.text()).toBe(body);
+    expect(server.requests[0]?.status).toBe(200);
+  });
+
+  it('sends a raw body with the status and content type asked for', async () => {
+    server.reply({ raw: '[{"error":{"code":400}}]', status: 400, contentType: 'application/json' });
+    const { error } = await call();
+    expect(error).toMatchObject({ status: 400 });
+    expect(server.requests[0]?.status).toBe(400);
+  });
+});

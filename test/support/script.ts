@@ -98,8 +98,26 @@ export interface HangStep {
   hang: true;
 }
 
+/**
+ * A body written byte for byte as given: hand-made SSE (CRLF line ends, comments, `event:` lines,
+ * chunks the API never sends) or a whole JSON body of any shape. Each string of an array is a
+ * separate socket write, so a test can cut the body where it likes.
+ */
+export interface RawStep {
+  /** The body: one string, or pieces written one after another. */
+  raw: string | readonly string[];
+  /** The HTTP status. @default 200 */
+  status?: number;
+  /** The `content-type`. @default `'text/event-stream; charset=utf-8'` */
+  contentType?: string;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+  /** Wait this long before answering. */
+  delayMs?: number;
+}
+
 /** One scripted answer. */
-export type Step = ReplyStep | FaultStep | ResetStep | HangStep;
+export type Step = ReplyStep | FaultStep | ResetStep | HangStep | RawStep;
 
 /** A request the server received on its chat-completions endpoint. */
 export interface RecordedRequest {
@@ -131,9 +149,10 @@ export interface RecordedRequest {
 export type Responder = (request: RecordedRequest, index: number) => Step | Promise<Step>;
 
 /** Narrows a step to the variant it is. */
-export function stepKind(step: Step): 'hang' | 'reset' | 'fault' | 'reply' {
+export function stepKind(step: Step): 'hang' | 'reset' | 'raw' | 'fault' | 'reply' {
   if ('hang' in step) return 'hang';
   if ('reset' in step) return 'reset';
+  if ('raw' in step) return 'raw';
   if ('status' in step) return 'fault';
   return 'reply';
 }

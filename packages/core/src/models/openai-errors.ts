@@ -98,7 +98,7 @@ export function isRetryableStatus(status: number): boolean {
 
 function providerDetails(error: Error, secrets: readonly string[]) {
   const body = (error as { error?: unknown }).error as
-    | { message?: unknown; code?: unknown; type?: unknown }
+    | { message?: unknown; code?: unknown; type?: unknown; status?: unknown }
     | undefined;
   const raw =
     typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '');
@@ -109,7 +109,7 @@ function providerDetails(error: Error, secrets: readonly string[]) {
   return {
     providerMessage: scrub(raw, secrets),
     providerCode: scrubOptional(
-      typeof code === 'string' ? code : typeof type === 'string' ? type : undefined,
+      [code, type, body?.status].find((value): value is string => typeof value === 'string'),
       secrets,
     ),
     requestId: scrubOptional(typeof requestId === 'string' ? requestId : undefined, secrets),
@@ -118,15 +118,57 @@ function providerDetails(error: Error, secrets: readonly string[]) {
 }
 
 /**
+ * A copy of a {@link ModelError} with the secrets scrubbed from every text it holds: message,
+ * stack, provider fields, partial text and tool calls, and its cause chain. Everything in a
+ * `ModelError` may come from a provider's reply, and a provider may echo the request's
+ * Authorization header (gateways and captive portals do).
+ *
+ * @param error - the error.
+ * @param secrets - strings that must not appear (the API key).
+ */
+export function redactModelError(error: ModelError, secrets: readonly string[]): ModelError {
+  const cause = sanitizeError(error.cause, secrets);
+  const copy = new ModelError({
+    message: scrub(error.message, secrets),
+    retryable: error.retryable,
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    providerMessage: scrubOptional(error.providerMessage, secrets),
+    providerCode: scrubOptional(error.providerCode, secrets),
+    requestId: scrubOptional(error.requestId, secrets),
+    midStream: error.midStream,
+    partialText: scrub(error.partialText, secrets),
+    partialToolCalls: error.partialToolCalls.map((call) => ({
+      index: call.index,
+      id: scrubOptional(call.id, secrets),
+      name: scrubOptional(call.name, secrets),
+      arguments: scrub(call.arguments, secrets),
+    })),
+    model: scrubOptional(error.model, secrets),
+    ...(cause ? { cause } : {}),
+  });
+  if (typeof error.stack === 'string') copy.stack = scrub(error.stack, secrets);
+  return copy;
+}
+
+/**
  * Turns whatever a call to an OpenAI-compatible endpoint threw into the error the loop expects:
  * an abort error when the caller's signal aborted, otherwise a {@link ModelError} that says
- * whether a retry may help and never contains the API key (its cause is a scrubbed copy).
- * Errors that are already agentloop errors pass through.
+ * whether a retry may help and never contains the API key: every text in it, the partial text of
+ * a broken stream and its cause chain included, is scrubbed here, in one place (see
+ * {@link redactModelError}). Other agentloop errors pass through.
  *
- * @param error - what the `openai` client (or the stream) threw.
+ * @param error - what the `openai` client (or the stream, or the adapter itself) threw.
  * @param context - the model, endpoint, secrets, signal and what a stream had delivered.
  */
 export function toModelError(error: unknown, context: FailureContext): Error {
+  const converted = classify(error, context);
+  return ModelError.isInstance(converted)
+    ? redactModelError(converted, context.secrets)
+    : converted;
+}
+
+function classify(error: unknown, context: FailureContext): Error {
   const { model, secrets, signal, stream } = context;
   if (signal?.aborted) return createAbortError(signal);
   if (AgentError.isInstance(error)) return error;

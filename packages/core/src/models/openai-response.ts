@@ -2,6 +2,8 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
 import { ModelError } from '../model-error.js';
+import { contentText } from './content-text.js';
+import { scrub } from './redact.js';
 
 const FINISH_REASONS = new Set<string>([
   'stop',
@@ -27,8 +29,18 @@ export function syntheticToolCallId(): string {
   return `call_${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 }
 
-function preview(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+/**
+ * The start of a provider's body for an error message, with the secrets scrubbed before it is
+ * cut (a key cut in half would escape a later scrub).
+ *
+ * @param value - the body, or what was parsed from it.
+ * @param secrets - strings that must not appear (the API key).
+ */
+function preview(value: unknown, secrets: readonly string[]): string {
+  const text = scrub(
+    typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)),
+    secrets,
+  );
   return text.length > 120 ? `${text.slice(0, 120)}...` : text;
 }
 
@@ -40,15 +52,21 @@ interface RawToolCall {
 
 /**
  * Converts a chat completion into a {@link ModelResponse}, keeping only function tool calls.
- * Throws a non-retryable `ModelError` when the body is not a completion or has no choices.
+ * Throws a non-retryable `ModelError` when the body is not a completion, has no choices, or its
+ * choice has no message.
  *
  * @param completion - what the client returned (a string when the body was not JSON).
  * @param model - the model name, for messages.
+ * @param secrets - strings that must not appear in an error (the API key).
  */
-export function fromCompletion(completion: unknown, model: string): ModelResponse {
+export function fromCompletion(
+  completion: unknown,
+  model: string,
+  secrets: readonly string[] = [],
+): ModelResponse {
   if (typeof completion !== 'object' || completion === null) {
     throw new ModelError({
-      message: `The provider's reply for ${model} is not a chat completion (got ${completion === null ? 'an empty body' : `${typeof completion}: ${preview(completion)}`}). Check that baseURL points at an OpenAI-compatible /v1 endpoint.`,
+      message: `The provider's reply for ${model} is not a chat completion (got ${completion === null ? 'an empty body' : `${typeof completion}: ${preview(completion, secrets)}`}). Check that baseURL points at an OpenAI-compatible /v1 endpoint.`,
       retryable: false,
       model,
     });
@@ -56,9 +74,17 @@ export function fromCompletion(completion: unknown, model: string): ModelRespons
   const body = completion as Partial<ChatCompletion>;
   const choices = Array.isArray(body.choices) ? body.choices : [];
   const choice = choices.find((c) => c?.index === 0) ?? choices[0];
-  if (!choice || typeof choice.message !== 'object' || choice.message === null) {
+  if (!choice) {
     throw new ModelError({
-      message: `The provider's reply for ${model} has no choices (${preview(completion)}), so there is no answer to use. This usually means the provider filtered or dropped the reply; try again or check the provider's status.`,
+      message: `The provider's reply for ${model} has no choices (${preview(completion, secrets)}), so there is no answer to use. This usually means the provider filtered or dropped the reply; try again or check the provider's status.`,
+      retryable: false,
+      model,
+    });
+  }
+  if (typeof choice.message !== 'object' || choice.message === null) {
+    const index = typeof choice.index === 'number' ? choice.index : 0;
+    throw new ModelError({
+      message: `The provider's reply for ${model} has a choice, but choice ${index} has no message (${preview(completion, secrets)}), so there is no answer to use. A chat completion's choice carries a "message"; check that baseURL points at an OpenAI-compatible /v1 endpoint and that the provider supports this request.`,
       retryable: false,
       model,
     });
@@ -81,7 +107,7 @@ export function fromCompletion(completion: unknown, model: string): ModelRespons
   const response: ModelResponse = {
     message: {
       role: 'assistant',
-      content: typeof message.content === 'string' ? message.content : null,
+      content: contentText(message.content) ?? null,
       ...(typeof message.refusal === 'string' ? { refusal: message.refusal } : {}),
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     },

@@ -10,8 +10,10 @@ import type {
   ModelStreamEvent,
 } from '../model.js';
 import { ModelError } from '../model-error.js';
+import { readableErrorsFetch } from './error-body-fetch.js';
 import { toModelError } from './openai-errors.js';
 import { fromCompletion } from './openai-response.js';
+import { redactingLogger, scrub } from './redact.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 
 /** Options of {@link openai}. */
@@ -80,7 +82,8 @@ class OpenAIChatModel implements Model {
       ...(organization !== undefined ? { organization } : {}),
       ...(defaultHeaders !== undefined ? { defaultHeaders } : {}),
       ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
-      ...(fetch !== undefined ? { fetch } : {}),
+      fetch: readableErrorsFetch(() => fetch ?? globalThis.fetch),
+      logger: redactingLogger(this.#secrets),
     });
     return this.#client;
   }
@@ -126,10 +129,10 @@ class OpenAIChatModel implements Model {
         { ...request, model: this.name, stream: false },
         this.#requestOptions(signal),
       );
+      return fromCompletion(completion, this.name, this.#secrets);
     } catch (error) {
       throw this.#fail(error, signal);
     }
-    return fromCompletion(completion, this.name);
   }
 
   async *stream(
@@ -160,19 +163,28 @@ class OpenAIChatModel implements Model {
     const contentType = response.headers.get('content-type') ?? '';
     if (/json/i.test(contentType)) {
       // Some OpenAI-compatible servers ignore `stream: true` and send one whole completion.
-      const whole = fromCompletion(await this.#readBody(response, signal), this.name);
+      let whole: ModelResponse;
+      try {
+        whole = fromCompletion(await this.#readBody(response, signal), this.name, this.#secrets);
+      } catch (error) {
+        throw this.#fail(error, signal);
+      }
       if (whole.message.content) yield { type: 'text-delta', delta: whole.message.content };
       yield { type: 'response', response: whole };
       return;
     }
     if (contentType !== '' && !/event-stream/i.test(contentType)) {
-      const body = await response.text().catch(() => '');
-      throw new ModelError({
-        message: `The stream from ${this.name} is not server-sent events: the server answered ${response.status} with "${contentType}" (${JSON.stringify(body.slice(0, 120))}). Check that the base URL points at an OpenAI-compatible /v1 endpoint.`,
-        retryable: false,
-        status: response.status,
-        model: this.name,
-      });
+      // Scrubbed before it is cut: a key cut in half would escape the scrub in #fail.
+      const body = scrub(await response.text().catch(() => ''), this.#secrets);
+      throw this.#fail(
+        new ModelError({
+          message: `The stream from ${this.name} is not server-sent events: the server answered ${response.status} with "${contentType}" (${JSON.stringify(body.slice(0, 120))}). Check that the base URL points at an OpenAI-compatible /v1 endpoint.`,
+          retryable: false,
+          status: response.status,
+          model: this.name,
+        }),
+        signal,
+      );
     }
     try {
       for await (const chunk of chunks) {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { inspect } from 'node:util';
+
 const REDACTED = '[redacted]';
 
 /**
@@ -86,4 +88,38 @@ export function safeUrl(url: string, secrets: readonly string[]): string {
   } catch {
     return scrub(url, secrets);
   }
+}
+
+/** What the `openai` client logs through (`ClientOptions['logger']`). */
+export interface ClientLogger {
+  error(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  info(message: string, ...rest: unknown[]): void;
+  debug(message: string, ...rest: unknown[]): void;
+}
+
+function redactArgument(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return scrub(value, secrets);
+  if (value instanceof Error) return sanitizeError(value, secrets);
+  if (typeof value !== 'object' || value === null) return value;
+  const text = inspect(value, { depth: 6 });
+  return secrets.some((secret) => secret.length > 0 && text.includes(secret))
+    ? scrub(text, secrets)
+    : value;
+}
+
+/**
+ * A logger for the `openai` client that writes to `console` (looked up at each call) with the
+ * secrets scrubbed from every argument. The client logs what it could not parse, such as a
+ * server-sent event whose data is not JSON, and that text comes from the provider.
+ *
+ * @param secrets - strings that must not appear (the API key).
+ */
+export function redactingLogger(secrets: readonly string[]): ClientLogger {
+  const write =
+    (level: keyof ClientLogger) =>
+    (...args: unknown[]) => {
+      console[level](...args.map((arg) => redactArgument(arg, secrets)));
+    };
+  return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
 }

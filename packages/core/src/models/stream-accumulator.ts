@@ -2,6 +2,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelStreamEvent, ModelToolCall } from '../model.js';
 import type { PartialToolCall } from '../model-error.js';
+import { contentText } from './content-text.js';
 import { syntheticToolCallId, toFinishReason, withMeta } from './openai-response.js';
 
 interface CallSlot {
@@ -18,6 +19,20 @@ interface RawToolCallDelta {
   function?: { name?: unknown; arguments?: unknown } | null;
 }
 
+type ChunkChoice = ChatCompletionChunk['choices'][number];
+
+/**
+ * The chunk's choice 0. With `n > 1` the API streams each choice in chunks of its own, so a chunk
+ * without choice 0 carries nothing of the answer; a choice without an `index` (some servers omit
+ * it) counts as choice 0.
+ */
+function firstChoice(choices: unknown): ChunkChoice | undefined {
+  if (!Array.isArray(choices)) return undefined;
+  return (choices as (ChunkChoice | null | undefined)[]).find(
+    (c) => typeof c === 'object' && c !== null && (c.index === 0 || c.index == null),
+  ) as ChunkChoice | undefined;
+}
+
 /**
  * Rebuilds a whole reply from streamed chat-completion chunks and turns each chunk into
  * {@link ModelStreamEvent}s. Tool calls are accumulated by their `index`, so parallel calls whose
@@ -28,7 +43,10 @@ export class StreamAccumulator {
   chunks = 0;
   private text = '';
   private refusal: string | undefined;
+  /** Every call of the reply, by its index in the reply. */
   private readonly calls = new Map<number, CallSlot>();
+  /** The call a wire `index` currently feeds (a reused index moves on to a new call). */
+  private readonly byWireIndex = new Map<number, CallSlot>();
   private finish: FinishReason | null = null;
   private sawFinish = false;
   private usage: CompletionUsage | undefined;
@@ -62,14 +80,14 @@ export class StreamAccumulator {
     if (typeof chunk.model === 'string' && chunk.model !== '') this.model ??= chunk.model;
     if (chunk.usage) this.usage = chunk.usage;
 
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    const choice = choices.find((c) => c?.index === 0) ?? choices[0];
+    const choice = firstChoice(chunk.choices);
     if (!choice) return [];
     const events: ModelStreamEvent[] = [];
     const delta = choice.delta ?? {};
-    if (typeof delta.content === 'string' && delta.content !== '') {
-      this.text += delta.content;
-      events.push({ type: 'text-delta', delta: delta.content });
+    const text = contentText(delta.content);
+    if (text) {
+      this.text += text;
+      events.push({ type: 'text-delta', delta: text });
     }
     if (typeof delta.refusal === 'string') this.refusal = (this.refusal ?? '') + delta.refusal;
     for (const raw of (delta.tool_calls ?? []) as RawToolCallDelta[]) {
@@ -101,27 +119,33 @@ export class StreamAccumulator {
   }
 
   /**
-   * The slot a delta belongs to: by `index` (the API always sends it); for servers that omit it,
-   * by `id`, else a new call when an id or name starts one, else the last call.
+   * The slot a delta belongs to: by `index` (the API always sends it), except that a new `id` at
+   * an index that holds another id starts a new call (Ollama, SGLang and some relays send every
+   * parallel call at index 0); for servers that omit the index, by `id`, else a new call when an
+   * id or name starts one, else the last call.
    */
   private slotFor(raw: RawToolCallDelta): CallSlot {
-    let index: number | undefined;
+    const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : undefined;
+    const next = () => Math.max(-1, ...this.calls.keys()) + 1;
     if (typeof raw.index === 'number' && Number.isInteger(raw.index)) {
-      index = raw.index;
-    } else {
-      const byId =
-        typeof raw.id === 'string'
-          ? [...this.calls.values()].find((slot) => slot.id === raw.id)
-          : undefined;
-      const starts = typeof raw.id === 'string' || typeof raw.function?.name === 'string';
-      const last = Math.max(-1, ...this.calls.keys());
-      index = byId ? byId.index : starts || last < 0 ? last + 1 : last;
+      const current = this.byWireIndex.get(raw.index);
+      const reused = current?.id !== undefined && id !== undefined && current.id !== id;
+      if (current && !reused) return current;
+      const slot = this.newSlot(current || this.calls.has(raw.index) ? next() : raw.index);
+      this.byWireIndex.set(raw.index, slot);
+      return slot;
     }
-    let slot = this.calls.get(index);
-    if (!slot) {
-      slot = { index, id: undefined, name: undefined, arguments: '' };
-      this.calls.set(index, slot);
-    }
+    const byId = id !== undefined ? [...this.calls.values()].find((s) => s.id === id) : undefined;
+    if (byId) return byId;
+    const name = raw.function?.name;
+    const starts = id !== undefined || (typeof name === 'string' && name !== '');
+    const last = Math.max(-1, ...this.calls.keys());
+    return starts || last < 0 ? this.newSlot(last + 1) : (this.calls.get(last) as CallSlot);
+  }
+
+  private newSlot(index: number): CallSlot {
+    const slot: CallSlot = { index, id: undefined, name: undefined, arguments: '' };
+    this.calls.set(index, slot);
     return slot;
   }
 
