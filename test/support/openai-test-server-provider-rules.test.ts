@@ -183,8 +183,8 @@ describe('geminiThoughtSignatures', () => {
     );
     const first = await client.chat.completions.create({ model: 'm', messages: [user] });
     const calls = first.choices[0]?.message.tool_calls as unknown as Record<string, unknown>[];
-    const signature = (calls[0]?.extra_content as { google: { thought_signature: string } }).google
-      .thought_signature;
+    const extra = calls[0]?.extra_content as { google?: { thought_signature?: string } };
+    const signature = extra?.google?.thought_signature;
     expect(signature).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
     expect(calls[1]?.extra_content).toBeUndefined();
     const reply = await client.chat.completions.create({
