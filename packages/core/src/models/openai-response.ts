@@ -3,6 +3,8 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
 import { ModelError } from '../model-error.js';
+import { messageProviderFields, toolCallProviderFields } from './provider-fields.js';
+import { argumentsText } from './tool-call-arguments.js';
 
 const FINISH_REASONS = new Set<string>([
   'stop',
@@ -71,16 +73,18 @@ export function fromCompletion(completion: unknown, model: string): ModelRespons
       continue;
     }
     toolCalls.push({
+      ...toolCallProviderFields(raw),
       id: typeof raw.id === 'string' && raw.id !== '' ? raw.id : syntheticToolCallId(),
       type: 'function',
       function: {
         name: typeof raw.function.name === 'string' ? raw.function.name : '',
-        arguments: typeof raw.function.arguments === 'string' ? raw.function.arguments : '',
+        arguments: argumentsText(raw.function.arguments),
       },
     });
   }
   const response: ModelResponse = {
     message: {
+      ...messageProviderFields(message),
       role: 'assistant',
       content: typeof message.content === 'string' ? message.content : null,
       ...(typeof message.refusal === 'string' ? { refusal: message.refusal } : {}),

@@ -203,7 +203,7 @@ async function loop<TContext>(
     const response = await callModel(state, request, callOptions);
     state.finishReason = response.finishReason;
     const calls = finalCall ? [] : (response.message.tool_calls ?? []);
-    state.messages.push(toAssistantMessage(response, calls.length > 0));
+    state.messages.push(toAssistantMessage(response, calls));
 
     if (calls.length > 0) {
       const results = await runTools(state, calls, {
