@@ -24,7 +24,7 @@ const withCalls = (extra: Record<string, unknown>): ChatCompletionMessageParam =
       },
     ],
     ...extra,
-  }) as ChatCompletionMessageParam;
+  }) as unknown as ChatCompletionMessageParam;
 
 describe('counting', () => {
   it.each(['reasoning_content', 'reasoning'])('counts %s like text', (field) => {
@@ -49,8 +49,8 @@ describe('trimming', () => {
     ];
     const strip = (list: ChatCompletionMessageParam[]) =>
       list.map((m) => {
-        const { reasoning_content: _r, ...rest } = m as Record<string, unknown>;
-        return rest as ChatCompletionMessageParam;
+        const { reasoning_content: _r, ...rest } = m as unknown as Record<string, unknown>;
+        return rest as unknown as ChatCompletionMessageParam;
       });
     // Room for the last turn and for the previous one only if its reasoning were free.
     const maxTokens = counter.countMessages(turn(3)) + counter.countMessages(strip(turn(2))) - 3;

@@ -33,6 +33,7 @@ import {
   saveTurn,
 } from './session-memory.js';
 import { checkOutput, refusedOutputError, repairMessage } from './structured-output.js';
+import { withUniqueToolCallIds } from './unique-tool-call-ids.js';
 
 /** An agent's configuration, validated and resolved at construction. */
 export interface ResolvedAgent<TContext> {
@@ -202,7 +203,9 @@ async function loop<TContext>(
     };
     const response = await callModel(state, request, callOptions);
     state.finishReason = response.finishReason;
-    const calls = finalCall ? [] : (response.message.tool_calls ?? []);
+    const calls = finalCall
+      ? []
+      : withUniqueToolCallIds(response.message.tool_calls ?? [], state.messages);
     state.messages.push(toAssistantMessage(response, calls));
 
     if (calls.length > 0) {
