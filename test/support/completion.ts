@@ -28,14 +28,19 @@ export function randomId(prefix: string, length = 24): string {
   return id;
 }
 
-/** A tool call of a reply with its id and its arguments as the string the API sends. */
+/** A tool call of a reply with its id and its arguments as they go on the wire. */
 export interface ResolvedToolCall {
   /** The call id. */
   id: string;
   /** The function name. */
   name: string;
-  /** The arguments string. */
-  arguments: string;
+  /**
+   * The arguments as sent: a string (the API's shape), a JSON value (`argumentsAsObject`), or
+   * `undefined` for a call without an `arguments` key.
+   */
+  arguments: string | Record<string, unknown> | unknown[] | undefined;
+  /** `extra_content` of the call, when scripted. */
+  extraContent: Record<string, unknown> | undefined;
 }
 
 /** A scripted reply with every default applied, ready to render as JSON or SSE. */
@@ -50,6 +55,10 @@ export interface ResolvedReply {
   content: string | null;
   /** Refusal text (`null` when none). */
   refusal: string | null;
+  /** `reasoning_content` (`null` when none). */
+  reasoningContent: string | null;
+  /** `reasoning` (`null` when none). */
+  reasoning: string | null;
   /** Tool calls, ids assigned. */
   toolCalls: ResolvedToolCall[];
   /** The finish reason. */
@@ -59,11 +68,24 @@ export interface ResolvedReply {
 }
 
 function resolveCall(call: ToolCallSpec): ResolvedToolCall {
+  const args = call.arguments;
   return {
     id: call.id ?? randomId('call_'),
     name: call.name,
-    arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+    arguments:
+      typeof args === 'string' || args === undefined || call.argumentsAsObject
+        ? args
+        : JSON.stringify(args),
+    extraContent: call.extraContent,
   };
+}
+
+/** The length of a call's arguments as text, for the usage estimate. */
+function argumentsLength(call: ResolvedToolCall): number {
+  if (call.arguments === undefined) return 0;
+  return typeof call.arguments === 'string'
+    ? call.arguments.length
+    : JSON.stringify(call.arguments).length;
 }
 
 /** A rough tokens-from-characters estimate (about 4 characters per token), at least 1. */
@@ -101,7 +123,7 @@ export function resolveReply(
   const replyCharacters =
     (content?.length ?? 0) +
     (refusal?.length ?? 0) +
-    toolCalls.reduce((sum, call) => sum + call.name.length + call.arguments.length, 0);
+    toolCalls.reduce((sum, call) => sum + call.name.length + argumentsLength(call), 0);
   const completionTokens =
     spec.completionTokens ?? estimateTokens(replyCharacters) + reasoningTokens;
   const usage: CompletionUsage = {
@@ -122,6 +144,8 @@ export function resolveReply(
     model: request.model,
     content,
     refusal,
+    reasoningContent: step.reasoningContent ?? null,
+    reasoning: step.reasoning ?? null,
     toolCalls,
     finishReason,
     usage,
@@ -135,11 +159,17 @@ export function resolveReply(
  * @returns The body, typed with the `openai` package's own `ChatCompletion`.
  */
 export function buildCompletion(reply: ResolvedReply): ChatCompletion {
-  const toolCalls: ChatCompletionMessageFunctionToolCall[] = reply.toolCalls.map((call) => ({
+  // Scripted deviations from the API's shape (no `arguments`, object arguments, provider
+  // fields) are what the type cannot express, hence the cast.
+  const toolCalls = reply.toolCalls.map((call) => ({
     id: call.id,
     type: 'function',
-    function: { name: call.name, arguments: call.arguments },
-  }));
+    function: {
+      name: call.name,
+      ...(call.arguments !== undefined ? { arguments: call.arguments } : {}),
+    },
+    ...(call.extraContent !== undefined ? { extra_content: call.extraContent } : {}),
+  })) as ChatCompletionMessageFunctionToolCall[];
   return {
     id: reply.id,
     object: 'chat.completion',
@@ -152,6 +182,8 @@ export function buildCompletion(reply: ResolvedReply): ChatCompletion {
           role: 'assistant',
           content: reply.content,
           refusal: reply.refusal,
+          ...(reply.reasoningContent !== null ? { reasoning_content: reply.reasoningContent } : {}),
+          ...(reply.reasoning !== null ? { reasoning: reply.reasoning } : {}),
           annotations: [],
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },

@@ -7,6 +7,7 @@
 
 export { type ApiErrorBody, type ApiErrorObject, apiErrorBody } from './api-error.js';
 export { startTestServer, type TestServer, type TestServerOptions } from './openai-test-server.js';
+export type { ProviderRules } from './provider-rules.js';
 export type {
   FaultStep,
   FinishReason,

@@ -12,6 +12,7 @@ import { apiErrorBody } from './api-error.js';
 import { checkAuthorization, INVALID_JSON, invalidUrl, scriptExhausted } from './api-responses.js';
 import { randomId } from './completion.js';
 import { type Exchange, readBody, refuse, runStep, send } from './exchange.js';
+import { type ProviderRules, providerRuleSet } from './provider-rules.js';
 import type { RecordedRequest, Responder, Step, StreamShape } from './script.js';
 import { validateChatRequest } from './validate-request.js';
 
@@ -27,6 +28,11 @@ export interface TestServerOptions {
   stream?: StreamShape;
   /** Clock for `receivedAt` and `created`. @default Date.now */
   now?: () => number;
+  /**
+   * Provider rules stricter than OpenAI's about the history a request echoes (DeepSeek thinking
+   * mode, Gemini thought signatures, history arguments parsed as JSON). @default none
+   */
+  emulate?: ProviderRules;
 }
 
 /** A running test server. */
@@ -76,7 +82,8 @@ export interface TestServer {
  * ```
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { apiKey, responder, stream: shapeDefaults = {}, now = Date.now } = options;
+  const { apiKey, responder, stream: shapeDefaults = {}, now = Date.now, emulate = {} } = options;
+  const rules = providerRuleSet(emulate);
   const queue: Step[] = [...(options.steps ?? [])];
   const requests: RecordedRequest[] = [];
   const listeners = new Set<() => void>();
@@ -153,6 +160,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         body: apiErrorBody({ message, param, code }),
       });
     }
+    const ruleRefusal = rules.check(parsed);
+    if (ruleRefusal) {
+      record.rejected = { ...ruleRefusal.rejected, status: ruleRefusal.status };
+      return send(record, exchange, ruleRefusal.status, ruleRefusal.body);
+    }
 
     let step: Step | undefined = queue.shift();
     if (step === undefined && responder) {
@@ -172,7 +184,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const answer = scriptExhausted(record.index);
       return send(record, exchange, answer.status, answer.body);
     }
-    await runStep(step, record, exchange, shapeDefaults, now);
+    await runStep(rules.prepare(step), record, exchange, shapeDefaults, now);
   }
 
   function waitUntil(

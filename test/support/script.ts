@@ -17,8 +17,19 @@ export interface ToolCallSpec {
   id?: string;
   /** The function name the model "calls" (not checked against the request's tools: models hallucinate). */
   name: string;
-  /** The arguments: a string is sent verbatim (so malformed JSON can be scripted), anything else as JSON. */
-  arguments: string | Record<string, unknown> | unknown[];
+  /**
+   * The arguments: a string is sent verbatim (so malformed JSON can be scripted), anything else as
+   * JSON. Left out, the call has no `arguments` key at all (as some servers send a call without
+   * parameters).
+   */
+  arguments?: string | Record<string, unknown> | unknown[];
+  /**
+   * Send an object or array `arguments` as that JSON value instead of a JSON string, as some
+   * servers do. @default false
+   */
+  argumentsAsObject?: boolean;
+  /** `extra_content` on the call (Gemini puts its `google.thought_signature` there). */
+  extraContent?: Record<string, unknown>;
 }
 
 /** Token counts of a scripted reply; missing ones are estimated from the request and reply sizes. */
@@ -60,6 +71,13 @@ export interface ReplyStep {
   usage?: UsageSpec;
   /** A refusal message (`message.refusal`). */
   refusal?: string | null;
+  /**
+   * The model's reasoning as DeepSeek, xAI and Z.ai send it: `message.reasoning_content`, or
+   * streamed as `delta.reasoning_content` pieces before the content.
+   */
+  reasoningContent?: string;
+  /** The same under the name Ollama, OpenRouter and Groq use: `reasoning`. */
+  reasoning?: string;
   /** Wait this long before answering (a client abort meanwhile counts in `aborted`). */
   delayMs?: number;
   /** Streaming only: wait this long between chunks, so a test can abort mid-stream. @default 0 */

@@ -48,13 +48,24 @@ function toolCallDeltas(
   random: () => number,
   shape: Required<StreamShape>,
 ): ToolCallDelta[] {
-  const queues = reply.toolCalls.map((call, index): ToolCallDelta[] => [
-    { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
-    ...splitText(call.arguments, random, shape.maxPieceLength).map((piece) => ({
+  const queues = reply.toolCalls.map((call, index): ToolCallDelta[] => {
+    const args = call.arguments;
+    // The first delta names the call; a scripted `extra_content` rides on it, as Gemini sends it.
+    const first = {
       index,
-      function: { arguments: piece },
-    })),
-  ]);
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, ...(args === undefined ? {} : { arguments: '' }) },
+      ...(call.extraContent !== undefined ? { extra_content: call.extraContent } : {}),
+    } as ToolCallDelta;
+    if (args === undefined) return [first];
+    if (typeof args !== 'string') {
+      // Object arguments (`argumentsAsObject`) cannot be cut: they come whole in one delta.
+      return [first, { index, function: { arguments: args } } as unknown as ToolCallDelta];
+    }
+    const pieces = splitText(args, random, shape.maxPieceLength);
+    return [first, ...pieces.map((piece) => ({ index, function: { arguments: piece } }))];
+  });
   if (!shape.interleaveToolCalls) return queues.flat();
   const out: ToolCallDelta[] = [];
   while (queues.some((queue) => queue.length > 0)) {
@@ -106,6 +117,13 @@ export function buildChunks(
   const chunks: ChatCompletionChunk[] = [
     chunk({ role: 'assistant', content: reply.content === null ? null : '', refusal: null }),
   ];
+  // Reasoning streams before the answer, in deltas of its own (DeepSeek: `reasoning_content`).
+  for (const piece of splitText(reply.reasoningContent ?? '', random, shape.maxPieceLength)) {
+    chunks.push(chunk({ reasoning_content: piece } as Delta));
+  }
+  for (const piece of splitText(reply.reasoning ?? '', random, shape.maxPieceLength)) {
+    chunks.push(chunk({ reasoning: piece } as Delta));
+  }
   for (const piece of splitText(reply.content ?? '', random, shape.maxPieceLength)) {
     chunks.push(chunk({ content: piece }));
   }

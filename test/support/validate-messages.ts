@@ -150,7 +150,12 @@ export function validateMessages(messages: unknown): ValidationFailure | null {
 
   // The ids of the open tool-call block (the last assistant message with calls, while only tool
   // messages have followed it), and those of them still unanswered.
-  let block: { ids: string[]; pending: string[]; index: number } | null = null;
+  let block: {
+    ids: string[];
+    pending: string[];
+    index: number;
+    answered: Map<string, number>;
+  } | null = null;
   for (const [i, message] of messages.entries()) {
     const checked = checkMessage(message, i);
     if (!Array.isArray(checked)) return checked;
@@ -168,13 +173,25 @@ export function validateMessages(messages: unknown): ValidationFailure | null {
           `messages.[${i}].tool_call_id`,
         );
       }
+      const earlier = block.answered.get(toolCallId ?? '');
+      if (earlier !== undefined) {
+        // Two answers to one id: what a reply whose calls repeat an id leads to.
+        return fail(
+          `Invalid parameter: Duplicate value for 'tool_call_id' of '${toolCallId}', in messages[${earlier}] and messages[${i}].`,
+          `messages.[${i}].tool_call_id`,
+        );
+      }
+      block.answered.set(toolCallId ?? '', i);
       block.pending = block.pending.filter((id) => id !== toolCallId);
       continue;
     }
     if (block !== null && block.pending.length > 0) {
       return unanswered(block.pending, `messages.[${i}].role`);
     }
-    block = checked.length > 0 ? { ids: checked, pending: [...checked], index: i } : null;
+    block =
+      checked.length > 0
+        ? { ids: checked, pending: [...checked], index: i, answered: new Map() }
+        : null;
   }
   if (block !== null && block.pending.length > 0) {
     return unanswered(block.pending, `messages.[${block.index}].role`);

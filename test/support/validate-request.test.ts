@@ -131,6 +131,25 @@ describe('validateChatRequest: the pairing of tool calls and results', () => {
     });
   });
 
+  it('rejects two answers to one id (calls that repeat an id), naming both messages', () => {
+    const result = validateChatRequest({
+      model: 'm',
+      messages: [
+        user,
+        callsMessage('call_a', 'call_a'),
+        toolResult('call_a'),
+        toolResult('call_a'),
+      ],
+    });
+    expect(result).toEqual({
+      ok: false,
+      message:
+        "Invalid parameter: Duplicate value for 'tool_call_id' of 'call_a', in messages[2] and messages[3].",
+      param: 'messages.[3].tool_call_id',
+      code: null,
+    });
+  });
+
   it('rejects a conversation that ends on unanswered calls', () => {
     const result = validateChatRequest({ model: 'm', messages: [user, callsMessage('call_a')] });
     expect(result).toMatchObject({ ok: false, param: 'messages.[1].role' });

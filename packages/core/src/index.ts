@@ -74,11 +74,13 @@ export type {
   FinishReason,
   Model,
   ModelCallOptions,
+  ModelMessage,
   ModelRequest,
   ModelResponse,
   ModelSettings,
   ModelStreamEvent,
   ModelToolCall,
+  ProviderFields,
 } from './model.js';
 export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js';
 export { definePrice, type ModelPrice, priceFor } from './pricing.js';

@@ -23,18 +23,46 @@ export type ModelSettings = Omit<
 /** Why the model stopped, as the chat-completions API reports it. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
-/** A function tool call as the model sent it. */
-export type ModelToolCall = ChatCompletionMessageFunctionToolCall;
+/**
+ * Fields a provider puts on an assistant message or a tool call beyond the OpenAI shape, which it
+ * may need back in the next request (DeepSeek's `reasoning_content`, Gemini's `extra_content`
+ * holding a thought signature). They are kept as the provider sent them and echoed in the
+ * conversation with the message or call they came on.
+ */
+export interface ProviderFields {
+  [field: string]: unknown;
+}
+
+/**
+ * A function tool call as the model sent it, with any provider fields of the call (Gemini 3's
+ * `extra_content.google.thought_signature`), which go back with the call.
+ */
+export type ModelToolCall = ChatCompletionMessageFunctionToolCall & ProviderFields;
+
+/**
+ * The assistant message of a reply. Besides `content`, `refusal` and `tool_calls` it carries the
+ * provider's own fields, which the loop echoes back with the message (a `beforeModel`
+ * interceptor can remove one that a server refuses).
+ */
+export interface ModelMessage extends ProviderFields {
+  role: 'assistant';
+  /** The text (may be null). */
+  content: string | null;
+  refusal?: string | null;
+  tool_calls?: ModelToolCall[];
+  /**
+   * The model's reasoning, as DeepSeek, xAI, Z.ai and vLLM name it (whole, or joined from the
+   * streamed deltas). Never part of the text; DeepSeek in thinking mode requires it back.
+   */
+  reasoning_content?: string;
+  /** The model's reasoning under the name Ollama, OpenRouter and Groq use. */
+  reasoning?: string;
+}
 
 /** One complete reply of a model. */
 export interface ModelResponse {
-  /** The assistant message: `content` (may be null), `tool_calls`, `refusal`. */
-  message: {
-    role: 'assistant';
-    content: string | null;
-    refusal?: string | null;
-    tool_calls?: ModelToolCall[];
-  };
+  /** The assistant message: `content` (may be null), `tool_calls`, `refusal`, provider fields. */
+  message: ModelMessage;
   /** Why generation stopped; `null` when the provider did not say. */
   finishReason: FinishReason | null;
   /** Token usage as the provider reported it (`undefined` when it reported none). */

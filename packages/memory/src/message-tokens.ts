@@ -65,7 +65,8 @@ function countToolCall(call: ChatCompletionMessageToolCall, countText: (text: st
  * The tokens of one message: {@link TOKENS_PER_MESSAGE}, plus every string field encoded (`role`,
  * `content`, `name`, `refusal`, `tool_call_id`), plus {@link TOKENS_PER_NAME} with a `name`, plus
  * the content parts (text exactly; images, audio and files estimated), plus each tool call
- * ({@link TOKENS_PER_TOOL_CALL} + its id, name and arguments) and a legacy `function_call`.
+ * ({@link TOKENS_PER_TOOL_CALL} + its id, name and arguments), a legacy `function_call`, and the
+ * reasoning text an assistant message carries back (`reasoning_content`, `reasoning`).
  *
  * @param message - The message.
  * @param countText - Counts the tokens of a text.
@@ -95,6 +96,14 @@ export function countMessageTokens(
         countText(message.function_call.arguments);
     }
     for (const call of message.tool_calls ?? []) tokens += countToolCall(call, countText);
+    // Reasoning a provider wants back (DeepSeek's `reasoning_content`, Ollama's `reasoning`) is
+    // sent with the message, so it counts like its text.
+    const { reasoning_content: reasoningContent, reasoning } = message as {
+      reasoning_content?: unknown;
+      reasoning?: unknown;
+    };
+    if (typeof reasoningContent === 'string') tokens += countText(reasoningContent);
+    if (typeof reasoning === 'string') tokens += countText(reasoning);
   }
   return tokens;
 }

@@ -4,6 +4,8 @@ import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
 import { ModelError } from '../model-error.js';
 import { contentText } from './content-text.js';
 import { scrub } from './redact.js';
+import { messageProviderFields, toolCallProviderFields } from './provider-fields.js';
+import { argumentsText } from './tool-call-arguments.js';
 
 const FINISH_REASONS = new Set<string>([
   'stop',
@@ -96,16 +98,18 @@ export function fromCompletion(
       continue;
     }
     toolCalls.push({
+      ...toolCallProviderFields(raw),
       id: typeof raw.id === 'string' && raw.id !== '' ? raw.id : syntheticToolCallId(),
       type: 'function',
       function: {
         name: typeof raw.function.name === 'string' ? raw.function.name : '',
-        arguments: typeof raw.function.arguments === 'string' ? raw.function.arguments : '',
+        arguments: argumentsText(raw.function.arguments),
       },
     });
   }
   const response: ModelResponse = {
     message: {
+      ...messageProviderFields(message),
       role: 'assistant',
       content: contentText(message.content) ?? null,
       ...(typeof message.refusal === 'string' ? { refusal: message.refusal } : {}),

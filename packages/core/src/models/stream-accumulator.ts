@@ -1,15 +1,25 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { FinishReason, ModelResponse, ModelStreamEvent, ModelToolCall } from '../model.js';
+import type {
+  FinishReason,
+  ModelResponse,
+  ModelStreamEvent,
+  ModelToolCall,
+  ProviderFields,
+} from '../model.js';
 import type { PartialToolCall } from '../model-error.js';
 import { contentText } from './content-text.js';
 import { syntheticToolCallId, toFinishReason, withMeta } from './openai-response.js';
+import { mergeMessageDelta, mergeToolCallDelta } from './provider-fields.js';
+import { argumentsText } from './tool-call-arguments.js';
 
 interface CallSlot {
   index: number;
   id: string | undefined;
   name: string | undefined;
   arguments: string;
+  /** The call's provider fields (`extra_content`), merged over its deltas. */
+  fields: ProviderFields;
 }
 
 interface RawToolCallDelta {
@@ -47,6 +57,8 @@ export class StreamAccumulator {
   private readonly calls = new Map<number, CallSlot>();
   /** The call a wire `index` currently feeds (a reused index moves on to a new call). */
   private readonly byWireIndex = new Map<number, CallSlot>();
+  /** The message's provider fields: reasoning text joined, objects merged. */
+  private readonly fields: ProviderFields = {};
   private finish: FinishReason | null = null;
   private sawFinish = false;
   private usage: CompletionUsage | undefined;
@@ -90,6 +102,8 @@ export class StreamAccumulator {
       events.push({ type: 'text-delta', delta: text });
     }
     if (typeof delta.refusal === 'string') this.refusal = (this.refusal ?? '') + delta.refusal;
+    // Reasoning is kept for the history, never emitted as text.
+    mergeMessageDelta(this.fields, delta);
     for (const raw of (delta.tool_calls ?? []) as RawToolCallDelta[]) {
       const event = this.pushToolCall(raw);
       if (event) events.push(event);
@@ -107,8 +121,9 @@ export class StreamAccumulator {
     const fn = raw.function ?? {};
     if (typeof raw.id === 'string' && raw.id !== '') slot.id ??= raw.id;
     if (typeof fn.name === 'string' && fn.name !== '') slot.name ??= fn.name;
-    const argumentsDelta = typeof fn.arguments === 'string' ? fn.arguments : '';
+    const argumentsDelta = argumentsText(fn.arguments);
     slot.arguments += argumentsDelta;
+    mergeToolCallDelta(slot.fields, raw);
     return {
       type: 'tool-call-delta',
       index: slot.index,
@@ -144,20 +159,24 @@ export class StreamAccumulator {
   }
 
   private newSlot(index: number): CallSlot {
-    const slot: CallSlot = { index, id: undefined, name: undefined, arguments: '' };
+    const slot: CallSlot = { index, id: undefined, name: undefined, arguments: '', fields: {} };
     this.calls.set(index, slot);
     return slot;
   }
 
   /** The whole reply: text, refusal, tool calls in index order, finish reason and usage. */
   toResponse(): ModelResponse {
-    const toolCalls: ModelToolCall[] = this.partialToolCalls.map((call) => ({
-      id: call.id ?? syntheticToolCallId(),
-      type: 'function',
-      function: { name: call.name ?? '', arguments: call.arguments },
-    }));
+    const toolCalls: ModelToolCall[] = [...this.calls.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((call) => ({
+        ...call.fields,
+        id: call.id ?? syntheticToolCallId(),
+        type: 'function',
+        function: { name: call.name ?? '', arguments: call.arguments },
+      }));
     const response: ModelResponse = {
       message: {
+        ...this.fields,
         role: 'assistant',
         content: this.text === '' ? null : this.text,
         ...(this.refusal !== undefined ? { refusal: this.refusal } : {}),

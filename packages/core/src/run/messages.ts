@@ -4,7 +4,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { Instructions, RunInput } from '../agent-options.js';
 import { ConfigurationError } from '../errors.js';
-import type { ModelResponse } from '../model.js';
+import type { ModelResponse, ModelToolCall, ProviderFields } from '../model.js';
 import { raceAbort } from './abort.js';
 import { toHistoryToolCalls } from './history-tool-calls.js';
 import type { RunState } from './run-state.js';
@@ -36,17 +36,33 @@ export function toMessages(input: RunInput): ChatCompletionMessageParam[] {
   return typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
 }
 
-/** The assistant message kept in the conversation for a model's reply. */
+/**
+ * The assistant message kept in the conversation for a model's reply, as the next request echoes
+ * it: the text, the refusal, the calls the loop runs (see `toHistoryToolCalls`), and the
+ * provider's own fields (`reasoning_content`, `extra_content`, ...), which some providers refuse
+ * to continue without.
+ *
+ * @param response - The model's reply.
+ * @param calls - The calls of the reply that the loop runs (none on a final answer).
+ */
 export function toAssistantMessage(
   response: ModelResponse,
-  withCalls: boolean,
+  calls: readonly ModelToolCall[],
 ): ChatCompletionAssistantMessageParam {
-  const { content, refusal, tool_calls } = response.message;
+  const { role: _role, content, refusal, tool_calls: _calls, ...fields } = response.message;
+  const withCalls = calls.length > 0;
   return {
     role: 'assistant',
     // The API refuses a stored assistant message with neither content nor tool calls.
     content: content ?? (withCalls || refusal ? null : ''),
+    ...definedFields(fields),
     ...(refusal ? { refusal } : {}),
-    ...(withCalls && tool_calls ? { tool_calls: toHistoryToolCalls(tool_calls) } : {}),
+    ...(withCalls ? { tool_calls: toHistoryToolCalls(calls) } : {}),
   };
+}
+
+function definedFields(fields: ProviderFields): ProviderFields {
+  const defined: ProviderFields = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) defined[key] = value;
+  return defined;
 }

@@ -32,6 +32,7 @@ import {
   saveTurn,
 } from './session-memory.js';
 import { checkOutput, refusedOutputError, repairMessage } from './structured-output.js';
+import { withUniqueToolCallIds } from './unique-tool-call-ids.js';
 
 /** An agent's configuration, validated and resolved at construction. */
 export interface ResolvedAgent<TContext> {
@@ -201,8 +202,10 @@ async function loop<TContext>(
     };
     const response = await callModel(state, request, callOptions);
     state.finishReason = response.finishReason;
-    const calls = finalCall ? [] : (response.message.tool_calls ?? []);
-    state.messages.push(toAssistantMessage(response, calls.length > 0));
+    const calls = finalCall
+      ? []
+      : withUniqueToolCallIds(response.message.tool_calls ?? [], state.messages);
+    state.messages.push(toAssistantMessage(response, calls));
 
     if (calls.length > 0) {
       const results = await runTools(state, calls, {
