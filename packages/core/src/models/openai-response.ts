@@ -3,8 +3,8 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
 import { ModelError } from '../model-error.js';
 import { contentText } from './content-text.js';
-import { scrub } from './redact.js';
 import { messageProviderFields, toolCallProviderFields } from './provider-fields.js';
+import { scrub } from './redact.js';
 import { argumentsText } from './tool-call-arguments.js';
 
 const FINISH_REASONS = new Set<string>([
