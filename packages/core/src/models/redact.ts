@@ -5,7 +5,6 @@
  * @module
  */
 
-import { inspect } from 'node:util';
 
 const REDACTED = '[redacted]';
 
@@ -98,11 +97,29 @@ export interface ClientLogger {
   debug(message: string, ...rest: unknown[]): void;
 }
 
+type Inspect = (value: unknown, options: { depth: number }) => string;
+
+/**
+ * The text of a logged value, as Node's `util.inspect` shows it (Maps, class instances and all),
+ * reached through `process.getBuiltinModule` so that core imports no Node module; elsewhere JSON.
+ */
+function describe(value: unknown): string {
+  const util = globalThis.process?.getBuiltinModule?.('node:util') as
+    | { inspect: Inspect }
+    | undefined;
+  if (util) return util.inspect(value, { depth: 6 });
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 function redactArgument(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return scrub(value, secrets);
   if (value instanceof Error) return sanitizeError(value, secrets);
   if (typeof value !== 'object' || value === null) return value;
-  const text = inspect(value, { depth: 6 });
+  const text = describe(value);
   return secrets.some((secret) => secret.length > 0 && text.includes(secret))
     ? scrub(text, secrets)
     : value;

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ModelToolCall } from '../model.js';
 
@@ -33,7 +32,7 @@ function freshId(id: string, used: ReadonlySet<string>): string {
     const next = [...chars];
     for (const i of redrawn) {
       const alphabet = alphabetOf(chars[i] as string) as string;
-      next[i] = alphabet[randomInt(alphabet.length)] as string;
+      next[i] = alphabet[randomIndex(alphabet.length)] as string;
     }
     const candidate = next.join('');
     if (!used.has(candidate)) return candidate;
@@ -76,4 +75,9 @@ export function withUniqueToolCallIds(
     return { ...call, id };
   });
   return renamed ? unique : calls;
+}
+
+/** A random whole number below `n`, from Web Crypto (core runs on any web-standard runtime). */
+function randomIndex(n: number): number {
+  return (crypto.getRandomValues(new Uint32Array(1))[0] as number) % n;
 }
