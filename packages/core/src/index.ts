@@ -51,6 +51,7 @@ export {
   type SSEServerResponse,
 } from './http/sse-node.js';
 export { type SSEResponseOptions, toSSEResponse, toSSEStream } from './http/sse-stream.js';
+export { WIRE_LIMITS, type WireLimits } from './http/wire-bounds.js';
 export {
   toWireError,
   toWireEvent,
