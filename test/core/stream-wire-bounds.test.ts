@@ -122,7 +122,6 @@ describe('toWireEvent bounds every event', () => {
           totalTokens: 0,
           cachedTokens: 0,
           reasoningTokens: 0,
-          cost: undefined,
         },
         toolCalls: [],
         finishReason: 'stop',
