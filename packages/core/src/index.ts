@@ -84,5 +84,5 @@ export type {
 export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js';
 export { definePrice, type ModelPrice, priceFor } from './pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
-export type { RunResult, ToolCallRecord } from './run-result.js';
+export type { PartialRunResult, RunResult, ToolCallRecord } from './run-result.js';
 export { sumUsage, type Usage } from './usage.js';
