@@ -6,6 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Agent, pipeSSEToResponse, toSSEResponse, WIRE_LIMITS } from '@agentloop/core';
 import { tool } from '@agentloop/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +53,11 @@ function deepAgent() {
   return { agent, received: () => received };
 }
 
+async function listenOn(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
 function depthOf(value: unknown): number {
   let depth = 0;
   let current = value;
@@ -80,10 +87,16 @@ function expectBoundedRun(body: string, events: ParsedSSE[]) {
 }
 
 describe('tool arguments nested 6,000 deep', () => {
-  it('toSSEResponse: the web stream ends with run:end; the tool still got the whole value', async () => {
+  it('toSSEResponse over a real socket: the web stream ends with run:end; the tool got the whole value', async () => {
     const { agent, received } = deepAgent();
     const heard = listen(agent);
-    const body = await toSSEResponse(agent.stream('How deep is it?'), { heartbeatMs: 0 }).text();
+    // The web Response served by a plain Node server, as an adapter (hono's node-server) would.
+    http = createServer((_req, res) => {
+      const response = toSSEResponse(agent.stream('How deep is it?'), { heartbeatMs: 0 });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(res);
+    });
+    const body = await (await fetch(await listenOn(http))).text();
     const { events } = parseSSE(body);
     expectBoundedRun(body, events);
     expect(terminals(heard).map((e) => e.type)).toEqual(['run:end']);
@@ -97,10 +110,7 @@ describe('tool arguments nested 6,000 deep', () => {
     http = createServer((_req, res) => {
       piped = pipeSSEToResponse(agent.stream('How deep is it?'), res, { heartbeatMs: 0 });
     });
-    await new Promise<void>((resolve) => http?.listen(0, '127.0.0.1', resolve));
-    const { port } = http.address() as AddressInfo;
-
-    const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    const body = await (await fetch(await listenOn(http))).text();
     await expect(piped).resolves.toBeUndefined();
     const { events } = parseSSE(body);
     expectBoundedRun(body, events);
