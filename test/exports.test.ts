@@ -27,6 +27,7 @@ const EXPORTS: Record<string, string[]> = {
     'RunAbortedError',
     'SSE_HEADERS',
     'STREAM_HIGH_WATER_MARK',
+    'WIRE_LIMITS',
     'definePrice',
     'formatSSE',
     'isAbortError',

@@ -16,6 +16,9 @@ describe('custom-agent, offline and non-interactive', () => {
     expect(run.stdout).toMatch(/stdin is not a terminal/);
     expect(run.stdout).toMatch(/☑ approved by rule: 3 × USB-C dock \(\$447\.00\)/);
     expect(run.stdout).toMatch(/☒ denied by rule: 40 × 27" 4K monitor \(\$11,960\.00\)/);
+    // The denied order never starts (no `→` line); its end says it was denied.
+    expect(run.stdout.match(/→ place_order/g)).toHaveLength(1);
+    expect(run.stdout).toMatch(/⊘ place_order denied: orders over \$1,000\.00 need a manager's/);
     // The denial reached the model: its structured answer names the reason.
     expect(run.stdout).toMatch(/status: partly_placed/);
     expect(run.stdout).toMatch(/ordered {2}ORD-1001 {2}3 × USB-C dock \(DOCK-USBC\) {2}\$447\.00/);

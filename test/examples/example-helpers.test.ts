@@ -219,6 +219,46 @@ describe('progress and event printing', () => {
     );
   });
 
+  it('prints a denied call (no tool:start) without counting it as in flight', () => {
+    const denied: AgentEvent = {
+      ...base,
+      type: 'tool:end',
+      toolCallId: 'd',
+      name: 'pay',
+      denied: true,
+      outcome: {
+        toolCallId: 'd',
+        name: 'pay',
+        ok: false,
+        output: 'Error: the call to "pay" was denied: over the limit. Do not retry it unchanged.',
+        value: undefined,
+        error: {
+          code: 'denied',
+          message: 'the call to "pay" was denied: over the limit. Do not retry it unchanged.',
+        },
+        durationMs: 0,
+      },
+    };
+    const turnStart: AgentEvent = { ...base, type: 'turn:start' };
+    const text = feed([
+      turnStart,
+      start('a'),
+      denied,
+      end('a'),
+      turnEnd,
+      turnStart,
+      start('b'),
+      start('c'),
+      end('b'),
+      end('c'),
+      turnEnd,
+    ]);
+    expect(text).toContain('⊘ pay denied: over the limit\n');
+    // The next turn's overlapping calls are still seen as parallel.
+    expect(text).toMatch(/⇉ 2 tool calls ran in parallel/);
+    expect(text).not.toMatch(/one at a time/);
+  });
+
   it('folds repeated events into one timeline', () => {
     const timeline = new EventTimeline();
     for (const event of [start('a'), start('b'), end('a'), end('b'), turnEnd])

@@ -660,6 +660,7 @@ describe('configuration', () => {
       maxConcurrentRuns: 32,
       maxBodyBytes: 65536,
       shutdownGraceMs: 10000,
+      drainTimeoutMs: 30000,
     });
     expect(readConfig({ MAX_CONCURRENT_RUNS: '4', PORT: '0' })).toMatchObject({
       maxConcurrentRuns: 4,

@@ -2,17 +2,20 @@ import { pipeSSEToResponse } from '@agentloop/core';
 import type { ChatJsonOptions } from './chat-json.js';
 import { reportRunError } from './run-error.js';
 
-/** What {@link runChatStream} needs: what a JSON chat needs, plus the keep-alive interval. */
+/** What {@link runChatStream} needs: what a JSON chat needs, plus the SSE timings. */
 export interface ChatStreamOptions extends ChatJsonOptions {
   /** SSE keep-alive interval, `0` for none. */
   heartbeatMs: number;
+  /** How long a write may wait for a client that reads nothing; `0` for ever. */
+  drainTimeoutMs: number;
 }
 
 /**
  * Runs an agent and streams its events to the client as server-sent events with core's
  * `pipeSSEToResponse` (`event: <type>` + `data: <toWireEvent JSON>`, ending with `run:end` or
  * `run:error`). The session id is also sent in the `x-session-id` header. A client that
- * disconnects aborts the run; a slow one slows it down (backpressure). Resolves once the run has
+ * disconnects aborts the run; a slow one slows it down (backpressure); one that takes nothing
+ * for `drainTimeoutMs` is cut off (run aborted, connection destroyed). Resolves once the run has
  * wound down, so the slot is only freed when its tools are no longer running.
  *
  * @param options - the agent, the message, the run context, the admitted slot, the response.
@@ -25,6 +28,7 @@ export async function runChatStream({
   res,
   log,
   heartbeatMs,
+  drainTimeoutMs,
 }: ChatStreamOptions): Promise<void> {
   const stream = agent.stream(message, {
     signal: slot.signal,
@@ -35,6 +39,7 @@ export async function runChatStream({
     await pipeSSEToResponse(stream, res, {
       headers: { 'x-session-id': context.sessionId },
       heartbeatMs,
+      drainTimeoutMs,
     });
   } catch (error) {
     // The events could not be written (not a run failure: those are sent as `run:error`).

@@ -14,6 +14,8 @@ export interface Config {
   maxBodyBytes: number;
   /** `SHUTDOWN_GRACE_MS`, default 10000. */
   shutdownGraceMs: number;
+  /** `DRAIN_TIMEOUT_MS`, default 30000: how long a streaming client may read nothing. */
+  drainTimeoutMs: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentRuns: integer(env, 'MAX_CONCURRENT_RUNS', SERVICE_DEFAULTS.maxConcurrentRuns, 1),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', SERVICE_DEFAULTS.maxBodyBytes, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', SERVICE_DEFAULTS.drainTimeoutMs, 0),
   };
 }
 

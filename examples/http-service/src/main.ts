@@ -39,6 +39,7 @@ const service = createService({
   store: new FileStore({ dir: config.sessionsDir }),
   maxConcurrentRuns: config.maxConcurrentRuns,
   maxBodyBytes: config.maxBodyBytes,
+  drainTimeoutMs: config.drainTimeoutMs,
 });
 
 const { address, port } = await service.listen(config.port, config.host);

@@ -33,6 +33,13 @@ export interface ServiceOptions {
   retryAfterSeconds?: number | undefined;
   /** SSE keep-alive comment interval while a run is quiet; `0` turns it off. @default 15000 */
   heartbeatMs?: number | undefined;
+  /**
+   * How long a streaming client may take none of the events (the socket's buffers stay full, no
+   * `'drain'`) before it counts as stalled: its run is aborted, its slot freed and its connection
+   * destroyed. `0` waits forever (then a client that never reads holds its slot forever).
+   * @default 30000
+   */
+  drainTimeoutMs?: number | undefined;
   /** Makes the id of a new session. @default crypto.randomUUID */
   newSessionId?: (() => string) | undefined;
   /** Where failed runs and unexpected faults are reported. @default console.error */
@@ -45,4 +52,5 @@ export const SERVICE_DEFAULTS = Object.freeze({
   maxBodyBytes: 64 * 1024,
   retryAfterSeconds: 1,
   heartbeatMs: 15_000,
+  drainTimeoutMs: 30_000,
 });

@@ -55,7 +55,8 @@ const ROUTES = 'POST /v1/chat, POST /v1/chat/stream and GET /healthz';
 /**
  * Creates the chat service: `POST /v1/chat` (JSON), `POST /v1/chat/stream` (server-sent events),
  * `GET /healthz`. Every agent keeps its sessions in `store`; at most `maxConcurrentRuns` runs go
- * at once (429 past it); a client that disconnects aborts its run.
+ * at once (429 past it); a client that disconnects aborts its run, and so does a streaming
+ * client that reads nothing for `drainTimeoutMs`.
  *
  * @param options - see {@link ServiceOptions}.
  * @returns the service; nothing listens until `listen()`.
@@ -76,6 +77,7 @@ export function createService({
   maxBodyBytes = SERVICE_DEFAULTS.maxBodyBytes,
   retryAfterSeconds = SERVICE_DEFAULTS.retryAfterSeconds,
   heartbeatMs = SERVICE_DEFAULTS.heartbeatMs,
+  drainTimeoutMs = SERVICE_DEFAULTS.drainTimeoutMs,
   newSessionId = randomUUID,
   log = { error: (message, error) => console.error(message, error) },
 }: ServiceOptions): ChatService {
@@ -83,6 +85,11 @@ export function createService({
   const names = [...agents.keys()];
   if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 1)) {
     throw new RangeError(`maxBodyBytes must be a whole number >= 1, got ${String(maxBodyBytes)}.`);
+  }
+  if (!(Number.isInteger(drainTimeoutMs) && drainTimeoutMs >= 0)) {
+    throw new RangeError(
+      `drainTimeoutMs must be a whole number of milliseconds >= 0 (0: wait forever), got ${String(drainTimeoutMs)}.`,
+    );
   }
   const slots = new RunSlots(maxConcurrentRuns);
   const busySessions = new Set<string>();
@@ -115,7 +122,7 @@ export function createService({
     try {
       const context: ChatContext = { sessionId, agent: name };
       const run = { agent, message: request.message, context, slot, res, log };
-      await (streaming ? runChatStream({ ...run, heartbeatMs }) : runChatJson(run));
+      await (streaming ? runChatStream({ ...run, heartbeatMs, drainTimeoutMs }) : runChatJson(run));
     } finally {
       busySessions.delete(sessionId);
       slot.release();

@@ -28,8 +28,8 @@ interface ParallelTurn {
 
 /**
  * Prints a run's progress from its lifecycle events: each tool call as it starts (`→`) and ends
- * (`✓` / `✗` with its duration), how many calls ran at once, context trims, and the streamed
- * answer text. Feed it every event, from `agent.stream()` or `hooks: { onEvent }`.
+ * (`✓` / `✗` with its duration), a call `beforeTool` denied (`⊘`, it never started), how many
+ * calls ran at once, context trims, and the streamed answer text. Feed it every event, from `agent.stream()` or `hooks: { onEvent }`.
  *
  * @example
  * ```ts
@@ -87,8 +87,13 @@ export class ToolProgress {
         this.#line(`→ ${event.name} ${formatArgs(event.args)}`);
         break;
       case 'tool:end': {
-        this.#inFlight -= 1;
         const { outcome } = event;
+        if (event.denied) {
+          // A denied call never started (no tool:start): it was never in flight.
+          this.#line(`⊘ ${event.name} denied: ${clip(denialReason(outcome.error?.message), 90)}`);
+          break;
+        }
+        this.#inFlight -= 1;
         this.#turn.summedMs += outcome.durationMs;
         this.#turn.wallMs = this.#now() - this.#turn.startedAt;
         const detail = outcome.ok
@@ -132,4 +137,11 @@ export class ToolProgress {
     this.endText();
     this.#write(`${this.#indent}${text}\n`);
   }
+}
+
+/** The reason of a denial, out of core's message `the call to "x" was denied: <reason>. ...`. */
+function denialReason(message: string | undefined): string {
+  return (message ?? '')
+    .replace(/^the call to "[^"]*" was denied:\s*/, '')
+    .replace(/\.?\s*Do not retry it unchanged\.$/, '');
 }

@@ -19,6 +19,7 @@
  */
 
 import { AgentError, type AgentErrorOptions, hasCode, serializeCause } from './agent-error.js';
+import type { PartialRunResult } from './run-result.js';
 
 export {
   AGENT_ERROR_MARKER,
@@ -66,9 +67,9 @@ export class ConfigurationError extends AgentError {
  * The model kept calling tools until the turn limit. Code `max_turns_exceeded`. `result` is the
  * partial run result (messages and usage so far).
  *
- * @typeParam TResult - the type of the partial result (the loop's `RunResult`).
+ * @typeParam TResult - the type of the partial result. @default {@link PartialRunResult}
  */
-export class MaxTurnsExceededError<TResult = unknown> extends AgentError {
+export class MaxTurnsExceededError<TResult = PartialRunResult> extends AgentError {
   /** The limit that was reached. */
   readonly maxTurns: number;
   /** The partial result of the run: its messages, usage and tool calls so far. */
@@ -170,14 +171,18 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 /**
  * The run was cancelled through its `signal`. Code `run_aborted`. Carries the abort `reason`
- * and the partial result of the run.
+ * and the partial result of the run (`error.result?.text` is the text already streamed).
  *
- * @typeParam TResult - the type of the partial result (the loop's `RunResult`).
+ * @typeParam TResult - the type of the partial result. @default {@link PartialRunResult}
  */
-export class RunAbortedError<TResult = unknown> extends AgentError {
+export class RunAbortedError<TResult = PartialRunResult> extends AgentError {
   /** The signal's `reason` (a `DOMException` named `AbortError` unless the caller gave one). */
   readonly reason: unknown;
-  /** What the run had produced when it was aborted, when the loop provides it. */
+  /**
+   * What the run had produced when it was aborted (its messages, usage, tool calls, and the text
+   * already streamed). Always set on the errors a run rejects with; `undefined` only for an
+   * error built without one.
+   */
   readonly result: TResult | undefined;
 
   /**

@@ -89,7 +89,10 @@ export interface ToolArgsEvent extends EventBase {
   /** The next piece of the arguments' JSON; the pieces of a call join into its arguments. */
   delta: string;
 }
-/** A tool call is starting (after `beforeTool` approved it). */
+/**
+ * A tool call is starting (after `beforeTool` approved it). A call `beforeTool` denied never
+ * starts: it gets only a `tool:end` with `denied: true`.
+ */
 export interface ToolStartEvent extends EventBase {
   type: 'tool:start';
   /** The call id the model gave. */
@@ -108,6 +111,11 @@ export interface ToolEndEvent extends EventBase {
   name: string;
   /** What came of the call: `ok`, `output` (what the model sees), `value` or `error`, `durationMs`. */
   outcome: ToolOutcome;
+  /**
+   * `true` when `beforeTool` denied the call: the tool never ran and no `tool:start` came
+   * before this event; `outcome.error` has the code `denied` and the reason.
+   */
+  denied?: true;
 }
 /** A turn ended. */
 export interface TurnEndEvent extends EventBase {

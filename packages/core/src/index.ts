@@ -51,6 +51,7 @@ export {
   type SSEServerResponse,
 } from './http/sse-node.js';
 export { type SSEResponseOptions, toSSEResponse, toSSEStream } from './http/sse-stream.js';
+export { WIRE_LIMITS, type WireLimits } from './http/wire-bounds.js';
 export {
   toWireError,
   toWireEvent,
@@ -85,5 +86,5 @@ export type {
 export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js';
 export { definePrice, type ModelPrice, priceFor } from './pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
-export type { RunResult, ToolCallRecord } from './run-result.js';
+export type { PartialRunResult, RunResult, ToolCallRecord } from './run-result.js';
 export { sumUsage, type Usage } from './usage.js';

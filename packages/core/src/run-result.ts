@@ -45,3 +45,12 @@ export interface RunResult<TOutput = string> {
   /** Why the last model call stopped: `length` and `content_filter` mean the answer is incomplete. */
   finishReason: FinishReason | null;
 }
+
+/**
+ * What a run had produced when it ended early: the `result` of `RunAbortedError` and
+ * `MaxTurnsExceededError`. Every field of a {@link RunResult}, so far: the messages, usage and tool
+ * calls up to the end, and as `text` (and `output`, never a validated structured output) the
+ * text of the reply being streamed when the run was cancelled (what was already shown), else of
+ * the last answer (`''` when there was none).
+ */
+export type PartialRunResult = RunResult<string>;

@@ -1,5 +1,7 @@
+import { AgentError } from '../agent-error.js';
 import type { AgentEvent } from '../events.js';
-import { toWireEvent } from './wire-event.js';
+import { safeJson } from './wire-bounds.js';
+import { toWireEvent, type WireRunErrorEvent } from './wire-event.js';
 
 /** Options shared by the server-sent-events helpers. */
 export interface SSEOptions {
@@ -30,7 +32,8 @@ const TIMED_OUT = Symbol('timed out');
 /**
  * Frames one server-sent event: `event: <type>`, `data: <JSON on one line>`, a blank line.
  * Values JSON cannot hold are written safely: a `bigint` as a string, a circular reference as
- * `"[Circular]"`.
+ * `"[Circular]"`, and a value nested too deep for `JSON.stringify` is cut at 1,000 levels
+ * (`"[Too deep]"`) rather than throwing. It does not bound sizes: {@link toWireEvent} does.
  *
  * @param type - the event name (the agent event's `type`).
  * @param data - the payload.
@@ -54,10 +57,15 @@ export function formatSSE(type: string, data: unknown): string {
  * demand so the run's backpressure reaches the writer. Ends after `run:end` or `run:error` (whose
  * error is sent in the event, not thrown). Ending the iteration early aborts the run.
  *
+ * The stream always ends with exactly one terminal event: when an event cannot be encoded (the
+ * serializer throws), the run is aborted (its `RunAbortedError`'s `reason` is an
+ * `event_encoding_failed` error holding the fault as `cause`) and a `run:error` with code
+ * `event_encoding_failed` is sent in its place, last.
+ *
  * @internal Used by `toSSEStream` and `pipeSSEToResponse`.
  */
 export async function* encodeSSE(
-  events: AsyncIterable<AgentEvent>,
+  events: AsyncIterable<AgentEvent> & { abort?(reason?: unknown): void },
   { serialize = toWireEvent, heartbeatMs = DEFAULT_HEARTBEAT_MS }: SSEOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
   if (!(Number.isFinite(heartbeatMs) && heartbeatMs >= 0)) {
@@ -80,9 +88,21 @@ export async function* encodeSSE(
         return;
       }
       const event = item.value;
-      if (event.type === 'run:end' || event.type === 'run:error') terminalSent = true;
-      const data = serialize(event);
-      if (data !== undefined) yield encoder.encode(formatSSE(event.type, data));
+      const terminal = event.type === 'run:end' || event.type === 'run:error';
+      let frame: string | undefined;
+      try {
+        const data = serialize(event);
+        frame = data === undefined ? undefined : formatSSE(event.type, data);
+      } catch (error) {
+        // Stop the run before anything else is sent, so this error is the last event.
+        const failure = encodingFailure(event, error);
+        if (!terminal) events.abort?.(failure.error);
+        terminalSent = true;
+        yield encoder.encode(formatSSE('run:error', failure.wire));
+        return;
+      }
+      if (terminal) terminalSent = true;
+      if (frame !== undefined) yield encoder.encode(frame);
     }
   } catch (error) {
     finished = true;
@@ -91,6 +111,28 @@ export async function* encodeSSE(
   } finally {
     if (!finished) await iterator.return?.();
   }
+}
+
+/** The run:error sent in place of an event that could not be encoded, and the abort reason. */
+function encodingFailure(
+  event: AgentEvent,
+  cause: unknown,
+): { wire: WireRunErrorEvent; error: AgentError } {
+  const error = new AgentError({
+    code: 'event_encoding_failed',
+    message: `The server could not encode the run's "${event.type}" event for the client (${cause instanceof Error ? cause.name : typeof cause}), so it stopped the run. Check the \`serialize\` option of the SSE helper; the cause is on the run's error.`,
+    cause,
+  });
+  return {
+    error,
+    wire: {
+      type: 'run:error',
+      runId: event.runId,
+      turn: event.turn,
+      // The cause's message may hold internals: only its kind is named.
+      error: { name: error.name, code: error.code, message: error.message },
+    },
+  };
 }
 
 function withHeartbeat<T>(pending: Promise<T>, heartbeatMs: number): Promise<T | typeof TIMED_OUT> {
@@ -107,17 +149,7 @@ function safeStringify(value: unknown): string {
   try {
     return JSON.stringify(value, bigints) ?? 'null';
   } catch {
-    // Circular: mark the objects on the current path only, so shared references still print.
-    const path: object[] = [];
-    return (
-      JSON.stringify(value, function (this: unknown, _key: string, v: unknown) {
-        if (typeof v === 'bigint') return v.toString();
-        if (typeof v !== 'object' || v === null) return v;
-        while (path.length > 0 && path[path.length - 1] !== this) path.pop();
-        if (path.includes(v)) return '[Circular]';
-        path.push(v);
-        return v;
-      }) ?? 'null'
-    );
+    // A cycle, or nesting too deep for the native call stack: copy it safely first.
+    return safeJson(value);
   }
 }

@@ -12,6 +12,7 @@ import type {
 } from '../events.js';
 import type { FinishReason } from '../model.js';
 import type { Usage } from '../usage.js';
+import { boundWireString, boundWireValue, WIRE_LIMITS } from './wire-bounds.js';
 
 /** An error as sent to a client: an agentloop error's `toJSON()`, or a generic stand-in. */
 export interface WireError {
@@ -52,11 +53,13 @@ export interface WireToolEndEvent extends EventBase {
   name: string;
   outcome: {
     ok: boolean;
-    /** The exact string the model sees. */
+    /** The string the model sees (cut when longer than the wire limit). */
     output: string;
     error?: { code: string; message: string };
     durationMs: number;
   };
+  /** `true` when `beforeTool` denied the call: it never ran, and no `tool:start` was sent. */
+  denied?: true;
 }
 /** `run:end` with the answer and totals, without the conversation (it holds the instructions). */
 export interface WireRunEndEvent extends EventBase {
@@ -99,17 +102,34 @@ export type WireEvent =
  * `Symbol.for('agentloop.error')` marker, from core, tools or memory) is sent through its
  * `toJSON()` (a `ModelError` never holds the API key; a mid-stream one carries `partialText`).
  * Any other error may hold internals (connection strings, paths), so only a generic message is
- * sent; log the real one on the server.
+ * sent; log the real one on the server. Every field is bounded by {@link WIRE_LIMITS}, as in
+ * `toWireEvent`.
  *
  * @param error - the run's error.
  * @returns the object sent in `run:error`.
  */
 export function toWireError(error: unknown): WireError {
+  const limits = WIRE_LIMITS;
   if (AgentError.isInstance(error)) {
     const json = (error as { toJSON?: unknown }).toJSON;
-    const fields =
-      typeof json === 'function' ? (json.call(error) as Record<string, unknown>) : undefined;
-    return { ...fields, name: error.name, code: error.code, message: error.message };
+    let fields: Record<string, unknown> | undefined;
+    try {
+      fields =
+        typeof json === 'function' ? (json.call(error) as Record<string, unknown>) : undefined;
+    } catch {
+      // A broken toJSON still leaves the name, code and message to send.
+      fields = undefined;
+    }
+    const bounded: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(fields ?? {})) {
+      bounded[name] = boundWireValue(value, limits);
+    }
+    return {
+      ...bounded,
+      name: boundWireString(error.name, limits.maxChars),
+      code: boundWireString(error.code, limits.maxChars),
+      message: boundWireString(error.message, limits.maxChars),
+    };
   }
   return {
     name: 'Error',
@@ -120,17 +140,25 @@ export function toWireError(error: unknown): WireError {
 
 /**
  * The default serialisation of an event for server-sent events. Sent as is: `turn:start`,
- * `memory:trim`, `model:retry`, `text:delta`, `tool:args`, `tool:start`, `turn:end`. Slimmed:
- * `run:start` (no `input`), `model:start` (message and tool counts instead of the request),
- * `model:end` (`finishReason`, `usage`, `durationMs`), `tool:end` (the outcome's `ok`, `output`,
- * `error.code`/`error.message`, `durationMs`), `run:end` (the result's `output`, `text`, `turns`,
- * `usage`, `finishReason`), `run:error` (see {@link toWireError}). Instructions and the
- * conversation never leave the server.
+ * `memory:trim`, `text:delta`, `tool:args`, `turn:end`. Slimmed: `run:start` (no `input`),
+ * `model:start` (message and tool counts instead of the request), `model:end` (`finishReason`,
+ * `usage`, `durationMs`), `tool:end` (the outcome's `ok`, `output`, `error.code`/`error.message`,
+ * `durationMs`, and `denied` for a call `beforeTool` denied), `run:end` (the result's `output`,
+ * `text`, `turns`, `usage`, `finishReason`), `run:error` (see {@link toWireError}).
+ * Instructions and the conversation never leave the server.
+ *
+ * Every event is bounded ({@link WIRE_LIMITS}): the free-form values (`tool:start`'s `args`,
+ * `tool:end`'s output and error message, `model:retry`'s error message, `run:end`'s `output` and
+ * `text`, every field of `run:error`'s error) are sent as they are while they fit; a value nested
+ * deeper than `maxDepth` (64) or longer than `maxChars` (256 Ki characters) is sent as a string
+ * holding its start and a `…[truncated: ...]` marker. Deltas are sent whole (joined, they must
+ * give the text and the arguments); each is one chunk of the provider's stream.
  *
  * @param event - an event of the run.
  * @returns the object sent as the SSE `data`.
  */
 export function toWireEvent(event: AgentEvent): WireEvent {
+  const bounds = WIRE_LIMITS;
   const base = { runId: event.runId, turn: event.turn };
   switch (event.type) {
     case 'run:start':
@@ -156,6 +184,16 @@ export function toWireEvent(event: AgentEvent): WireEvent {
         usage: event.usage,
         durationMs: event.durationMs,
       };
+    case 'model:retry': {
+      const message = boundWireString(event.error.message, bounds.maxChars);
+      return message === event.error.message
+        ? event
+        : { ...event, error: { ...event.error, message } };
+    }
+    case 'tool:start': {
+      const args = boundWireValue(event.args, bounds);
+      return args === event.args ? event : { ...event, args };
+    }
     case 'tool:end': {
       const { ok, output, error, durationMs } = event.outcome;
       return {
@@ -165,15 +203,33 @@ export function toWireEvent(event: AgentEvent): WireEvent {
         name: event.name,
         outcome: {
           ok,
-          output,
-          ...(error ? { error: { code: error.code, message: error.message } } : {}),
+          output: boundWireString(output, bounds.maxChars),
+          ...(error
+            ? {
+                error: {
+                  code: error.code,
+                  message: boundWireString(error.message, bounds.maxChars),
+                },
+              }
+            : {}),
           durationMs,
         },
+        ...(event.denied ? { denied: true as const } : {}),
       };
     }
     case 'run:end': {
       const { output, text, turns, usage, finishReason } = event.result;
-      return { type: event.type, ...base, result: { output, text, turns, usage, finishReason } };
+      return {
+        type: event.type,
+        ...base,
+        result: {
+          output: boundWireValue(output, bounds),
+          text: boundWireString(text, bounds.maxChars),
+          turns,
+          usage,
+          finishReason,
+        },
+      };
     }
     case 'run:error':
       return { type: event.type, ...base, error: toWireError(event.error) };

@@ -99,6 +99,7 @@ async function consumeStream<TContext>(
   const { runId, turn } = state;
   let received = false;
   let text = '';
+  state.partialText = undefined;
   try {
     for await (const event of model.stream(request, { signal: state.signal })) {
       // A model that ignores its signal would be read forever after an abort; throwing here
@@ -109,6 +110,8 @@ async function consumeStream<TContext>(
       if (waitForConsumer) await waitForConsumer;
       if (event.type === 'text-delta') {
         text += event.delta;
+        // Kept on the run too: a run aborted now reports the text already shown.
+        state.partialText = text;
         if (state.bus.wants('text:delta')) {
           state.bus.emit({ type: 'text:delta', runId, turn, delta: event.delta });
         }
@@ -126,6 +129,8 @@ async function consumeStream<TContext>(
           });
         }
       } else {
+        // The whole reply arrived: from now on the response is what counts.
+        state.partialText = undefined;
         return event.response;
       }
     }

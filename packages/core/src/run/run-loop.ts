@@ -101,6 +101,7 @@ export async function executeRun<TContext>(
     toolCalls: [],
     finishReason: null,
     text: '',
+    partialText: undefined,
     summary: undefined,
   };
   bus.emit({

@@ -1,5 +1,5 @@
 import { AgentError } from '../errors.js';
-import type { RunResult } from '../run-result.js';
+import type { PartialRunResult, RunResult } from '../run-result.js';
 import type { RunState } from './run-state.js';
 
 /** The result of a run that answered. */
@@ -10,12 +10,16 @@ export function buildResult<TContext>(
   return { ...partialResult(state), output };
 }
 
-/** What a run had produced so far, carried by the errors that end it early. */
-export function partialResult<TContext>(state: RunState<TContext>): RunResult<unknown> {
+/**
+ * What a run had produced so far, carried by the errors that end it early. Its text is that of
+ * the reply being streamed when there is one (what was already shown), else the last answer's.
+ */
+export function partialResult<TContext>(state: RunState<TContext>): PartialRunResult {
+  const text = state.partialText ?? state.text;
   return {
     runId: state.runId,
-    output: state.text,
-    text: state.text,
+    output: text,
+    text,
     messages: [...state.messages],
     newMessages: state.messages.slice(state.firstNew),
     turns: state.turn,

@@ -30,6 +30,11 @@ export interface RunState<TContext> {
   toolCalls: ToolCallRecord[];
   finishReason: FinishReason | null;
   text: string;
+  /**
+   * The text streamed so far by the model call in progress (`undefined` between calls and in
+   * `generate` mode), so that a run cancelled mid-reply keeps the text already shown.
+   */
+  partialText: string | undefined;
   /** The conversation summary when memory summarises, extended from turn to turn. */
   summary: SummaryState | undefined;
 }

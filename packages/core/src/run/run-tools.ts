@@ -78,6 +78,7 @@ async function runOne<TContext>(
   let args = parseToolArguments(rawArguments);
 
   let outcome: ToolOutcome;
+  let denied = false;
   if (truncated) {
     if (state.bus.wants('tool:start')) {
       state.bus.emit({ type: 'tool:start', runId, turn, toolCallId: id, name, args: rawArguments });
@@ -95,7 +96,8 @@ async function runOne<TContext>(
         : undefined;
     stopIfFailed();
     if (decision?.action === 'rewrite') args = { ok: true, value: decision.args };
-    if (state.bus.wants('tool:start')) {
+    // A denied call never starts: it gets only its tool:end (with `denied: true`).
+    if (decision?.action !== 'deny' && state.bus.wants('tool:start')) {
       state.bus.emit({
         type: 'tool:start',
         runId,
@@ -105,6 +107,7 @@ async function runOne<TContext>(
         args: args.ok ? args.value : rawArguments,
       });
     }
+    denied = decision?.action === 'deny';
     outcome =
       decision?.action === 'deny'
         ? failure(
@@ -137,7 +140,15 @@ async function runOne<TContext>(
     durationMs: outcome.durationMs,
   });
   if (state.bus.wants('tool:end')) {
-    state.bus.emit({ type: 'tool:end', runId, turn, toolCallId: id, name, outcome });
+    state.bus.emit({
+      type: 'tool:end',
+      runId,
+      turn,
+      toolCallId: id,
+      name,
+      outcome,
+      ...(denied ? { denied: true as const } : {}),
+    });
   }
   return outcome;
 }
