@@ -5,7 +5,6 @@
  * @module
  */
 
-
 const REDACTED = '[redacted]';
 
 /**
