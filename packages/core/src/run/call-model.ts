@@ -3,8 +3,13 @@ import type { BeforeModel } from '../interceptors.js';
 import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { type RetryOptions, withRetry } from '../retry.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
-import { canAbort, raceAbort } from './abort.js';
+import { raceAbort } from './abort.js';
 import { checkModelRequest } from './interceptor-results.js';
+import {
+  type BoundedAttempt,
+  boundedModelCall,
+  type ResolvedModelTimeouts,
+} from './model-timeouts.js';
 import type { RunState } from './run-state.js';
 
 /** How a model call is made. */
@@ -13,6 +18,8 @@ export interface CallModelOptions<TContext> {
   /** `stream` emits `text:delta` and `tool:args` as the reply arrives. */
   mode: 'generate' | 'stream';
   retry: RetryOptions | undefined;
+  /** The bounds of each attempt (see `ModelTimeouts`). */
+  timeouts: ResolvedModelTimeouts;
   /** Agent-level first, then run-level. */
   beforeModel: readonly BeforeModel<TContext>[];
 }
@@ -25,7 +32,7 @@ export interface CallModelOptions<TContext> {
 export async function callModel<TContext>(
   state: RunState<TContext>,
   request: ModelRequest,
-  { model, mode, retry, beforeModel }: CallModelOptions<TContext>,
+  { model, mode, retry, timeouts, beforeModel }: CallModelOptions<TContext>,
 ): Promise<ModelResponse> {
   let finalRequest = request;
   for (const intercept of beforeModel) {
@@ -49,11 +56,10 @@ export async function callModel<TContext>(
 
   const response = await withRetry(
     () =>
-      raceAbort(
+      boundedModelCall({ signal: state.signal, model: model.name, mode, timeouts }, (attempt) =>
         mode === 'stream'
-          ? consumeStream(state, model, finalRequest)
-          : model.generate(finalRequest, canAbort(state.signal) ? { signal: state.signal } : {}),
-        state.signal,
+          ? consumeStream(state, model, finalRequest, attempt)
+          : model.generate(finalRequest, attempt.callOptions),
       ),
     {
       ...retry,
@@ -95,15 +101,16 @@ async function consumeStream<TContext>(
   state: RunState<TContext>,
   model: Model,
   request: ModelRequest,
+  attempt: BoundedAttempt,
 ): Promise<ModelResponse> {
   const { runId, turn } = state;
   let received = false;
   let text = '';
   try {
-    for await (const event of model.stream(request, { signal: state.signal })) {
-      // A model that ignores its signal would be read forever after an abort; throwing here
-      // closes its stream (the `for await` calls its `return()`).
-      state.signal.throwIfAborted();
+    for await (const event of attempt.watch(model.stream(request, attempt.callOptions))) {
+      // A model that ignores its signal would be read forever after an abort or a timeout;
+      // throwing here closes its stream (the `for await` calls its `return()`).
+      attempt.signal.throwIfAborted();
       received = true;
       const waitForConsumer = state.consumerReady?.();
       if (waitForConsumer) await waitForConsumer;

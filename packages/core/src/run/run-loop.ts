@@ -10,7 +10,12 @@ import type {
   RunOptions,
 } from '../agent-options.js';
 import type { StreamSink } from '../agent-stream.js';
-import { ConfigurationError, MaxTurnsExceededError, RunAbortedError } from '../errors.js';
+import {
+  ConfigurationError,
+  DeadlineExceededError,
+  MaxTurnsExceededError,
+  RunAbortedError,
+} from '../errors.js';
 import { type AgentListeners, EventBus } from '../event-bus.js';
 import type { BeforeModel, BeforeTool } from '../interceptors.js';
 import type { Model, ModelRequest, ModelSettings } from '../model.js';
@@ -20,6 +25,8 @@ import { emptyUsage } from '../usage.js';
 import { raceAbort } from './abort.js';
 import { callModel } from './call-model.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
+import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
+import { startDeadline } from './run-deadline.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
 import { runSignal } from './run-signal.js';
 import type { RunState } from './run-state.js';
@@ -51,6 +58,7 @@ export interface ResolvedAgent<TContext> {
   maxOutputRepairs: number;
   memory: ResolvedMemory | undefined;
   retry: RetryOptions | undefined;
+  timeouts: ModelTimeouts | undefined;
   beforeModel: BeforeModel<TContext> | undefined;
   beforeTool: BeforeTool<TContext> | undefined;
   listeners: AgentListeners;
@@ -76,9 +84,13 @@ export async function executeRun<TContext>(
   { mode, sink, internalSignal }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
   // The run listens to the caller's signal through a signal of its own, detached at the end,
-  // so a signal shared by many runs gathers no listeners (see `runSignal`).
+  // so a signal shared by many runs gathers no listeners (see `runSignal`). The deadline is one
+  // more source: when it passes, everything the run's signal reaches is cancelled.
+  const deadline = startDeadline(options.deadlineMs);
   const { signal, end } = runSignal(
-    [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined),
+    [options.signal, internalSignal, deadline.signal].filter(
+      (s): s is AbortSignal => s !== undefined,
+    ),
   );
   const bus = new EventBus({
     listeners: agent.listeners,
@@ -121,17 +133,29 @@ export async function executeRun<TContext>(
       maxTurns: options.maxTurns ?? agent.maxTurns,
       mode,
       hooks: options.hooks,
+      timeouts: options.timeouts,
     });
     failed = false;
     bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
     return result;
   } catch (caught) {
-    const error = signal.aborted
-      ? new RunAbortedError({ reason: signal.reason, result: partialResult(state), cause: caught })
-      : toError(caught);
+    const error = !signal.aborted
+      ? toError(caught)
+      : deadline.passed(signal.reason)
+        ? new DeadlineExceededError({
+            deadlineMs: options.deadlineMs ?? 0,
+            result: partialResult(state),
+            cause: caught,
+          })
+        : new RunAbortedError({
+            reason: signal.reason,
+            result: partialResult(state),
+            cause: caught,
+          });
     bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
     throw error;
   } finally {
+    deadline.clear();
     leaveSession();
     end(failed);
   }
@@ -145,7 +169,13 @@ async function loop<TContext>(
     maxTurns,
     mode,
     hooks,
-  }: { maxTurns: number; mode: 'generate' | 'stream'; hooks: RunHooks<TContext> | undefined },
+    timeouts,
+  }: {
+    maxTurns: number;
+    mode: 'generate' | 'stream';
+    hooks: RunHooks<TContext> | undefined;
+    timeouts: ModelTimeouts | undefined;
+  },
 ): Promise<RunResult<unknown>> {
   const instructions = await resolveInstructions(agent.instructions, state);
   const history = await loadHistory(state, agent.memory);
@@ -171,6 +201,7 @@ async function loop<TContext>(
     model: agent.model,
     mode,
     retry: agent.retry,
+    timeouts: resolveModelTimeouts(mode, agent.timeouts, timeouts),
     beforeModel: [agent.beforeModel, hooks?.beforeModel].filter(isDefined),
   };
   const toolOptions = {
