@@ -17,6 +17,7 @@ import {
   type RunOptions,
 } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
+import { InMemoryStore } from '@agentloop/memory';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 beforeEach(() => {
@@ -343,5 +344,31 @@ describe('per-run override', () => {
     const outcome = await settle(agent, 'stream', { timeouts: { idleMs: 250 } });
     expectTimeout(outcome.error, 'idle', 250);
     expect(model.calls[0]?.timeoutMs).toBe(5000);
+  });
+});
+
+describe('summaries', () => {
+  it('a summary written by the agent model is bounded like any model call', async () => {
+    const store = new InMemoryStore();
+    const long = 'word '.repeat(400);
+    await store.append('s', [
+      { role: 'user', content: long },
+      { role: 'assistant', content: long },
+      { role: 'user', content: long },
+      { role: 'assistant', content: long },
+    ]);
+    const model = new ProbeModel({ generate: (options) => silence(options.signal) });
+    const agent = new Agent({
+      name: 't',
+      model,
+      memory: { store, maxTokens: 1500, reserveOutputTokens: 100, summarize: true },
+      timeouts: { firstByteMs: 900 },
+    });
+    const outcome = await settle(agent, 'run', { sessionId: 's' });
+    expectTimeout(outcome.error, 'first_byte', 900);
+    expect(outcome.elapsed).toBe(900);
+    // The one call made was the summary's, and it was cancelled.
+    expect(model.calls).toHaveLength(1);
+    expect(model.calls[0]?.signal?.aborted).toBe(true);
   });
 });

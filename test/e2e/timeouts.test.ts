@@ -8,6 +8,7 @@
 import {
   Agent,
   type AgentEvent,
+  type AgentOptions,
   DeadlineExceededError,
   ModelError,
   openai,
@@ -27,7 +28,7 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function agentWith(options: Omit<ConstructorParameters<typeof Agent>[0], 'name' | 'model'> = {}) {
+function agentWith(options: Omit<AgentOptions, 'name' | 'model'> = {}): Agent {
   return new Agent({
     name: 'bounded',
     model: openai('gpt-4o-mini', { apiKey: API_KEY, baseURL: server.url }),

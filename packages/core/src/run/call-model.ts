@@ -5,11 +5,7 @@ import { type RetryOptions, withRetry } from '../retry.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
 import { raceAbort } from './abort.js';
 import { checkModelRequest } from './interceptor-results.js';
-import {
-  type BoundedAttempt,
-  boundedModelCall,
-  type ResolvedModelTimeouts,
-} from './model-timeouts.js';
+import { type BoundedAttempt, boundedModelCall } from './model-timeouts.js';
 import type { RunState } from './run-state.js';
 
 /** How a model call is made. */
@@ -18,8 +14,6 @@ export interface CallModelOptions<TContext> {
   /** `stream` emits `text:delta` and `tool:args` as the reply arrives. */
   mode: 'generate' | 'stream';
   retry: RetryOptions | undefined;
-  /** The bounds of each attempt (see `ModelTimeouts`). */
-  timeouts: ResolvedModelTimeouts;
   /** Agent-level first, then run-level. */
   beforeModel: readonly BeforeModel<TContext>[];
 }
@@ -32,7 +26,7 @@ export interface CallModelOptions<TContext> {
 export async function callModel<TContext>(
   state: RunState<TContext>,
   request: ModelRequest,
-  { model, mode, retry, timeouts, beforeModel }: CallModelOptions<TContext>,
+  { model, mode, retry, beforeModel }: CallModelOptions<TContext>,
 ): Promise<ModelResponse> {
   let finalRequest = request;
   for (const intercept of beforeModel) {
@@ -56,10 +50,12 @@ export async function callModel<TContext>(
 
   const response = await withRetry(
     () =>
-      boundedModelCall({ signal: state.signal, model: model.name, mode, timeouts }, (attempt) =>
-        mode === 'stream'
-          ? consumeStream(state, model, finalRequest, attempt)
-          : model.generate(finalRequest, attempt.callOptions),
+      boundedModelCall(
+        { signal: state.signal, model: model.name, mode, timeouts: state.timeouts },
+        (attempt) =>
+          mode === 'stream'
+            ? consumeStream(state, model, finalRequest, attempt)
+            : model.generate(finalRequest, attempt.callOptions),
       ),
     {
       ...retry,

@@ -104,6 +104,7 @@ export async function executeRun<TContext>(
     signal,
     bus,
     sessionId: options.sessionId,
+    timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
     turn: 0,
     messages: [],
@@ -133,7 +134,6 @@ export async function executeRun<TContext>(
       maxTurns: options.maxTurns ?? agent.maxTurns,
       mode,
       hooks: options.hooks,
-      timeouts: options.timeouts,
     });
     failed = false;
     bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
@@ -169,13 +169,7 @@ async function loop<TContext>(
     maxTurns,
     mode,
     hooks,
-    timeouts,
-  }: {
-    maxTurns: number;
-    mode: 'generate' | 'stream';
-    hooks: RunHooks<TContext> | undefined;
-    timeouts: ModelTimeouts | undefined;
-  },
+  }: { maxTurns: number; mode: 'generate' | 'stream'; hooks: RunHooks<TContext> | undefined },
 ): Promise<RunResult<unknown>> {
   const instructions = await resolveInstructions(agent.instructions, state);
   const history = await loadHistory(state, agent.memory);
@@ -201,7 +195,6 @@ async function loop<TContext>(
     model: agent.model,
     mode,
     retry: agent.retry,
-    timeouts: resolveModelTimeouts(mode, agent.timeouts, timeouts),
     beforeModel: [agent.beforeModel, hooks?.beforeModel].filter(isDefined),
   };
   const toolOptions = {
