@@ -4,8 +4,8 @@ import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { type RetryOptions, withRetry } from '../retry.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
 import { raceAbort } from './abort.js';
+import { type BoundedAttempt, boundedModelCall } from './bounded-model-call.js';
 import { checkModelRequest } from './interceptor-results.js';
-import { type BoundedAttempt, boundedModelCall } from './model-timeouts.js';
 import type { RunState } from './run-state.js';
 
 /** How a model call is made. */

@@ -17,7 +17,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Model, ModelSettings } from '../model.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
 import { raceAbort } from './abort.js';
-import { boundedModelCall } from './model-timeouts.js';
+import { boundedModelCall } from './bounded-model-call.js';
 import type { RunState } from './run-state.js';
 
 const DEFAULT_RESERVE_OUTPUT_TOKENS = 4096;
