@@ -1,4 +1,10 @@
-import { Agent, type RunResult } from '@agentloop/core';
+import {
+  Agent,
+  type DeadlineExceededError,
+  type ModelError,
+  type ModelTimeoutKind,
+  type RunResult,
+} from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
@@ -42,4 +48,17 @@ test('listeners receive the event type they subscribe to', () => {
   agent.on('tool:end', (event) => {
     expectTypeOf(event.outcome.ok).toEqualTypeOf<boolean>();
   });
+});
+
+test('timeouts on the agent and per run, deadlineMs per run, and the timeout kind on ModelError', () => {
+  const agent = new Agent({ name: 't', model, timeouts: { firstByteMs: 60_000, idleMs: 30_000 } });
+  agent.run('x', { timeouts: { idleMs: 10_000 }, deadlineMs: 120_000 });
+  agent.stream('x', { deadlineMs: 1000 });
+  // @ts-expect-error: the whole-run bound is a run option, not a per-call bound
+  new Agent({ name: 't', model, timeouts: { deadlineMs: 1 } });
+  // @ts-expect-error: milliseconds are numbers
+  agent.run('x', { deadlineMs: '1000' });
+  expectTypeOf<ModelError['timeout']>().toEqualTypeOf<ModelTimeoutKind | undefined>();
+  expectTypeOf<ModelTimeoutKind>().toEqualTypeOf<'first_byte' | 'idle'>();
+  expectTypeOf<DeadlineExceededError['deadlineMs']>().toEqualTypeOf<number>();
 });

@@ -101,7 +101,7 @@ async function streamReply(
     'cache-control': 'no-cache',
     ...step.headers,
   });
-  const limit = step.cutAfterChunks;
+  const limit = step.cutAfterChunks ?? step.stallAfterChunks;
   for (const [i, chunk] of chunks.entries()) {
     if (limit !== undefined && i >= limit) break;
     if (i > 0 && step.chunkDelayMs !== undefined && step.chunkDelayMs > 0) {
@@ -115,9 +115,27 @@ async function streamReply(
     }
   }
   if (exchange.isClosed) return;
+  if (step.stallAfterChunks !== undefined) return stall(record, exchange, step.keepAliveMs);
   if (limit !== undefined) return cut(exchange);
   await write(exchange, encodeEvent('[DONE]'));
   exchange.res.end();
+}
+
+/** Sends no more data, only a `: keep-alive` comment every `keepAliveMs`, until the client leaves. */
+async function stall(
+  record: RecordedRequest,
+  exchange: Exchange,
+  keepAliveMs: number | undefined,
+): Promise<void> {
+  // Flush the headers even when no chunk was sent, as a provider that accepted the stream does.
+  exchange.res.flushHeaders();
+  if (keepAliveMs === undefined || keepAliveMs <= 0) return;
+  while (!exchange.isClosed) {
+    await pause(keepAliveMs, exchange);
+    if (exchange.isClosed) return;
+    await write(exchange, Buffer.from(': keep-alive\n\n', 'utf8'));
+    record.keepAlives += 1;
+  }
 }
 
 async function jsonReply(

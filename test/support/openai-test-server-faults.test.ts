@@ -90,6 +90,50 @@ describe('scripted faults', () => {
     expect(received.every((c) => c.choices[0]?.finish_reason === null)).toBe(true);
   });
 
+  it('stalls a stream after n chunks, sending only keep-alive comments the client never yields', async () => {
+    server.reply({ content: 'A fairly long answer.', stallAfterChunks: 1, keepAliveMs: 5 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'm', messages, stream: true },
+      { signal: controller.signal },
+    );
+    const received: ChatCompletionChunk[] = [];
+    const reading = (async () => {
+      for await (const chunk of stream) received.push(chunk);
+    })();
+    // Let several comments through: the client parses them and yields nothing for them.
+    while ((server.requests[0]?.keepAlives ?? 0) < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]?.choices[0]?.delta.role).toBe('assistant');
+    controller.abort();
+    await reading;
+    await server.idle();
+    expect(server.aborted).toBe(1);
+  });
+
+  it('stalls before the first chunk: headers only, then silence', async () => {
+    server.reply({ content: 'never sent', stallAfterChunks: 0 });
+    const controller = new AbortController();
+    // The response (headers) arrives; no chunk ever does.
+    const stream = await client.chat.completions.create(
+      { model: 'm', messages, stream: true },
+      { signal: controller.signal },
+    );
+    const received: ChatCompletionChunk[] = [];
+    const reading = (async () => {
+      for await (const chunk of stream) received.push(chunk);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(received).toEqual([]);
+    expect(server.requests[0]?.keepAlives).toBe(0);
+    controller.abort();
+    await reading;
+    await server.idle();
+    expect(server.aborted).toBe(1);
+  });
+
   it('cuts a JSON reply mid-body: the client fails instead of parsing half a completion', async () => {
     server.reply({ content: 'cut me', cutAfterChunks: 0 });
     const { value, error } = await call();

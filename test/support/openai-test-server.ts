@@ -145,6 +145,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       receivedAt: now(),
       rejected: undefined,
       status: undefined,
+      keepAlives: 0,
     };
     requests.push(record);
     notify();

@@ -84,6 +84,15 @@ export interface ReplyStep {
   chunkDelayMs?: number;
   /** Streaming only: send this many `chat.completion.chunk` events, then destroy the socket. */
   cutAfterChunks?: number;
+  /**
+   * Streaming only: send this many `chat.completion.chunk` events (0: none, just the headers),
+   * then nothing more, never ending the response: a provider that stalled. With `keepAliveMs`,
+   * the stalled stream still sends an SSE comment (`: keep-alive`) at that interval, as proxies
+   * and providers do (OpenRouter sends `: OPENROUTER PROCESSING`).
+   */
+  stallAfterChunks?: number;
+  /** With `stallAfterChunks`: write `: keep-alive` every this many ms until the client leaves. */
+  keepAliveMs?: number;
   /** Overrides the server's stream shape for this reply. */
   stream?: StreamShape;
   /** Extra response headers. */
@@ -155,6 +164,8 @@ export interface RecordedRequest {
   rejected: (ApiErrorObject & { status: number }) | undefined;
   /** The HTTP status answered, once answered (`undefined` for resets, hangs and aborts). */
   status: number | undefined;
+  /** How many SSE comments (`: keep-alive`) were written on this request's stream. */
+  keepAlives: number;
 }
 
 /**

@@ -14,7 +14,8 @@ export type AgentErrorCode =
   | 'max_turns_exceeded'
   | 'output_validation_failed'
   | 'model_error'
-  | 'run_aborted';
+  | 'run_aborted'
+  | 'deadline_exceeded';
 
 /**
  * What {@link AgentError.isInstance} guarantees about an error from any agentloop package: an

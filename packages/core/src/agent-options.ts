@@ -8,6 +8,7 @@ import type { EventHooks, ListenerErrorHandler } from './event-bus.js';
 import type { BeforeModel, BeforeTool } from './interceptors.js';
 import type { Model, ModelSettings } from './model.js';
 import type { RetryOptions } from './retry.js';
+import type { ModelTimeouts } from './run/model-timeouts.js';
 
 /**
  * A schema for the final answer: a zod v4 or zod v3 schema (anything implementing Standard
@@ -83,8 +84,16 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   maxOutputRepairs?: number;
   /** Session history and the token budget of each request. @default off: the whole conversation is sent */
   memory?: MemoryOptions;
-  /** Retries of transient model faults (429, 408, 409, 5xx, connection faults). */
+  /** Retries of transient model faults (429, 408, 409, 5xx, connection faults, timeouts). */
   retry?: RetryOptions;
+  /**
+   * Bounds on every model call: `firstByteMs` (time to the first data; in `run()` the whole
+   * reply) and `idleMs` (streamed runs: the longest gap between data chunks; keep-alive comments
+   * do not count). A bound that fires cancels the request and fails the attempt with a
+   * retryable `ModelError` (`timeout: 'first_byte' | 'idle'`).
+   * @default `{ firstByteMs: 600_000 in run() / 300_000 in stream(), idleMs: 120_000 }`
+   */
+  timeouts?: ModelTimeouts;
   /** Awaited before every model call of every run. */
   beforeModel?: BeforeModel<TContext>;
   /** Awaited before every tool call of every run. */
@@ -111,6 +120,15 @@ export interface RunOptions<TContext = unknown> {
   hooks?: RunHooks<TContext>;
   /** Overrides the agent's `maxTurns` for this run. */
   maxTurns?: number;
+  /** Overrides the agent's `timeouts` for this run, bound by bound. */
+  timeouts?: ModelTimeouts;
+  /**
+   * The most the whole run may take, in ms: when it passes, the model request and every running
+   * tool are cancelled (tools see `ctx.signal` abort) and the run rejects with
+   * `DeadlineExceededError`, carrying the partial result. No retry is attempted past it.
+   * @default none
+   */
+  deadlineMs?: number;
 }
 
 /** What a run takes as input: a user message, or messages to append to the conversation. */

@@ -1,5 +1,6 @@
 import type { AgentOptions } from './agent-options.js';
 import { ConfigurationError } from './errors.js';
+import { MAX_TIMEOUT_MS } from './run/model-timeouts.js';
 
 /**
  * Checks an agent's options at construction, so a misconfiguration fails where it is written,
@@ -44,6 +45,7 @@ export function validateAgentOptions<TContext, TOutput>(
   positiveInteger(name, 'toolConcurrency', options.toolConcurrency);
   positiveInteger(name, 'maxTurns', options.maxTurns);
   nonNegativeInteger(name, 'maxOutputRepairs', options.maxOutputRepairs);
+  timeouts(name, options.timeouts);
   if (options.onMaxTurns !== undefined && !['throw', 'final-answer'].includes(options.onMaxTurns)) {
     throw new ConfigurationError(
       `Agent "${name}": "onMaxTurns" must be 'throw' or 'final-answer'; got ${describe(options.onMaxTurns)}.`,
@@ -79,9 +81,44 @@ export function validateAgentOptions<TContext, TOutput>(
  */
 export function validateRunOptions(
   agent: string,
-  options: { maxTurns?: number | undefined },
+  options: { maxTurns?: number | undefined; timeouts?: unknown; deadlineMs?: number | undefined },
 ): void {
   positiveInteger(agent, 'maxTurns', options.maxTurns);
+  timeouts(agent, options.timeouts);
+  milliseconds(agent, 'deadlineMs', options.deadlineMs);
+}
+
+/** Checks `timeouts`: an object whose bounds, when given, are positive numbers of milliseconds. */
+function timeouts(agent: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(
+      `Agent "${agent}": "timeouts" must be an object such as { firstByteMs: 60_000, idleMs: 30_000 }; got ${describe(value)}.`,
+      { option: 'timeouts' },
+    );
+  }
+  const known = ['firstByteMs', 'idleMs'];
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new ConfigurationError(
+        `Agent "${agent}": "timeouts.${key}" is not an option; the bounds are firstByteMs and idleMs (the whole run's bound is the run option deadlineMs).`,
+        { option: `timeouts.${key}` },
+      );
+    }
+    milliseconds(agent, `timeouts.${key}`, (value as Record<string, unknown>)[key]);
+  }
+}
+
+/** A bound in milliseconds: a finite number above 0 that a timer can hold. */
+function milliseconds(agent: string, option: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_MS) {
+    return;
+  }
+  throw new ConfigurationError(
+    `Agent "${agent}": "${option}" must be a positive, finite number of milliseconds of at most ${MAX_TIMEOUT_MS} (about 24.8 days); got ${describe(value)}. Leave it out for the default.`,
+    { option },
+  );
 }
 
 /** Checks the input of `run()` / `stream()`. */

@@ -74,6 +74,7 @@ export class Agent<TContext = unknown, TOutput = string> {
       maxOutputRepairs: options.maxOutputRepairs ?? DEFAULT_MAX_OUTPUT_REPAIRS,
       memory: resolveMemory(options.memory, this.model, options.modelSettings),
       retry: options.retry,
+      timeouts: options.timeouts,
       beforeModel: options.beforeModel,
       beforeTool: options.beforeTool,
       listeners: this.#listeners,
@@ -84,9 +85,11 @@ export class Agent<TContext = unknown, TOutput = string> {
    * Runs the agent to its answer.
    *
    * @param input - a user message, or messages to append to the conversation.
-   * @param options - `signal`, `context`, `sessionId`, `hooks`, `maxTurns`.
+   * @param options - `signal`, `context`, `sessionId`, `hooks`, `maxTurns`, `timeouts`,
+   * `deadlineMs`.
    * @returns the result; rejects with `MaxTurnsExceededError`, `RunAbortedError`,
-   * `OutputValidationError`, `ModelError` or `ContextOverflowError` (each an `AgentError`).
+   * `DeadlineExceededError`, `OutputValidationError`, `ModelError` or `ContextOverflowError`
+   * (each an `AgentError`).
    */
   async run(input: RunInput, options: RunOptions<TContext> = {}): Promise<RunResult<TOutput>> {
     validateRunInput(input);

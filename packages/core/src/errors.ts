@@ -5,8 +5,8 @@
  *   the fault can be seen;
  * - the model's behaviour: {@link MaxTurnsExceededError} (`max_turns_exceeded`) and
  *   {@link OutputValidationError} (`output_validation_failed`), carrying what the run produced;
- * - the system (network, provider, cancellation): {@link ModelError} (`model_error`) and
- *   {@link RunAbortedError} (`run_aborted`).
+ * - the system (network, provider, cancellation): {@link ModelError} (`model_error`),
+ *   {@link RunAbortedError} (`run_aborted`) and `DeadlineExceededError` (`deadline_exceeded`).
  *
  * Faults the model causes inside a turn (bad tool arguments, unknown tools, tools that throw) are
  * not exceptions: the model sees them as tool messages and carries on.
@@ -28,7 +28,13 @@ export {
   type AgentErrorLike,
   type AgentErrorOptions,
 } from './agent-error.js';
-export { ModelError, type ModelErrorOptions, type PartialToolCall } from './model-error.js';
+export { DeadlineExceededError } from './deadline-error.js';
+export {
+  ModelError,
+  type ModelErrorOptions,
+  type ModelTimeoutKind,
+  type PartialToolCall,
+} from './model-error.js';
 
 /** Options of {@link ConfigurationError}. */
 export interface ConfigurationErrorOptions extends AgentErrorOptions {

@@ -28,9 +28,11 @@ export {
   type AgentErrorCode,
   type AgentErrorLike,
   ConfigurationError,
+  DeadlineExceededError,
   MaxTurnsExceededError,
   ModelError,
   type ModelErrorOptions,
+  type ModelTimeoutKind,
   OutputValidationError,
   type OutputValidationIssue,
   RunAbortedError,
@@ -86,5 +88,6 @@ export type {
 export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js';
 export { definePrice, type ModelPrice, priceFor } from './pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
+export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type { PartialRunResult, RunResult, ToolCallRecord } from './run-result.js';
 export { sumUsage, type Usage } from './usage.js';

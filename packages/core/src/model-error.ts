@@ -36,11 +36,23 @@ export interface ModelErrorOptions extends AgentErrorOptions {
   partialToolCalls?: readonly PartialToolCall[] | undefined;
   /** The model name the request was for. */
   model?: string | undefined;
+  /** Which of the loop's bounds fired, when the call timed out (see `ModelTimeouts`). */
+  timeout?: ModelTimeoutKind | undefined;
+  /** The value of the bound that fired, in milliseconds. */
+  timeoutMs?: number | undefined;
 }
+
+/**
+ * Which bound of `ModelTimeouts` cancelled a model call: `'first_byte'` (no data within
+ * `timeouts.firstByteMs`) or `'idle'` (a started stream went quiet for `timeouts.idleMs`).
+ */
+export type ModelTimeoutKind = 'first_byte' | 'idle';
 
 /**
  * A model call failed: the provider answered with an error, the connection failed or timed out,
  * the reply could not be read, or a stream broke off. Code `model_error`, a system fault.
+ * When one of the loop's bounds cancelled the call, `timeout` says which (`'first_byte'`,
+ * `'idle'`) and `timeoutMs` its value; such a call is retryable unless text had streamed.
  *
  * `retryable` says whether the same request may succeed if sent again; the loop retries those
  * (see `withRetry`), honouring `retryAfterMs`. A stream that failed after its first chunk is
@@ -68,6 +80,10 @@ export class ModelError extends AgentError {
   readonly partialToolCalls: readonly PartialToolCall[];
   /** The model name the request was for. */
   readonly model: string | undefined;
+  /** Which of the loop's bounds fired, when the call timed out; `undefined` otherwise. */
+  readonly timeout: ModelTimeoutKind | undefined;
+  /** The value of the bound that fired, in milliseconds. */
+  readonly timeoutMs: number | undefined;
 
   /** @param options - the message, `retryable` and whatever the provider told. */
   constructor(options: ModelErrorOptions) {
@@ -83,6 +99,8 @@ export class ModelError extends AgentError {
     this.partialText = options.partialText ?? '';
     this.partialToolCalls = options.partialToolCalls ?? [];
     this.model = options.model;
+    this.timeout = options.timeout;
+    this.timeoutMs = options.timeoutMs;
   }
 
   /** True for a {@link ModelError} from any copy of the package. */
@@ -100,6 +118,7 @@ export class ModelError extends AgentError {
       requestId: this.requestId,
       midStream: this.midStream,
       model: this.model,
+      ...(this.timeout !== undefined ? { timeout: this.timeout, timeoutMs: this.timeoutMs } : {}),
       ...(this.midStream
         ? { partialText: this.partialText, partialToolCalls: this.partialToolCalls }
         : {}),

@@ -90,8 +90,24 @@ export type ModelStreamEvent =
 
 /** Per-call options the loop passes to a model. */
 export interface ModelCallOptions {
-  /** Aborted when the run is cancelled; the model must cancel its request. */
+  /**
+   * Aborted when the run is cancelled, or when one of the run's `timeouts` fires; the model must
+   * cancel its request.
+   */
   signal?: AbortSignal;
+  /**
+   * Streamed calls: call it for every data-bearing chunk received from the provider, including
+   * chunks that yield no event (the role chunk, reasoning text, usage), and never for SSE
+   * comments or keep-alives. The loop's `timeouts.idleMs` counts it as progress; a model that
+   * does not call it is timed by the events it yields.
+   */
+  onChunk?: () => void;
+  /**
+   * How long the loop waits for this call's first data (its `timeouts.firstByteMs`) before it
+   * aborts `signal`. A model whose HTTP client has a request timeout of its own should not let
+   * that one fire sooner (the `openai` client's default is 10 minutes).
+   */
+  timeoutMs?: number;
 }
 
 /**

@@ -36,11 +36,20 @@ export interface OpenAIModelOptions {
   organization?: string | undefined;
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string> | undefined;
-  /** How long a request may take to start answering, in ms. @default the client's (10 minutes) */
+  /**
+   * The `openai` client's own request timeout: how long a request may wait for the response
+   * headers, in ms. A run bounds every call by its `timeouts` anyway, and by default the client
+   * is told that bound (plus a second), so it neither cuts a call sooner nor waits longer; set
+   * this to cut requests sooner, e.g. when calling the model outside an agent.
+   * @default the run's `timeouts.firstByteMs` plus 1 s in a run; else the client's (10 minutes)
+   */
   timeoutMs?: number | undefined;
   /** A `fetch` implementation (proxies, tests). @default `globalThis.fetch` */
   fetch?: ClientOptions['fetch'] | undefined;
 }
+
+/** The longest timeout a timer can hold; the client's own must stay below it. */
+const MAX_CLIENT_TIMEOUT_MS = 2_147_483_647;
 
 /** Sent as the key to endpoints that need none, so the client does not refuse to start. */
 const NO_KEY_PLACEHOLDER = 'no-key-needed';
@@ -88,8 +97,12 @@ class OpenAIChatModel implements Model {
     return this.#client;
   }
 
-  #requestOptions(signal: AbortSignal | undefined) {
-    const { timeoutMs } = this.#options;
+  #requestOptions({ signal, timeoutMs: bound }: ModelCallOptions) {
+    // The caller's bound fires first and reports which bound it was; the client's own timeout,
+    // a second later, only keeps it from giving up sooner (its default is 10 minutes).
+    const timeoutMs =
+      this.#options.timeoutMs ??
+      (bound === undefined ? undefined : Math.min(Math.ceil(bound) + 1000, MAX_CLIENT_TIMEOUT_MS));
     return {
       maxRetries: 0,
       ...(signal ? { signal } : {}),
@@ -127,7 +140,7 @@ class OpenAIChatModel implements Model {
     try {
       completion = await client.chat.completions.create(
         { ...request, model: this.name, stream: false },
-        this.#requestOptions(signal),
+        this.#requestOptions(options),
       );
       return fromCompletion(completion, this.name, this.#secrets);
     } catch (error) {
@@ -154,7 +167,7 @@ class OpenAIChatModel implements Model {
             stream: true,
             stream_options: { include_usage: true },
           },
-          this.#requestOptions(signal),
+          this.#requestOptions(options),
         )
         .withResponse());
     } catch (error) {
@@ -188,6 +201,8 @@ class OpenAIChatModel implements Model {
     }
     try {
       for await (const chunk of chunks) {
+        // SSE comments (keep-alives) never get here: the client's parser drops them.
+        options.onChunk?.();
         for (const event of acc.push(chunk)) yield event;
       }
     } catch (error) {

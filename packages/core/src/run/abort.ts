@@ -2,10 +2,10 @@
 const uncancellable = new WeakSet<AbortSignal>();
 
 /**
- * Marks the signal of a run nobody can abort (no `signal` given, not streamed). Each run gets its
- * own, so listeners a tool leaves on it go away with the run. Waiting on it needs no listener, and
- * the model is called without a signal, which spares the HTTP client its own abort wiring on
- * every request. (The run itself still aborts it when it fails, to stop the tools it started.)
+ * Marks the signal of a run nobody can abort (no `signal` given, no `deadlineMs`, not streamed).
+ * Each run gets its own, so listeners a tool leaves on it go away with the run. Waiting on it
+ * needs no listener. (The run itself still aborts it when it fails, to stop the tools it
+ * started. The model always gets a signal of its own: its call's timeouts abort it.)
  */
 export function markUncancellable(signal: AbortSignal): AbortSignal {
   uncancellable.add(signal);

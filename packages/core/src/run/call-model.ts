@@ -3,7 +3,8 @@ import type { BeforeModel } from '../interceptors.js';
 import type { Model, ModelRequest, ModelResponse } from '../model.js';
 import { type RetryOptions, withRetry } from '../retry.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
-import { canAbort, raceAbort } from './abort.js';
+import { raceAbort } from './abort.js';
+import { type BoundedAttempt, boundedModelCall } from './bounded-model-call.js';
 import { checkModelRequest } from './interceptor-results.js';
 import type { RunState } from './run-state.js';
 
@@ -49,11 +50,12 @@ export async function callModel<TContext>(
 
   const response = await withRetry(
     () =>
-      raceAbort(
-        mode === 'stream'
-          ? consumeStream(state, model, finalRequest)
-          : model.generate(finalRequest, canAbort(state.signal) ? { signal: state.signal } : {}),
-        state.signal,
+      boundedModelCall(
+        { signal: state.signal, model: model.name, mode, timeouts: state.timeouts },
+        (attempt) =>
+          mode === 'stream'
+            ? consumeStream(state, model, finalRequest, attempt)
+            : model.generate(finalRequest, attempt.callOptions),
       ),
     {
       ...retry,
@@ -95,16 +97,17 @@ async function consumeStream<TContext>(
   state: RunState<TContext>,
   model: Model,
   request: ModelRequest,
+  attempt: BoundedAttempt,
 ): Promise<ModelResponse> {
   const { runId, turn } = state;
   let received = false;
   let text = '';
   state.partialText = undefined;
   try {
-    for await (const event of model.stream(request, { signal: state.signal })) {
-      // A model that ignores its signal would be read forever after an abort; throwing here
-      // closes its stream (the `for await` calls its `return()`).
-      state.signal.throwIfAborted();
+    for await (const event of attempt.watch(model.stream(request, attempt.callOptions))) {
+      // A model that ignores its signal would be read forever after an abort or a timeout;
+      // throwing here closes its stream (the `for await` calls its `return()`).
+      attempt.signal.throwIfAborted();
       received = true;
       const waitForConsumer = state.consumerReady?.();
       if (waitForConsumer) await waitForConsumer;

@@ -9,7 +9,12 @@ import type {
   RunOptions,
 } from '../agent-options.js';
 import type { StreamSink } from '../agent-stream.js';
-import { ConfigurationError, MaxTurnsExceededError, RunAbortedError } from '../errors.js';
+import {
+  ConfigurationError,
+  DeadlineExceededError,
+  MaxTurnsExceededError,
+  RunAbortedError,
+} from '../errors.js';
 import { type AgentListeners, EventBus } from '../event-bus.js';
 import type { BeforeModel, BeforeTool } from '../interceptors.js';
 import type { Model, ModelRequest, ModelSettings } from '../model.js';
@@ -19,6 +24,8 @@ import { emptyUsage } from '../usage.js';
 import { raceAbort } from './abort.js';
 import { callModel } from './call-model.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
+import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
+import { startDeadline } from './run-deadline.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
 import { runSignal } from './run-signal.js';
 import type { RunState } from './run-state.js';
@@ -51,6 +58,7 @@ export interface ResolvedAgent<TContext> {
   maxOutputRepairs: number;
   memory: ResolvedMemory | undefined;
   retry: RetryOptions | undefined;
+  timeouts: ModelTimeouts | undefined;
   beforeModel: BeforeModel<TContext> | undefined;
   beforeTool: BeforeTool<TContext> | undefined;
   listeners: AgentListeners;
@@ -76,9 +84,13 @@ export async function executeRun<TContext>(
   { mode, sink, internalSignal }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
   // The run listens to the caller's signal through a signal of its own, detached at the end,
-  // so a signal shared by many runs gathers no listeners (see `runSignal`).
+  // so a signal shared by many runs gathers no listeners (see `runSignal`). The deadline is one
+  // more source: when it passes, everything the run's signal reaches is cancelled.
+  const deadline = startDeadline(options.deadlineMs);
   const { signal, end } = runSignal(
-    [options.signal, internalSignal].filter((s): s is AbortSignal => s !== undefined),
+    [options.signal, internalSignal, deadline.signal].filter(
+      (s): s is AbortSignal => s !== undefined,
+    ),
   );
   const bus = new EventBus({
     listeners: agent.listeners,
@@ -92,6 +104,7 @@ export async function executeRun<TContext>(
     signal,
     bus,
     sessionId: options.sessionId,
+    timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
     turn: 0,
     messages: [],
@@ -127,12 +140,23 @@ export async function executeRun<TContext>(
     bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
     return result;
   } catch (caught) {
-    const error = signal.aborted
-      ? new RunAbortedError({ reason: signal.reason, result: partialResult(state), cause: caught })
-      : toError(caught);
+    const error = !signal.aborted
+      ? toError(caught)
+      : deadline.passed(signal.reason)
+        ? new DeadlineExceededError({
+            deadlineMs: options.deadlineMs ?? 0,
+            result: partialResult(state),
+            cause: caught,
+          })
+        : new RunAbortedError({
+            reason: signal.reason,
+            result: partialResult(state),
+            cause: caught,
+          });
     bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
     throw error;
   } finally {
+    deadline.clear();
     leaveSession();
     end(failed);
   }

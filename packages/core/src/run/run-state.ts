@@ -4,6 +4,7 @@ import type { EventBus } from '../event-bus.js';
 import type { FinishReason } from '../model.js';
 import type { ToolCallRecord } from '../run-result.js';
 import type { Usage } from '../usage.js';
+import type { ResolvedModelTimeouts } from './model-timeouts.js';
 
 /**
  * Everything one run owns. It lives on the stack of `executeRun`, never on the agent, so one
@@ -17,6 +18,8 @@ export interface RunState<TContext> {
   readonly signal: AbortSignal;
   readonly bus: EventBus;
   readonly sessionId: string | undefined;
+  /** The bounds of every model call of the run (see `ModelTimeouts`). */
+  readonly timeouts: ResolvedModelTimeouts;
   /** In streamed runs: resolves when the consumer has caught up (backpressure). */
   readonly consumerReady: (() => Promise<void> | undefined) | undefined;
   turn: number;

@@ -17,6 +17,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Model, ModelSettings } from '../model.js';
 import { addUsage, usageFromCompletion } from '../usage.js';
 import { raceAbort } from './abort.js';
+import { boundedModelCall } from './bounded-model-call.js';
 import type { RunState } from './run-state.js';
 
 const DEFAULT_RESERVE_OUTPUT_TOKENS = 4096;
@@ -90,9 +91,16 @@ export function resolveMemory(
 /** A summariser that asks the agent's own model, without tools; its tokens count in the run's usage. */
 function summarizeWith<TContext>(model: Model, state: RunState<TContext>): SummarizeFunction {
   return async ({ previousSummary, messages, maxTokens, signal }) => {
-    const response = await model.generate(
-      { messages: summaryRequestMessages({ previousSummary, messages, maxTokens }) },
-      signal ? { signal } : {},
+    const request = { messages: summaryRequestMessages({ previousSummary, messages, maxTokens }) };
+    // A model call like the turns': bounded by the run's firstByteMs (not retried).
+    const response = await boundedModelCall(
+      {
+        signal: signal ?? state.signal,
+        model: model.name,
+        mode: 'generate',
+        timeouts: state.timeouts,
+      },
+      (attempt) => model.generate(request, attempt.callOptions),
     );
     state.usage = addUsage(
       state.usage,

@@ -1,0 +1,195 @@
+/**
+ * Issue 11 point 8 end to end, through the real `openai` client against the test server: a
+ * server that accepts the connection and never answers, a stream that sends a chunk and then
+ * only `: keep-alive` comments, and a stream of nothing but comments each end within a few
+ * multiples of their bound, with a typed `ModelError`, and the request is cancelled (the server
+ * sees the client leave). The client is told the bound, so its own 10 minutes never decide.
+ */
+import {
+  Agent,
+  type AgentEvent,
+  type AgentOptions,
+  DeadlineExceededError,
+  ModelError,
+  openai,
+  type RunOptions,
+} from '@agentloop/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/index.js';
+
+const API_KEY = 'sk-test-timeouts';
+const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 5 };
+/** How many bounds a run may take beyond the ones it must wait for (a loaded machine). */
+const SLACK = 5;
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startTestServer({ apiKey: API_KEY });
+});
+afterEach(() => server.close());
+
+function agentWith(options: Omit<AgentOptions, 'name' | 'model'> = {}): Agent {
+  return new Agent({
+    name: 'bounded',
+    model: openai('gpt-4o-mini', { apiKey: API_KEY, baseURL: server.url }),
+    ...options,
+  });
+}
+
+async function settle(agent: Agent, mode: 'run' | 'stream', options: RunOptions = {}) {
+  const events: AgentEvent[] = [];
+  const hooks = { onEvent: (event: AgentEvent) => void events.push(event) };
+  const started = performance.now();
+  try {
+    if (mode === 'run') {
+      const result = await agent.run('Hi', { ...options, hooks });
+      return { result, error: undefined, events, elapsed: performance.now() - started };
+    }
+    const stream = agent.stream('Hi', { ...options, hooks });
+    for await (const _event of stream) {
+      // Drain.
+    }
+    const result = await stream.result;
+    return { result, error: undefined, events, elapsed: performance.now() - started };
+  } catch (error) {
+    return { result: undefined, error, events, elapsed: performance.now() - started };
+  }
+}
+
+const retriesOf = (events: AgentEvent[]) =>
+  events.flatMap((e) => (e.type === 'model:retry' ? [e] : []));
+
+describe('a server that accepts the connection and never answers', () => {
+  it.each(['run', 'stream'] as const)(
+    '%s(): each attempt ends at firstByteMs, is retried, and its request is cancelled',
+    async (mode) => {
+      server.reply({ hang: true }, { hang: true }, { hang: true });
+      const agent = agentWith({
+        retry: { maxRetries: 2, ...FAST_RETRY },
+        timeouts: { firstByteMs: 300 },
+      });
+      const outcome = await settle(agent, mode);
+
+      expect(ModelError.isInstance(outcome.error)).toBe(true);
+      const error = outcome.error as ModelError;
+      expect(error).toMatchObject({ timeout: 'first_byte', timeoutMs: 300, retryable: true });
+      // Three attempts, two retries announced.
+      expect(retriesOf(outcome.events)).toHaveLength(2);
+      // Three bounds must pass; a few more at most.
+      expect(outcome.elapsed).toBeGreaterThanOrEqual(3 * 300 - 5);
+      expect(outcome.elapsed).toBeLessThan(3 * 300 * SLACK);
+      // Every request was cancelled, releasing its socket: nothing hangs at the server, which
+      // saw the client abandon each request that reached it. (On a loaded machine a request
+      // may not reach the server within the bound at all.)
+      await server.idle();
+      expect(server.active).toBe(0);
+      expect(server.requests.length).toBeGreaterThanOrEqual(1);
+      expect(server.aborted).toBeGreaterThanOrEqual(server.requests.length);
+    },
+  );
+
+  it('deadlineMs ends the run there, cancelling the request, with DeadlineExceededError', async () => {
+    server.reply({ hang: true });
+    const agent = agentWith();
+    const outcome = await settle(agent, 'run', { deadlineMs: 200 });
+    expect(DeadlineExceededError.isInstance(outcome.error)).toBe(true);
+    expect(outcome.elapsed).toBeGreaterThanOrEqual(195);
+    expect(outcome.elapsed).toBeLessThan(200 * SLACK);
+    expect(outcome.events.filter((e) => e.type === 'run:error')).toHaveLength(1);
+    await server.idle();
+    expect(server.active).toBe(0);
+    expect(server.aborted).toBe(server.requests.length);
+  });
+});
+
+describe('keep-alive comments are not data', () => {
+  it('a chunk of text, then only `: keep-alive`: the stream fails at idleMs, mid-stream', async () => {
+    server.reply({
+      content: 'A long answer that stalls after its first words.',
+      stallAfterChunks: 2,
+      keepAliveMs: 10,
+    });
+    const agent = agentWith({ retry: { maxRetries: 2, ...FAST_RETRY }, timeouts: { idleMs: 250 } });
+    const outcome = await settle(agent, 'stream');
+
+    expect(ModelError.isInstance(outcome.error)).toBe(true);
+    const error = outcome.error as ModelError;
+    expect(error).toMatchObject({ timeout: 'idle', timeoutMs: 250, midStream: true });
+    expect(error.retryable).toBe(false);
+    expect(error.partialText.length).toBeGreaterThan(0);
+    // Comments kept flowing (every 10 ms, far more often than the bound; a loaded machine may
+    // delay them) and did not keep the stream alive.
+    expect(server.requests[0]?.keepAlives).toBeGreaterThanOrEqual(1);
+    expect(server.requests).toHaveLength(1);
+    expect(outcome.elapsed).toBeGreaterThanOrEqual(245);
+    expect(outcome.elapsed).toBeLessThan(250 * SLACK);
+    await server.idle();
+    expect(server.aborted).toBe(1);
+  });
+
+  it('the role chunk, then only comments: nothing was shown, so the retry recovers', async () => {
+    server.reply(
+      { content: 'never finished', stallAfterChunks: 1, keepAliveMs: 10 },
+      { content: 'Recovered.' },
+    );
+    const agent = agentWith({ retry: { maxRetries: 2, ...FAST_RETRY }, timeouts: { idleMs: 300 } });
+    const outcome = await settle(agent, 'stream');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result?.text).toBe('Recovered.');
+    const [retry] = retriesOf(outcome.events);
+    expect(retry?.error.message).toMatch(/sent no data for 300 ms \(timeouts\.idleMs\)/);
+    expect(server.requests[0]?.keepAlives).toBeGreaterThanOrEqual(1);
+    expect(outcome.elapsed).toBeGreaterThanOrEqual(295);
+    expect(outcome.elapsed).toBeLessThan(300 * SLACK);
+  });
+
+  it('a stream of nothing but comments fails at firstByteMs and is retried', async () => {
+    server.reply(
+      { content: 'never sent', stallAfterChunks: 0, keepAliveMs: 10 },
+      { content: 'Recovered.' },
+    );
+    const agent = agentWith({
+      retry: { maxRetries: 2, ...FAST_RETRY },
+      timeouts: { firstByteMs: 200, idleMs: 10_000 },
+    });
+    const outcome = await settle(agent, 'stream');
+    expect(outcome.result?.text).toBe('Recovered.');
+    const [retry] = retriesOf(outcome.events);
+    expect(retry?.error.message).toMatch(
+      /no data within 200 ms .*Keep-alive comments do not count/,
+    );
+    expect(server.requests[0]?.keepAlives).toBeGreaterThanOrEqual(1);
+    expect(outcome.elapsed).toBeLessThan(200 * SLACK);
+  });
+});
+
+describe("the openai client's own timeout follows the bound", () => {
+  // The client announces its timeout, in whole seconds, in `x-stainless-timeout`.
+  const announced = () => server.requests.map((r) => r.headers['x-stainless-timeout']);
+
+  it('a bound beyond the client default of 10 minutes is not cut short by it', async () => {
+    server.reply({ content: 'a' }, { content: 'b' });
+    const agent = agentWith({ timeouts: { firstByteMs: 1_200_000 } });
+    await agent.run('Hi');
+    await agent.stream('Hi').result;
+    expect(announced()).toEqual(['1201', '1201']);
+  });
+
+  it('by default, the first-byte bound of the mode plus a second', async () => {
+    server.reply({ content: 'a' }, { content: 'b' });
+    const agent = agentWith();
+    await agent.run('Hi');
+    await agent.stream('Hi').result;
+    expect(announced()).toEqual(['601', '301']);
+  });
+
+  it("openai({ timeoutMs }) still sets the client's timeout when given", async () => {
+    server.reply({ content: 'a' });
+    const agent = new Agent({
+      name: 'own-timeout',
+      model: openai('gpt-4o-mini', { apiKey: API_KEY, baseURL: server.url, timeoutMs: 45_000 }),
+    });
+    await agent.run('Hi');
+    expect(announced()).toEqual(['45']);
+  });
+});
