@@ -77,18 +77,11 @@ describe('an agent types its tool calls from its tools (inferred form)', () => {
     expectTypeOf(invented).toExtend<ToolEnd>();
     // Only a failure: a tool the agent does not have can never succeed.
     expectTypeOf({ ...invented, outcome: {} as ToolOutcome }).not.toExtend<ToolEnd>();
-    agent.on('tool:end', (event) => {
-      if (event.name !== 'get_weather' && event.name !== 'search') {
-        expectTypeOf(event.outcome).toEqualTypeOf<ToolFailure>();
-      }
-    });
   });
 
   it('the run result lists typed tool calls', async () => {
     const result = await agent.run('x');
-    expectTypeOf(result).toEqualTypeOf<
-      RunResult<string, readonly [typeof getWeather, typeof search]>
-    >();
+    expectTypeOf(result).toEqualTypeOf<RunResult<string, (typeof getWeather | typeof search)[]>>();
     for (const call of result.toolCalls) {
       if (call.name === 'get_weather' && call.outcome.ok) {
         expectTypeOf(call.outcome.value.tempC).toEqualTypeOf<number>();
@@ -193,7 +186,7 @@ describe('the context reaches the tools', () => {
   it('inferred form: the context comes from the tools, and the events are typed', () => {
     const agent = new Agent({ name: 'c', model, tools: [whoAmI, getWeather] });
     expectTypeOf(agent).toEqualTypeOf<
-      Agent<{ userId: string }, string, readonly [typeof whoAmI, typeof getWeather]>
+      Agent<{ userId: string }, string, (typeof whoAmI | typeof getWeather)[]>
     >();
     void agent.run('x', { context: { userId: 'u' } });
     // @ts-expect-error: the tools need { userId: string }.

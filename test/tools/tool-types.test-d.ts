@@ -61,7 +61,7 @@ describe('tool() infers execute arguments from the schema', () => {
       execute: async ({ city }) => ({ city, tempC: 21 }),
     });
     expectTypeOf(weather).toEqualTypeOf<
-      Tool<{ city: string }, { city: string; tempC: number }, unknown>
+      Tool<{ city: string }, { city: string; tempC: number }, unknown, 'w'>
     >();
     expectTypeOf(weather.execute).parameter(0).toEqualTypeOf<{ city: string }>();
   });
@@ -83,7 +83,9 @@ describe('tool() infers execute arguments from the schema', () => {
       parameters: z.object({}),
       execute: (_args, ctx: ToolContext<{ userId: string }>) => ctx.context.userId,
     });
-    expectTypeOf(whoAmI).toEqualTypeOf<Tool<Record<string, never>, string, { userId: string }>>();
+    expectTypeOf(whoAmI).toEqualTypeOf<
+      Tool<Record<string, never>, string, { userId: string }, 'who_am_i'>
+    >();
     const registry = new ToolRegistry<{ userId: string }>([whoAmI]);
     void registry.execute(
       { id: '1', name: 'who_am_i', arguments: '{}' },
