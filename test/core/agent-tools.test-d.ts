@@ -5,6 +5,7 @@ import {
   type EventOf,
   type RunResult,
   type ToolCallRecord,
+  type ToolEndEvent,
 } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import {
@@ -13,6 +14,7 @@ import {
   type ToolContext,
   type ToolFailure,
   type ToolOutcome,
+  ToolRegistry,
   tool,
 } from '@agentloop/tools';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -216,12 +218,54 @@ describe('the context reaches the tools', () => {
     });
   });
 
-  it('a registry gives the wide types', () => {
-    const list: AnyTool[] = [getWeather, search];
-    const agent = new Agent({ name: 'r', model, tools: list });
-    agent.on('tool:end', (event) => {
-      expectTypeOf(event.name).toEqualTypeOf<string>();
-      expectTypeOf(event.outcome).toEqualTypeOf<ToolOutcome>();
+  it('the context inferred from the tools reaches the instructions too', () => {
+    new Agent({
+      name: 'c',
+      model,
+      tools: [whoAmI],
+      instructions: ({ context }) => {
+        expectTypeOf(context).toEqualTypeOf<{ userId: string }>();
+        return `Help ${context.userId}.`;
+      },
     });
+  });
+
+  it('tools that need different contexts need an agent whose context fits both', () => {
+    // @ts-expect-error: no single context was given that fits { userId } and { orgId }.
+    new Agent({ name: 'c', model, tools: [whoAmI, orgOnly] });
+    new Agent<{ userId: string; orgId: number }>({ name: 'c', model, tools: [whoAmI, orgOnly] });
+  });
+});
+
+describe('what is not narrowed', () => {
+  it('a registry, or a list typed AnyTool[], gives the wide types', () => {
+    const list: AnyTool[] = [getWeather, search];
+    for (const tools of [list, new ToolRegistry([getWeather, search])]) {
+      const agent = new Agent({ name: 'r', model, tools });
+      agent.on('tool:end', (event) => {
+        expectTypeOf(event.name).toEqualTypeOf<string>();
+        expectTypeOf(event.outcome).toEqualTypeOf<ToolOutcome>();
+      });
+      agent.on('tool:start', (event) => expectTypeOf(event.name).toEqualTypeOf<string>());
+    }
+  });
+
+  it('one tool without a literal name makes every outcome value unknown, honestly', () => {
+    const name: string = 'dynamic';
+    const dynamic = tool({ name, description: '', parameters: z.object({}), execute: () => 1 });
+    const agent = new Agent({ name: 'd', model, tools: [getWeather, dynamic] });
+    agent.on('tool:end', (event) => {
+      // `dynamic` may be called "get_weather" at runtime: its value could be anything.
+      if (event.name === 'get_weather' && event.outcome.ok) {
+        expectTypeOf(event.outcome.value).toEqualTypeOf<unknown>();
+      }
+    });
+  });
+
+  it('the wide event and record types are the plain ones, up to a redundant failure member', () => {
+    expectTypeOf<EventOf<'tool:end'>>().toExtend<ToolEndEvent>();
+    expectTypeOf<ToolEndEvent>().toExtend<EventOf<'tool:end'>>();
+    expectTypeOf<RunResult['toolCalls'][number]>().toExtend<ToolCallRecord>();
+    expectTypeOf<ToolCallRecord>().toExtend<RunResult['toolCalls'][number]>();
   });
 });
