@@ -1,6 +1,6 @@
 import type { AgentOptions } from './agent-options.js';
-import type { ToolList } from './tool-calls.js';
 import { ConfigurationError } from './errors.js';
+import type { ToolList } from './tool-calls.js';
 
 /**
  * Checks an agent's options at construction, so a misconfiguration fails where it is written,

@@ -42,9 +42,7 @@ export interface ToolCallRecord<
  *
  * @typeParam TTools - The agent's tools.
  */
-export type ToolCallRecordOf<TTools extends ToolList = ToolList> = Records<
-  ToolCallShapes<TTools>
->;
+export type ToolCallRecordOf<TTools extends ToolList = ToolList> = Records<ToolCallShapes<TTools>>;
 
 type Records<TShape> = TShape extends ToolCallShape
   ? ToolCallRecord<TShape['name'], TShape['outcome']>
