@@ -196,11 +196,18 @@ export type EventOf<
 
 /**
  * Every event by its type. Indexing a map (rather than filtering the union) keeps an agent typed
- * by its tools assignable to the wide `Agent`: its listeners' types relate event by event.
+ * by its tools assignable to the wide `Agent`: its listeners' types relate event by event. Only
+ * two events depend on the tools; the others are looked up in a map computed once.
  */
 type AgentEventMap<TTools extends ToolList> = {
-  [TType in AgentEventType]: Extract<AgentEvent<TTools>, { type: TType }>;
+  [TType in AgentEventType]: TType extends 'tool:end'
+    ? ToolEndEventOf<TTools>
+    : TType extends 'run:end'
+      ? RunEndEvent<TTools>
+      : FixedEventMap[TType];
 };
+
+type FixedEventMap = { [TType in AgentEventType]: Extract<AgentEvent, { type: TType }> };
 
 /**
  * A listener for one event type; its return value is ignored, and a throw never breaks a run.
