@@ -1,8 +1,12 @@
 import {
   Agent,
   type AgentEvent,
+  type AgentOptions,
+  type AnyEventListener,
   type BeforeTool,
+  type EventListener,
   type EventOf,
+  type RunHooks,
   type RunResult,
   type ToolCallRecord,
   type ToolEndEvent,
@@ -138,6 +142,17 @@ describe('an agent types its tool calls from its tools (inferred form)', () => {
     agent.on('tool:start', (event) => {
       expectTypeOf(event.args).toEqualTypeOf<unknown>();
     });
+  });
+
+  it('options, hooks and listeners written for any agent still fit a typed one', () => {
+    const options: AgentOptions = { name: 'o', model, tools: [getWeather] };
+    expectTypeOf(new Agent(options)).toExtend<Agent>();
+    const hooks: RunHooks<unknown> = { 'tool:end': (event) => event.outcome.ok };
+    void agent.run('x', { hooks });
+    const onEnd: EventListener<'tool:end'> = (event) => event.name;
+    agent.on('tool:end', onEnd).off('tool:end', onEnd);
+    const onAny: AnyEventListener = (event) => event.type;
+    agent.once('*', onAny);
   });
 
   it('a typed agent, its events and results stay assignable to their wide forms', async () => {
