@@ -125,7 +125,7 @@ export interface ToolEndEvent<
 /**
  * The `tool:end` events of an agent with these tools: one member per tool, typed by its name,
  * plus one for a name the model invented (always a failed outcome, `unknown_tool`). A wide list
- * (a `ToolRegistry`, `AnyTool[]`) gives the plain {@link ToolEndEvent}.
+ * (a `ToolRegistry`, `AnyTool[]`) gives {@link ToolEndEvent}, plus that redundant failure member.
  *
  * @typeParam TTools - The agent's tools.
  */

@@ -38,7 +38,7 @@ export interface ToolCallRecord<
 /**
  * The tool call records of an agent with these tools: one member per tool, typed by its name,
  * plus one for a name the model invented (always a failed outcome, `unknown_tool`). A wide list
- * gives the plain {@link ToolCallRecord}.
+ * gives {@link ToolCallRecord}, plus that redundant failure member.
  *
  * @typeParam TTools - The agent's tools.
  */
