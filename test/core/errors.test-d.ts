@@ -8,7 +8,7 @@ import {
   type PartialRunResult,
   RunAbortedError,
   type RunResult,
-  type ToolCallRecord,
+  type ToolCallRecordOf,
 } from '@agentloop/core';
 import { expectTypeOf, test } from 'vitest';
 
@@ -18,7 +18,7 @@ test('RunAbortedError.result is a partial RunResult after isInstance', () => {
   if (RunAbortedError.isInstance(caught)) {
     expectTypeOf(caught.result).toEqualTypeOf<PartialRunResult | undefined>();
     expectTypeOf(caught.result?.text).toEqualTypeOf<string | undefined>();
-    expectTypeOf(caught.result?.toolCalls).toEqualTypeOf<ToolCallRecord[] | undefined>();
+    expectTypeOf(caught.result?.toolCalls).toEqualTypeOf<ToolCallRecordOf[] | undefined>();
     expectTypeOf(caught).toMatchTypeOf<AgentError>();
   }
   const built = new RunAbortedError({ reason: 'stop' });

@@ -11,6 +11,7 @@ import {
   type WireEvent,
 } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
+import { tool } from '@agentloop/tools';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 
@@ -26,6 +27,31 @@ test('a stream yields AgentEvents and its result is typed from the output schema
     if (event.type === 'tool:args') expectTypeOf(event.toolCallId).toBeString();
   }
   expectTypeOf(stream.bufferedCount).toBeNumber();
+});
+
+test('a stream of an agent with tools yields its typed tool events and tool calls', async () => {
+  const getWeather = tool({
+    name: 'get_weather',
+    description: '',
+    parameters: z.object({ city: z.string() }),
+    execute: ({ city }) => ({ city, tempC: 21 }),
+  });
+  const agent = new Agent({ name: 'w', model, tools: [getWeather] });
+  const stream = agent.stream('x');
+  for await (const event of stream) {
+    if (event.type === 'tool:end' && event.name === 'get_weather' && event.outcome.ok) {
+      expectTypeOf(event.outcome.value.tempC).toEqualTypeOf<number>();
+      expectTypeOf(event.outcome.args.city).toEqualTypeOf<string>();
+    }
+  }
+  for (const call of (await stream.result).toolCalls) {
+    if (call.name === 'get_weather' && call.outcome.ok) {
+      expectTypeOf(call.outcome.value.tempC).toEqualTypeOf<number>();
+    }
+  }
+  // The HTTP helpers take it as they take any stream.
+  expectTypeOf(toSSEResponse(stream)).toEqualTypeOf<Response>();
+  expectTypeOf(stream).toExtend<AgentStream<unknown>>();
 });
 
 test('streams and agents of any output stay assignable to their unknown-output forms', () => {

@@ -179,6 +179,7 @@ describe('progress and event printing', () => {
     name: 'x',
     ok: true as const,
     output: '',
+    args: {},
     value: null,
     durationMs: 30,
   });

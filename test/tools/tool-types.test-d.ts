@@ -61,7 +61,7 @@ describe('tool() infers execute arguments from the schema', () => {
       execute: async ({ city }) => ({ city, tempC: 21 }),
     });
     expectTypeOf(weather).toEqualTypeOf<
-      Tool<{ city: string }, { city: string; tempC: number }, unknown>
+      Tool<{ city: string }, { city: string; tempC: number }, unknown, 'w'>
     >();
     expectTypeOf(weather.execute).parameter(0).toEqualTypeOf<{ city: string }>();
   });
@@ -83,7 +83,9 @@ describe('tool() infers execute arguments from the schema', () => {
       parameters: z.object({}),
       execute: (_args, ctx: ToolContext<{ userId: string }>) => ctx.context.userId,
     });
-    expectTypeOf(whoAmI).toEqualTypeOf<Tool<Record<string, never>, string, { userId: string }>>();
+    expectTypeOf(whoAmI).toEqualTypeOf<
+      Tool<Record<string, never>, string, { userId: string }, 'who_am_i'>
+    >();
     const registry = new ToolRegistry<{ userId: string }>([whoAmI]);
     void registry.execute(
       { id: '1', name: 'who_am_i', arguments: '{}' },
@@ -146,5 +148,57 @@ describe('Tool as "any tool"', () => {
     const right: Tool<never, unknown, { userId: string }>[] = [needsContext, a];
     void wrong;
     void right;
+  });
+});
+
+describe('tool names and contexts', () => {
+  it('tool() keeps the literal name, so an agent can narrow its calls by it', () => {
+    const weather = tool({
+      name: 'get_weather',
+      description: '',
+      parameters: z.object({ city: z.string() }),
+      execute: () => 21,
+    });
+    expectTypeOf(weather.name).toEqualTypeOf<'get_weather'>();
+    // A name that is only known at runtime stays a string.
+    const dynamicName: string = 'dyn';
+    const dynamic = tool({
+      name: dynamicName,
+      description: '',
+      parameters: z.object({}),
+      execute: () => 1,
+    });
+    expectTypeOf(dynamic.name).toEqualTypeOf<string>();
+  });
+
+  it('tool.withContext<C>() types ctx.context without annotating ctx', () => {
+    const whoAmI = tool.withContext<{ userId: string }>()({
+      name: 'who_am_i',
+      description: '',
+      parameters: z.object({ verbose: z.boolean().optional() }),
+      execute: (args, ctx) => {
+        expectTypeOf(args).toEqualTypeOf<{ verbose?: boolean | undefined }>();
+        expectTypeOf(ctx.context).toEqualTypeOf<{ userId: string }>();
+        // @ts-expect-error: the context has no such field.
+        ctx.context.orgId;
+        return ctx.context.userId;
+      },
+    });
+    expectTypeOf(whoAmI).toEqualTypeOf<
+      Tool<{ verbose?: boolean | undefined }, string, { userId: string }, 'who_am_i'>
+    >();
+    new ToolRegistry<{ userId: string }>([whoAmI]);
+    // @ts-expect-error: a registry of another context cannot hold it.
+    new ToolRegistry<{ orgId: number }>([whoAmI]);
+  });
+
+  it('a success carries the validated arguments, typed by the outcome', () => {
+    const outcome = {} as ToolOutcome<number, { city: string }>;
+    if (outcome.ok) {
+      expectTypeOf(outcome.args).toEqualTypeOf<{ city: string }>();
+      expectTypeOf(outcome.value).toEqualTypeOf<number>();
+    } else {
+      expectTypeOf(outcome.args).toEqualTypeOf<unknown>();
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { BeforeModel, BeforeTool } from './interceptors.js';
 import type { Model, ModelSettings } from './model.js';
 import type { RetryOptions } from './retry.js';
 import type { ModelTimeouts } from './run/model-timeouts.js';
+import type { ToolList } from './tool-calls.js';
 
 /**
  * A schema for the final answer: a zod v4 or zod v3 schema (anything implementing Standard
@@ -54,8 +55,19 @@ export interface MemoryOptions {
   maxSummaryTokens?: number;
 }
 
-/** Options of `new Agent(...)`. */
-export interface AgentOptions<TContext = unknown, TOutput = string> {
+/**
+ * Options of `new Agent(...)`.
+ *
+ * @typeParam TContext - The user context handed to instructions, tools and interceptors.
+ * @typeParam TOutput - The structured output type, from `output`.
+ * @typeParam TTools - The tools, inferred from a `tools` list; they type the tool events,
+ *   `beforeTool` and `RunResult.toolCalls`.
+ */
+export interface AgentOptions<
+  TContext = unknown,
+  TOutput = string,
+  TTools extends ToolList = ToolList,
+> {
   /** A name for logs and events. */
   name: string;
   /** The system message. */
@@ -63,7 +75,9 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   /** A model name (sent through `openai(name)`, reading `OPENAI_API_KEY` / `OPENAI_BASE_URL`) or a `Model`. */
   model: string | Model;
   /** The tools the model may call: `tool(...)`s (duplicate names throw here) or a `ToolRegistry`. @default none */
-  tools?: AgentTools<TContext>;
+  // The intersection checks each tool's context against the agent's, and lets the context type
+  // be inferred from the tools as well as the tools themselves.
+  tools?: (TTools & readonly AnyTool<TContext>[]) | ToolRegistry<TContext>;
   /** Sampling and other settings sent with every request (`temperature`, `max_completion_tokens`, ...). */
   modelSettings?: ModelSettings;
   /** `tool_choice` sent while the agent has tools. @default 'auto' (the API's default) */
@@ -97,19 +111,29 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   /** Awaited before every model call of every run. */
   beforeModel?: BeforeModel<TContext>;
   /** Awaited before every tool call of every run. */
-  beforeTool?: BeforeTool<TContext>;
+  beforeTool?: BeforeTool<TContext, TTools>;
   /** Where a throwing listener is reported. @default a process warning */
   onListenerError?: ListenerErrorHandler;
 }
 
-/** Listeners and interceptors for one run. */
-export type RunHooks<TContext> = EventHooks & {
+/**
+ * Listeners and interceptors for one run.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools, which type the tool events and `beforeTool`.
+ */
+export type RunHooks<TContext, TTools extends ToolList = ToolList> = EventHooks<TTools> & {
   beforeModel?: BeforeModel<TContext>;
-  beforeTool?: BeforeTool<TContext>;
+  beforeTool?: BeforeTool<TContext, TTools>;
 };
 
-/** Options of `agent.run(input, options)` and `agent.stream(input, options)`. */
-export interface RunOptions<TContext = unknown> {
+/**
+ * Options of `agent.run(input, options)` and `agent.stream(input, options)`.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools, which type the `hooks`.
+ */
+export interface RunOptions<TContext = unknown, TTools extends ToolList = ToolList> {
   /** Aborting it cancels the model request and every running tool; the run rejects with `RunAbortedError`. */
   signal?: AbortSignal;
   /** Your object, handed to instructions, tools (`ctx.context`) and interceptors. */
@@ -117,7 +141,7 @@ export interface RunOptions<TContext = unknown> {
   /** With `memory.store`: the session whose history is loaded and appended to. */
   sessionId?: string;
   /** Listeners for this run only (keyed by event type, or `onEvent` for all) and interceptors run after the agent's. */
-  hooks?: RunHooks<TContext>;
+  hooks?: RunHooks<TContext, TTools>;
   /** Overrides the agent's `maxTurns` for this run. */
   maxTurns?: number;
   /** Overrides the agent's `timeouts` for this run, bound by bound. */

@@ -2,6 +2,7 @@ import type { RunOptions } from './agent-options.js';
 import { ConfigurationError } from './errors.js';
 import type { AgentEvent } from './events.js';
 import type { RunResult } from './run-result.js';
+import type { ToolList } from './tool-calls.js';
 
 /**
  * @internal How a streamed run hands events to its consumer: `push` never blocks; `ready`
@@ -22,8 +23,14 @@ export type StreamStarter<TOutput> = (
 /** The default `highWaterMark` of a stream: 64 events. */
 export const STREAM_HIGH_WATER_MARK = 64;
 
-/** Options of `agent.stream(input, options)`: the run options, plus the buffer size. */
-export interface StreamOptions<TContext = unknown> extends RunOptions<TContext> {
+/**
+ * Options of `agent.stream(input, options)`: the run options, plus the buffer size.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools, which type the `hooks`.
+ */
+export interface StreamOptions<TContext = unknown, TTools extends ToolList = ToolList>
+  extends RunOptions<TContext, TTools> {
   /**
    * How many events may wait for the consumer before the agent stops reading the model's stream.
    * Reading resumes once the consumer has taken the buffer down to half of it.
@@ -62,6 +69,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * `result` never causes an unhandled rejection when left unread.
  *
  * @typeParam TOutput - the run's output type, as for `run()`.
+ * @typeParam TTools - the agent's tools, which type the tool events and `result.toolCalls`.
  * @example
  * ```ts
  * const stream = agent.stream('Weather in Paris?');
@@ -71,13 +79,15 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * const { usage } = await stream.result;
  * ```
  */
-export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> {
+export class AgentStream<TOutput = string, TTools extends ToolList = ToolList>
+  implements AsyncIterable<AgentEvent<TTools>>
+{
   /** The number of buffered events at which the agent stops reading the model's stream. */
   readonly highWaterMark: number;
   readonly #start: StreamStarter<TOutput>;
   readonly #controller = new AbortController();
-  readonly #buffer: AgentEvent[] = [];
-  readonly #outcome: Promise<RunResult<TOutput>>;
+  readonly #buffer: AgentEvent<TTools>[] = [];
+  readonly #outcome: Promise<RunResult<TOutput, TTools>>;
   // Typed loosely so that `AgentStream<T>` stays covariant in `T` (assignable to `AgentStream<unknown>`).
   #resolve!: (result: unknown) => void;
   #reject!: (error: unknown) => void;
@@ -111,7 +121,7 @@ export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> 
     }
     this.highWaterMark = highWaterMark ?? STREAM_HIGH_WATER_MARK;
     this.#start = start;
-    this.#outcome = new Promise<RunResult<TOutput>>((resolve, reject) => {
+    this.#outcome = new Promise<RunResult<TOutput, TTools>>((resolve, reject) => {
       this.#resolve = resolve as (result: unknown) => void;
       this.#reject = reject;
     });
@@ -123,7 +133,7 @@ export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> 
    * The run's result, the same as `run()` would return; rejects as `run()` would (a
    * `RunAbortedError` after `break` or `abort()`). Always the same promise.
    */
-  get result(): Promise<RunResult<TOutput>> {
+  get result(): Promise<RunResult<TOutput, TTools>> {
     if (!this.#started && !this.#startScheduled) {
       this.#startScheduled = true;
       queueMicrotask(() => this.#begin(false));
@@ -156,7 +166,7 @@ export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> 
    * The iterator of the run's events. A stream can be iterated once.
    * @throws TypeError when iterated a second time, or after the run started through `result`.
    */
-  [Symbol.asyncIterator](): AsyncIterator<AgentEvent> {
+  [Symbol.asyncIterator](): AsyncIterator<AgentEvent<TTools>> {
     if (this.#iteratorTaken) {
       throw new TypeError(
         'An AgentStream can be iterated only once; keep the events you need while iterating.',
@@ -205,7 +215,8 @@ export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> 
     // Without an iterator nobody can read events; after the terminal event nothing belongs.
     if (!this.#reading || this.#closed || this.#terminalPushed) return;
     if (event.type === 'run:end' || event.type === 'run:error') this.#terminalPushed = true;
-    this.#buffer.push(event);
+    // The loop emits the wide event types; a run of this agent emits only its tools' events.
+    this.#buffer.push(event as AgentEvent<TTools>);
     this.#notifyReaders();
   }
 
@@ -232,7 +243,7 @@ export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> 
     this.#releaseProducer();
   }
 
-  async #next(): Promise<IteratorResult<AgentEvent>> {
+  async #next(): Promise<IteratorResult<AgentEvent<TTools>>> {
     for (;;) {
       if (this.#closed) return DONE;
       const event = this.#buffer.shift();
@@ -250,7 +261,7 @@ export class AgentStream<TOutput = string> implements AsyncIterable<AgentEvent> 
     }
   }
 
-  async #return(): Promise<IteratorResult<AgentEvent>> {
+  async #return(): Promise<IteratorResult<AgentEvent<TTools>>> {
     if (!this.#closed) {
       this.#closed = true;
       this.#buffer.length = 0;

@@ -1,13 +1,14 @@
 import type { AgentOptions } from './agent-options.js';
 import { ConfigurationError } from './errors.js';
 import { MAX_TIMEOUT_MS } from './run/model-timeouts.js';
+import type { ToolList } from './tool-calls.js';
 
 /**
  * Checks an agent's options at construction, so a misconfiguration fails where it is written,
  * not at the first run. Tool names and schemas are checked by `ToolRegistry`.
  */
-export function validateAgentOptions<TContext, TOutput>(
-  options: AgentOptions<TContext, TOutput>,
+export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>(
+  options: AgentOptions<TContext, TOutput, TTools>,
 ): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError(

@@ -4,12 +4,14 @@ import { AgentStream, type StreamOptions } from './agent-stream.js';
 import { validateAgentOptions, validateRunInput, validateRunOptions } from './agent-validation.js';
 import { AgentListeners } from './event-bus.js';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
+import type { BeforeTool } from './interceptors.js';
 import type { Model } from './model.js';
 import { openai } from './openai-model.js';
 import { executeRun, type ResolvedAgent } from './run/run-loop.js';
 import { resolveMemory } from './run/session-memory.js';
 import { outputResponseFormat } from './run/structured-output.js';
 import type { RunResult } from './run-result.js';
+import type { ToolList } from './tool-calls.js';
 
 /** The default of `toolConcurrency`. */
 export const DEFAULT_TOOL_CONCURRENCY = 8;
@@ -18,8 +20,17 @@ export const DEFAULT_MAX_TURNS = 10;
 /** The default of `maxOutputRepairs`. */
 export const DEFAULT_MAX_OUTPUT_REPAIRS = 2;
 
-/** A listener for `agent.on('*', ...)`: every event of every run. */
-export type AnyEventListener = (event: AgentEvent) => unknown;
+/**
+ * A listener for `agent.on('*', ...)`: every event of every run.
+ *
+ * @typeParam TTools - The agent's tools, which type the tool events.
+ */
+export type AnyEventListener<TTools extends ToolList = ToolList> = (
+  event: AgentEvent<TTools>,
+) => unknown;
+
+/** How listeners are kept: the events of every agent, whatever its tools. */
+type StoredListener = (event: AgentEvent) => unknown;
 
 /**
  * An LLM agent: instructions, a model and tools, run in a loop until the model answers.
@@ -27,28 +38,44 @@ export type AnyEventListener = (event: AgentEvent) => unknown;
  * One agent serves any number of concurrent runs: it holds configuration and listeners only,
  * never per-run state. Configuration faults throw `ConfigurationError` here, not at the first run.
  *
+ * **Typed tool calls.** The tools of a `tools` list type the agent's `tool:end` events,
+ * `RunResult.toolCalls` and `beforeTool`: narrow on `name`, then on `outcome.ok`, to get a
+ * tool's result (`outcome.value`) and validated arguments (`outcome.args`). A name the model
+ * invented stays possible, as a failed outcome (`unknown_tool`). Arguments before validation
+ * (`tool:start`, `beforeTool`, `ToolCallRecord.arguments`) stay `unknown`. Tools given as a
+ * `ToolRegistry`, or added to `agent.tools` after construction, are not in the types.
+ *
+ * **Context.** Without type arguments the context type comes from the tools (a tool made with
+ * `tool.withContext<C>()` or an annotated `ctx`). `new Agent<C>({ ... })` fixes it and types
+ * inline tools' `ctx.context`, but then the tools are not inferred (TypeScript infers all type
+ * arguments or none): the tool events have the wide types unless you also pass the tools' type,
+ * `new Agent<C, string, typeof tools>`.
+ *
  * @typeParam TContext - the user context handed to instructions, tools and interceptors.
  * @typeParam TOutput - the structured output type, inferred from `output`; the text otherwise.
+ * @typeParam TTools - the tools, inferred from a `tools` list; any tools by default.
  * @example
  * ```ts
  * const agent = new Agent({ name: 'weather', model: 'gpt-4o-mini', tools: [getWeather] });
- * agent.on('tool:start', (e) => console.log('calling', e.name));
+ * agent.on('tool:end', (e) => {
+ *   if (e.name === 'get_weather' && e.outcome.ok) console.log(e.outcome.value.tempC);
+ * });
  * const result = await agent.run('Weather in Paris and Oslo?');
  * console.log(result.text, result.usage);
  * ```
  */
-export class Agent<TContext = unknown, TOutput = string> {
+export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList = ToolList> {
   /** The agent's name, as given. */
   readonly name: string;
   /** The model the agent calls. */
   readonly model: Model;
-  /** The agent's tools. */
+  /** The agent's tools. Tools registered here after construction are not in the agent's types. */
   readonly tools: ToolRegistry<TContext>;
   readonly #listeners: AgentListeners;
   readonly #config: ResolvedAgent<TContext>;
 
   /** @param options - see {@link AgentOptions}. */
-  constructor(options: AgentOptions<TContext, TOutput>) {
+  constructor(options: AgentOptions<TContext, TOutput, TTools>) {
     validateAgentOptions(options);
     this.name = options.name;
     this.model = typeof options.model === 'string' ? openai(options.model) : options.model;
@@ -76,7 +103,8 @@ export class Agent<TContext = unknown, TOutput = string> {
       retry: options.retry,
       timeouts: options.timeouts,
       beforeModel: options.beforeModel,
-      beforeTool: options.beforeTool,
+      // Asked only about the agent's own tools, whose names the typed gate knows.
+      beforeTool: options.beforeTool as BeforeTool<TContext> | undefined,
       listeners: this.#listeners,
     };
   }
@@ -91,11 +119,16 @@ export class Agent<TContext = unknown, TOutput = string> {
    * `DeadlineExceededError`, `OutputValidationError`, `ModelError` or `ContextOverflowError`
    * (each an `AgentError`).
    */
-  async run(input: RunInput, options: RunOptions<TContext> = {}): Promise<RunResult<TOutput>> {
+  async run(
+    input: RunInput,
+    options: RunOptions<TContext, TTools> = {},
+  ): Promise<RunResult<TOutput, TTools>> {
     validateRunInput(input);
     validateRunOptions(this.name, options);
-    const result = await executeRun(this.#config, input, options, { mode: 'generate' });
-    return result as RunResult<TOutput>;
+    const result = await executeRun(this.#config, input, asRunOptions(options), {
+      mode: 'generate',
+    });
+    return typedResult<TOutput, TTools>(result);
   }
 
   /**
@@ -117,40 +150,67 @@ export class Agent<TContext = unknown, TOutput = string> {
    * console.log((await stream.result).usage);
    * ```
    */
-  stream(input: RunInput, options: StreamOptions<TContext> = {}): AgentStream<TOutput> {
+  stream(
+    input: RunInput,
+    options: StreamOptions<TContext, TTools> = {},
+  ): AgentStream<TOutput, TTools> {
     validateRunInput(input);
     validateRunOptions(this.name, options);
     const { highWaterMark, ...runOptions } = options;
-    return new AgentStream<TOutput>(
+    return new AgentStream<TOutput, TTools>(
       (sink, internalSignal) =>
-        executeRun(this.#config, input, runOptions, { mode: 'stream', sink, internalSignal }).then(
-          (result) => result as RunResult<TOutput>,
-        ),
+        executeRun(this.#config, input, asRunOptions(runOptions), {
+          mode: 'stream',
+          sink,
+          internalSignal,
+        }).then((result) => typedResult<TOutput, TTools>(result)),
       highWaterMark === undefined ? {} : { highWaterMark },
     );
   }
 
-  /** Listens to one event type of every run, or to every event with `'*'`. */
-  on<TType extends AgentEventType>(type: TType, listener: EventListener<TType>): this;
-  on(type: '*', listener: AnyEventListener): this;
-  on(type: string, listener: (event: AgentEvent) => unknown): this {
-    this.#listeners.on(type, listener);
+  /**
+   * Listens to one event type of every run, or to every event with `'*'`. The tool events are
+   * typed by the agent's tools: narrow `tool:end` on `name`, then on `outcome.ok`.
+   */
+  on<TType extends AgentEventType>(type: TType, listener: EventListener<TType, TTools>): this;
+  on(type: '*', listener: AnyEventListener<TTools>): this;
+  on(type: string, listener: AnyEventListener<TTools>): this {
+    this.#listeners.on(type, listener as StoredListener);
     return this;
   }
 
   /** Listens to the next event of one type (or `'*'`), then stops listening. */
-  once<TType extends AgentEventType>(type: TType, listener: EventListener<TType>): this;
-  once(type: '*', listener: AnyEventListener): this;
-  once(type: string, listener: (event: AgentEvent) => unknown): this {
-    this.#listeners.once(type, listener);
+  once<TType extends AgentEventType>(type: TType, listener: EventListener<TType, TTools>): this;
+  once(type: '*', listener: AnyEventListener<TTools>): this;
+  once(type: string, listener: AnyEventListener<TTools>): this {
+    this.#listeners.once(type, listener as StoredListener);
     return this;
   }
 
   /** Removes a listener added with `on` or `once`. */
-  off<TType extends AgentEventType>(type: TType, listener: EventListener<TType>): this;
-  off(type: '*', listener: AnyEventListener): this;
-  off(type: string, listener: (event: AgentEvent) => unknown): this {
-    this.#listeners.off(type, listener);
+  off<TType extends AgentEventType>(type: TType, listener: EventListener<TType, TTools>): this;
+  off(type: '*', listener: AnyEventListener<TTools>): this;
+  off(type: string, listener: AnyEventListener<TTools>): this {
+    this.#listeners.off(type, listener as StoredListener);
     return this;
   }
+}
+
+/*
+ * The loop runs every agent with the wide types (any tool name, unknown values). A run of an
+ * agent typed by its tools only ever calls those tools (any other name is refused with
+ * `unknown_tool`, which the typed unions allow for), so its hooks receive, and its result holds,
+ * exactly what the narrower types describe. TypeScript cannot follow that through the loop,
+ * hence these two conversions at its boundary.
+ */
+function asRunOptions<TContext, TTools extends ToolList>(
+  options: RunOptions<TContext, TTools>,
+): RunOptions<TContext> {
+  return options as unknown as RunOptions<TContext>;
+}
+
+function typedResult<TOutput, TTools extends ToolList>(
+  result: RunResult<unknown>,
+): RunResult<TOutput, TTools> {
+  return result as unknown as RunResult<TOutput, TTools>;
 }

@@ -1,10 +1,17 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
+import type { ToolList } from './tool-calls.js';
 
-/** Listeners for one run, keyed by event type, plus `onEvent` for every event. */
-export type EventHooks = { [TType in AgentEventType]?: EventListener<TType> } & {
+/**
+ * Listeners for one run, keyed by event type, plus `onEvent` for every event.
+ *
+ * @typeParam TTools - The agent's tools, which type the tool events (see `AgentEvent`).
+ */
+export type EventHooks<TTools extends ToolList = ToolList> = {
+  [TType in AgentEventType]?: EventListener<TType, TTools>;
+} & {
   /** Called for every event of the run. */
-  onEvent?: (event: AgentEvent) => unknown;
+  onEvent?: (event: AgentEvent<TTools>) => unknown;
 };
 
 /** Where a listener's failure is reported: it never reaches the run. */

@@ -2,6 +2,7 @@ import type { ToolOutcome } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FinishReason, ModelRequest, ModelResponse } from './model.js';
 import type { RunResult } from './run-result.js';
+import type { ToolCallShape, ToolCallShapes, ToolList } from './tool-calls.js';
 import type { Usage } from './usage.js';
 
 /** Fields every event carries. */
@@ -102,21 +103,45 @@ export interface ToolStartEvent extends EventBase {
   /** The parsed arguments, or the raw string when they are not valid JSON. */
   args: unknown;
 }
-/** A tool call finished: successfully, with a fault the model will see, or denied. */
-export interface ToolEndEvent extends EventBase {
+/**
+ * A tool call finished: successfully, with a fault the model will see, or denied.
+ *
+ * An agent's listeners get the union {@link ToolEndEventOf} of its tools: narrow on `name`, then
+ * on `outcome.ok`, to get the tool's `outcome.value` and validated `outcome.args`.
+ *
+ * @typeParam TName - The tool's name.
+ * @typeParam TOutcome - The outcome's type.
+ */
+export interface ToolEndEvent<
+  TName extends string = string,
+  TOutcome extends ToolOutcome = ToolOutcome,
+> extends EventBase {
   type: 'tool:end';
   /** The call id the model gave. */
   toolCallId: string;
   /** The tool's name. */
-  name: string;
+  name: TName;
   /** What came of the call: `ok`, `output` (what the model sees), `value` or `error`, `durationMs`. */
-  outcome: ToolOutcome;
+  outcome: TOutcome;
   /**
    * `true` when `beforeTool` denied the call: the tool never ran and no `tool:start` came
    * before this event; `outcome.error` has the code `denied` and the reason.
    */
   denied?: true;
 }
+
+/**
+ * The `tool:end` events of an agent with these tools: one member per tool, typed by its name,
+ * plus one for a name the model invented (always a failed outcome, `unknown_tool`). A wide list
+ * (a `ToolRegistry`, `AnyTool[]`) gives {@link ToolEndEvent}, plus that redundant failure member.
+ *
+ * @typeParam TTools - The agent's tools.
+ */
+export type ToolEndEventOf<TTools extends ToolList = ToolList> = EndEvents<ToolCallShapes<TTools>>;
+
+type EndEvents<TShape> = TShape extends ToolCallShape
+  ? ToolEndEvent<TShape['name'], TShape['outcome']>
+  : never;
 /** A turn ended. */
 export interface TurnEndEvent extends EventBase {
   type: 'turn:end';
@@ -125,11 +150,15 @@ export interface TurnEndEvent extends EventBase {
   /** How many tool calls the turn ran. */
   toolCalls: number;
 }
-/** The run finished with a result. Exactly one of `run:end` / `run:error` ends a run. */
-export interface RunEndEvent extends EventBase {
+/**
+ * The run finished with a result. Exactly one of `run:end` / `run:error` ends a run.
+ *
+ * @typeParam TTools - The agent's tools, which type `result.toolCalls`.
+ */
+export interface RunEndEvent<TTools extends ToolList = ToolList> extends EventBase {
   type: 'run:end';
   /** What `run()` resolves to. */
-  result: RunResult<unknown>;
+  result: RunResult<unknown, TTools>;
 }
 /** The run failed. Exactly one of `run:end` / `run:error` ends a run. */
 export interface RunErrorEvent extends EventBase {
@@ -138,8 +167,13 @@ export interface RunErrorEvent extends EventBase {
   error: Error;
 }
 
-/** Every lifecycle event: one vocabulary for `agent.on`, run `hooks` and `agent.stream()`. */
-export type AgentEvent =
+/**
+ * Every lifecycle event: one vocabulary for `agent.on`, run `hooks` and `agent.stream()`.
+ *
+ * @typeParam TTools - The agent's tools: they type `tool:end` (see {@link ToolEndEventOf}) and
+ *   the `toolCalls` of `run:end`. By default any tools, with the wide types.
+ */
+export type AgentEvent<TTools extends ToolList = ToolList> =
   | RunStartEvent
   | TurnStartEvent
   | MemoryTrimEvent
@@ -149,19 +183,49 @@ export type AgentEvent =
   | TextDeltaEvent
   | ToolArgsEvent
   | ToolStartEvent
-  | ToolEndEvent
+  | ToolEndEventOf<TTools>
   | TurnEndEvent
-  | RunEndEvent
+  | RunEndEvent<TTools>
   | RunErrorEvent;
 
 /** The `type` of an event. */
 export type AgentEventType = AgentEvent['type'];
 
-/** The event object of one type. */
-export type EventOf<TType extends AgentEventType> = Extract<AgentEvent, { type: TType }>;
+/**
+ * The event object of one type.
+ *
+ * @typeParam TType - The event type.
+ * @typeParam TTools - The agent's tools (see {@link AgentEvent}).
+ */
+export type EventOf<
+  TType extends AgentEventType,
+  TTools extends ToolList = ToolList,
+> = AgentEventMap<TTools>[TType];
 
-/** A listener for one event type; its return value is ignored, and a throw never breaks a run. */
-export type EventListener<TType extends AgentEventType> = (event: EventOf<TType>) => unknown;
+/**
+ * Every event by its type. Indexing a map (rather than filtering the union) keeps an agent typed
+ * by its tools assignable to the wide `Agent`: its listeners' types relate event by event. Only
+ * two events depend on the tools; the others are looked up in a map computed once.
+ */
+type AgentEventMap<TTools extends ToolList> = {
+  [TType in AgentEventType]: TType extends 'tool:end'
+    ? ToolEndEventOf<TTools>
+    : TType extends 'run:end'
+      ? RunEndEvent<TTools>
+      : FixedEventMap[TType];
+};
+
+type FixedEventMap = { [TType in AgentEventType]: Extract<AgentEvent, { type: TType }> };
+
+/**
+ * A listener for one event type; its return value is ignored, and a throw never breaks a run.
+ *
+ * @typeParam TType - The event type.
+ * @typeParam TTools - The agent's tools (see {@link AgentEvent}).
+ */
+export type EventListener<TType extends AgentEventType, TTools extends ToolList = ToolList> = (
+  event: EventOf<TType, TTools>,
+) => unknown;
 
 /** Every event type, in the order a run usually emits them. */
 export const EVENT_TYPES = [

@@ -89,5 +89,11 @@ export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js
 export { definePrice, type ModelPrice, priceFor } from './pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
-export type { PartialRunResult, RunResult, ToolCallRecord } from './run-result.js';
+export type {
+  PartialRunResult,
+  RunResult,
+  ToolCallRecord,
+  ToolCallRecordOf,
+} from './run-result.js';
+export type { ToolCallShape, ToolCallShapes, ToolList, ToolNameOf } from './tool-calls.js';
 export { sumUsage, type Usage } from './usage.js';

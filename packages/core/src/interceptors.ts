@@ -1,4 +1,5 @@
 import type { ModelRequest } from './model.js';
+import type { ToolList, ToolNameOf } from './tool-calls.js';
 
 /** What a `beforeModel` interceptor is told about the call. */
 export interface ModelCallInfo<TContext> {
@@ -22,8 +23,13 @@ export type BeforeModel<TContext> = (
   info: ModelCallInfo<TContext>,
 ) => ModelRequest | undefined | Promise<ModelRequest | undefined>;
 
-/** What a `beforeTool` interceptor is told about a tool call. */
-export interface ToolCallInfo<TContext> {
+/**
+ * What a `beforeTool` interceptor is told about a tool call.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TName - The tool's name: the union of the agent's tool names when they are known.
+ */
+export interface ToolCallInfo<TContext, TName extends string = string> {
   /** The run making the call. */
   runId: string;
   /** The turn, from 1. */
@@ -35,8 +41,12 @@ export interface ToolCallInfo<TContext> {
   /** The call id the model gave. */
   toolCallId: string;
   /** The tool's name (always a tool the agent has). */
-  name: string;
-  /** The arguments as the model sent them, parsed from JSON but not yet validated. */
+  name: TName;
+  /**
+   * The arguments as the model sent them, parsed from JSON but not yet validated (`null` for
+   * an optional field in strict mode, defaults not applied, possibly the wrong shape): hence
+   * `unknown`. Check them before relying on them, e.g. with the tool's `parameters`.
+   */
   args: unknown;
 }
 
@@ -54,7 +64,10 @@ export type ToolDecision =
  * Returning nothing approves the call. Anything that is not a decision (a misspelt action,
  * `false`, a rewrite without `args`) fails the run with a `ConfigurationError` and the tool is
  * not run: the gate fails closed. Calls of one turn are asked concurrently.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools: `call.name` is the union of their names.
  */
-export type BeforeTool<TContext> = (
-  call: ToolCallInfo<TContext>,
+export type BeforeTool<TContext, TTools extends ToolList = ToolList> = (
+  call: ToolCallInfo<TContext, ToolNameOf<TTools>>,
 ) => ToolDecision | undefined | Promise<ToolDecision | undefined>;

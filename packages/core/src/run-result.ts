@@ -1,31 +1,61 @@
 import type { ToolOutcome } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FinishReason } from './model.js';
+import type { ToolCallShape, ToolCallShapes, ToolList } from './tool-calls.js';
 import type { Usage } from './usage.js';
 
-/** One tool call of a run, with what came of it. */
-export interface ToolCallRecord {
+/**
+ * One tool call of a run, with what came of it.
+ *
+ * A run's `toolCalls` are the union {@link ToolCallRecordOf} of the agent's tools: narrow on
+ * `name`, then on `outcome.ok`, to get the tool's `outcome.value` and validated `outcome.args`.
+ *
+ * @typeParam TName - The tool's name.
+ * @typeParam TOutcome - The outcome's type.
+ */
+export interface ToolCallRecord<
+  TName extends string = string,
+  TOutcome extends ToolOutcome = ToolOutcome,
+> {
   /** The call id the model gave. */
   id: string;
   /** The tool's name. */
-  name: string;
-  /** The arguments the tool ran with (parsed), or the raw string when they were not valid JSON. */
+  name: TName;
+  /**
+   * The arguments as the model sent them (parsed, or rewritten by `beforeTool`), or the raw
+   * string when they were not valid JSON: not validated, hence `unknown`. The validated
+   * arguments of a call that ran are `outcome.args`.
+   */
   arguments: unknown;
   /** The turn the call was made in, from 1. */
   turn: number;
   /** What came of the call; `outcome.error` says why when it failed or was denied. */
-  outcome: ToolOutcome;
+  outcome: TOutcome;
   /** How long the call took, in ms. */
   durationMs: number;
 }
+
+/**
+ * The tool call records of an agent with these tools: one member per tool, typed by its name,
+ * plus one for a name the model invented (always a failed outcome, `unknown_tool`). A wide list
+ * gives {@link ToolCallRecord}, plus that redundant failure member.
+ *
+ * @typeParam TTools - The agent's tools.
+ */
+export type ToolCallRecordOf<TTools extends ToolList = ToolList> = Records<ToolCallShapes<TTools>>;
+
+type Records<TShape> = TShape extends ToolCallShape
+  ? ToolCallRecord<TShape['name'], TShape['outcome']>
+  : never;
 
 /**
  * What a finished run returns.
  *
  * @typeParam TOutput - the validated structured output when the agent has an `output` schema,
  * else the final text.
+ * @typeParam TTools - the agent's tools, which type `toolCalls` (see {@link ToolCallRecordOf}).
  */
-export interface RunResult<TOutput = string> {
+export interface RunResult<TOutput = string, TTools extends ToolList = ToolList> {
   /** A unique id, the same on every event of the run. */
   runId: string;
   /** The structured output (validated) with an `output` schema, else the final text. */
@@ -41,7 +71,7 @@ export interface RunResult<TOutput = string> {
   /** Tokens summed over every model call, and the cost when the model's price is known. */
   usage: Usage;
   /** Every tool call in the order the model made them. */
-  toolCalls: ToolCallRecord[];
+  toolCalls: ToolCallRecordOf<TTools>[];
   /** Why the last model call stopped: `length` and `content_filter` mean the answer is incomplete. */
   finishReason: FinishReason | null;
 }

@@ -55,7 +55,8 @@ export function assertLimit(
  *
  * @param definition - `name`, `description`, `parameters` (a zod object schema), `execute`, and
  *   optionally `timeoutMs`, `strict` (`'auto'` by default) and `maxOutputChars`.
- * @returns The tool, ready for a `ToolRegistry` or an `Agent`.
+ * @returns The tool, ready for a `ToolRegistry` or an `Agent`. Its type keeps the literal `name`,
+ *   the argument and result types, so an agent's events and results narrow on the name.
  * @throws ToolDefinitionError `invalid_tool_name`, `invalid_parameters`, `strict_incompatible`
  *   (`strict: true` on a schema that cannot be strict) or `invalid_tool_definition`.
  * @example
@@ -68,9 +69,14 @@ export function assertLimit(
  * });
  * ```
  */
-export function tool<TSchema extends ToolParameters, TResult, TContext = unknown>(
-  definition: ToolDefinition<TSchema, TResult, TContext>,
-): Tool<InferToolArgs<TSchema>, TResult, TContext> {
+export function tool<
+  TSchema extends ToolParameters,
+  TResult,
+  TContext = unknown,
+  TName extends string = string,
+>(
+  definition: ToolDefinition<TSchema, TResult, TContext, TName>,
+): Tool<InferToolArgs<TSchema>, TResult, TContext, TName> {
   if (typeof definition !== 'object' || definition === null) {
     throw new ToolDefinitionError(
       `Invalid tool definition: expected an object with name, description, parameters and execute, received ${definition === null ? 'null' : typeof definition}.`,
@@ -111,3 +117,29 @@ export function tool<TSchema extends ToolParameters, TResult, TContext = unknown
     execute,
   });
 }
+
+/**
+ * `tool()` for tools that read the run's context: `ctx.context` is typed as `TContext` without
+ * annotating `ctx`. An agent takes the tool only when its context type fits `TContext`.
+ *
+ * @typeParam TContext - The context the tool reads (`ctx.context`).
+ * @returns `tool`, with the context type fixed.
+ * @example
+ * ```ts
+ * const whoAmI = tool.withContext<{ userId: string }>()({
+ *   name: 'who_am_i',
+ *   description: 'The id of the signed-in user',
+ *   parameters: z.object({}),
+ *   execute: (_args, ctx) => ctx.context.userId,
+ * });
+ * ```
+ */
+tool.withContext = function withContext<TContext>(): <
+  TSchema extends ToolParameters,
+  TResult,
+  TName extends string = string,
+>(
+  definition: ToolDefinition<TSchema, TResult, TContext, TName>,
+) => Tool<InferToolArgs<TSchema>, TResult, TContext, TName> {
+  return tool;
+};

@@ -123,10 +123,17 @@ interface ToolOutcomeBase {
   durationMs: number;
 }
 
-/** A tool call that returned. */
-export interface ToolSuccess<TValue = unknown> extends ToolOutcomeBase {
+/**
+ * A tool call that returned.
+ *
+ * @typeParam TValue - What the tool returned.
+ * @typeParam TArgs - The arguments it ran with.
+ */
+export interface ToolSuccess<TValue = unknown, TArgs = unknown> extends ToolOutcomeBase {
   /** `true`: the tool returned. */
   ok: true;
+  /** The arguments the tool ran with: validated, defaults applied. */
+  args: TArgs;
   /** The raw value the tool returned. */
   value: TValue;
   /** Absent on success. */
@@ -146,8 +153,13 @@ export interface ToolFailure extends ToolOutcomeBase {
 /**
  * The result of `ToolRegistry.execute`: always a value, never a rejection, for every fault the
  * model or the tool caused. Narrow on `ok`.
+ *
+ * @typeParam TValue - What the tool returns (`value` of a success).
+ * @typeParam TArgs - The tool's validated arguments (`args` of a success).
  */
-export type ToolOutcome<TValue = unknown> = ToolSuccess<TValue> | ToolFailure;
+export type ToolOutcome<TValue = unknown, TArgs = unknown> =
+  | ToolSuccess<TValue, TArgs>
+  | ToolFailure;
 
 /**
  * What `tool()` takes.
@@ -155,10 +167,16 @@ export type ToolOutcome<TValue = unknown> = ToolSuccess<TValue> | ToolFailure;
  * @typeParam TSchema - The zod object schema of the arguments.
  * @typeParam TResult - What `execute` resolves to.
  * @typeParam TContext - The run's user context object.
+ * @typeParam TName - The tool's name, kept as a literal type so an agent can type its calls.
  */
-export interface ToolDefinition<TSchema extends ToolParameters, TResult, TContext = unknown> {
+export interface ToolDefinition<
+  TSchema extends ToolParameters,
+  TResult,
+  TContext = unknown,
+  TName extends string = string,
+> {
   /** The name the model calls the tool by: `^[a-zA-Z0-9_-]{1,64}$`. */
-  name: string;
+  name: TName;
   /** What the tool does and when to use it; the model reads this. */
   description: string;
   /** A zod v4 (`zod`) or zod v3 (`zod/v3`) object schema of the arguments. */
@@ -192,10 +210,17 @@ export interface ToolDefinition<TSchema extends ToolParameters, TResult, TContex
  * @typeParam TArgs - The arguments `execute` receives.
  * @typeParam TResult - What `execute` resolves to.
  * @typeParam TContext - The run's user context object.
+ * @typeParam TName - The tool's name: the literal given to `tool()`, so that an agent's events
+ *   and results narrow on it; `string` when it is not known.
  */
-export interface Tool<TArgs = never, TResult = unknown, TContext = unknown> {
+export interface Tool<
+  TArgs = never,
+  TResult = unknown,
+  TContext = unknown,
+  TName extends string = string,
+> {
   /** The name the model calls the tool by. */
-  readonly name: string;
+  readonly name: TName;
   /** What the tool does; sent to the model. */
   readonly description: string;
   /** The zod schema of the arguments. */
