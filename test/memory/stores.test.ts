@@ -190,3 +190,17 @@ describe('FileStore', () => {
     expect(error).toMatchObject({ code: 'session_store_error', sessionId: 'x' });
   });
 });
+
+describe('FileStore without Node.js built-ins', () => {
+  it('says what it needs when the runtime has no process.getBuiltinModule', () => {
+    const original = process.getBuiltinModule;
+    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true });
+    try {
+      expect(() => new FileStore({ dir })).toThrow(
+        /needs the Node\.js module 'node:path'.*InMemoryStore/,
+      );
+    } finally {
+      Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true });
+    }
+  });
+});
