@@ -4,6 +4,8 @@
  * @module
  */
 
+import type * as NodeFs from 'node:fs/promises';
+import type * as NodePath from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { InvalidOptionError, MemoryError, SessionStoreError } from './errors.js';
 import type { MemoryStore } from './memory-store.js';
@@ -42,8 +44,8 @@ export interface FileStoreOptions {
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 interface Builtins {
-  'node:fs/promises': typeof import('node:fs/promises');
-  'node:path': typeof import('node:path');
+  'node:fs/promises': typeof NodeFs;
+  'node:path': typeof NodePath;
 }
 
 /**

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type * as Lockfile from 'proper-lockfile';
+
 /**
  * After this long without a refresh, a lock is taken to be left by a process that died while
  * holding it (a SIGKILL, a power cut) and is taken over. A live holder refreshes it every half of
@@ -15,9 +17,7 @@ export const STALE_LOCK_MS = 10_000;
 /** How long an operation waits for a lock held by another writer before it fails. */
 export const LOCK_WAIT_MS = 60_000;
 
-type Lockfile = typeof import('proper-lockfile');
-
-let lockfile: Promise<Lockfile> | undefined;
+let lockfile: Promise<typeof Lockfile> | undefined;
 // Operations queued per file in this process, so stores of one process take turns without
 // polling the lock folder.
 const queues = new Map<string, Promise<unknown>>();
