@@ -10,13 +10,13 @@ import { retryDelay, withRetry } from '../../packages/core/src/retry.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const headers = (values: Record<string, string>) => new Headers(values);
-const after = (value: string) => parseRetryAfter(headers({ 'retry-after': value }), NOW);
+const secondsOrDate = (value: string) => parseRetryAfter(headers({ 'retry-after': value }), NOW);
 
 describe('parseRetryAfter', () => {
   it('reads whole seconds', () => {
-    expect(after('0')).toBe(0);
-    expect(after('5')).toBe(5000);
-    expect(after(' 120 ')).toBe(120_000);
+    expect(secondsOrDate('0')).toBe(0);
+    expect(secondsOrDate('5')).toBe(5000);
+    expect(secondsOrDate(' 120 ')).toBe(120_000);
   });
 
   it.each([
@@ -32,18 +32,18 @@ describe('parseRetryAfter', () => {
     '2026-03-01T12:00:10Z',
     '',
   ])('leaves %j to the backoff', (value) => {
-    expect(after(value)).toBeUndefined();
+    expect(secondsOrDate(value)).toBeUndefined();
   });
 
   it('reads an HTTP date in the future, in each of the three HTTP date formats', () => {
-    expect(after('Sun, 01 Mar 2026 12:00:30 GMT')).toBe(30_000);
-    expect(after('Sunday, 01-Mar-26 12:00:30 GMT')).toBe(30_000);
-    expect(after('Sun Mar  1 12:00:30 2026')).toBe(30_000);
+    expect(secondsOrDate('Sun, 01 Mar 2026 12:00:30 GMT')).toBe(30_000);
+    expect(secondsOrDate('Sunday, 01-Mar-26 12:00:30 GMT')).toBe(30_000);
+    expect(secondsOrDate('Sun Mar  1 12:00:30 2026')).toBe(30_000);
   });
 
   it('leaves an HTTP date that is not in the future to the backoff', () => {
-    expect(after('Sun, 01 Mar 2026 12:00:00 GMT')).toBeUndefined();
-    expect(after('Sun, 06 Nov 1994 08:49:37 GMT')).toBeUndefined();
+    expect(secondsOrDate('Sun, 01 Mar 2026 12:00:00 GMT')).toBeUndefined();
+    expect(secondsOrDate('Sun, 06 Nov 1994 08:49:37 GMT')).toBeUndefined();
   });
 
   it('reads retry-after-ms as milliseconds >= 0, and falls back to retry-after otherwise', () => {
