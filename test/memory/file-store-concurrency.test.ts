@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStore } from '@agentloop/memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withFileLock } from '../../packages/memory/src/session-file-lock.js';
 import { batchOf, wholeBatches } from './file-store-batches.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -127,6 +128,42 @@ describe('FileStore, the lock of a session file', () => {
     await store.append('s', [msg('after the crash')]);
     expect(await store.load('s')).toEqual([msg('after the crash')]);
     await expect(stat(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('gives up on a lock another writer keeps fresh, saying which folder to delete', async () => {
+    const file = join(dir, 's.jsonl');
+    await mkdir(`${file}.lock`);
+    let ran = false;
+    const error = await withFileLock(
+      file,
+      async () => {
+        ran = true;
+      },
+      { waitMs: 100 },
+    ).catch((e: unknown) => e);
+    expect(ran).toBe(false);
+    expect(error).toMatchObject({ code: 'ELOCKED' });
+    expect((error as Error).message).toContain(`${file}.lock`);
+    expect((error as Error).message).toMatch(/delete that folder/);
+  });
+
+  it('runs the operations of one process on one file one at a time, in order', async () => {
+    const file = join(dir, 's.jsonl');
+    const order: string[] = [];
+    let running = 0;
+    const step = (name: string) => async () => {
+      running++;
+      expect(running).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      order.push(name);
+      running--;
+      if (name === 'b') throw new Error('b failed');
+    };
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c'].map((name) => withFileLock(file, step(name))),
+    );
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
   it('loads while another instance appends, never seeing part of a batch', async () => {

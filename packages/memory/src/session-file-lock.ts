@@ -32,16 +32,21 @@ const queues = new Map<string, Promise<unknown>>();
  *
  * @param file - The absolute path of the file; its folder must exist (else an `ENOENT` error).
  * @param task - What to do with the file.
+ * @param options - `waitMs`: how long to wait for another writer. @default {@link LOCK_WAIT_MS}
  * @returns What `task` returns.
  * @throws `task`'s error; an error with code `ELOCKED` when another writer held the lock for
- * {@link LOCK_WAIT_MS}; one with code `ECOMPROMISED` when the lock was taken over while `task`
+ * `waitMs`; one with code `ECOMPROMISED` when the lock was taken over while `task`
  * ran (it stalled for longer than {@link STALE_LOCK_MS}), so another writer may have written at
  * the same time.
  */
-export function withFileLock<T>(file: string, task: () => Promise<T>): Promise<T> {
+export function withFileLock<T>(
+  file: string,
+  task: () => Promise<T>,
+  { waitMs = LOCK_WAIT_MS }: { waitMs?: number } = {},
+): Promise<T> {
   const locked = async (): Promise<T> => {
     let lost: Error | undefined;
-    const release = await acquire(file, (error) => {
+    const release = await acquire(file, waitMs, (error) => {
       lost = error;
     });
     let result: T;
@@ -76,10 +81,14 @@ export function withFileLock<T>(file: string, task: () => Promise<T>): Promise<T
   return run;
 }
 
-async function acquire(file: string, onLost: (error: Error) => void): Promise<() => Promise<void>> {
+async function acquire(
+  file: string,
+  waitMs: number,
+  onLost: (error: Error) => void,
+): Promise<() => Promise<void>> {
   lockfile ??= import('proper-lockfile');
   const { lock } = await lockfile;
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await lock(file, {
@@ -93,7 +102,7 @@ async function acquire(file: string, onLost: (error: Error) => void): Promise<()
       if (Date.now() >= deadline) {
         throw Object.assign(
           new Error(
-            `another writer held the lock ${file}.lock for ${LOCK_WAIT_MS / 1000} s; if no other process uses this session, delete that folder`,
+            `another writer held the lock ${file}.lock for ${waitMs / 1000} s; if no other process uses this session, delete that folder`,
             { cause: error },
           ),
           { code: 'ELOCKED' },
