@@ -59,6 +59,14 @@ describe.each(stores)('%s', (_name, make) => {
     }
   });
 
+  it('keeps appends made without waiting in the order they were made', async () => {
+    const store = make();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('order', [msg(`m${i}`)])));
+    expect((await store.load('order')).map((m) => m.content)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `m${i}`),
+    );
+  });
+
   it.each([
     ['../x', /path separator/],
     ['a/b', /path separator/],

@@ -143,24 +143,30 @@ export class FileStore implements MemoryStore {
     const lines = messages.map((message) => `${JSON.stringify(message)}\n`).join('');
     if (lines.length === 0) return;
     const { mkdir, open } = builtin('node:fs/promises');
+    // Taking a turn at once (the folder is created in turn) keeps this store's appends in the
+    // order they were made.
+    const prepare = () => mkdir(this.dir, { recursive: true });
     try {
-      await mkdir(this.dir, { recursive: true });
-      await withFileLock(file, async () => {
-        const handle = await open(file, 'a+');
-        try {
-          // After a torn last line, start on a new line so the next message is not glued to it.
-          const { size } = await handle.stat();
-          let prefix = '';
-          if (size > 0) {
-            const last = Buffer.alloc(1);
-            await handle.read(last, 0, 1, size - 1);
-            if (last[0] !== 0x0a) prefix = '\n';
+      await withFileLock(
+        file,
+        async () => {
+          const handle = await open(file, 'a+');
+          try {
+            // After a torn last line, start on a new line so the next message is not glued to it.
+            const { size } = await handle.stat();
+            let prefix = '';
+            if (size > 0) {
+              const last = Buffer.alloc(1);
+              await handle.read(last, 0, 1, size - 1);
+              if (last[0] !== 0x0a) prefix = '\n';
+            }
+            await handle.appendFile(prefix + lines, 'utf8');
+          } finally {
+            await handle.close();
           }
-          await handle.appendFile(prefix + lines, 'utf8');
-        } finally {
-          await handle.close();
-        }
-      });
+        },
+        { prepare },
+      );
     } catch (error) {
       throw this.#failure('append to', sessionId, file, error);
     }

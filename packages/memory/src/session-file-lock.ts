@@ -32,7 +32,8 @@ const queues = new Map<string, Promise<unknown>>();
  *
  * @param file - The absolute path of the file; its folder must exist (else an `ENOENT` error).
  * @param task - What to do with the file.
- * @param options - `waitMs`: how long to wait for another writer. @default {@link LOCK_WAIT_MS}
+ * @param options - `prepare`: run in turn before the lock is taken (e.g. creating the folder);
+ * `waitMs`: how long to wait for another writer (default {@link LOCK_WAIT_MS}).
  * @returns What `task` returns.
  * @throws `task`'s error; an error with code `ELOCKED` when another writer held the lock for
  * `waitMs`; one with code `ECOMPROMISED` when the lock was taken over while `task`
@@ -42,9 +43,13 @@ const queues = new Map<string, Promise<unknown>>();
 export function withFileLock<T>(
   file: string,
   task: () => Promise<T>,
-  { waitMs = LOCK_WAIT_MS }: { waitMs?: number } = {},
+  {
+    prepare,
+    waitMs = LOCK_WAIT_MS,
+  }: { prepare?: (() => Promise<unknown>) | undefined; waitMs?: number | undefined } = {},
 ): Promise<T> {
   const locked = async (): Promise<T> => {
+    await prepare?.();
     let lost: Error | undefined;
     const release = await acquire(file, waitMs, (error) => {
       lost = error;
