@@ -215,15 +215,18 @@ describe('openai() errors', () => {
     expect(waits[3]).toBeUndefined();
   });
 
-  it('parseRetryAfter prefers retry-after-ms and handles dates in the past', () => {
+  it('parseRetryAfter prefers retry-after-ms and leaves dates in the past to the backoff', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
     const h = (init: Record<string, string>) => new Headers(init);
     expect(parseRetryAfter(h({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250);
-    expect(parseRetryAfter(h({ 'retry-after': '1.5' }), now)).toBe(1500);
+    // delay-seconds is whole seconds (RFC 9110): a fraction gets the backoff.
+    expect(parseRetryAfter(h({ 'retry-after': '1.5' }), now)).toBeUndefined();
     expect(parseRetryAfter(h({ 'retry-after': 'Wed, 01 Jan 2025 00:00:10 GMT' }), now)).toBe(
       10_000,
     );
-    expect(parseRetryAfter(h({ 'retry-after': 'Tue, 31 Dec 2024 00:00:00 GMT' }), now)).toBe(0);
+    expect(
+      parseRetryAfter(h({ 'retry-after': 'Tue, 31 Dec 2024 00:00:00 GMT' }), now),
+    ).toBeUndefined();
     expect(parseRetryAfter(h({ 'retry-after': 'soon' }), now)).toBeUndefined();
     expect(parseRetryAfter(h({ 'retry-after-ms': 'x' }), now)).toBeUndefined();
   });

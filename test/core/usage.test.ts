@@ -81,6 +81,116 @@ describe('usageFromCompletion', () => {
   });
 });
 
+describe('usageFromCompletion, reasoning tokens outside completion_tokens', () => {
+  it('adds reasoning reported beside completion_tokens (total = prompt + completion + reasoning)', () => {
+    // The xAI shape: 150 reasoning tokens not counted in completion_tokens, but in the total.
+    definePrice('grok-test', { input: 0.3, cachedInput: 0.075, output: 0.5 });
+    const usage = usageFromCompletion(
+      {
+        prompt_tokens: 20,
+        completion_tokens: 3,
+        total_tokens: 173,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 150 },
+      },
+      'grok-test',
+    );
+    expect(usage).toMatchObject({
+      promptTokens: 20,
+      completionTokens: 153,
+      totalTokens: 173,
+      cachedTokens: 4,
+      reasoningTokens: 150,
+    });
+    // 16 uncached at $0.30, 4 cached at $0.075, 153 output at $0.50 (per 1M): reasoning is billed.
+    expect(usage.cost).toBeCloseTo((16 * 0.3 + 4 * 0.075 + 153 * 0.5) / 1e6, 15);
+  });
+
+  it('takes an unexplained surplus of the total as reasoning when none is reported', () => {
+    // The Gemini shape: thinking tokens only in the total.
+    definePrice('gemini-test', { input: 1.25, output: 10 });
+    const usage = usageFromCompletion(
+      { prompt_tokens: 50, completion_tokens: 8, total_tokens: 90 },
+      'gemini-test',
+    );
+    expect(usage).toMatchObject({
+      promptTokens: 50,
+      completionTokens: 40,
+      totalTokens: 90,
+      reasoningTokens: 32,
+    });
+    expect(usage.cost).toBeCloseTo((50 * 1.25 + 40 * 10) / 1e6, 15);
+  });
+
+  it('keeps reasoning inside completion_tokens when the total says so (OpenAI)', () => {
+    const usage = usageFromCompletion(
+      {
+        prompt_tokens: 13,
+        completion_tokens: 564,
+        total_tokens: 577,
+        completion_tokens_details: { reasoning_tokens: 561 },
+      },
+      'o3',
+    );
+    expect(usage).toMatchObject({ completionTokens: 564, totalTokens: 577, reasoningTokens: 561 });
+    expect(usage.cost).toBeCloseTo((13 * 2 + 564 * 8) / 1e6, 15);
+  });
+
+  it('takes reasoning larger than completion_tokens as outside it when no total is sent', () => {
+    const usage = usageFromCompletion(
+      {
+        prompt_tokens: 10,
+        completion_tokens: 2,
+        total_tokens: 0,
+        completion_tokens_details: { reasoning_tokens: 30 },
+      },
+      'gpt-4o',
+    );
+    expect(usage).toMatchObject({ completionTokens: 32, totalTokens: 42, reasoningTokens: 30 });
+  });
+
+  it('keeps completion_tokens when reasoning and total do not fit together', () => {
+    // A total with a surplus that is not the reported reasoning: nothing is invented.
+    const usage = usageFromCompletion(
+      {
+        prompt_tokens: 10,
+        completion_tokens: 20,
+        total_tokens: 45,
+        completion_tokens_details: { reasoning_tokens: 5 },
+      },
+      'gpt-4o',
+    );
+    expect(usage).toMatchObject({ completionTokens: 20, totalTokens: 45, reasoningTokens: 5 });
+  });
+});
+
+describe('cost without float noise', () => {
+  it('prices one call to a clean number of USD', () => {
+    // 1 input token at $0.15 and 2 output tokens at $0.60 per 1M: 1.35e-6 USD, not 1.3499999e-6.
+    const usage = usageFromCompletion(
+      { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+      'gpt-4o-mini',
+    );
+    expect(String(usage.cost)).toBe('0.00000135');
+    expect(costOf({ promptTokens: 1, cachedTokens: 0, completionTokens: 7 }, 'gpt-4o-mini')).toBe(
+      0.00000435,
+    );
+  });
+
+  it('sums costs to clean numbers, exactly', () => {
+    const call = (prompt: number) =>
+      usageFromCompletion(
+        { prompt_tokens: prompt, completion_tokens: 0, total_tokens: prompt },
+        'gpt-4o',
+      );
+    // $0.0001 + $0.0002 is 0.00030000000000000003 in plain floating point.
+    expect(addUsage(call(40), call(80)).cost).toBe(0.0003);
+    const many = sumUsage(Array.from({ length: 1000 }, () => call(1)));
+    expect(many.cost).toBe(0.0025);
+    expect(String(many.cost)).toBe('0.0025');
+  });
+});
+
 describe('prices', () => {
   it('covers the current OpenAI models', () => {
     for (const model of [

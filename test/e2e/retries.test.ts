@@ -87,7 +87,7 @@ describe('transient faults are retried over HTTP', () => {
 
   it('honours retry-after in seconds, capped by maxRetryAfterMs', async () => {
     server.reply(
-      { status: 429, headers: { 'retry-after': '0.04' } },
+      { status: 429, headers: { 'retry-after': '1' } },
       { status: 429, headers: { 'retry-after': '120' } },
       { content: 'ok' },
     );
@@ -104,13 +104,36 @@ describe('transient faults are retried over HTTP', () => {
   });
 
   it('uses retry-after in seconds as given when under the cap', async () => {
-    server.reply({ status: 429, headers: { 'retry-after': '0.04' } }, { content: 'ok' });
-    const { agent, events } = agentWith(FAST);
+    server.reply({ status: 429, headers: { 'retry-after': '2' } }, { content: 'ok' });
+    const waits: number[] = [];
+    const { agent, events } = agentWith({
+      ...FAST,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
     await agent.run('Hi');
-    expect(retriesOf(events).map((e) => e.delayMs)).toEqual([40]);
-    const [first, second] = server.requests;
-    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(38);
+    expect(retriesOf(events).map((e) => e.delayMs)).toEqual([2000]);
+    expect(waits).toEqual([2000]);
   });
+
+  it.each(['-5', '-1', '5.5.5', '0.04', 'soon', 'Sun, 06 Nov 1994 08:49:37 GMT'])(
+    'waits the backoff, not zero, after retry-after: %s',
+    async (value) => {
+      server.reply({ status: 429, headers: { 'retry-after': value } }, { content: 'ok' });
+      const waits: number[] = [];
+      const { agent, events } = agentWith({
+        baseDelayMs: 1000,
+        random: () => 0.5,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+      expect((await agent.run('Hi')).text).toBe('ok');
+      expect(retriesOf(events).map((e) => e.delayMs)).toEqual([500]);
+      expect(waits).toEqual([500]);
+    },
+  );
 
   it('retries a streamed call that failed before its first chunk', async () => {
     server.reply({ status: 503 }, { reset: true }, { content: 'Streamed after all.' });

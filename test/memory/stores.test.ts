@@ -59,6 +59,14 @@ describe.each(stores)('%s', (_name, make) => {
     }
   });
 
+  it('keeps appends made without waiting in the order they were made', async () => {
+    const store = make();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('order', [msg(`m${i}`)])));
+    expect((await store.load('order')).map((m) => m.content)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `m${i}`),
+    );
+  });
+
   it.each([
     ['../x', /path separator/],
     ['a/b', /path separator/],
@@ -188,5 +196,19 @@ describe('FileStore', () => {
     const store = new FileStore({ dir: join(blocker, 'sub') });
     const error = await store.append('x', [msg('hi')]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'session_store_error', sessionId: 'x' });
+  });
+});
+
+describe('FileStore without Node.js built-ins', () => {
+  it('says what it needs when the runtime has no process.getBuiltinModule', () => {
+    const original = process.getBuiltinModule;
+    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true });
+    try {
+      expect(() => new FileStore({ dir })).toThrow(
+        /needs the Node\.js module 'node:path'.*InMemoryStore/,
+      );
+    } finally {
+      Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true });
+    }
   });
 });

@@ -124,20 +124,25 @@ export function resolveReply(
     (content?.length ?? 0) +
     (refusal?.length ?? 0) +
     toolCalls.reduce((sum, call) => sum + call.name.length + argumentsLength(call), 0);
+  const reasoningIn = spec.reasoningIn ?? 'completion';
   const completionTokens =
-    spec.completionTokens ?? estimateTokens(replyCharacters) + reasoningTokens;
+    spec.completionTokens ??
+    estimateTokens(replyCharacters) + (reasoningIn === 'completion' ? reasoningTokens : 0);
   const usage: CompletionUsage = {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
+    total_tokens:
+      promptTokens + completionTokens + (reasoningIn === 'completion' ? 0 : reasoningTokens),
     prompt_tokens_details: { cached_tokens: spec.cachedTokens ?? 0, audio_tokens: 0 },
-    completion_tokens_details: {
+  };
+  if (reasoningIn !== 'total') {
+    usage.completion_tokens_details = {
       reasoning_tokens: reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
-    },
-  };
+    };
+  }
   return {
     id: randomId('chatcmpl-', 29),
     created: Math.floor(nowMs / 1000),

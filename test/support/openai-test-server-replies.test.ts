@@ -80,6 +80,43 @@ describe('JSON replies', () => {
     expect(usage.completion_tokens_details?.reasoning_tokens).toBe(0);
   });
 
+  it('counts reasoning outside completion_tokens as xAI and Gemini do, when asked', async () => {
+    server.reply(
+      {
+        content: 'a',
+        usage: {
+          promptTokens: 20,
+          completionTokens: 3,
+          reasoningTokens: 150,
+          reasoningIn: 'beside',
+        },
+      },
+      {
+        content: 'b',
+        usage: {
+          promptTokens: 20,
+          completionTokens: 3,
+          reasoningTokens: 150,
+          reasoningIn: 'total',
+        },
+      },
+    );
+    const beside = await client.chat.completions.create({ model: 'grok-3-mini', messages });
+    expect(beside.usage).toMatchObject({
+      prompt_tokens: 20,
+      completion_tokens: 3,
+      total_tokens: 173,
+      completion_tokens_details: { reasoning_tokens: 150 },
+    });
+    const total = await client.chat.completions.create({ model: 'gemini-2.5-pro', messages });
+    expect(total.usage).toMatchObject({
+      prompt_tokens: 20,
+      completion_tokens: 3,
+      total_tokens: 173,
+    });
+    expect(total.usage?.completion_tokens_details).toBeUndefined();
+  });
+
   it('answers text with finish_reason stop, honours scripted usage, and records the request', async () => {
     server.reply({
       content: 'Sunny.',

@@ -42,6 +42,12 @@ export interface UsageSpec {
   cachedTokens?: number;
   /** `usage.completion_tokens_details.reasoning_tokens`. @default 0 */
   reasoningTokens?: number;
+  /**
+   * Where the reasoning tokens are counted: inside `completion_tokens` (OpenAI), `beside` them
+   * (xAI: `completion_tokens` without them, `total_tokens` with them), or only in the `total`
+   * (Gemini: no `completion_tokens_details` at all). @default 'completion'
+   */
+  reasoningIn?: 'completion' | 'beside' | 'total';
 }
 
 /** How a streamed reply is cut into SSE chunks. */

@@ -162,7 +162,7 @@ export interface BillableTokens {
 
 /**
  * The cost in USD of `tokens` on `model`: uncached prompt tokens at `input`, cached ones at
- * `cachedInput`, completion (and reasoning) tokens at `output`.
+ * `cachedInput`, completion (and reasoning) tokens at `output`; rounded to 1e-10 USD.
  *
  * @param tokens - the token counts.
  * @param model - the model name.
@@ -178,10 +178,24 @@ export function costOf(
   if (!price) return undefined;
   const cached = Math.min(tokens.cachedTokens, tokens.promptTokens);
   const uncached = tokens.promptTokens - cached;
-  return (
+  return roundCost(
     (uncached * price.input +
       cached * (price.cachedInput ?? price.input) +
       tokens.completionTokens * price.output) /
-    1_000_000
+      1_000_000,
   );
+}
+
+/** Costs are kept to 1e-10 USD: far below the price of any token, far above float noise. */
+const COST_STEPS_PER_USD = 1e10;
+
+/**
+ * A cost rounded to 1e-10 USD, so it prints without float noise (`0.00000135`, not
+ * `0.0000013499999999999998`) and sums of rounded costs stay exact.
+ *
+ * @param usd - a cost in USD.
+ * @returns the nearest multiple of 1e-10 USD.
+ */
+export function roundCost(usd: number): number {
+  return Math.round(usd * COST_STEPS_PER_USD) / COST_STEPS_PER_USD;
 }

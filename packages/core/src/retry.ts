@@ -60,7 +60,7 @@ export function isRetryable(error: unknown): error is ModelError {
 
 /**
  * The wait before retry number `attempt` (1-based): the provider's `retryAfterMs` when it gave
- * one (capped at `maxRetryAfterMs`), otherwise exponential backoff with full jitter,
+ * one (a finite number >= 0, capped at `maxRetryAfterMs`), otherwise exponential backoff with full jitter,
  * `random() * min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))`.
  */
 export function retryDelay(
@@ -73,8 +73,9 @@ export function retryDelay(
     random = Math.random,
   }: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'random'> = {},
 ): number {
-  if (error.retryAfterMs !== undefined && Number.isFinite(error.retryAfterMs)) {
-    return Math.min(Math.max(0, error.retryAfterMs), maxRetryAfterMs);
+  const asked = error.retryAfterMs;
+  if (asked !== undefined && Number.isFinite(asked) && asked >= 0) {
+    return Math.min(asked, maxRetryAfterMs);
   }
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);

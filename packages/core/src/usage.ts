@@ -1,23 +1,31 @@
 import type { CompletionUsage } from 'openai/resources/completions';
-import { costOf } from './pricing.js';
+import { costOf, roundCost } from './pricing.js';
 
 /**
  * Tokens used by one model call or summed over a run, and what they cost.
- * `cachedTokens` are part of `promptTokens`; `reasoningTokens` are part of `completionTokens`.
+ * `cachedTokens` are part of `promptTokens`; `reasoningTokens` are part of `completionTokens`,
+ * also for providers that report them outside `completion_tokens` (xAI, Gemini), and
+ * `totalTokens` is `promptTokens + completionTokens`.
  */
 export interface Usage {
   /** Prompt tokens, cached ones included. */
   readonly promptTokens: number;
-  /** Completion tokens, reasoning ones included. */
+  /**
+   * Completion tokens, reasoning ones included (added when the provider counts them outside
+   * `completion_tokens`, as xAI and Gemini do: all are billed as output).
+   */
   readonly completionTokens: number;
   /** Prompt plus completion tokens, as the provider reported them. */
   readonly totalTokens: number;
   /** Prompt tokens served from the provider's prompt cache (billed at the cached rate). */
   readonly cachedTokens: number;
-  /** Completion tokens spent on hidden reasoning (o-series, gpt-5). */
+  /**
+   * Completion tokens spent on hidden reasoning (o-series, gpt-5, grok, Gemini). For a provider
+   * that reports none but whose total exceeds prompt plus completion (Gemini), that surplus.
+   */
   readonly reasoningTokens: number;
   /**
-   * The cost in USD. Absent when any part of it is unknown (a model missing from the price table,
+   * The cost in USD, rounded to 1e-10 USD (no float noise). Absent when any part of it is unknown (a model missing from the price table,
    * or a provider that reported no usage): never a wrong number.
    */
   readonly cost?: number;
@@ -45,6 +53,8 @@ function count(value: number | null | undefined): number {
 /**
  * Converts the `usage` of an OpenAI chat completion (`prompt_tokens_details.cached_tokens`,
  * `completion_tokens_details.reasoning_tokens`) into a {@link Usage} and prices it for `model`.
+ * Reasoning that the provider counts outside `completion_tokens` (its `total_tokens` is prompt +
+ * completion + reasoning) is added to `completionTokens`, so it is priced as output.
  *
  * @param usage - the provider's usage; `undefined` when it reported none (zero tokens, cost unknown).
  * @param model - the model name, for the price (prefer the name the provider reported).
@@ -63,19 +73,42 @@ export function usageFromCompletion(
     return zero;
   }
   const promptTokens = count(usage.prompt_tokens);
-  const completionTokens = count(usage.completion_tokens);
+  const { completionTokens, reasoningTokens } = completionOf(usage, promptTokens);
   const tokens = {
     promptTokens,
     completionTokens,
     totalTokens: count(usage.total_tokens) || promptTokens + completionTokens,
     cachedTokens: Math.min(count(usage.prompt_tokens_details?.cached_tokens), promptTokens),
-    reasoningTokens: Math.min(
-      count(usage.completion_tokens_details?.reasoning_tokens),
-      completionTokens,
-    ),
+    reasoningTokens,
   };
   const cost = model === undefined ? undefined : costOf(tokens, model);
   return cost === undefined ? tokens : withCost(tokens, cost);
+}
+
+/**
+ * The completion tokens with reasoning included, and the reasoning among them. OpenAI counts
+ * reasoning inside `completion_tokens`; xAI reports it beside them and Gemini only in the total
+ * (`total = prompt + completion + reasoning`). Both bill it as output, so it is added.
+ */
+function completionOf(
+  usage: CompletionUsage,
+  promptTokens: number,
+): { completionTokens: number; reasoningTokens: number } {
+  const completion = count(usage.completion_tokens);
+  const reasoning = count(usage.completion_tokens_details?.reasoning_tokens);
+  const total = count(usage.total_tokens);
+  const surplus = total - promptTokens - completion;
+  if (total > 0 && reasoning > 0 && surplus === reasoning) {
+    return { completionTokens: completion + reasoning, reasoningTokens: reasoning };
+  }
+  if (total > 0 && reasoning === 0 && surplus > 0) {
+    return { completionTokens: completion + surplus, reasoningTokens: surplus };
+  }
+  // Without a total, reasoning larger than the completion cannot be a part of it.
+  if (total === 0 && reasoning > completion) {
+    return { completionTokens: completion + reasoning, reasoningTokens: reasoning };
+  }
+  return { completionTokens: completion, reasoningTokens: Math.min(reasoning, completion) };
 }
 
 /** The tokens with a cost, built as one literal (a spread would copy the object first). */
@@ -91,7 +124,8 @@ function withCost(tokens: Usage, cost: number): Usage {
 }
 
 /**
- * The sum of two usages. The cost is summed when both are known and absent otherwise.
+ * The sum of two usages. The cost is summed (to 1e-10 USD, so it stays free of float noise) when
+ * both are known and absent otherwise.
  * @param a - one usage.
  * @param b - another.
  * @returns a new usage.
@@ -104,7 +138,9 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cachedTokens: a.cachedTokens + b.cachedTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
   };
-  return a.cost !== undefined && b.cost !== undefined ? withCost(tokens, a.cost + b.cost) : tokens;
+  return a.cost !== undefined && b.cost !== undefined
+    ? withCost(tokens, roundCost(a.cost + b.cost))
+    : tokens;
 }
 
 /**

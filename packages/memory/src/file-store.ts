@@ -4,11 +4,12 @@
  * @module
  */
 
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import type * as NodeFs from 'node:fs/promises';
+import type * as NodePath from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { InvalidOptionError, SessionStoreError } from './errors.js';
+import { InvalidOptionError, MemoryError, SessionStoreError } from './errors.js';
 import type { MemoryStore } from './memory-store.js';
+import { withFileLock } from './session-file-lock.js';
 import { assertSessionId } from './session-id.js';
 
 /** A line of a session file that could not be read back, as reported to `onCorruptLine`. */
@@ -42,6 +43,26 @@ export interface FileStoreOptions {
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
+interface Builtins {
+  'node:fs/promises': typeof NodeFs;
+  'node:path': typeof NodePath;
+}
+
+/**
+ * A Node.js built-in, fetched when a store is used rather than imported by this module, so the
+ * package root also loads where there is no file system (edge runtimes).
+ */
+function builtin<TId extends keyof Builtins>(id: TId): Builtins[TId] {
+  const getBuiltinModule = globalThis.process?.getBuiltinModule;
+  if (typeof getBuiltinModule !== 'function') {
+    throw new MemoryError(
+      `FileStore needs the Node.js module '${id}', and this runtime has no process.getBuiltinModule (it is not Node.js 20.16 or later, Deno or Bun). Use InMemoryStore, or a MemoryStore of your own that keeps sessions where this runtime can.`,
+      'invalid_option',
+    );
+  }
+  return getBuiltinModule(id) as Builtins[TId];
+}
+
 function warn(corrupt: CorruptLine): void {
   process.emitWarning(
     `Skipped line ${corrupt.line} of session '${corrupt.sessionId}' (${corrupt.file}): ${corrupt.reason}.`,
@@ -55,8 +76,10 @@ function warn(corrupt: CorruptLine): void {
  *
  * - A line that cannot be parsed (a write torn by a crash) is skipped and reported through
  *   `onCorruptLine`, never fatal; the next append starts on a new line.
- * - Appends, loads and clears of one session are serialised, so concurrent appends in this
- *   process all land, each batch whole. Several processes writing one session are not supported.
+ * - Appends, loads and clears of one session take turns, across the stores of a process and
+ *   across processes (a lock folder `<id>.jsonl.lock` next to the file): every acknowledged batch
+ *   lands whole, and a load never sees part of a batch. A lock left by a process killed while
+ *   holding it is taken over after 10 s; an operation waits at most 60 s for another writer.
  * - Session ids are checked (see `MemoryStore`), so none can escape `dir`. On case-insensitive
  *   file systems, ids differing only in case share a file.
  *
@@ -71,7 +94,6 @@ export class FileStore implements MemoryStore {
   /** The folder of the session files (absolute). */
   readonly dir: string;
   readonly #onCorruptLine: (corrupt: CorruptLine) => void;
-  readonly #queues = new Map<string, Promise<unknown>>();
   readonly #reported = new Set<string>();
 
   /**
@@ -84,7 +106,7 @@ export class FileStore implements MemoryStore {
     if (onCorruptLine !== undefined && typeof onCorruptLine !== 'function') {
       throw new InvalidOptionError('onCorruptLine', 'a function', onCorruptLine);
     }
-    this.dir = resolve(dir);
+    this.dir = builtin('node:path').resolve(dir);
     this.#onCorruptLine = onCorruptLine ?? warn;
   }
 
@@ -94,22 +116,22 @@ export class FileStore implements MemoryStore {
    * @returns Its absolute path.
    */
   fileOf(sessionId: string): string {
-    return join(this.dir, `${assertSessionId(sessionId)}.jsonl`);
+    return builtin('node:path').join(this.dir, `${assertSessionId(sessionId)}.jsonl`);
   }
 
   /** {@inheritDoc MemoryStore.load} */
   async load(sessionId: string): Promise<ChatCompletionMessageParam[]> {
     const file = this.fileOf(sessionId);
-    return this.#serial(sessionId, async () => {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw this.#failure('read', sessionId, file, error);
-      }
-      return this.#parse(sessionId, file, text);
-    });
+    const { readFile } = builtin('node:fs/promises');
+    let text: string;
+    try {
+      text = await withFileLock(file, () => readFile(file, 'utf8'));
+    } catch (error) {
+      // No folder (so no lock either) or no file: the session is empty.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.#failure('read', sessionId, file, error);
+    }
+    return this.#parse(sessionId, file, text);
   }
 
   /** {@inheritDoc MemoryStore.append} */
@@ -120,53 +142,47 @@ export class FileStore implements MemoryStore {
     }
     const lines = messages.map((message) => `${JSON.stringify(message)}\n`).join('');
     if (lines.length === 0) return;
-    return this.#serial(sessionId, async () => {
-      try {
-        await mkdir(this.dir, { recursive: true });
-        const handle = await open(file, 'a+');
-        try {
-          // After a torn last line, start on a new line so the next message is not glued to it.
-          const { size } = await handle.stat();
-          let prefix = '';
-          if (size > 0) {
-            const last = Buffer.alloc(1);
-            await handle.read(last, 0, 1, size - 1);
-            if (last[0] !== 0x0a) prefix = '\n';
+    const { mkdir, open } = builtin('node:fs/promises');
+    // Taking a turn at once (the folder is created in turn) keeps this store's appends in the
+    // order they were made.
+    const prepare = () => mkdir(this.dir, { recursive: true });
+    try {
+      await withFileLock(
+        file,
+        async () => {
+          const handle = await open(file, 'a+');
+          try {
+            // After a torn last line, start on a new line so the next message is not glued to it.
+            const { size } = await handle.stat();
+            let prefix = '';
+            if (size > 0) {
+              const last = Buffer.alloc(1);
+              await handle.read(last, 0, 1, size - 1);
+              if (last[0] !== 0x0a) prefix = '\n';
+            }
+            await handle.appendFile(prefix + lines, 'utf8');
+          } finally {
+            await handle.close();
           }
-          await handle.appendFile(prefix + lines, 'utf8');
-        } finally {
-          await handle.close();
-        }
-      } catch (error) {
-        throw this.#failure('append to', sessionId, file, error);
-      }
-    });
+        },
+        { prepare },
+      );
+    } catch (error) {
+      throw this.#failure('append to', sessionId, file, error);
+    }
   }
 
   /** {@inheritDoc MemoryStore.clear} */
   async clear(sessionId: string): Promise<void> {
     const file = this.fileOf(sessionId);
-    return this.#serial(sessionId, async () => {
-      try {
-        await rm(file, { force: true });
-      } catch (error) {
-        throw this.#failure('delete', sessionId, file, error);
-      }
-    });
-  }
-
-  #serial<T>(sessionId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(sessionId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#queues.set(sessionId, settled);
-    void settled.then(() => {
-      if (this.#queues.get(sessionId) === settled) this.#queues.delete(sessionId);
-    });
-    return run;
+    const { rm } = builtin('node:fs/promises');
+    try {
+      await withFileLock(file, () => rm(file, { force: true }));
+    } catch (error) {
+      // No folder: nothing to delete.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw this.#failure('delete', sessionId, file, error);
+    }
   }
 
   #parse(sessionId: string, file: string, text: string): ChatCompletionMessageParam[] {
@@ -209,8 +225,13 @@ export class FileStore implements MemoryStore {
 
   #failure(action: string, sessionId: string, file: string, cause: unknown): SessionStoreError {
     const detail = cause instanceof Error ? cause.message : String(cause);
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const hint =
+      code === 'ELOCKED' || code === 'ECOMPROMISED'
+        ? ''
+        : ' Check that the folder exists or can be created and is writable.';
     return new SessionStoreError(
-      `Could not ${action} the history of session '${sessionId}' at ${file}: ${detail}. Check that the folder exists or can be created and is writable.`,
+      `Could not ${action} the history of session '${sessionId}' at ${file}: ${detail}.${hint}`,
       { sessionId, file, cause },
     );
   }

@@ -19,9 +19,24 @@ export interface FailureContext {
   now?: number | undefined;
 }
 
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** The three forms of an HTTP date (RFC 9110 5.6.7): IMF-fixdate, RFC 850 and asctime. */
+const HTTP_DATE = new RegExp(
+  `^(?:${[
+    `${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT`,
+    `${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT`,
+    `${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}`,
+  ].join('|')})$`,
+);
+
 /**
- * How long a provider asked to wait, from `retry-after-ms` (milliseconds) or `retry-after`
- * (seconds, or an HTTP date).
+ * How long a provider asked to wait, from `retry-after-ms` (milliseconds, a number >= 0) or
+ * `retry-after` (whole seconds, or an HTTP date in the future, as RFC 9110 allows). Anything
+ * else (`-5`, `1.5`, `5.5.5`, a date in the past) is ignored, so the retry waits the backoff
+ * rather than not at all.
  *
  * @param headers - the response headers.
  * @param now - the current time in ms (for an HTTP date).
@@ -36,9 +51,11 @@ export function parseRetryAfter(
   if (ms !== null && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.ceil(Number.parseFloat(ms));
   const value = headers.get('retry-after')?.trim();
   if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number.parseFloat(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (/^\d+$/.test(value)) return Number.parseInt(value, 10) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
+  // An asctime date has no zone: HTTP dates are in GMT.
+  const date = Date.parse(value.endsWith('GMT') ? value : `${value} GMT`);
+  return Number.isNaN(date) || date <= now ? undefined : date - now;
 }
 
 /** True when `error`'s class, or one of its ancestors, has this name (works across package copies). */
