@@ -58,7 +58,6 @@ const EXPORTS: Record<string, string[]> = {
     'ContextOverflowError',
     'DEFAULT_CONTEXT_WINDOW',
     'DEFAULT_ENCODING',
-    'FileStore',
     'InMemoryStore',
     'InvalidOptionError',
     'InvalidSessionIdError',
@@ -75,6 +74,7 @@ const EXPORTS: Record<string, string[]> = {
     'trimMessages',
     'trimWithSummary',
   ],
+  '@agentloop/memory/node': ['FileStore'],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -96,9 +96,10 @@ const PROMISED: Record<string, string[]> = {
     'contextWindowFor',
     'trimMessages',
     'InMemoryStore',
-    'FileStore',
     'ContextOverflowError',
   ],
+  // Moved from the root (issue 11, point 21): the root loads on edge runtimes, FileStore needs files.
+  '@agentloop/memory/node': ['FileStore'],
 };
 
 describe('public exports', () => {

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, openai } from '@agentloop/core';
-import { FileStore } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countingTool, type RunMode, settle } from '../faults/fault-harness.js';
 import { type ProviderRules, startTestServer, type TestServer } from '../support/index.js';

@@ -13,18 +13,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const entry = fileURLToPath(new URL('./edge-app.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * FileStore keeps sessions in files: it is the one module allowed to reach Node builtins, and only
- * lazily (it is tree-shaken out of this bundle, which does not use it).
- */
-const NODE_ONLY = /[\\/]packages[\\/]memory[\\/]src[\\/]file-store\.ts$/;
-
-/** Fails the build on any Node builtin import, except FileStore's own (kept external). */
+/** Fails the build on any Node builtin import (FileStore, which needs files, is not reachable). */
 const noNodeBuiltins: Plugin = {
   name: 'no-node-builtins',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^node:/ }, ({ path, importer }) => {
-      if (NODE_ONLY.test(importer)) return { path, external: true };
       return {
         errors: [
           {
@@ -124,8 +117,7 @@ function parseSSE(body: string): { event: string; data: Record<string, unknown> 
 
 describe('the packages on an edge runtime', () => {
   it('bundles with no Node builtin left in the output', () => {
-    // The plugin failed the build on any Node builtin outside FileStore; FileStore's own were
-    // kept external, and must be gone from the output (this entry does not use FileStore).
+    // The plugin failed the build on any Node builtin; nothing may be left external either.
     const imports = Object.values(built.metafile.outputs).flatMap((output) => output.imports);
     expect(imports).toEqual([]);
     expect(Object.keys(built.metafile.inputs)).toContain('packages/core/src/run/run-signal.ts');

@@ -1,8 +1,9 @@
 /**
  * A static guard beside the edge-runtime test: no module reachable from the roots of core (and
  * `@agentloop/core/testing`), memory and tools imports a Node builtin, statically or by a dynamic
- * import that runs at load time. The one exception is FileStore, whose file access is Node-only
- * and loaded lazily by its own methods. `import type` is fine: it leaves no trace in JavaScript.
+ * import. FileStore, which keeps sessions in files, is Node-only: it lives behind its own entry,
+ * `@agentloop/memory/node`, which no root reaches. `import type` is fine: it leaves no trace in
+ * JavaScript.
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -19,9 +20,6 @@ const ROOTS = [
   'packages/memory/src/index.ts',
   'packages/tools/src/index.ts',
 ];
-
-/** Node-only by design: its node imports must be dynamic imports inside its methods. */
-const LAZY_NODE_ONLY = new Set(['packages/memory/src/file-store.ts']);
 
 /** The workspace packages, by name, to their `src` folder. */
 const WORKSPACE: Record<string, string> = {
@@ -107,9 +105,7 @@ function scan(): { reached: string[]; offences: string[] } {
     const name = relative(root, file).split('\\').join('/');
     for (const { specifier, lazy } of importsOf(file)) {
       if (isBuiltin(specifier)) {
-        if (!(lazy && LAZY_NODE_ONLY.has(name))) {
-          offences.push(`${name} imports '${specifier}'${lazy ? ' (dynamically)' : ''}`);
-        }
+        offences.push(`${name} imports '${specifier}'${lazy ? ' (dynamically)' : ''}`);
         continue;
       }
       const next = resolveWorkspace(file, specifier);
@@ -129,14 +125,12 @@ describe('Node builtins reachable from the package roots', () => {
     expect(reached).toContain(join('packages', 'tools', 'src', 'execute-tool-call.ts'));
   });
 
-  it('are imported by no module (FileStore only lazily, inside its methods)', () => {
-    // FileStore's move to lazy loading is done on its own branch; until it lands, exactly its
-    // two present static imports are tolerated (edge bundles tree-shake FileStore away, see
-    // edge-runtime.test.ts). Anything else, in FileStore or elsewhere, fails.
-    const tolerated = new Set([
-      "packages/memory/src/file-store.ts imports 'node:fs/promises'",
-      "packages/memory/src/file-store.ts imports 'node:path'",
-    ]);
-    expect(offences.filter((offence) => !tolerated.has(offence))).toEqual([]);
+  it('are imported by no module', () => {
+    expect(offences).toEqual([]);
+  });
+
+  it('do not reach FileStore, which is Node-only behind @agentloop/memory/node', () => {
+    expect(reached).not.toContain(join('packages', 'memory', 'src', 'file-store.ts'));
+    expect(reached).not.toContain(join('packages', 'memory', 'src', 'node.ts'));
   });
 });

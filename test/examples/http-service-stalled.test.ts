@@ -16,7 +16,7 @@ import {
   type ModelRequest,
   RunAbortedError,
 } from '@agentloop/core';
-import { FileStore } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService, readConfig } from '../../examples/http-service/src/index.js';
 

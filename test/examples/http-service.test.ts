@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ModelError, type ModelRequest, openai } from '@agentloop/core';
 import { ScriptedModel, type ScriptedResponder } from '@agentloop/core/testing';
-import { FileStore } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { tool } from '@agentloop/tools';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStore } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withFileLock } from '../../packages/memory/src/session-file-lock.js';
 import { batchOf, wholeBatches } from './file-store-batches.js';

@@ -10,7 +10,7 @@
  */
 
 import { createInterface } from 'node:readline';
-import { FileStore } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { batchOf } from './file-store-batches.js';
 
 const [dir, sessionId, writer, batches, perBatch, chars] = process.argv.slice(2);

@@ -2,14 +2,13 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type CorruptLine,
-  FileStore,
   InMemoryStore,
   InvalidSessionIdError,
   type MemoryStore,
   TokenCounter,
   trimMessages,
 } from '@agentloop/memory';
+import { type CorruptLine, FileStore } from '@agentloop/memory/node';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -196,19 +195,5 @@ describe('FileStore', () => {
     const store = new FileStore({ dir: join(blocker, 'sub') });
     const error = await store.append('x', [msg('hi')]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'session_store_error', sessionId: 'x' });
-  });
-});
-
-describe('FileStore without Node.js built-ins', () => {
-  it('says what it needs when the runtime has no process.getBuiltinModule', () => {
-    const original = process.getBuiltinModule;
-    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true });
-    try {
-      expect(() => new FileStore({ dir })).toThrow(
-        /needs the Node\.js module 'node:path'.*InMemoryStore/,
-      );
-    } finally {
-      Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true });
-    }
   });
 });

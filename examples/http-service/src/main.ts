@@ -3,7 +3,7 @@
  * Configuration comes from the environment (see README.md); Ctrl-C stops it gracefully.
  */
 
-import { FileStore } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { readCli, selectModel } from '@agentloop-examples/shared';
 import { readConfig } from './config.js';
 import { exampleAgents } from './example-agents.js';

@@ -4,10 +4,10 @@
  * @module
  */
 
-import type * as NodeFs from 'node:fs/promises';
-import type * as NodePath from 'node:path';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { InvalidOptionError, MemoryError, SessionStoreError } from './errors.js';
+import { InvalidOptionError, SessionStoreError } from './errors.js';
 import type { MemoryStore } from './memory-store.js';
 import { withFileLock } from './session-file-lock.js';
 import { assertSessionId } from './session-id.js';
@@ -42,26 +42,6 @@ export interface FileStoreOptions {
 }
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
-
-interface Builtins {
-  'node:fs/promises': typeof NodeFs;
-  'node:path': typeof NodePath;
-}
-
-/**
- * A Node.js built-in, fetched when a store is used rather than imported by this module, so the
- * package root also loads where there is no file system (edge runtimes).
- */
-function builtin<TId extends keyof Builtins>(id: TId): Builtins[TId] {
-  const getBuiltinModule = globalThis.process?.getBuiltinModule;
-  if (typeof getBuiltinModule !== 'function') {
-    throw new MemoryError(
-      `FileStore needs the Node.js module '${id}', and this runtime has no process.getBuiltinModule (it is not Node.js 20.16 or later, Deno or Bun). Use InMemoryStore, or a MemoryStore of your own that keeps sessions where this runtime can.`,
-      'invalid_option',
-    );
-  }
-  return getBuiltinModule(id) as Builtins[TId];
-}
 
 function warn(corrupt: CorruptLine): void {
   process.emitWarning(
@@ -106,7 +86,7 @@ export class FileStore implements MemoryStore {
     if (onCorruptLine !== undefined && typeof onCorruptLine !== 'function') {
       throw new InvalidOptionError('onCorruptLine', 'a function', onCorruptLine);
     }
-    this.dir = builtin('node:path').resolve(dir);
+    this.dir = resolve(dir);
     this.#onCorruptLine = onCorruptLine ?? warn;
   }
 
@@ -116,13 +96,12 @@ export class FileStore implements MemoryStore {
    * @returns Its absolute path.
    */
   fileOf(sessionId: string): string {
-    return builtin('node:path').join(this.dir, `${assertSessionId(sessionId)}.jsonl`);
+    return join(this.dir, `${assertSessionId(sessionId)}.jsonl`);
   }
 
   /** {@inheritDoc MemoryStore.load} */
   async load(sessionId: string): Promise<ChatCompletionMessageParam[]> {
     const file = this.fileOf(sessionId);
-    const { readFile } = builtin('node:fs/promises');
     let text: string;
     try {
       text = await withFileLock(file, () => readFile(file, 'utf8'));
@@ -142,7 +121,6 @@ export class FileStore implements MemoryStore {
     }
     const lines = messages.map((message) => `${JSON.stringify(message)}\n`).join('');
     if (lines.length === 0) return;
-    const { mkdir, open } = builtin('node:fs/promises');
     // Taking a turn at once (the folder is created in turn) keeps this store's appends in the
     // order they were made.
     const prepare = () => mkdir(this.dir, { recursive: true });
@@ -175,7 +153,6 @@ export class FileStore implements MemoryStore {
   /** {@inheritDoc MemoryStore.clear} */
   async clear(sessionId: string): Promise<void> {
     const file = this.fileOf(sessionId);
-    const { rm } = builtin('node:fs/promises');
     try {
       await withFileLock(file, () => rm(file, { force: true }));
     } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * `@agentloop/memory`: exact token counts (tiktoken), pair-safe trimming to a token budget,
- * summarising, and session stores.
+ * summarising, and session stores. `FileStore`, which needs Node.js, is in `@agentloop/memory/node`.
  *
  * @packageDocumentation
  */
@@ -16,7 +16,6 @@ export {
   type OverflowingMessage,
   SessionStoreError,
 } from './errors.js';
-export { type CorruptLine, FileStore, type FileStoreOptions } from './file-store.js';
 export { InMemoryStore } from './in-memory-store.js';
 export type { MemoryStore } from './memory-store.js';
 export { assertSessionId, MAX_SESSION_ID_LENGTH } from './session-id.js';

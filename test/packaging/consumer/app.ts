@@ -5,7 +5,8 @@
  */
 import { Agent, type AgentEvent, openai, type RunResult } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
-import { FileStore, type MemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
+import { type MemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
+import { FileStore } from '@agentloop/memory/node';
 import { type Tool, type ToolOutcome, ToolRegistry, tool } from '@agentloop/tools';
 import { calculatorTool, weatherTool } from '@agentloop/tools/builtin';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
