@@ -15,8 +15,34 @@ export type AddressCategory =
   | 'multicast'
   | 'reserved';
 
-/** Cloud metadata endpoints by IPv4 address: AWS/GCP/Azure/OCI, Alibaba, Oracle Cloud Classic. */
-const METADATA_IPV4 = new Set(['169.254.169.254', '100.100.100.200', '192.0.0.192']);
+/**
+ * Cloud metadata and credential endpoints by IPv4 address: the instance metadata service of
+ * AWS/GCP/Azure/OCI, Alibaba, Oracle Cloud Classic, and the container credential endpoints of
+ * ECS task roles (169.254.170.2) and the EKS pod identity agent (169.254.170.23).
+ */
+const METADATA_IPV4 = new Set([
+  '169.254.169.254',
+  '100.100.100.200',
+  '192.0.0.192',
+  '169.254.170.2',
+  '169.254.170.23',
+]);
+/**
+ * The same over IPv6, as their eight groups in hex: AWS IMDS (fd00:ec2::254) and the EKS pod
+ * identity agent (fd00:ec2::23).
+ */
+const METADATA_IPV6 = new Set(['fd00:ec2:0:0:0:0:0:254', 'fd00:ec2:0:0:0:0:0:23']);
+/**
+ * Where the IPv4 address sits, as byte offsets, in an address of the NAT64 local-use prefix
+ * 64:ff9b:1::/48 (RFC 8215), for each prefix length a network may carve from it (RFC 6052:
+ * /48, /56 and /64 skip byte 8; /96 is the last four bytes).
+ */
+const LOCAL_NAT64_EMBEDDINGS: readonly (readonly [number, number, number, number])[] = [
+  [6, 7, 9, 10],
+  [7, 9, 10, 11],
+  [9, 10, 11, 12],
+  [12, 13, 14, 15],
+];
 /** Host names of metadata services (GCP, AWS legacy). */
 const METADATA_NAMES = new Set([
   'metadata.google.internal',
@@ -79,6 +105,25 @@ const v4From = (high: number, low: number): [number, number, number, number] => 
   low & 0xff,
 ];
 
+/**
+ * Classifies an address of the NAT64 local-use prefix: a non-public address, and a cloud
+ * metadata one when any of the places an IPv4 address may sit holds a metadata address. The
+ * prefix length a network uses cannot be known from the address, so each is tried.
+ */
+function classifyLocalNat64(groups: readonly number[]): AddressCategory {
+  const bytes = groups.flatMap((group) => [group >> 8, group & 0xff]);
+  for (const [a, b, c, d] of LOCAL_NAT64_EMBEDDINGS) {
+    const v4: [number, number, number, number] = [
+      bytes[a] ?? 0,
+      bytes[b] ?? 0,
+      bytes[c] ?? 0,
+      bytes[d] ?? 0,
+    ];
+    if (classifyV4(v4) === 'cloud-metadata') return 'cloud-metadata';
+  }
+  return 'private';
+}
+
 /** Classifies an IPv6 address given as groups; `undefined` means public. */
 function classifyV6(g: number[]): AddressCategory | undefined {
   const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
@@ -94,22 +139,11 @@ function classifyV6(g: number[]): AddressCategory | undefined {
   }
   if (g0 === 0x64 && g1 === 0xff9b) {
     // NAT64: the well-known prefix embeds a routable IPv4 address; 64:ff9b:1::/48 is local use.
-    if (g2 === 1) return 'private';
+    if (g2 === 1) return classifyLocalNat64(g);
     return classifyV4(v4From(g6, g7));
   }
   if (g0 === 0x2002) return classifyV4(v4From(g1, g2)); // 6to4 embeds the IPv4 address.
-  if (
-    g0 === 0xfd00 &&
-    g1 === 0xec2 &&
-    g2 === 0 &&
-    g3 === 0 &&
-    g4 === 0 &&
-    g5 === 0 &&
-    g6 === 0 &&
-    g7 === 0x254
-  ) {
-    return 'cloud-metadata'; // AWS IMDS over IPv6.
-  }
+  if (METADATA_IPV6.has(g.map((group) => group.toString(16)).join(':'))) return 'cloud-metadata';
   if ((g0 & 0xfe00) === 0xfc00) return 'private'; // Unique local fc00::/7.
   if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
   if ((g0 & 0xffc0) === 0xfec0) return 'private'; // Deprecated site-local.
