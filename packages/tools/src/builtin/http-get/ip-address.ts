@@ -59,9 +59,24 @@ function parseIPv4(text: string): [number, number, number, number] | undefined {
   return parts.length === 4 ? (parts as [number, number, number, number]) : undefined;
 }
 
+/**
+ * Removes an IPv6 zone (`%eth0`): from the first `%` after the last line break to the end, as
+ * `text.replace(/%.*$/, '')` does, but in one scan (that pattern retries from every `%`).
+ */
+function withoutZone(text: string): string {
+  let start = text.length;
+  while (start > 0) {
+    const code = text.charCodeAt(start - 1);
+    if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) break;
+    start -= 1;
+  }
+  const at = text.indexOf('%', start);
+  return at === -1 ? text : text.slice(0, at);
+}
+
 /** Parses an IPv6 address (zone removed, an IPv4 tail allowed) into its eight 16-bit groups. */
 function parseIPv6(text: string): number[] | undefined {
-  const address = text.replace(/%.*$/, '');
+  const address = withoutZone(text);
   if (!isIPv6(address)) return undefined;
   let body = address;
   const tail = body.slice(body.lastIndexOf(':') + 1);
@@ -158,7 +173,7 @@ function classifyV6(g: number[]): AddressCategory | undefined {
  * Whether a text is an IP address literal (IPv4, or IPv6 with or without brackets and zone).
  */
 export function isIpLiteral(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const bare = withoutZone(host.replace(/^\[(.*)\]$/, '$1'));
   return isIPv4(bare) || isIPv6(bare);
 }
 

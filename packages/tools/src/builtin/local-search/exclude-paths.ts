@@ -1,3 +1,5 @@
+import { trimTrailingSlashes } from '../shared/trim-trailing-slashes.js';
+
 /**
  * Turns `exclude` patterns into a test on relative paths (with `/` separators). A pattern is a
  * path relative to the searched folder, where `*` matches within one path segment, `**` across
@@ -20,7 +22,7 @@ export function excludeMatcher(patterns: readonly string[]): (path: string) => b
 }
 
 function toRegexSource(pattern: string): string {
-  const trimmed = pattern.replace(/^\.\//, '').replace(/\/+$/, '');
+  const trimmed = trimTrailingSlashes(pattern.replace(/^\.\//, ''));
   let source = '';
   for (let i = 0; i < trimmed.length; i += 1) {
     const char = trimmed[i] as string;
