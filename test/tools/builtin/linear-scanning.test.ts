@@ -138,6 +138,61 @@ describe('addresses, patterns and URLs are trimmed in linear time', () => {
   });
 });
 
+describe('exclude patterns match in time linear in the path', () => {
+  it.each([
+    ['*a*a*a*b', 'a', 'c', 100],
+    ['**/*a*a*b', 'a', 'c', 500],
+    ['**/x/**/y/**/z', 'x/y/', 'q', 300],
+  ])('%s on a long path that does not match', (pattern, unit, tail, size) => {
+    const excluded = excludeMatcher([pattern]);
+    // The former regexes took seconds for the path four times `size` units long.
+    expectLinear((n) => excluded(`${unit.repeat(n)}${tail}`), size);
+  });
+
+  it('excludes what is under an excluded folder even when a name holds a line break', () => {
+    // The former `(?:/.*)?$` stopped at a line break, so such a file slipped through.
+    expect(excludeMatcher(['test'])('test/a\nb.md')).toBe(true);
+    expect(excludeMatcher(['**/fixtures'])('x\ny/fixtures/c.md')).toBe(true);
+  });
+
+  it('gives what the former regexes gave on paths built of names, slashes and wildcards', () => {
+    const former = (patterns: string[]) => {
+      const regexes = patterns.map((pattern) => {
+        const trimmed = pattern.replace(/^\.\//, '').replace(/\/+$/, '');
+        let source = '';
+        for (let i = 0; i < trimmed.length; i += 1) {
+          const char = trimmed[i] as string;
+          if (char === '*' && trimmed[i + 1] === '*') {
+            const slash = trimmed[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+          } else if (char === '*') source += '[^/]*';
+          else if (char === '?') source += '[^/]';
+          else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        }
+        return new RegExp(`^${source}(?:/.*)?$`);
+      });
+      return (path: string) => regexes.some((regex) => regex.test(path));
+    };
+    const patternParts = ['a', 'b', '.', '/', '*', '**', '**/', '?', './', '+', 'x.md'];
+    const pathParts = ['a', 'b', '.', '/', 'x.md', 'ab', '+', 'é'];
+    const next = random(3);
+    for (let round = 0; round < 3_000; round += 1) {
+      let pattern = '';
+      for (let i = Math.floor(next() * 6) + 1; i > 0; i -= 1) pattern += pick(next, patternParts);
+      const mine = excludeMatcher([pattern]);
+      const theirs = former([pattern]);
+      for (let k = 0; k < 5; k += 1) {
+        let path = '';
+        for (let i = Math.floor(next() * 8) + 1; i > 0; i -= 1) path += pick(next, pathParts);
+        expect(mine(path), `${JSON.stringify(pattern)} on ${JSON.stringify(path)}`).toBe(
+          theirs(path),
+        );
+      }
+    }
+  });
+});
+
 /** The former regex pipeline, as the reference for normal documents. */
 function formerHtmlToText(html: string): string {
   const decode = (text: string) =>
