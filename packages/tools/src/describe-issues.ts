@@ -45,10 +45,17 @@ export function describeIssues(issues: ReadonlyArray<StandardIssue>): string {
   return lines.join('; ');
 }
 
+/** What is said of a thrown value nothing can be read from (a Proxy whose every trap throws). */
+export const UNREADABLE_THROWN =
+  'the tool threw a value that cannot be read (every access to it throws)';
+
 /**
  * The message of a thrown value, for the model: an Error's message (prefixed by its name when it
  * is not a plain `Error`, never the stack), a string as it is, an object's `message` or its JSON,
- * and a clear phrase for `undefined`/`null`.
+ * a symbol's description, and a clear phrase for `undefined`, `null` and a function.
+ *
+ * It reads the value, so it throws when reading does (a getter, a Proxy trap, a revoked Proxy);
+ * {@link describeThrownSafely} and {@link describeFault} never do.
  */
 export function describeThrown(thrown: unknown): string {
   if (thrown instanceof Error) {
@@ -57,9 +64,34 @@ export function describeThrown(thrown: unknown): string {
   }
   if (typeof thrown === 'string') return thrown || '(empty error message)';
   if (thrown === undefined || thrown === null) return `(the tool threw ${String(thrown)})`;
+  if (typeof thrown === 'symbol') return String(thrown);
+  if (typeof thrown === 'function') return '(the tool threw a function)';
   if (typeof thrown === 'object') {
     const message = (thrown as { message?: unknown }).message;
     if (typeof message === 'string' && message !== '') return message;
   }
   return serializeToolValue(thrown);
+}
+
+/**
+ * {@link describeThrown} that never throws: a value that cannot be read is described as such.
+ */
+export function describeThrownSafely(thrown: unknown): string {
+  try {
+    return describeThrown(thrown);
+  } catch {
+    return UNREADABLE_THROWN;
+  }
+}
+
+/**
+ * The message of what a tool threw, never throwing: {@link describeThrown}, or, when reading the
+ * value throws, `unexpected failure: ` and what that threw (or {@link UNREADABLE_THROWN}).
+ */
+export function describeFault(thrown: unknown): string {
+  try {
+    return describeThrown(thrown);
+  } catch (error) {
+    return `unexpected failure: ${describeThrownSafely(error)}`;
+  }
 }

@@ -1,4 +1,9 @@
-import { describeIssues, describeThrown } from './describe-issues.js';
+import {
+  describeFault,
+  describeIssues,
+  describeThrown,
+  describeThrownSafely,
+} from './describe-issues.js';
 import { formatToolOutput, truncateOutput } from './format-output.js';
 import { optionalNullsToUndefined } from './optional-nulls.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
@@ -139,7 +144,15 @@ export function executeToolCall<TContext>(
     // zod validates synchronously; an async schema (a refinement that awaits) gives a promise.
     if (!(validating instanceof Promise)) return afterValidation(attempt, parsed, validating);
     return validating.then(
-      (result) => afterValidation(attempt, parsed, result),
+      (result) => {
+        // Inside a callback the outer guard no longer holds: a result whose `issues` getter
+        // throws must not reject the call.
+        try {
+          return afterValidation(attempt, parsed, result);
+        } catch (error) {
+          return unexpected(options, limits, error, parsed);
+        }
+      },
       (error: unknown) => guarded(attempt, parsed, () => validationThrew(attempt, parsed, error)),
     );
   } catch (error) {
@@ -204,7 +217,7 @@ function unexpected(
   error: unknown,
   args?: unknown,
 ): ToolFailure {
-  const message = `unexpected failure: ${describeThrown(error)}`;
+  const message = `unexpected failure: ${describeThrownSafely(error)}`;
   return failure(
     options,
     limits,
@@ -218,8 +231,9 @@ function unexpected(
 async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise<ToolOutcome> {
   const { options, tool, maxChars, startedAt } = attempt;
   const { call, signal, settleOnAbort, runId, context } = options;
-  const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
+  let timeoutMs: number | undefined;
   try {
+    timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
     const outcome = await runWithLimits({
       signal,
       settleOnAbort,
@@ -249,7 +263,8 @@ async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise
           durationMs: performance.now() - startedAt,
         };
       case 'error': {
-        const message = describeThrown(outcome.error);
+        // Whatever the tool threw, however hostile, is described without throwing.
+        const message = describeFault(outcome.error);
         return failure(
           options,
           attempt,
@@ -278,7 +293,8 @@ async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise
         );
     }
   } catch (error) {
-    // A last guard: serialising the output threw in a way the safe path did not catch.
+    // A last guard: nothing here is known to throw (serialising and describing never do), but
+    // a call must not reject whatever a tool does.
     return unexpected(options, attempt, error, args);
   }
 }

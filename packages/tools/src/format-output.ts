@@ -4,9 +4,22 @@ export const DEFAULT_MAX_OUTPUT_CHARS = 20_000;
 /** Stands in for a value JSON drops (undefined, functions, symbols). */
 const OMIT = Symbol('omit');
 
-/** Describes why a value could not be serialised, without throwing again. */
+/** What is said of an error nothing can be read from (a Proxy whose every trap throws). */
+const UNREADABLE = 'a value that cannot be read (every access to it throws)';
+
+/**
+ * Describes why a value could not be serialised, without throwing again: what a getter or
+ * `toJSON` threw may itself be a value whose every access throws.
+ */
 function unserializable(error: unknown): string {
-  return `[Unserializable: ${error instanceof Error ? error.message : String(error)}]`;
+  let reason: string;
+  try {
+    const message: unknown = error instanceof Error ? error.message : error;
+    reason = typeof message === 'string' ? message : String(message);
+  } catch {
+    reason = UNREADABLE;
+  }
+  return `[Unserializable: ${reason}]`;
 }
 
 /**
@@ -118,9 +131,15 @@ export function serializeToolValue(value: unknown): string {
 
 /** The safe path of {@link serializeToolValue}, exported for tests that compare the two. */
 export function serializeSafely(value: unknown): string {
-  const data = toJSONData(value, '', []);
-  if (data === OMIT) return 'null';
-  return JSON.stringify(data) ?? 'null';
+  try {
+    const data = toJSONData(value, '', []);
+    if (data === OMIT) return 'null';
+    return JSON.stringify(data) ?? 'null';
+  } catch (error) {
+    // Each part is already guarded; this catches what escapes even that (a stack overflow
+    // while describing a fault), so that serialising never throws.
+    return JSON.stringify(unserializable(error));
+  }
 }
 
 /**

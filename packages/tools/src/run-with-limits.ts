@@ -66,16 +66,17 @@ export function runWithLimits({
         controller?.abort(timeoutReason());
       }, timeoutMs);
     }
-    let pending: Promise<unknown>;
     try {
-      pending = Promise.resolve(start(toolSignal));
+      // The prototype's `then`, not the value's: a promise the tool returns may carry an own
+      // `then` or `constructor` that throws. What `Promise.resolve` or `then` throws (a
+      // `constructor` getter) is the tool's error like any other.
+      Promise.prototype.then.call(
+        Promise.resolve(start(toolSignal)),
+        (value) => finish({ kind: 'ok', value }),
+        (error: unknown) => finish({ kind: 'error', error }),
+      );
     } catch (error) {
       finish({ kind: 'error', error });
-      return;
     }
-    pending.then(
-      (value) => finish({ kind: 'ok', value }),
-      (error: unknown) => finish({ kind: 'error', error }),
-    );
   });
 }

@@ -30,7 +30,9 @@ export interface HttpGetToolOptions extends BuiltinToolOptions {
   maxRedirects?: number | undefined;
   /**
    * Allow private, loopback, link-local and other non-public addresses (for services on your own
-   * network). Cloud metadata addresses stay refused. @default false
+   * network). Cloud metadata and container credential addresses (169.254.169.254,
+   * 169.254.170.2, 169.254.170.23, fd00:ec2::254, fd00:ec2::23, in any form) stay refused.
+   * @default false
    */
   allowPrivate?: boolean | undefined;
   /**

@@ -15,8 +15,34 @@ export type AddressCategory =
   | 'multicast'
   | 'reserved';
 
-/** Cloud metadata endpoints by IPv4 address: AWS/GCP/Azure/OCI, Alibaba, Oracle Cloud Classic. */
-const METADATA_IPV4 = new Set(['169.254.169.254', '100.100.100.200', '192.0.0.192']);
+/**
+ * Cloud metadata and credential endpoints by IPv4 address: the instance metadata service of
+ * AWS/GCP/Azure/OCI, Alibaba, Oracle Cloud Classic, and the container credential endpoints of
+ * ECS task roles (169.254.170.2) and the EKS pod identity agent (169.254.170.23).
+ */
+const METADATA_IPV4 = new Set([
+  '169.254.169.254',
+  '100.100.100.200',
+  '192.0.0.192',
+  '169.254.170.2',
+  '169.254.170.23',
+]);
+/**
+ * The same over IPv6, as their eight groups in hex: AWS IMDS (fd00:ec2::254) and the EKS pod
+ * identity agent (fd00:ec2::23).
+ */
+const METADATA_IPV6 = new Set(['fd00:ec2:0:0:0:0:0:254', 'fd00:ec2:0:0:0:0:0:23']);
+/**
+ * Where the IPv4 address sits, as byte offsets, in an address of the NAT64 local-use prefix
+ * 64:ff9b:1::/48 (RFC 8215), for each prefix length a network may carve from it (RFC 6052:
+ * /48, /56 and /64 skip byte 8; /96 is the last four bytes).
+ */
+const LOCAL_NAT64_EMBEDDINGS: readonly (readonly [number, number, number, number])[] = [
+  [6, 7, 9, 10],
+  [7, 9, 10, 11],
+  [9, 10, 11, 12],
+  [12, 13, 14, 15],
+];
 /** Host names of metadata services (GCP, AWS legacy). */
 const METADATA_NAMES = new Set([
   'metadata.google.internal',
@@ -33,9 +59,24 @@ function parseIPv4(text: string): [number, number, number, number] | undefined {
   return parts.length === 4 ? (parts as [number, number, number, number]) : undefined;
 }
 
+/**
+ * Removes an IPv6 zone (`%eth0`): from the first `%` after the last line break to the end, as
+ * `text.replace(/%.*$/, '')` does, but in one scan (that pattern retries from every `%`).
+ */
+function withoutZone(text: string): string {
+  let start = text.length;
+  while (start > 0) {
+    const code = text.charCodeAt(start - 1);
+    if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) break;
+    start -= 1;
+  }
+  const at = text.indexOf('%', start);
+  return at === -1 ? text : text.slice(0, at);
+}
+
 /** Parses an IPv6 address (zone removed, an IPv4 tail allowed) into its eight 16-bit groups. */
 function parseIPv6(text: string): number[] | undefined {
-  const address = text.replace(/%.*$/, '');
+  const address = withoutZone(text);
   if (!isIPv6(address)) return undefined;
   let body = address;
   const tail = body.slice(body.lastIndexOf(':') + 1);
@@ -79,6 +120,25 @@ const v4From = (high: number, low: number): [number, number, number, number] => 
   low & 0xff,
 ];
 
+/**
+ * Classifies an address of the NAT64 local-use prefix: a non-public address, and a cloud
+ * metadata one when any of the places an IPv4 address may sit holds a metadata address. The
+ * prefix length a network uses cannot be known from the address, so each is tried.
+ */
+function classifyLocalNat64(groups: readonly number[]): AddressCategory {
+  const bytes = groups.flatMap((group) => [group >> 8, group & 0xff]);
+  for (const [a, b, c, d] of LOCAL_NAT64_EMBEDDINGS) {
+    const v4: [number, number, number, number] = [
+      bytes[a] ?? 0,
+      bytes[b] ?? 0,
+      bytes[c] ?? 0,
+      bytes[d] ?? 0,
+    ];
+    if (classifyV4(v4) === 'cloud-metadata') return 'cloud-metadata';
+  }
+  return 'private';
+}
+
 /** Classifies an IPv6 address given as groups; `undefined` means public. */
 function classifyV6(g: number[]): AddressCategory | undefined {
   const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
@@ -94,22 +154,11 @@ function classifyV6(g: number[]): AddressCategory | undefined {
   }
   if (g0 === 0x64 && g1 === 0xff9b) {
     // NAT64: the well-known prefix embeds a routable IPv4 address; 64:ff9b:1::/48 is local use.
-    if (g2 === 1) return 'private';
+    if (g2 === 1) return classifyLocalNat64(g);
     return classifyV4(v4From(g6, g7));
   }
   if (g0 === 0x2002) return classifyV4(v4From(g1, g2)); // 6to4 embeds the IPv4 address.
-  if (
-    g0 === 0xfd00 &&
-    g1 === 0xec2 &&
-    g2 === 0 &&
-    g3 === 0 &&
-    g4 === 0 &&
-    g5 === 0 &&
-    g6 === 0 &&
-    g7 === 0x254
-  ) {
-    return 'cloud-metadata'; // AWS IMDS over IPv6.
-  }
+  if (METADATA_IPV6.has(g.map((group) => group.toString(16)).join(':'))) return 'cloud-metadata';
   if ((g0 & 0xfe00) === 0xfc00) return 'private'; // Unique local fc00::/7.
   if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
   if ((g0 & 0xffc0) === 0xfec0) return 'private'; // Deprecated site-local.
@@ -124,7 +173,7 @@ function classifyV6(g: number[]): AddressCategory | undefined {
  * Whether a text is an IP address literal (IPv4, or IPv6 with or without brackets and zone).
  */
 export function isIpLiteral(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const bare = withoutZone(host.replace(/^\[(.*)\]$/, '$1'));
   return isIPv4(bare) || isIPv6(bare);
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Bm25Index } from './bm25-index.js';
+import { documentTitle } from './markdown-heading.js';
 import { type ScanFolderOptions, type ScannedFile, scanFolder } from './scan-folder.js';
 import { type Passage, splitPassages } from './split-passages.js';
 import { tokenizeText } from './text-tokens.js';
@@ -80,7 +81,7 @@ export class DocumentIndex {
         continue; // Removed or unreadable since the scan: left out until the next refresh.
       }
       const passages = splitPassages(content, this.#options.passageChars);
-      const title = /^ {0,3}#\s+(.+?)\s*#*\s*$/m.exec(content)?.[1];
+      const title = documentTitle(content);
       next.set(file.path, {
         file,
         passages: passages.map((p) => ({ ...p, path: file.path, title })),

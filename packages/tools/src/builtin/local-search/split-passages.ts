@@ -1,3 +1,5 @@
+import { parseHeading } from './markdown-heading.js';
+
 /** A passage of a document: a piece of one section, indexed and returned on its own. */
 export interface Passage {
   /** The 1-based line where the passage starts. */
@@ -8,7 +10,6 @@ export interface Passage {
   text: string;
 }
 
-const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const FENCE = /^ {0,3}(```|~~~)/;
 
 /**
@@ -69,10 +70,10 @@ export function splitPassages(content: string, maxChars: number): Passage[] {
   lines.forEach((raw, index) => {
     const lineNumber = index + 1;
     if (FENCE.test(raw)) inFence = !inFence;
-    const match = inFence ? null : HEADING.exec(raw);
+    const match = inFence ? undefined : parseHeading(raw);
     if (match) {
       endSection();
-      heading = match[2] || undefined;
+      heading = match.text || undefined;
       headingLine = lineNumber;
       sectionHasBody = false;
       return;

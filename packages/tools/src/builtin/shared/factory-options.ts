@@ -1,5 +1,6 @@
 import { BuiltinToolError } from './builtin-tool-error.js';
 import type { FetchLike } from './fetch-json.js';
+import { trimTrailingSlashes } from './trim-trailing-slashes.js';
 
 /** Options every built-in tool factory accepts. */
 export interface BuiltinToolOptions {
@@ -49,7 +50,7 @@ export function baseUrlOption(factory: string, field: string, value: unknown): U
       `expected ${field} to be an http(s) URL such as "https://example.com", received ${JSON.stringify(String(value))}.`,
     );
   }
-  url.pathname = url.pathname.replace(/\/+$/, '');
+  url.pathname = trimTrailingSlashes(url.pathname);
   url.search = '';
   url.hash = '';
   return url;
@@ -58,7 +59,7 @@ export function baseUrlOption(factory: string, field: string, value: unknown): U
 /** Joins a base URL and a path (`/v1/search`), keeping any path prefix of the base. */
 export function joinUrl(base: URL, path: string): URL {
   const url = new URL(base.href);
-  url.pathname = `${base.pathname.replace(/\/+$/, '')}${path}`;
+  url.pathname = `${trimTrailingSlashes(base.pathname)}${path}`;
   return url;
 }
 
