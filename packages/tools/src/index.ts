@@ -6,7 +6,13 @@ export { type ParsedToolArguments, parseToolArguments } from './parse-tool-argum
 export type { ToJSONSchemaOptions, ToJSONSchemaResult } from './to-json-schema.js';
 export { normalizeStrictNulls, toJSONSchema } from './to-json-schema.js';
 export { TOOL_NAME_PATTERN, tool } from './tool.js';
-export type { ToolExecuteOptions, ToolRegistryOptions } from './tool-registry.js';
+export type { PreparedToolCall, ToolPreparation } from './execute-tool-call.js';
+export type {
+  ToolExecuteOptions,
+  ToolPrepareOptions,
+  ToolRegistryOptions,
+  ToolRunOptions,
+} from './tool-registry.js';
 export { ToolRegistry } from './tool-registry.js';
 export type {
   AnyTool,

@@ -75,14 +75,13 @@ async function runOne<TContext>(
   const { id, function: fn } = call;
   const name = fn.name;
   const rawArguments = fn.arguments;
+  // The record keeps the arguments as the model sent them (parsed when they are JSON).
   let args = parseToolArguments(rawArguments);
 
   let outcome: ToolOutcome;
   let denied = false;
   if (truncated) {
-    if (state.bus.wants('tool:start')) {
-      state.bus.emit({ type: 'tool:start', runId, turn, toolCallId: id, name, args: rawArguments });
-    }
+    // Cut off by the token limit: the call never starts, it gets only its tool:end.
     outcome = failure(
       id,
       name,
@@ -90,45 +89,54 @@ async function runOne<TContext>(
       `Error: the arguments of your call to "${name}" were cut off because the reply reached the token limit (finish_reason "length"), so the tool was not run. Call it again with shorter arguments.`,
     );
   } else {
+    const toolCall = { id, name, arguments: rawArguments };
+    // Validated first: beforeTool and tool:start see the arguments the tool will run with. A
+    // call that cannot run (unknown tool, bad JSON, invalid arguments) never starts.
+    let prepared = registry.prepare(toolCall, args.ok ? { args: args.value } : undefined);
+    if (prepared instanceof Promise) prepared = await prepared;
     const decision =
-      beforeTool.length > 0 && registry.has(name) && args.ok
-        ? await decide(state, beforeTool, id, name, args.value)
+      prepared.ok && beforeTool.length > 0
+        ? await decide(state, beforeTool, id, name, prepared.args)
         : undefined;
     stopIfFailed();
-    if (decision?.action === 'rewrite') args = { ok: true, value: decision.args };
-    // A denied call never starts: it gets only its tool:end (with `denied: true`).
-    if (decision?.action !== 'deny' && state.bus.wants('tool:start')) {
-      state.bus.emit({
-        type: 'tool:start',
-        runId,
-        turn,
-        toolCallId: id,
+    if (decision?.action === 'rewrite') {
+      args = { ok: true, value: decision.args };
+      // The rewritten arguments are validated again; invalid ones fail the call unstarted.
+      prepared = registry.prepare(toolCall, { args: decision.args });
+      if (prepared instanceof Promise) prepared = await prepared;
+      stopIfFailed();
+    }
+    if (decision?.action === 'deny') {
+      // A denied call never starts: it gets only its tool:end (with `denied: true`).
+      denied = true;
+      outcome = failure(
+        id,
         name,
-        args: args.ok ? args.value : rawArguments,
+        'denied',
+        `Error: the call to "${name}" was denied: ${decision.reason}. Do not retry it unchanged.`,
+      );
+    } else if (!prepared.ok) {
+      outcome = prepared;
+    } else {
+      if (state.bus.wants('tool:start')) {
+        state.bus.emit({
+          type: 'tool:start',
+          runId,
+          turn,
+          toolCallId: id,
+          name,
+          args: prepared.args,
+        });
+      }
+      outcome = await registry.run(prepared, {
+        signal: state.signal,
+        // A run without a caller's signal aborts it only once the run has failed, when
+        // nobody waits for the outcome: no need for a listener per call to settle early.
+        settleOnAbort: canAbort(state.signal),
+        runId: state.runId,
+        context: state.context,
       });
     }
-    denied = decision?.action === 'deny';
-    outcome =
-      decision?.action === 'deny'
-        ? failure(
-            id,
-            name,
-            'denied',
-            `Error: the call to "${name}" was denied: ${decision.reason}. Do not retry it unchanged.`,
-          )
-        : await registry.execute(
-            { id, name, arguments: rawArguments },
-            {
-              signal: state.signal,
-              // A run without a caller's signal aborts it only once the run has failed, when
-              // nobody waits for the outcome: no need for a listener per call to settle early.
-              settleOnAbort: canAbort(state.signal),
-              runId: state.runId,
-              context: state.context,
-              // Parsed once here (to show and approve them); the registry validates them.
-              args: args.ok ? args.value : undefined,
-            },
-          );
   }
 
   state.toolCalls.push({
