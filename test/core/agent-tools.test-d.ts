@@ -8,8 +8,8 @@ import {
   type EventOf,
   type RunHooks,
   type RunResult,
-  type ToolCallRecord,
   type ToolCallInfo,
+  type ToolCallRecord,
   type ToolEndEvent,
   type ToolStartEvent,
 } from '@agentloop/core';
