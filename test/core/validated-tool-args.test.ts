@@ -42,9 +42,13 @@ function weatherAgent(replies: ScriptedReply[], beforeTool?: BeforeTool<unknown>
   return { agent, model, events, ran };
 }
 
-async function drive(agent: Agent<unknown, string, never>, stream: boolean) {
-  if (!stream) return agent.run('weather please');
-  const s = agent.stream('weather please');
+async function drive(
+  agent: Agent<unknown, string, never>,
+  stream: boolean,
+  hooks: { beforeTool?: BeforeTool<unknown> } = {},
+) {
+  if (!stream) return agent.run('weather please', { hooks });
+  const s = agent.stream('weather please', { hooks });
   for await (const _ of s) {
     // drain
   }
@@ -109,6 +113,27 @@ describe.each([false, true])('validated tool arguments (streamed: %s)', (stream)
     expect(events.find((e) => e.type === 'tool:start')).toMatchObject({
       args: { city: 'Bergen', days: 1 },
     });
+  });
+
+  it('the next interceptor gets a rewrite validated; an invalid rewrite asks no one else', async () => {
+    for (const [rewrite, expected] of [
+      [{ city: 'Bergen', unit: null }, [{ city: 'Bergen', days: 1 }]],
+      [{ city: 1 }, []],
+    ] as const) {
+      const seen: unknown[] = [];
+      const { agent, ran } = weatherAgent(
+        [{ toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { city: 'Oslo' } }] }, 'Done.'],
+        () => ({ action: 'rewrite', args: rewrite }),
+      );
+      await drive(agent as never, stream, {
+        beforeTool: (call) => {
+          seen.push(call.args);
+          return undefined;
+        },
+      });
+      expect(seen).toEqual(expected);
+      expect(ran).toEqual(expected);
+    }
   });
 
   it('unknown tools, bad JSON and invalid arguments get a tool:end but no tool:start', async () => {

@@ -46,7 +46,7 @@ export interface ToolCallInfo<TContext, TName extends string = string, TArgs = u
   /**
    * The arguments the tool would run with: validated by its schema, defaults applied, `null`s
    * sent for optional fields in strict mode turned into absent ones (after an earlier
-   * interceptor's rewrite, that rewrite's arguments as given).
+   * interceptor's rewrite, that rewrite's arguments, validated the same way).
    */
   args: TArgs;
 }
@@ -71,7 +71,9 @@ type InfoOf<TContext, TShape> = TShape extends ToolArgsShape
 
 /**
  * A `beforeTool` decision: run the call, refuse it with a reason the model sees, or run it
- * with other arguments (validated against the tool's schema again).
+ * with other arguments (validated against the tool's schema again at once: the next
+ * interceptor and `tool:start` get them validated, and invalid ones fail the call with
+ * `invalid_arguments`, the tool not run).
  */
 export type ToolDecision =
   | { action: 'approve' }

@@ -1,7 +1,13 @@
-import { parseToolArguments, type ToolOutcome, type ToolRegistry } from '@agentloop/tools';
+import {
+  type PreparedToolCall,
+  parseToolArguments,
+  type ToolOutcome,
+  type ToolPreparation,
+  type ToolRegistry,
+} from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
-import type { BeforeTool, ToolDecision } from '../interceptors.js';
+import type { BeforeTool } from '../interceptors.js';
 import type { ModelToolCall } from '../model.js';
 import { canAbort, raceAbort } from './abort.js';
 import { checkToolDecision } from './interceptor-results.js';
@@ -94,48 +100,48 @@ async function runOne<TContext>(
     // call that cannot run (unknown tool, bad JSON, invalid arguments) never starts.
     let prepared = registry.prepare(toolCall, args.ok ? { args: args.value } : undefined);
     if (prepared instanceof Promise) prepared = await prepared;
-    const decision =
+    const gate =
       prepared.ok && beforeTool.length > 0
-        ? await decide(state, beforeTool, id, name, prepared.args)
+        ? await decide(state, beforeTool, registry, prepared)
         : undefined;
     stopIfFailed();
-    if (decision?.action === 'rewrite') {
-      args = { ok: true, value: decision.args };
-      // The rewritten arguments are validated again; invalid ones fail the call unstarted.
-      prepared = registry.prepare(toolCall, { args: decision.args });
-      if (prepared instanceof Promise) prepared = await prepared;
-      stopIfFailed();
+    if (gate?.rewrite) {
+      // The record keeps the rewrite as given; the tool gets it validated.
+      args = { ok: true, value: gate.rewrite.args };
     }
-    if (decision?.action === 'deny') {
+    if (gate?.deny !== undefined) {
       // A denied call never starts: it gets only its tool:end (with `denied: true`).
       denied = true;
       outcome = failure(
         id,
         name,
         'denied',
-        `Error: the call to "${name}" was denied: ${decision.reason}. Do not retry it unchanged.`,
+        `Error: the call to "${name}" was denied: ${gate.deny}. Do not retry it unchanged.`,
       );
-    } else if (!prepared.ok) {
-      outcome = prepared;
     } else {
-      if (state.bus.wants('tool:start')) {
-        state.bus.emit({
-          type: 'tool:start',
-          runId,
-          turn,
-          toolCallId: id,
-          name,
-          args: prepared.args,
+      if (gate) prepared = gate.prepared;
+      if (!prepared.ok) {
+        outcome = prepared;
+      } else {
+        if (state.bus.wants('tool:start')) {
+          state.bus.emit({
+            type: 'tool:start',
+            runId,
+            turn,
+            toolCallId: id,
+            name,
+            args: prepared.args,
+          });
+        }
+        outcome = await registry.run(prepared, {
+          signal: state.signal,
+          // A run without a caller's signal aborts it only once the run has failed, when
+          // nobody waits for the outcome: no need for a listener per call to settle early.
+          settleOnAbort: canAbort(state.signal),
+          runId: state.runId,
+          context: state.context,
         });
       }
-      outcome = await registry.run(prepared, {
-        signal: state.signal,
-        // A run without a caller's signal aborts it only once the run has failed, when
-        // nobody waits for the outcome: no need for a listener per call to settle early.
-        settleOnAbort: canAbort(state.signal),
-        runId: state.runId,
-        context: state.context,
-      });
     }
   }
 
@@ -161,36 +167,53 @@ async function runOne<TContext>(
   return outcome;
 }
 
+/** What the `beforeTool` interceptors came to: a denial, or the call to run (or its failure). */
+interface Gate<TContext> {
+  /** The reason, when an interceptor denied the call. */
+  deny?: string;
+  /** The call after the rewrites, validated again; a failure when a rewrite was invalid. */
+  prepared: ToolPreparation<TContext>;
+  /** The last rewrite, when one rewrote the arguments. */
+  rewrite?: { args: unknown };
+}
+
+/**
+ * Asks the interceptors in turn. Each rewrite is validated at once, so the next interceptor
+ * (and `tool:start`) gets validated arguments; an invalid rewrite ends the asking with its
+ * `invalid_arguments` failure.
+ */
 async function decide<TContext>(
   state: RunState<TContext>,
   interceptors: readonly BeforeTool<TContext>[],
-  toolCallId: string,
-  name: string,
-  initialArgs: unknown,
-): Promise<ToolDecision | undefined> {
-  let args = initialArgs;
-  let rewritten = false;
+  registry: ToolRegistry<TContext>,
+  initial: PreparedToolCall<TContext>,
+): Promise<Gate<TContext>> {
+  const { call } = initial;
+  const gate: Gate<TContext> = { prepared: initial };
   for (const intercept of interceptors) {
+    const prepared = gate.prepared;
+    if (!prepared.ok) break;
     const info = {
       runId: state.runId,
       turn: state.turn,
       agent: state.agent,
       context: state.context,
-      toolCallId,
-      name,
-      args,
+      toolCallId: call.id,
+      name: call.name,
+      args: prepared.args,
     };
     const decision = checkToolDecision(
       await raceAbort(Promise.resolve(intercept(info)), state.signal),
-      name,
+      call.name,
     );
-    if (decision?.action === 'deny') return decision;
+    if (decision?.action === 'deny') return { ...gate, deny: decision.reason };
     if (decision?.action === 'rewrite') {
-      args = decision.args;
-      rewritten = true;
+      gate.rewrite = { args: decision.args };
+      const next = registry.prepare(call, { args: decision.args });
+      gate.prepared = next instanceof Promise ? await raceAbort(next, state.signal) : next;
     }
   }
-  return rewritten ? { action: 'rewrite', args } : undefined;
+  return gate;
 }
 
 function failure(
