@@ -8,8 +8,10 @@ import {
   type EventOf,
   type RunHooks,
   type RunResult,
+  type ToolCallInfo,
   type ToolCallRecord,
   type ToolEndEvent,
+  type ToolStartEvent,
 } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import {
@@ -107,8 +109,13 @@ describe('an agent types its tool calls from its tools (inferred form)', () => {
         expectTypeOf(call.name).toEqualTypeOf<'get_weather' | 'search'>();
         // @ts-expect-error: the agent has no tool of that name.
         if (call.name === 'get_wether') return { action: 'deny', reason: 'typo' };
-        // The arguments are parsed but not yet validated.
-        expectTypeOf(call.args).toEqualTypeOf<unknown>();
+        // The arguments are validated first: narrowing on the name types them.
+        if (call.name === 'get_weather') {
+          expectTypeOf(call.args).toEqualTypeOf<{ city: string; days: number }>();
+          // @ts-expect-error: get_weather takes no query.
+          call.args.query;
+        }
+        if (call.name === 'search') expectTypeOf(call.args.query).toEqualTypeOf<string>();
         return undefined;
       },
     });
@@ -138,10 +145,33 @@ describe('an agent types its tool calls from its tools (inferred form)', () => {
     });
   });
 
-  it('tool:start keeps its arguments unknown: they are not validated yet', () => {
+  it('tool:start narrows on the name: args are the validated arguments', () => {
     agent.on('tool:start', (event) => {
-      expectTypeOf(event.args).toEqualTypeOf<unknown>();
+      expectTypeOf(event.name).toEqualTypeOf<'get_weather' | 'search'>();
+      if (event.name === 'get_weather') {
+        expectTypeOf(event.args).toEqualTypeOf<{ city: string; days: number }>();
+        // @ts-expect-error: get_weather takes no query.
+        event.args.query;
+      }
+      if (event.name === 'search') expectTypeOf(event.args).toEqualTypeOf<{ query: string }>();
+      // @ts-expect-error: only a tool the agent has starts; no invented name.
+      if (event.name === 'made_up') return;
     });
+    agent.on('*', (event) => {
+      if (event.type === 'tool:start' && event.name === 'search') {
+        expectTypeOf(event.args.query).toEqualTypeOf<string>();
+      }
+    });
+    void agent.run('x', {
+      hooks: {
+        'tool:start': (event) => {
+          if (event.name === 'get_weather') expectTypeOf(event.args.days).toEqualTypeOf<number>();
+        },
+      },
+    });
+    expectTypeOf<EventOf<'tool:start', [typeof getWeather]>>().toEqualTypeOf<
+      ToolStartEvent<'get_weather', { city: string; days: number }>
+    >();
   });
 
   it('options, hooks and listeners written for any agent still fit a typed one', () => {
@@ -261,7 +291,19 @@ describe('what is not narrowed', () => {
         expectTypeOf(event.name).toEqualTypeOf<string>();
         expectTypeOf(event.outcome).toEqualTypeOf<ToolOutcome>();
       });
-      agent.on('tool:start', (event) => expectTypeOf(event.name).toEqualTypeOf<string>());
+      agent.on('tool:start', (event) => {
+        expectTypeOf(event.name).toEqualTypeOf<string>();
+        expectTypeOf(event.args).toEqualTypeOf<unknown>();
+      });
+      void agent.run('x', {
+        hooks: {
+          beforeTool: (call) => {
+            expectTypeOf(call.name).toEqualTypeOf<string>();
+            expectTypeOf(call.args).toEqualTypeOf<unknown>();
+            return undefined;
+          },
+        },
+      });
     }
   });
 
@@ -275,10 +317,15 @@ describe('what is not narrowed', () => {
         expectTypeOf(event.outcome.value).toEqualTypeOf<unknown>();
       }
     });
+    agent.on('tool:start', (event) => {
+      if (event.name === 'get_weather') expectTypeOf(event.args).toEqualTypeOf<unknown>();
+    });
   });
 
   it('the wide event and record types are the plain ones, up to a redundant failure member', () => {
     expectTypeOf<EventOf<'tool:end'>>().toExtend<ToolEndEvent>();
+    expectTypeOf<EventOf<'tool:start'>>().toEqualTypeOf<ToolStartEvent>();
+    expectTypeOf<Parameters<BeforeTool<unknown>>[0]>().toEqualTypeOf<ToolCallInfo<unknown>>();
     expectTypeOf<ToolEndEvent>().toExtend<EventOf<'tool:end'>>();
     expectTypeOf<RunResult['toolCalls'][number]>().toExtend<ToolCallRecord>();
     expectTypeOf<ToolCallRecord>().toExtend<RunResult['toolCalls'][number]>();

@@ -20,7 +20,7 @@ const getWeather = tool({
 });
 
 describe('typed tool calls, at runtime', () => {
-  it('arguments before validation are the JSON as sent; a success carries the validated ones', async () => {
+  it('beforeTool, tool:start and a success get the validated arguments; the record keeps the JSON as sent', async () => {
     // What a model sends in strict mode: `null` for the optional field, the default left out.
     const sent = { city: 'Oslo', unit: null };
     const model = new ScriptedModel([
@@ -46,8 +46,8 @@ describe('typed tool calls, at runtime', () => {
     const result = await agent.run('Weather in Oslo?');
 
     expect(seen).toEqual([
-      ['beforeTool', 'get_weather', sent],
-      ['tool:start', 'get_weather', sent],
+      ['beforeTool', 'get_weather', { city: 'Oslo', days: 1 }],
+      ['tool:start', 'get_weather', { city: 'Oslo', days: 1 }],
       ['tool:end', { city: 'Oslo', days: 1 }, 21],
     ]);
     const [call] = result.toolCalls;

@@ -260,6 +260,41 @@ describe('progress and event printing', () => {
     expect(text).not.toMatch(/one at a time/);
   });
 
+  it('prints a call that never started (invalid arguments) without counting it as in flight', () => {
+    const invalid: AgentEvent = {
+      ...base,
+      type: 'tool:end',
+      toolCallId: 'i',
+      name: 'get_weather',
+      outcome: {
+        toolCallId: 'i',
+        name: 'get_weather',
+        ok: false,
+        output: 'Error: invalid arguments for tool "get_weather": city: expected string.',
+        value: undefined,
+        error: { code: 'invalid_arguments', message: 'city: expected string' },
+        durationMs: 0,
+      },
+    };
+    const turnStart: AgentEvent = { ...base, type: 'turn:start' };
+    const text = feed([
+      turnStart,
+      start('a'),
+      invalid,
+      end('a'),
+      turnEnd,
+      turnStart,
+      start('b'),
+      start('c'),
+      end('b'),
+      end('c'),
+      turnEnd,
+    ]);
+    expect(text).toContain('✗ get_weather invalid_arguments: city: expected string\n');
+    expect(text).toMatch(/⇉ 2 tool calls ran in parallel/);
+    expect(text).not.toMatch(/one at a time/);
+  });
+
   it('folds repeated events into one timeline', () => {
     const timeline = new EventTimeline();
     for (const event of [start('a'), start('b'), end('a'), end('b'), turnEnd])

@@ -28,7 +28,9 @@ interface ParallelTurn {
 
 /**
  * Prints a run's progress from its lifecycle events: each tool call as it starts (`→`) and ends
- * (`✓` / `✗` with its duration), a call `beforeTool` denied (`⊘`, it never started), how many
+ * (`✓` / `✗` with its duration), a call `beforeTool` denied (`⊘`, it never started), a call that
+ * never started because it could not run (`✗` without a duration: an unknown tool, invalid
+ * arguments, a reply cut off by the token limit), how many
  * calls ran at once, context trims, and the streamed answer text. Feed it every event, from `agent.stream()` or `hooks: { onEvent }`.
  *
  * @example
@@ -45,6 +47,8 @@ export class ToolProgress {
   readonly #now: () => number;
   #inText = false;
   #inFlight = 0;
+  /** The calls that started and have not ended: only these are in flight. */
+  readonly #started = new Set<string>();
   #turn: ParallelTurn & { startedAt: number } = ToolProgress.#emptyTurn(0);
 
   /** @param options - `write`, `indent`, `describe`, `now`. */
@@ -83,6 +87,7 @@ export class ToolProgress {
         if (this.#turn.calls === 0) this.#turn.startedAt = this.#now();
         this.#turn.calls += 1;
         this.#inFlight += 1;
+        this.#started.add(event.toolCallId);
         this.#turn.maxInFlight = Math.max(this.#turn.maxInFlight, this.#inFlight);
         this.#line(`→ ${event.name} ${formatArgs(event.args)}`);
         break;
@@ -91,6 +96,14 @@ export class ToolProgress {
         if (event.denied) {
           // A denied call never started (no tool:start): it was never in flight.
           this.#line(`⊘ ${event.name} denied: ${clip(denialReason(outcome.error?.message), 90)}`);
+          break;
+        }
+        if (!this.#started.delete(event.toolCallId)) {
+          // It never started (no tool:start): the model's call could not run, nothing was in flight.
+          const error = outcome.error;
+          this.#line(
+            `✗ ${event.name} ${error ? `${error.code}: ${clip(error.message, 90)}` : 'not run'}`,
+          );
           break;
         }
         this.#inFlight -= 1;

@@ -38,12 +38,14 @@ type StoredListener = (event: AgentEvent) => unknown;
  * One agent serves any number of concurrent runs: it holds configuration and listeners only,
  * never per-run state. Configuration faults throw `ConfigurationError` here, not at the first run.
  *
- * **Typed tool calls.** The tools of a `tools` list type the agent's `tool:end` events,
- * `RunResult.toolCalls` and `beforeTool`: narrow on `name`, then on `outcome.ok`, to get a
- * tool's result (`outcome.value`) and validated arguments (`outcome.args`). A name the model
- * invented stays possible, as a failed outcome (`unknown_tool`). Arguments before validation
- * (`tool:start`, `beforeTool`, `ToolCallRecord.arguments`) stay `unknown`. Tools given as a
- * `ToolRegistry`, or added to `agent.tools` after construction, are not in the types.
+ * **Typed tool calls.** The tools of a `tools` list type the agent's `tool:start` and
+ * `tool:end` events, `RunResult.toolCalls` and `beforeTool`: narrow on `name`, then on
+ * `outcome.ok`, to get a tool's result (`outcome.value`) and validated arguments
+ * (`outcome.args`; `tool:start`'s `args` and `beforeTool`'s `call.args`, validated before
+ * either sees them). A name the model invented stays possible in `tool:end` and the results, as
+ * a failed outcome (`unknown_tool`). `ToolCallRecord.arguments`, as the model sent them, stays
+ * `unknown`. Tools given as a `ToolRegistry`, or added to `agent.tools` after construction, are
+ * not in the types.
  *
  * **Context.** Without type arguments the context type comes from the tools (a tool made with
  * `tool.withContext<C>()` or an annotated `ctx`). `new Agent<C>({ ... })` fixes it and types

@@ -2,7 +2,13 @@ import type { ToolOutcome } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FinishReason, ModelRequest, ModelResponse } from './model.js';
 import type { RunResult } from './run-result.js';
-import type { ToolCallShape, ToolCallShapes, ToolList } from './tool-calls.js';
+import type {
+  ToolArgsShape,
+  ToolArgsShapes,
+  ToolCallShape,
+  ToolCallShapes,
+  ToolList,
+} from './tool-calls.js';
 import type { Usage } from './usage.js';
 
 /** Fields every event carries. */
@@ -91,18 +97,45 @@ export interface ToolArgsEvent extends EventBase {
   delta: string;
 }
 /**
- * A tool call is starting (after `beforeTool` approved it). A call `beforeTool` denied never
- * starts: it gets only a `tool:end` with `denied: true`.
+ * A tool call is starting: the tool is known, its arguments are valid and `beforeTool` approved
+ * it. A call that never runs (an unknown tool, arguments that are not JSON or not valid, a reply
+ * cut off by the token limit, a call `beforeTool` denied) gets no `tool:start`, only its
+ * `tool:end` with the failure.
+ *
+ * An agent's listeners get the union {@link ToolStartEventOf} of its tools: narrow on `name` to
+ * get the tool's `args`.
+ *
+ * @typeParam TName - The tool's name.
+ * @typeParam TArgs - The tool's validated argument type.
  */
-export interface ToolStartEvent extends EventBase {
+export interface ToolStartEvent<TName extends string = string, TArgs = unknown> extends EventBase {
   type: 'tool:start';
   /** The call id the model gave. */
   toolCallId: string;
   /** The tool's name. */
-  name: string;
-  /** The parsed arguments, or the raw string when they are not valid JSON. */
-  args: unknown;
+  name: TName;
+  /**
+   * The arguments the tool runs with: validated by its schema, defaults applied, `null`s sent
+   * for optional fields in strict mode turned into absent ones; a `beforeTool` rewrite's, when
+   * one rewrote them (validated again).
+   */
+  args: TArgs;
 }
+
+/**
+ * The `tool:start` events of an agent with these tools: one member per tool, whose `args` is
+ * the tool's validated argument type; narrow on `name`. A wide tool list (a `ToolRegistry`,
+ * `AnyTool[]`) gives {@link ToolStartEvent}.
+ *
+ * @typeParam TTools - The agent's tools.
+ */
+export type ToolStartEventOf<TTools extends ToolList = ToolList> = StartEvents<
+  ToolArgsShapes<TTools>
+>;
+
+type StartEvents<TShape> = TShape extends ToolArgsShape
+  ? ToolStartEvent<TShape['name'], TShape['args']>
+  : never;
 /**
  * A tool call finished: successfully, with a fault the model will see, or denied.
  *
@@ -170,7 +203,8 @@ export interface RunErrorEvent extends EventBase {
 /**
  * Every lifecycle event: one vocabulary for `agent.on`, run `hooks` and `agent.stream()`.
  *
- * @typeParam TTools - The agent's tools: they type `tool:end` (see {@link ToolEndEventOf}) and
+ * @typeParam TTools - The agent's tools: they type `tool:start` (see {@link ToolStartEventOf}),
+ *   `tool:end` (see {@link ToolEndEventOf}) and
  *   the `toolCalls` of `run:end`. By default any tools, with the wide types.
  */
 export type AgentEvent<TTools extends ToolList = ToolList> =
@@ -182,7 +216,7 @@ export type AgentEvent<TTools extends ToolList = ToolList> =
   | ModelEndEvent
   | TextDeltaEvent
   | ToolArgsEvent
-  | ToolStartEvent
+  | ToolStartEventOf<TTools>
   | ToolEndEventOf<TTools>
   | TurnEndEvent
   | RunEndEvent<TTools>
@@ -205,14 +239,16 @@ export type EventOf<
 /**
  * Every event by its type. Indexing a map (rather than filtering the union) keeps an agent typed
  * by its tools assignable to the wide `Agent`: its listeners' types relate event by event. Only
- * two events depend on the tools; the others are looked up in a map computed once.
+ * three events depend on the tools; the others are looked up in a map computed once.
  */
 type AgentEventMap<TTools extends ToolList> = {
-  [TType in AgentEventType]: TType extends 'tool:end'
-    ? ToolEndEventOf<TTools>
-    : TType extends 'run:end'
-      ? RunEndEvent<TTools>
-      : FixedEventMap[TType];
+  [TType in AgentEventType]: TType extends 'tool:start'
+    ? ToolStartEventOf<TTools>
+    : TType extends 'tool:end'
+      ? ToolEndEventOf<TTools>
+      : TType extends 'run:end'
+        ? RunEndEvent<TTools>
+        : FixedEventMap[TType];
 };
 
 type FixedEventMap = { [TType in AgentEventType]: Extract<AgentEvent, { type: TType }> };

@@ -71,6 +71,7 @@ export type {
   BeforeTool,
   ModelCallInfo,
   ToolCallInfo,
+  ToolCallInfoOf,
   ToolDecision,
 } from './interceptors.js';
 export type {
@@ -95,5 +96,12 @@ export type {
   ToolCallRecord,
   ToolCallRecordOf,
 } from './run-result.js';
-export type { ToolCallShape, ToolCallShapes, ToolList, ToolNameOf } from './tool-calls.js';
+export type {
+  ToolArgsShape,
+  ToolArgsShapes,
+  ToolCallShape,
+  ToolCallShapes,
+  ToolList,
+  ToolNameOf,
+} from './tool-calls.js';
 export { sumUsage, type Usage } from './usage.js';

@@ -1,5 +1,5 @@
 import type { ModelRequest } from './model.js';
-import type { ToolList, ToolNameOf } from './tool-calls.js';
+import type { ToolArgsShape, ToolArgsShapes, ToolList } from './tool-calls.js';
 
 /** What a `beforeModel` interceptor is told about the call. */
 export interface ModelCallInfo<TContext> {
@@ -27,9 +27,10 @@ export type BeforeModel<TContext> = (
  * What a `beforeTool` interceptor is told about a tool call.
  *
  * @typeParam TContext - The run's user context.
- * @typeParam TName - The tool's name: the union of the agent's tool names when they are known.
+ * @typeParam TName - The tool's name.
+ * @typeParam TArgs - The tool's validated argument type.
  */
-export interface ToolCallInfo<TContext, TName extends string = string> {
+export interface ToolCallInfo<TContext, TName extends string = string, TArgs = unknown> {
   /** The run making the call. */
   runId: string;
   /** The turn, from 1. */
@@ -43,16 +44,36 @@ export interface ToolCallInfo<TContext, TName extends string = string> {
   /** The tool's name (always a tool the agent has). */
   name: TName;
   /**
-   * The arguments as the model sent them, parsed from JSON but not yet validated (`null` for
-   * an optional field in strict mode, defaults not applied, possibly the wrong shape): hence
-   * `unknown`. Check them before relying on them, e.g. with the tool's `parameters`.
+   * The arguments the tool would run with: validated by its schema, defaults applied, `null`s
+   * sent for optional fields in strict mode turned into absent ones (after an earlier
+   * interceptor's rewrite, that rewrite's arguments, validated the same way).
    */
-  args: unknown;
+  args: TArgs;
 }
 
 /**
+ * What a `beforeTool` interceptor of an agent with these tools is told: one member per tool,
+ * whose `args` is the tool's validated argument type; narrow on `name` (`call.name === 'x'`
+ * types `call.args`). A wide tool list (a `ToolRegistry`, `AnyTool[]`) gives
+ * `ToolCallInfo<TContext>` with `name: string` and `args: unknown`.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools.
+ */
+export type ToolCallInfoOf<TContext, TTools extends ToolList = ToolList> = InfoOf<
+  TContext,
+  ToolArgsShapes<TTools>
+>;
+
+type InfoOf<TContext, TShape> = TShape extends ToolArgsShape
+  ? ToolCallInfo<TContext, TShape['name'], TShape['args']>
+  : never;
+
+/**
  * A `beforeTool` decision: run the call, refuse it with a reason the model sees, or run it
- * with other arguments (validated against the tool's schema again).
+ * with other arguments (validated against the tool's schema again at once: the next
+ * interceptor and `tool:start` get them validated, and invalid ones fail the call with
+ * `invalid_arguments`, the tool not run).
  */
 export type ToolDecision =
   | { action: 'approve' }
@@ -60,14 +81,15 @@ export type ToolDecision =
   | { action: 'rewrite'; args: unknown };
 
 /**
- * Awaited before every tool call the model makes to a known tool with parsable arguments.
+ * Awaited before every tool call the model makes to a known tool with valid arguments (calls
+ * that cannot run fail without asking it).
  * Returning nothing approves the call. Anything that is not a decision (a misspelt action,
  * `false`, a rewrite without `args`) fails the run with a `ConfigurationError` and the tool is
  * not run: the gate fails closed. Calls of one turn are asked concurrently.
  *
  * @typeParam TContext - The run's user context.
- * @typeParam TTools - The agent's tools: `call.name` is the union of their names.
+ * @typeParam TTools - The agent's tools: `call` is the union {@link ToolCallInfoOf} of them.
  */
 export type BeforeTool<TContext, TTools extends ToolList = ToolList> = (
-  call: ToolCallInfo<TContext, ToolNameOf<TTools>>,
+  call: ToolCallInfoOf<TContext, TTools>,
 ) => ToolDecision | undefined | Promise<ToolDecision | undefined>;

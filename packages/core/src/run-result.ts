@@ -23,8 +23,9 @@ export interface ToolCallRecord<
   name: TName;
   /**
    * The arguments as the model sent them (parsed, or rewritten by `beforeTool`), or the raw
-   * string when they were not valid JSON: not validated, hence `unknown`. The validated
-   * arguments of a call that ran are `outcome.args`.
+   * string when they were not valid JSON: a record of the call for logs and replays, not
+   * validated, hence `unknown`. The validated arguments (what `beforeTool` and `tool:start`
+   * saw) of a call that ran are `outcome.args`.
    */
   arguments: unknown;
   /** The turn the call was made in, from 1. */

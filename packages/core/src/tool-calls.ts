@@ -47,5 +47,31 @@ type ShapeOf<TTool> =
       : { name: TName; outcome: ToolOutcome<Awaited<TResult>, UnknownIfNever<TArgs>> }
     : never;
 
+/** What a started call to one tool carries: its name and its validated arguments. */
+export interface ToolArgsShape {
+  /** The tool's name. */
+  name: string;
+  /** The validated arguments the tool runs with. */
+  args: unknown;
+}
+
+/**
+ * One {@link ToolArgsShape} per tool of the list, where `args` is the tool's validated argument
+ * type (defaults applied: the `TArgs` of its `Tool<TArgs, ...>`). Only a call to a tool the agent
+ * has, with valid arguments, starts, so there is no member for an invented name. A tool whose
+ * name is not a literal type gives the wide shape `{ name: string; args: unknown }`.
+ *
+ * @typeParam TTools - The agent's tools.
+ */
+// Conditionals on each tool, as for ToolCallShapes.
+export type ToolArgsShapes<TTools extends ToolList> = ArgsShapeOf<TTools[number]>;
+
+type ArgsShapeOf<TTool> =
+  TTool extends Tool<infer TArgs, unknown, never, infer TName>
+    ? string extends TName
+      ? ToolArgsShape
+      : { name: TName; args: UnknownIfNever<TArgs> }
+    : never;
+
 /** A bare `Tool`'s arguments are `never` (so any tool fits it); its calls' arguments are unknown. */
 type UnknownIfNever<T> = [T] extends [never] ? unknown : T;

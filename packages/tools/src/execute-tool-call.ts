@@ -19,13 +19,18 @@ import type {
   ToolOutcome,
 } from './types.js';
 
-/** Everything one call needs, resolved by the registry. */
-export interface ExecuteToolCallOptions<TContext> {
+/** What preparing one call needs, resolved by the registry. */
+export interface PrepareToolCallOptions<TContext> {
   call: ToolCall;
   /** The registered tools by name: the call's tool, and the names to list for an unknown one. */
   tools: ReadonlyMap<string, AnyTool<TContext>>;
   /** The arguments already parsed by {@link parseToolArguments}; `call.arguments` is then not parsed again. */
   args: unknown;
+  defaultMaxOutputChars: number;
+}
+
+/** What running one prepared call needs, resolved by the registry. */
+export interface RunToolCallOptions<TContext> {
   signal: AbortSignal | undefined;
   settleOnAbort: boolean;
   runId: string | undefined;
@@ -33,6 +38,39 @@ export interface ExecuteToolCallOptions<TContext> {
   defaultTimeoutMs: number | undefined;
   defaultMaxOutputChars: number;
 }
+
+/** Everything one call needs, resolved by the registry. */
+export type ExecuteToolCallOptions<TContext> = PrepareToolCallOptions<TContext> &
+  RunToolCallOptions<TContext>;
+
+/**
+ * A call ready to run: its tool is registered and its arguments are valid. Made by
+ * `ToolRegistry.prepare`, run by `ToolRegistry.run`.
+ *
+ * @typeParam TContext - The run's user context object.
+ * @typeParam TArgs - The validated arguments' type.
+ */
+export interface PreparedToolCall<TContext = unknown, TArgs = unknown> {
+  /** `true`: the call can run (a failed preparation is a {@link ToolFailure}). */
+  ok: true;
+  /** The call as the model made it. */
+  call: ToolCall;
+  /** The registered tool of `call.name`. */
+  tool: AnyTool<TContext>;
+  /**
+   * The arguments the tool will run with: parsed, `null`s for optional fields turned into absent
+   * ones, validated by the tool's schema (defaults applied, transforms run).
+   */
+  args: TArgs;
+}
+
+/**
+ * What preparing a call comes to: a {@link PreparedToolCall}, or the failed outcome (`unknown_tool`,
+ * `invalid_json`, `invalid_arguments`, or `tool_error` when validating threw). Narrow on `ok`.
+ *
+ * @typeParam TContext - The run's user context object.
+ */
+export type ToolPreparation<TContext = unknown> = PreparedToolCall<TContext> | ToolFailure;
 
 /** Clips a text shown inside an error message. */
 const clip = (text: string, max = 200): string =>
@@ -44,7 +82,7 @@ const jsonTypeOf = (value: unknown): string =>
 
 /** One call in progress: what every step after the lookup needs. */
 interface Attempt<TContext> {
-  options: ExecuteToolCallOptions<TContext>;
+  call: ToolCall;
   tool: AnyTool<TContext>;
   maxChars: number;
   startedAt: number;
@@ -52,7 +90,7 @@ interface Attempt<TContext> {
 
 /** A failed outcome; `args` is left out when the arguments never parsed. */
 function failure(
-  { call }: { call: ToolCall },
+  call: ToolCall,
   { maxChars, startedAt }: { maxChars: number; startedAt: number },
   error: { code: ToolErrorCode; message: string; cause?: unknown },
   output: string,
@@ -74,13 +112,37 @@ function failure(
 }
 
 /**
- * Runs one tool call from start to outcome. Never rejects: every fault becomes a failed
- * outcome whose `output` the model can act on.
+ * Runs one tool call from start to outcome: {@link prepareToolCall}, then {@link runToolCall}.
+ * Never rejects: every fault becomes a failed outcome whose `output` the model can act on.
  */
 export function executeToolCall<TContext>(
   options: ExecuteToolCallOptions<TContext>,
 ): Promise<ToolOutcome> {
   const startedAt = performance.now();
+  const preparation = prepareToolCall(options, startedAt);
+  // Sync schemas (zod's) prepare without a tick; only an async refinement gives a promise.
+  if (preparation instanceof Promise) {
+    return preparation.then((prepared) =>
+      prepared.ok ? runToolCall(prepared, options, startedAt) : prepared,
+    );
+  }
+  return preparation.ok
+    ? runToolCall(preparation, options, startedAt)
+    : Promise.resolve(preparation);
+}
+
+/**
+ * Looks the call's tool up, parses its JSON arguments (unless given), turns `null`s sent for
+ * optional fields into absent ones and validates them with the tool's schema. Synchronous when
+ * the schema validates synchronously (zod's do, unless a refinement awaits); never throws or
+ * rejects: every fault becomes a failed outcome.
+ *
+ * @param startedAt - When the call started (`performance.now()`), for the failure's `durationMs`.
+ */
+export function prepareToolCall<TContext>(
+  options: PrepareToolCallOptions<TContext>,
+  startedAt: number = performance.now(),
+): ToolPreparation<TContext> | Promise<ToolPreparation<TContext>> {
   const { call, tools } = options;
   const tool = tools.get(call.name);
   const limits = { maxChars: tool?.maxOutputChars ?? options.defaultMaxOutputChars, startedAt };
@@ -90,13 +152,11 @@ export function executeToolCall<TContext>(
     if (tool === undefined) {
       const list = tools.size > 0 ? [...tools.keys()].join(', ') : '(none)';
       const message = `unknown tool "${call.name}"; available tools: ${list}`;
-      return Promise.resolve(
-        failure(
-          options,
-          limits,
-          { code: 'unknown_tool', message },
-          `Error: ${message}. Call one of the available tools by its exact name.`,
-        ),
+      return failure(
+        call,
+        limits,
+        { code: 'unknown_tool', message },
+        `Error: ${message}. Call one of the available tools by its exact name.`,
       );
     }
 
@@ -106,40 +166,34 @@ export function executeToolCall<TContext>(
         : { ok: true as const, value: options.args };
     if (!parsing.ok) {
       const message = `the arguments are not valid JSON (${parsing.reason})`;
-      return Promise.resolve(
-        failure(
-          options,
-          limits,
-          { code: 'invalid_json', message },
-          `Error: the arguments for tool "${tool.name}" are not valid JSON (${parsing.reason}). Received: ${clip(parsing.text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
-        ),
+      return failure(
+        call,
+        limits,
+        { code: 'invalid_json', message },
+        `Error: the arguments for tool "${tool.name}" are not valid JSON (${parsing.reason}). Received: ${clip(parsing.text)}. Send the arguments as one JSON object matching the tool's parameters and call the tool again.`,
       );
     }
     const parsed = parsing.value;
     parsedArgs = parsed;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const message = `expected a JSON object, received ${jsonTypeOf(parsed)}`;
-      return Promise.resolve(
-        failure(
-          options,
-          limits,
-          { code: 'invalid_arguments', message },
-          `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
-          parsed,
-        ),
+      return failure(
+        call,
+        limits,
+        { code: 'invalid_arguments', message },
+        `Error: invalid arguments for tool "${tool.name}": ${message}. Fix the arguments and call the tool again.`,
+        parsed,
       );
     }
 
-    const attempt: Attempt<TContext> = { options, tool, ...limits };
+    const attempt: Attempt<TContext> = { call, tool, ...limits };
     const { plain } = convertParameters(tool.parameters, tool.name);
     const candidate = optionalNullsToUndefined(parsed, plain);
     let validating: ReturnType<AnyTool<TContext>['parameters']['~standard']['validate']>;
     try {
       validating = tool.parameters['~standard'].validate(candidate);
     } catch (error) {
-      return Promise.resolve(
-        guarded(attempt, parsed, () => validationThrew(attempt, parsed, error)),
-      );
+      return guarded(attempt, parsed, () => validationThrew(attempt, parsed, error));
     }
     // zod validates synchronously; an async schema (a refinement that awaits) gives a promise.
     if (!(validating instanceof Promise)) return afterValidation(attempt, parsed, validating);
@@ -150,14 +204,14 @@ export function executeToolCall<TContext>(
         try {
           return afterValidation(attempt, parsed, result);
         } catch (error) {
-          return unexpected(options, limits, error, parsed);
+          return unexpected(call, limits, error, parsed);
         }
       },
       (error: unknown) => guarded(attempt, parsed, () => validationThrew(attempt, parsed, error)),
     );
   } catch (error) {
     // A last guard: nothing the model or a tool does may turn into a rejection.
-    return Promise.resolve(unexpected(options, limits, error, parsedArgs));
+    return unexpected(call, limits, error, parsedArgs);
   }
 }
 
@@ -173,26 +227,25 @@ function guarded<TContext>(
   try {
     return describe();
   } catch (error) {
-    return unexpected(attempt.options, attempt, error, parsed);
+    return unexpected(attempt.call, attempt, error, parsed);
   }
 }
 
-/** Runs the tool when the arguments are valid; otherwise says what is wrong with them. */
+/** The prepared call when the arguments are valid; otherwise says what is wrong with them. */
 function afterValidation<TContext>(
   attempt: Attempt<TContext>,
   parsed: unknown,
   result: StandardResult<unknown>,
-): Promise<ToolOutcome> {
-  if (!result.issues) return run(attempt, result.value);
+): ToolPreparation<TContext> {
+  if (!result.issues)
+    return { ok: true, call: attempt.call, tool: attempt.tool, args: result.value };
   const message = describeIssues(result.issues);
-  return Promise.resolve(
-    failure(
-      attempt.options,
-      attempt,
-      { code: 'invalid_arguments', message },
-      `Error: invalid arguments for tool "${attempt.tool.name}": ${message}. Fix the arguments and call the tool again.`,
-      parsed,
-    ),
+  return failure(
+    attempt.call,
+    attempt,
+    { code: 'invalid_arguments', message },
+    `Error: invalid arguments for tool "${attempt.tool.name}": ${message}. Fix the arguments and call the tool again.`,
+    parsed,
   );
 }
 
@@ -203,7 +256,7 @@ function validationThrew<TContext>(
 ): ToolFailure {
   const message = `validating the arguments threw: ${describeThrown(error)}`;
   return failure(
-    attempt.options,
+    attempt.call,
     attempt,
     { code: 'tool_error', message, cause: error },
     `Error: tool "${attempt.tool.name}" failed: ${message}.`,
@@ -212,27 +265,39 @@ function validationThrew<TContext>(
 }
 
 function unexpected(
-  options: { call: ToolCall },
+  call: ToolCall,
   limits: { maxChars: number; startedAt: number },
   error: unknown,
   args?: unknown,
 ): ToolFailure {
   const message = `unexpected failure: ${describeThrownSafely(error)}`;
   return failure(
-    options,
+    call,
     limits,
     { code: 'tool_error', message, cause: error },
-    `Error: tool "${options.call.name}" failed: ${message}`,
+    `Error: tool "${call.name}" failed: ${message}`,
     args,
   );
 }
 
-/** Runs a call whose arguments are valid, under its timeout and the caller's signal. */
-async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise<ToolOutcome> {
-  const { options, tool, maxChars, startedAt } = attempt;
-  const { call, signal, settleOnAbort, runId, context } = options;
+/**
+ * Runs a prepared call (its arguments valid) under its timeout and the caller's signal, and
+ * serialises the result. Never rejects.
+ *
+ * @param startedAt - When the call started (`performance.now()`), for the outcome's `durationMs`.
+ */
+export async function runToolCall<TContext>(
+  prepared: PreparedToolCall<TContext>,
+  options: RunToolCallOptions<TContext>,
+  startedAt: number = performance.now(),
+): Promise<ToolOutcome> {
+  const { call, tool, args } = prepared;
+  const { signal, settleOnAbort, runId, context } = options;
   let timeoutMs: number | undefined;
+  let maxChars = options.defaultMaxOutputChars;
   try {
+    maxChars = tool.maxOutputChars ?? maxChars;
+    const attempt = { maxChars, startedAt };
     timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
     const outcome = await runWithLimits({
       signal,
@@ -266,7 +331,7 @@ async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise
         // Whatever the tool threw, however hostile, is described without throwing.
         const message = describeFault(outcome.error);
         return failure(
-          options,
+          call,
           attempt,
           { code: 'tool_error', message, cause: outcome.error },
           `Error: tool "${tool.name}" failed: ${message}`,
@@ -276,7 +341,7 @@ async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise
       case 'timeout': {
         const message = `timed out after ${timeoutMs} ms`;
         return failure(
-          options,
+          call,
           attempt,
           { code: 'timeout', message },
           `Error: tool "${tool.name}" timed out after ${timeoutMs} ms and was cancelled. Try again with a smaller request, or continue without this result.`,
@@ -285,7 +350,7 @@ async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise
       }
       case 'aborted':
         return failure(
-          options,
+          call,
           attempt,
           { code: 'aborted', message: 'the run was aborted' },
           `Error: tool "${tool.name}" was not completed because the run was aborted.`,
@@ -295,6 +360,6 @@ async function run<TContext>(attempt: Attempt<TContext>, args: unknown): Promise
   } catch (error) {
     // A last guard: nothing here is known to throw (serialising and describing never do), but
     // a call must not reject whatever a tool does.
-    return unexpected(options, attempt, error, args);
+    return unexpected(call, { maxChars, startedAt }, error, args);
   }
 }

@@ -1,6 +1,12 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { ToolDefinitionError } from './errors.js';
-import { executeToolCall } from './execute-tool-call.js';
+import {
+  executeToolCall,
+  type PreparedToolCall,
+  prepareToolCall,
+  runToolCall,
+  type ToolPreparation,
+} from './execute-tool-call.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
 import { convertParameters } from './to-json-schema.js';
 import { assertLimit, assertToolName } from './tool.js';
@@ -42,6 +48,22 @@ export interface ToolExecuteOptions<TContext = unknown> {
    */
   args?: unknown;
 }
+
+/** Per-call options of {@link ToolRegistry.prepare}. */
+export interface ToolPrepareOptions {
+  /**
+   * The arguments to validate instead of parsing `call.arguments`: already parsed with
+   * `parseToolArguments`, or others (for example an approval step's rewrite).
+   */
+  args?: unknown;
+}
+
+/**
+ * Per-call options of {@link ToolRegistry.run}.
+ *
+ * @typeParam TContext - The run's user context object.
+ */
+export type ToolRunOptions<TContext = unknown> = Omit<ToolExecuteOptions<TContext>, 'args'>;
 
 /**
  * Holds the tools of an agent by name, describes them to the model and runs the calls it makes.
@@ -160,6 +182,66 @@ export class ToolRegistry<TContext = unknown> {
       call,
       tools: this.#tools,
       args: options.args,
+      signal: options.signal,
+      settleOnAbort: options.settleOnAbort ?? true,
+      runId: options.runId,
+      context: options.context as TContext,
+      defaultTimeoutMs: this.#timeoutMs,
+      defaultMaxOutputChars: this.#maxOutputChars,
+    });
+  }
+
+  /**
+   * The first half of {@link ToolRegistry.execute}: looks the tool up, parses the JSON arguments
+   * (unless `options.args` gives them), turns `null`s sent for optional fields into absent ones
+   * and validates them with the tool's schema, without running anything. Use it to show, approve
+   * or log the arguments the tool will really get (defaults applied), then
+   * {@link ToolRegistry.run} the prepared call.
+   *
+   * Never throws or rejects for a fault of the model: an unknown tool, malformed JSON or invalid
+   * arguments give the same failed outcome `execute` resolves to (`unknown_tool`,
+   * `invalid_json`, `invalid_arguments`, or `tool_error` when validating throws). The result is
+   * synchronous when the schema validates synchronously (zod's do, unless a refinement awaits),
+   * and a promise otherwise: `await` it either way.
+   *
+   * @param call - `{ id, name, arguments }` as the model sent it.
+   * @param options - `args`: arguments to validate instead of parsing `call.arguments`.
+   * @returns `{ ok: true, call, tool, args }` with the validated `args`, or the failed outcome.
+   * @example
+   * ```ts
+   * const prepared = await registry.prepare(call);
+   * if (!prepared.ok) return prepared; // the failed outcome, `output` for the model
+   * console.log(`${prepared.tool.name}`, prepared.args); // validated, defaults applied
+   * const outcome = await registry.run(prepared, { signal });
+   * ```
+   */
+  prepare(
+    call: ToolCall,
+    options: ToolPrepareOptions = {},
+  ): ToolPreparation<TContext> | Promise<ToolPreparation<TContext>> {
+    return prepareToolCall({
+      call,
+      tools: this.#tools,
+      args: options.args,
+      defaultMaxOutputChars: this.#maxOutputChars,
+    });
+  }
+
+  /**
+   * The second half of {@link ToolRegistry.execute}: runs a call {@link ToolRegistry.prepare}
+   * prepared, with its validated arguments, under its timeout and the caller's signal, and
+   * serialises the result. Never rejects for a fault of the tool: a throw, a timeout or an abort
+   * resolve to `{ ok: false, error, output }`.
+   *
+   * @param prepared - What `prepare` resolved to when `ok` is `true`.
+   * @param options - `signal`, `settleOnAbort`, `runId` and the user `context` passed to the tool.
+   * @returns The outcome; `output` is the tool message content, `durationMs` counts the run only.
+   */
+  run(
+    prepared: PreparedToolCall<TContext>,
+    options: ToolRunOptions<TContext> = {},
+  ): Promise<ToolOutcome> {
+    return runToolCall(prepared, {
       signal: options.signal,
       settleOnAbort: options.settleOnAbort ?? true,
       runId: options.runId,

@@ -1,7 +1,13 @@
-import { parseToolArguments, type ToolOutcome, type ToolRegistry } from '@agentloop/tools';
+import {
+  type PreparedToolCall,
+  parseToolArguments,
+  type ToolOutcome,
+  type ToolPreparation,
+  type ToolRegistry,
+} from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
-import type { BeforeTool, ToolDecision } from '../interceptors.js';
+import type { BeforeTool } from '../interceptors.js';
 import type { ModelToolCall } from '../model.js';
 import { canAbort, raceAbort } from './abort.js';
 import { checkToolDecision } from './interceptor-results.js';
@@ -75,14 +81,13 @@ async function runOne<TContext>(
   const { id, function: fn } = call;
   const name = fn.name;
   const rawArguments = fn.arguments;
+  // The record keeps the arguments as the model sent them (parsed when they are JSON).
   let args = parseToolArguments(rawArguments);
 
   let outcome: ToolOutcome;
   let denied = false;
   if (truncated) {
-    if (state.bus.wants('tool:start')) {
-      state.bus.emit({ type: 'tool:start', runId, turn, toolCallId: id, name, args: rawArguments });
-    }
+    // Cut off by the token limit: the call never starts, it gets only its tool:end.
     outcome = failure(
       id,
       name,
@@ -90,45 +95,54 @@ async function runOne<TContext>(
       `Error: the arguments of your call to "${name}" were cut off because the reply reached the token limit (finish_reason "length"), so the tool was not run. Call it again with shorter arguments.`,
     );
   } else {
-    const decision =
-      beforeTool.length > 0 && registry.has(name) && args.ok
-        ? await decide(state, beforeTool, id, name, args.value)
+    const toolCall = { id, name, arguments: rawArguments };
+    // Validated first: beforeTool and tool:start see the arguments the tool will run with. A
+    // call that cannot run (unknown tool, bad JSON, invalid arguments) never starts.
+    let prepared = registry.prepare(toolCall, args.ok ? { args: args.value } : undefined);
+    if (prepared instanceof Promise) prepared = await prepared;
+    const gate =
+      prepared.ok && beforeTool.length > 0
+        ? await decide(state, beforeTool, registry, prepared)
         : undefined;
     stopIfFailed();
-    if (decision?.action === 'rewrite') args = { ok: true, value: decision.args };
-    // A denied call never starts: it gets only its tool:end (with `denied: true`).
-    if (decision?.action !== 'deny' && state.bus.wants('tool:start')) {
-      state.bus.emit({
-        type: 'tool:start',
-        runId,
-        turn,
-        toolCallId: id,
-        name,
-        args: args.ok ? args.value : rawArguments,
-      });
+    if (gate?.rewrite) {
+      // The record keeps the rewrite as given; the tool gets it validated.
+      args = { ok: true, value: gate.rewrite.args };
     }
-    denied = decision?.action === 'deny';
-    outcome =
-      decision?.action === 'deny'
-        ? failure(
-            id,
+    if (gate?.deny !== undefined) {
+      // A denied call never starts: it gets only its tool:end (with `denied: true`).
+      denied = true;
+      outcome = failure(
+        id,
+        name,
+        'denied',
+        `Error: the call to "${name}" was denied: ${gate.deny}. Do not retry it unchanged.`,
+      );
+    } else {
+      if (gate) prepared = gate.prepared;
+      if (!prepared.ok) {
+        outcome = prepared;
+      } else {
+        if (state.bus.wants('tool:start')) {
+          state.bus.emit({
+            type: 'tool:start',
+            runId,
+            turn,
+            toolCallId: id,
             name,
-            'denied',
-            `Error: the call to "${name}" was denied: ${decision.reason}. Do not retry it unchanged.`,
-          )
-        : await registry.execute(
-            { id, name, arguments: rawArguments },
-            {
-              signal: state.signal,
-              // A run without a caller's signal aborts it only once the run has failed, when
-              // nobody waits for the outcome: no need for a listener per call to settle early.
-              settleOnAbort: canAbort(state.signal),
-              runId: state.runId,
-              context: state.context,
-              // Parsed once here (to show and approve them); the registry validates them.
-              args: args.ok ? args.value : undefined,
-            },
-          );
+            args: prepared.args,
+          });
+        }
+        outcome = await registry.run(prepared, {
+          signal: state.signal,
+          // A run without a caller's signal aborts it only once the run has failed, when
+          // nobody waits for the outcome: no need for a listener per call to settle early.
+          settleOnAbort: canAbort(state.signal),
+          runId: state.runId,
+          context: state.context,
+        });
+      }
+    }
   }
 
   state.toolCalls.push({
@@ -153,36 +167,53 @@ async function runOne<TContext>(
   return outcome;
 }
 
+/** What the `beforeTool` interceptors came to: a denial, or the call to run (or its failure). */
+interface Gate<TContext> {
+  /** The reason, when an interceptor denied the call. */
+  deny?: string;
+  /** The call after the rewrites, validated again; a failure when a rewrite was invalid. */
+  prepared: ToolPreparation<TContext>;
+  /** The last rewrite, when one rewrote the arguments. */
+  rewrite?: { args: unknown };
+}
+
+/**
+ * Asks the interceptors in turn. Each rewrite is validated at once, so the next interceptor
+ * (and `tool:start`) gets validated arguments; an invalid rewrite ends the asking with its
+ * `invalid_arguments` failure.
+ */
 async function decide<TContext>(
   state: RunState<TContext>,
   interceptors: readonly BeforeTool<TContext>[],
-  toolCallId: string,
-  name: string,
-  initialArgs: unknown,
-): Promise<ToolDecision | undefined> {
-  let args = initialArgs;
-  let rewritten = false;
+  registry: ToolRegistry<TContext>,
+  initial: PreparedToolCall<TContext>,
+): Promise<Gate<TContext>> {
+  const { call } = initial;
+  const gate: Gate<TContext> = { prepared: initial };
   for (const intercept of interceptors) {
+    const prepared = gate.prepared;
+    if (!prepared.ok) break;
     const info = {
       runId: state.runId,
       turn: state.turn,
       agent: state.agent,
       context: state.context,
-      toolCallId,
-      name,
-      args,
+      toolCallId: call.id,
+      name: call.name,
+      args: prepared.args,
     };
     const decision = checkToolDecision(
       await raceAbort(Promise.resolve(intercept(info)), state.signal),
-      name,
+      call.name,
     );
-    if (decision?.action === 'deny') return decision;
+    if (decision?.action === 'deny') return { ...gate, deny: decision.reason };
     if (decision?.action === 'rewrite') {
-      args = decision.args;
-      rewritten = true;
+      gate.rewrite = { args: decision.args };
+      const next = registry.prepare(call, { args: decision.args });
+      gate.prepared = next instanceof Promise ? await raceAbort(next, state.signal) : next;
     }
   }
-  return rewritten ? { action: 'rewrite', args } : undefined;
+  return gate;
 }
 
 function failure(
