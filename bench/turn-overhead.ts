@@ -31,12 +31,21 @@ const echo = tool({
   execute: async ({ key }) => ({ key, value: key.length }),
 });
 
+/**
+ * The usage each reply reports, as a provider does: without it ScriptedModel would count the
+ * request with tiktoken, which is the model's work, not the loop's.
+ */
+const USAGE = { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 };
+
 /** A model that calls `lookup` once per turn, then answers on the last turn. */
 function turnsModel(turns: number): ScriptedModel {
   return new ScriptedModel((request) => {
     const assistantTurns = request.messages.filter((m) => m.role === 'assistant').length;
-    if (assistantTurns + 1 >= turns) return 'Done.';
-    return { toolCalls: [{ name: 'lookup', arguments: { key: `k${assistantTurns}` } }] };
+    if (assistantTurns + 1 >= turns) return { content: 'Done.', usage: USAGE };
+    return {
+      toolCalls: [{ name: 'lookup', arguments: { key: `k${assistantTurns}` } }],
+      usage: USAGE,
+    };
   });
 }
 
