@@ -65,7 +65,7 @@ try {
   for (const r of refused) console.log(`  refused  ${r.item}: ${r.reason}`);
   console.log(`  message  ${message}`);
   console.log(
-    `\n${formatUsage(result.usage, result.turns)}${offline ? ' (estimated offline)' : ''}`,
+    `\n${formatUsage(result.usage, result.turns)}${offline ? ' (offline: counted with tiktoken)' : ''}`,
   );
 } catch (error) {
   console.error(`The run failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -35,7 +35,7 @@ try {
   progress.endText();
   const result = await stream.result;
   console.log(
-    `\n${formatUsage(result.usage, result.turns)}${offline ? ' (estimated offline)' : ''}`,
+    `\n${formatUsage(result.usage, result.turns)}${offline ? ' (offline: counted with tiktoken)' : ''}`,
   );
 } catch (error) {
   progress.endText();
