@@ -35,7 +35,9 @@ try {
   print();
   print(`── total · ${results.length} runs · ${formatUsage(usage, calls)}`);
   if (offline) {
-    print('   (offline: the scripted model’s requests and replies counted with tiktoken, priced as gpt-4o-mini)');
+    print(
+      '   (offline: the scripted model’s requests and replies counted with tiktoken, priced as gpt-4o-mini)',
+    );
   }
   print(`   done in ${formatMs(performance.now() - started)}`);
 } catch (error) {

@@ -51,7 +51,9 @@ try {
   const result = await stream.result;
   const { files, urls } = citedSources(result);
   console.log(`\ncited: ${[...files, ...urls].join(', ') || 'no source'}`);
-  console.log(`${formatUsage(result.usage, result.turns)}${offline ? ' (offline: counted with tiktoken)' : ''}`);
+  console.log(
+    `${formatUsage(result.usage, result.turns)}${offline ? ' (offline: counted with tiktoken)' : ''}`,
+  );
 } catch (error) {
   progress.endText();
   console.error(`The run failed: ${error instanceof Error ? error.message : String(error)}`);
