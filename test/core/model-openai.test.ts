@@ -246,6 +246,22 @@ describe('openai() errors', () => {
     expect(error.message).toContain('http://h.test/v1');
   });
 
+  it('gives its client the bound of the calls once, so their requests carry no timeout of their own', async () => {
+    // A request with a timeout of its own costs the client an `X-Stainless-Timeout` header.
+    const { fetch, requests } = fakeFetch(() => json(completion({ content: 'ok' })));
+    const model = openai('gpt-4o', { apiKey: KEY, fetch });
+    await model.generate(request, { timeoutMs: 5000 });
+    await model.generate(request, { timeoutMs: 5000 });
+    await model.generate(request);
+    await model.generate(request, { timeoutMs: 20_000 });
+    expect(requests.map((r) => r.headers.get('x-stainless-timeout'))).toEqual([
+      null,
+      null,
+      '600', // no bound: the client's default of 10 minutes, as before
+      '21', // another bound: that bound plus a second
+    ]);
+  });
+
   it('turns a timeout into a retryable error', async () => {
     const { fetch } = fakeFetch(() => new Promise<Response>(() => {}));
     const error = (await caught(

@@ -14,7 +14,7 @@ import {
   openai,
   type RunOptions,
 } from '@agentloop/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const API_KEY = 'sk-test-timeouts';
@@ -164,23 +164,44 @@ describe('keep-alive comments are not data', () => {
 });
 
 describe("the openai client's own timeout follows the bound", () => {
-  // The client announces its timeout, in whole seconds, in `x-stainless-timeout`.
+  // The client arms a timer of its timeout for every request; the delays of the timers armed
+  // while `work` runs show it.
+  const timerDelays = async (work: () => Promise<unknown>) => {
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      await work();
+      return spy.mock.calls.map((call) => call[1]);
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  // A request given a timeout of its own announces it in `x-stainless-timeout`, an extra header
+  // per request; the client is given the bound once instead.
   const announced = () => server.requests.map((r) => r.headers['x-stainless-timeout']);
 
   it('a bound beyond the client default of 10 minutes is not cut short by it', async () => {
     server.reply({ content: 'a' }, { content: 'b' });
     const agent = agentWith({ timeouts: { firstByteMs: 1_200_000 } });
-    await agent.run('Hi');
-    await agent.stream('Hi').result;
-    expect(announced()).toEqual(['1201', '1201']);
+    const delays = await timerDelays(async () => {
+      await agent.run('Hi');
+      await agent.stream('Hi').result;
+    });
+    expect(delays.filter((ms) => ms === 1_201_000)).toHaveLength(2);
+    expect(delays).not.toContain(600_000 + 1_000);
+    expect(announced()).toEqual([undefined, undefined]);
   });
 
   it('by default, the first-byte bound of the mode plus a second', async () => {
     server.reply({ content: 'a' }, { content: 'b' });
     const agent = agentWith();
-    await agent.run('Hi');
-    await agent.stream('Hi').result;
-    expect(announced()).toEqual(['601', '301']);
+    const delays = await timerDelays(async () => {
+      await agent.run('Hi');
+      await agent.stream('Hi').result;
+    });
+    expect(delays).toContain(601_000);
+    expect(delays).toContain(301_000);
+    // The client holds the first call's timeout; the stream's differs, so it is sent.
+    expect(announced()).toEqual([undefined, '301']);
   });
 
   it("openai({ timeoutMs }) still sets the client's timeout when given", async () => {
@@ -189,7 +210,8 @@ describe("the openai client's own timeout follows the bound", () => {
       name: 'own-timeout',
       model: openai('gpt-4o-mini', { apiKey: API_KEY, baseURL: server.url, timeoutMs: 45_000 }),
     });
-    await agent.run('Hi');
-    expect(announced()).toEqual(['45']);
+    const delays = await timerDelays(() => agent.run('Hi'));
+    expect(delays).toContain(45_000);
+    expect(announced()).toEqual([undefined]);
   });
 });

@@ -65,11 +65,15 @@ class OpenAIChatModel implements Model {
     this.#options = options;
   }
 
-  /** Creates the client on first use, so that constructing a model does no work. */
-  #getClient(): OpenAI {
+  /**
+   * Creates the client on first use, so that constructing a model does no work. Its timeout is
+   * the one the first call asks for: a request that asks for the client's own timeout passes
+   * none, and the client then sends no `X-Stainless-Timeout` header, which it adds to every
+   * request given a timeout of its own.
+   */
+  #getClient(timeoutMs: number | undefined): OpenAI {
     if (this.#client) return this.#client;
-    const { client, apiKey, baseURL, organization, defaultHeaders, timeoutMs, fetch } =
-      this.#options;
+    const { client, apiKey, baseURL, organization, defaultHeaders, fetch } = this.#options;
     if (client) {
       this.#secrets = typeof client.apiKey === 'string' ? [client.apiKey] : [];
       this.#client = client;
@@ -97,16 +101,28 @@ class OpenAIChatModel implements Model {
     return this.#client;
   }
 
-  #requestOptions({ signal, timeoutMs: bound }: ModelCallOptions) {
-    // The caller's bound fires first and reports which bound it was; the client's own timeout,
-    // a second later, only keeps it from giving up sooner (its default is 10 minutes).
-    const timeoutMs =
+  /**
+   * The client's timeout for a call: `timeoutMs` when set; else, under a caller's bound, the
+   * bound plus a second (the caller's bound fires first and reports which bound it was; the
+   * client's own only keeps it from giving up sooner); else the client's default (10 minutes).
+   */
+  #clientTimeout(bound: number | undefined): number | undefined {
+    return (
       this.#options.timeoutMs ??
-      (bound === undefined ? undefined : Math.min(Math.ceil(bound) + 1000, MAX_CLIENT_TIMEOUT_MS));
+      (bound === undefined ? undefined : Math.min(Math.ceil(bound) + 1000, MAX_CLIENT_TIMEOUT_MS))
+    );
+  }
+
+  #requestOptions(client: OpenAI, signal: AbortSignal | undefined, timeoutMs: number | undefined) {
+    // A client made here already has its timeout unless the calls ask for different ones.
+    const timeout =
+      timeoutMs === undefined && this.#options.client === undefined
+        ? OpenAI.DEFAULT_TIMEOUT
+        : timeoutMs;
     return {
       maxRetries: 0,
       ...(signal ? { signal } : {}),
-      ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
+      ...(timeout !== undefined && timeout !== client.timeout ? { timeout } : {}),
     };
   }
 
@@ -135,12 +151,13 @@ class OpenAIChatModel implements Model {
   async generate(request: ModelRequest, options: ModelCallOptions = {}): Promise<ModelResponse> {
     const { signal } = options;
     throwIfAborted(signal);
-    const client = this.#getClient();
+    const timeoutMs = this.#clientTimeout(options.timeoutMs);
+    const client = this.#getClient(timeoutMs);
     let completion: unknown;
     try {
       completion = await client.chat.completions.create(
         { ...request, model: this.name, stream: false },
-        this.#requestOptions(options),
+        this.#requestOptions(client, signal, timeoutMs),
       );
       return fromCompletion(completion, this.name, this.#secrets);
     } catch (error) {
@@ -154,7 +171,8 @@ class OpenAIChatModel implements Model {
   ): AsyncGenerator<ModelStreamEvent, void, undefined> {
     const { signal } = options;
     throwIfAborted(signal);
-    const client = this.#getClient();
+    const timeoutMs = this.#clientTimeout(options.timeoutMs);
+    const client = this.#getClient(timeoutMs);
     const acc = new StreamAccumulator();
     let chunks: AsyncIterable<ChatCompletionChunk>;
     let response: Response;
@@ -167,7 +185,7 @@ class OpenAIChatModel implements Model {
             stream: true,
             stream_options: { include_usage: true },
           },
-          this.#requestOptions(options),
+          this.#requestOptions(client, signal, timeoutMs),
         )
         .withResponse());
     } catch (error) {
