@@ -1,9 +1,9 @@
 export type { ToolDefinitionErrorCode, ToolDefinitionErrorOptions } from './errors.js';
 export { ToolDefinitionError } from './errors.js';
-export type { PreparedToolCall, ToolPreparation } from './execute-tool-call.js';
 export type { FormatToolOutputOptions } from './format-output.js';
 export { DEFAULT_MAX_OUTPUT_CHARS, formatToolOutput } from './format-output.js';
 export { type ParsedToolArguments, parseToolArguments } from './parse-tool-arguments.js';
+export type { PreparedToolCall, ToolPreparation } from './prepare-tool-call.js';
 export type { ToJSONSchemaOptions, ToJSONSchemaResult } from './to-json-schema.js';
 export { normalizeStrictNulls, toJSONSchema } from './to-json-schema.js';
 export { TOOL_NAME_PATTERN, tool } from './tool.js';

@@ -1,13 +1,13 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { ToolDefinitionError } from './errors.js';
+import { executeToolCall } from './execute-tool-call.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
 import {
-  executeToolCall,
   type PreparedToolCall,
   prepareToolCall,
-  runToolCall,
   type ToolPreparation,
-} from './execute-tool-call.js';
-import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
+} from './prepare-tool-call.js';
+import { runToolCall } from './run-tool-call.js';
 import { convertParameters } from './to-json-schema.js';
 import { assertLimit, assertToolName } from './tool.js';
 import type { AnyTool, ToolCall, ToolOutcome } from './types.js';
