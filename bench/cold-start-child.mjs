@@ -15,9 +15,12 @@ const clock = tool({
   parameters: z.object({ city: z.string() }),
   execute: async ({ city }) => ({ city, time: '12:00' }),
 });
+// Usage is given, as a provider reports it: without it ScriptedModel would load tiktoken to
+// count the request, which is the model's start-up, not the loop's.
+const usage = { prompt_tokens: 60, completion_tokens: 8, total_tokens: 68 };
 const model = new ScriptedModel([
-  { toolCalls: [{ name: 'clock', arguments: { city: 'Oslo' } }] },
-  'It is noon in Oslo.',
+  { toolCalls: [{ name: 'clock', arguments: { city: 'Oslo' } }], usage },
+  { content: 'It is noon in Oslo.', usage },
 ]);
 const agent = new Agent({ name: 'cold', model, tools: [clock] });
 const result = await agent.run('What time is it in Oslo?');
