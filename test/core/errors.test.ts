@@ -3,7 +3,7 @@ import {
   createAbortError,
   isAbortError,
   throwIfAborted,
-} from '../../packages/core/src/abort-error.js';
+} from '../../packages/core/src/errors/abort-error.js';
 import {
   AgentError,
   ConfigurationError,
@@ -11,7 +11,7 @@ import {
   ModelError,
   OutputValidationError,
   RunAbortedError,
-} from '../../packages/core/src/errors.js';
+} from '../../packages/core/src/errors/errors.js';
 
 const MARKER = Symbol.for('agentloop.error');
 

@@ -5,8 +5,8 @@
  * sent as a JSON value instead of a string.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelResponse, ModelStreamEvent } from '../../packages/core/src/model.js';
-import { openai } from '../../packages/core/src/openai-model.js';
+import type { ModelResponse, ModelStreamEvent } from '../../packages/core/src/models/model.js';
+import { openai } from '../../packages/core/src/models/openai-model.js';
 import { collect } from './collect-stream.js';
 import { chunk, fakeFetch, json, sse } from './fake-fetch.js';
 

@@ -3,9 +3,9 @@
  * must be classified like the fake ones.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ModelError } from '../../packages/core/src/errors.js';
-import type { ModelStreamEvent } from '../../packages/core/src/model.js';
-import { openai } from '../../packages/core/src/openai-model.js';
+import { ModelError } from '../../packages/core/src/errors/errors.js';
+import type { ModelStreamEvent } from '../../packages/core/src/models/model.js';
+import { openai } from '../../packages/core/src/models/openai-model.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const request = { messages: [{ role: 'user' as const, content: 'hi' }] };

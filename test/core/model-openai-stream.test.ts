@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAbortError } from '../../packages/core/src/abort-error.js';
-import { ModelError } from '../../packages/core/src/errors.js';
-import type { ModelStreamEvent } from '../../packages/core/src/model.js';
-import { openai } from '../../packages/core/src/openai-model.js';
+import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
+import { ModelError } from '../../packages/core/src/errors/errors.js';
+import type { ModelStreamEvent } from '../../packages/core/src/models/model.js';
+import { openai } from '../../packages/core/src/models/openai-model.js';
 import { collect } from './collect-stream.js';
 import {
   chunk,

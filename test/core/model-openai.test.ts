@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isAbortError } from '../../packages/core/src/abort-error.js';
-import { ConfigurationError, ModelError } from '../../packages/core/src/errors.js';
+import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
+import { ConfigurationError, ModelError } from '../../packages/core/src/errors/errors.js';
 import { parseRetryAfter } from '../../packages/core/src/models/openai-errors.js';
-import { openai } from '../../packages/core/src/openai-model.js';
+import { openai } from '../../packages/core/src/models/openai-model.js';
 import { completion, errorResponse, fakeFetch, json } from './fake-fetch.js';
 
 const KEY = 'sk-proj-TESTKEY-0123456789abcdefghijklmnopqrstuvwxyz';

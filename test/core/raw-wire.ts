@@ -3,8 +3,8 @@
  * shapes real OpenAI-compatible servers send (written here from their documented shapes), and a
  * model on the local test server to send them through the real `openai` client.
  */
-import type { ModelResponse, ModelStreamEvent } from '../../packages/core/src/model.js';
-import { openai } from '../../packages/core/src/openai-model.js';
+import type { ModelResponse, ModelStreamEvent } from '../../packages/core/src/models/model.js';
+import { openai } from '../../packages/core/src/models/openai-model.js';
 import type { RawStep, TestServer } from '../support/index.js';
 
 export const KEY = 'sk-test-wire0123456789abcdefghijklmnopqrstuvwxyz';

@@ -6,7 +6,7 @@
 import { ModelError } from '@agentloop/core';
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../packages/core/src/models/openai-errors.js';
-import { retryDelay, withRetry } from '../../packages/core/src/retry.js';
+import { retryDelay, withRetry } from '../../packages/core/src/models/retry.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const headers = (values: Record<string, string>) => new Headers(values);

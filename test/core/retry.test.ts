@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { isAbortError } from '../../packages/core/src/abort-error.js';
-import { ConfigurationError, ModelError } from '../../packages/core/src/errors.js';
+import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
+import { ConfigurationError, ModelError } from '../../packages/core/src/errors/errors.js';
 import {
   DEFAULT_MAX_RETRIES,
   type RetryInfo,
   retryDelay,
   withRetry,
-} from '../../packages/core/src/retry.js';
+} from '../../packages/core/src/models/retry.js';
 
 const transient = (extra: Partial<ConstructorParameters<typeof ModelError>[0]> = {}) =>
   new ModelError({ message: 'busy', retryable: true, status: 503, ...extra });

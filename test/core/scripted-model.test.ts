@@ -1,9 +1,13 @@
 import { ScriptedModel } from '@agentloop/core/testing';
 import { TokenCounter } from '@agentloop/memory';
 import { describe, expect, it } from 'vitest';
-import { isAbortError } from '../../packages/core/src/abort-error.js';
-import { ConfigurationError, ModelError } from '../../packages/core/src/errors.js';
-import type { Model, ModelRequest, ModelStreamEvent } from '../../packages/core/src/model.js';
+import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
+import { ConfigurationError, ModelError } from '../../packages/core/src/errors/errors.js';
+import type {
+  Model,
+  ModelRequest,
+  ModelStreamEvent,
+} from '../../packages/core/src/models/model.js';
 import { collect } from './collect-stream.js';
 
 const ask = (content: string): ModelRequest => ({ messages: [{ role: 'user', content }] });

@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../packages/core/src/errors.js';
+import { ConfigurationError } from '../../packages/core/src/errors/errors.js';
 import {
   costOf,
   DEFAULT_PRICES,
   definePrice,
   priceFor,
   resetDefinedPrices,
-} from '../../packages/core/src/pricing.js';
+} from '../../packages/core/src/models/pricing.js';
 import {
   addUsage,
   emptyUsage,
   sumUsage,
   type Usage,
   usageFromCompletion,
-} from '../../packages/core/src/usage.js';
+} from '../../packages/core/src/models/usage.js';
 
 afterEach(() => resetDefinedPrices());
 

@@ -5,7 +5,7 @@
  */
 import { Agent, definePrice, openai } from '@agentloop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetDefinedPrices } from '../../packages/core/src/pricing.js';
+import { resetDefinedPrices } from '../../packages/core/src/models/pricing.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const API_KEY = 'sk-test-SECRET-123';

@@ -11,7 +11,7 @@ export {
   DEFAULT_MAX_OUTPUT_REPAIRS,
   DEFAULT_MAX_TURNS,
   DEFAULT_TOOL_CONCURRENCY,
-} from './agent.js';
+} from './agent/agent.js';
 export type {
   AgentOptions,
   AgentTools,
@@ -21,8 +21,16 @@ export type {
   RunHooks,
   RunInput,
   RunOptions,
-} from './agent-options.js';
-export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent-stream.js';
+} from './agent/agent-options.js';
+export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent/agent-stream.js';
+export type {
+  ToolArgsShape,
+  ToolArgsShapes,
+  ToolCallShape,
+  ToolCallShapes,
+  ToolList,
+  ToolNameOf,
+} from './agent/tool-calls.js';
 export {
   AgentError,
   type AgentErrorCode,
@@ -36,16 +44,16 @@ export {
   OutputValidationError,
   type OutputValidationIssue,
   RunAbortedError,
-} from './errors.js';
-export type { EventHooks, ListenerErrorHandler } from './event-bus.js';
-export type * from './events.js';
+} from './errors/errors.js';
+export type { EventHooks, ListenerErrorHandler } from './events/event-bus.js';
+export type * from './events/events.js';
 export {
   type AgentEvent,
   type AgentEventType,
   EVENT_TYPES,
   type EventListener,
   type EventOf,
-} from './events.js';
+} from './events/events.js';
 export { formatSSE, SSE_HEADERS, type SSEOptions } from './http/sse-encode.js';
 export {
   type PipeSSEOptions,
@@ -73,7 +81,7 @@ export type {
   ToolCallInfo,
   ToolCallInfoOf,
   ToolDecision,
-} from './interceptors.js';
+} from './middleware/interceptors.js';
 export type {
   FinishReason,
   Model,
@@ -85,23 +93,15 @@ export type {
   ModelStreamEvent,
   ModelToolCall,
   ProviderFields,
-} from './model.js';
-export { isAbortError, type OpenAIModelOptions, openai } from './openai-model.js';
-export { definePrice, type ModelPrice, priceFor } from './pricing.js';
-export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './retry.js';
+} from './models/model.js';
+export { isAbortError, type OpenAIModelOptions, openai } from './models/openai-model.js';
+export { definePrice, type ModelPrice, priceFor } from './models/pricing.js';
+export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './models/retry.js';
+export { sumUsage, type Usage } from './models/usage.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type {
   PartialRunResult,
   RunResult,
   ToolCallRecord,
   ToolCallRecordOf,
-} from './run-result.js';
-export type {
-  ToolArgsShape,
-  ToolArgsShapes,
-  ToolCallShape,
-  ToolCallShapes,
-  ToolList,
-  ToolNameOf,
-} from './tool-calls.js';
-export { sumUsage, type Usage } from './usage.js';
+} from './run/run-result.js';

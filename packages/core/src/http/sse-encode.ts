@@ -1,5 +1,5 @@
-import { AgentError } from '../agent-error.js';
-import type { AgentEvent } from '../events.js';
+import { AgentError } from '../errors/agent-error.js';
+import type { AgentEvent } from '../events/events.js';
 import { safeJson } from './wire-bounds.js';
 import { toWireEvent, type WireRunErrorEvent } from './wire-event.js';
 

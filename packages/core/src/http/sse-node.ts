@@ -1,5 +1,5 @@
-import { AgentError } from '../agent-error.js';
-import type { AgentStream } from '../agent-stream.js';
+import type { AgentStream } from '../agent/agent-stream.js';
+import { AgentError } from '../errors/agent-error.js';
 import { encodeSSE, SSE_HEADERS, type SSEOptions } from './sse-encode.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AgentStream } from '../agent-stream.js';
+import type { AgentStream } from '../agent/agent-stream.js';
 import { encodeSSE, SSE_HEADERS, type SSEOptions } from './sse-encode.js';
 
 /** Options of {@link toSSEResponse}. */

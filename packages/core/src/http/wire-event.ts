@@ -1,4 +1,4 @@
-import { AgentError } from '../agent-error.js';
+import { AgentError } from '../errors/agent-error.js';
 import type {
   AgentEvent,
   EventBase,
@@ -9,9 +9,9 @@ import type {
   ToolStartEvent,
   TurnEndEvent,
   TurnStartEvent,
-} from '../events.js';
-import type { FinishReason } from '../model.js';
-import type { Usage } from '../usage.js';
+} from '../events/events.js';
+import type { FinishReason } from '../models/model.js';
+import type { Usage } from '../models/usage.js';
 import { boundWireString, boundWireValue, WIRE_LIMITS } from './wire-bounds.js';
 
 /** An error as sent to a client: an agentloop error's `toJSON()`, or a generic stand-in. */

@@ -1,6 +1,6 @@
-import { createAbortError, isAbortError } from '../abort-error.js';
-import { AgentError } from '../agent-error.js';
-import { ModelError, type PartialToolCall } from '../model-error.js';
+import { createAbortError, isAbortError } from '../errors/abort-error.js';
+import { AgentError } from '../errors/agent-error.js';
+import { ModelError, type PartialToolCall } from '../errors/model-error.js';
 import { safeUrl, sanitizeError, scrub, scrubOptional } from './redact.js';
 
 /** What the model knew when a call failed. */

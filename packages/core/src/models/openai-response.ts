@@ -1,8 +1,8 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { FinishReason, ModelResponse, ModelToolCall } from '../model.js';
-import { ModelError } from '../model-error.js';
+import { ModelError } from '../errors/model-error.js';
 import { contentText } from './content-text.js';
+import type { FinishReason, ModelResponse, ModelToolCall } from './model.js';
 import { messageProviderFields, toolCallProviderFields } from './provider-fields.js';
 import { scrub } from './redact.js';
 import { argumentsText } from './tool-call-arguments.js';

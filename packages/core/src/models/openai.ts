@@ -1,16 +1,16 @@
 import OpenAI, { type ClientOptions } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { createAbortError, throwIfAborted } from '../abort-error.js';
-import { ConfigurationError } from '../errors.js';
+import { createAbortError, throwIfAborted } from '../errors/abort-error.js';
+import { ConfigurationError } from '../errors/errors.js';
+import { ModelError } from '../errors/model-error.js';
+import { readableErrorsFetch } from './error-body-fetch.js';
 import type {
   Model,
   ModelCallOptions,
   ModelRequest,
   ModelResponse,
   ModelStreamEvent,
-} from '../model.js';
-import { ModelError } from '../model-error.js';
-import { readableErrorsFetch } from './error-body-fetch.js';
+} from './model.js';
 import { toModelError } from './openai-errors.js';
 import { fromCompletion } from './openai-response.js';
 import { redactingLogger, scrub } from './redact.js';

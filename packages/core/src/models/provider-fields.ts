@@ -1,4 +1,4 @@
-import type { ProviderFields } from '../model.js';
+import type { ProviderFields } from './model.js';
 
 /**
  * Message keys of the OpenAI shape. The adapter handles the first four by name; the others are

@@ -1,14 +1,14 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { PartialToolCall } from '../errors/model-error.js';
+import { contentText } from './content-text.js';
 import type {
   FinishReason,
   ModelResponse,
   ModelStreamEvent,
   ModelToolCall,
   ProviderFields,
-} from '../model.js';
-import type { PartialToolCall } from '../model-error.js';
-import { contentText } from './content-text.js';
+} from './model.js';
 import { syntheticToolCallId, toFinishReason, withMeta } from './openai-response.js';
 import { mergeMessageDelta, mergeToolCallDelta } from './provider-fields.js';
 import { argumentsText } from './tool-call-arguments.js';

@@ -1,5 +1,5 @@
-import type { ModelCallOptions, ModelStreamEvent } from '../model.js';
-import { ModelError } from '../model-error.js';
+import { ModelError } from '../errors/model-error.js';
+import type { ModelCallOptions, ModelStreamEvent } from '../models/model.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 
 /** What one bounded attempt of a model call hands to the model. */

@@ -1,8 +1,8 @@
-import { ModelError } from '../errors.js';
-import type { BeforeModel } from '../interceptors.js';
-import type { Model, ModelRequest, ModelResponse } from '../model.js';
-import { type RetryOptions, withRetry } from '../retry.js';
-import { addUsage, usageFromCompletion } from '../usage.js';
+import { ModelError } from '../errors/errors.js';
+import type { BeforeModel } from '../middleware/interceptors.js';
+import type { Model, ModelRequest, ModelResponse } from '../models/model.js';
+import { type RetryOptions, withRetry } from '../models/retry.js';
+import { addUsage, usageFromCompletion } from '../models/usage.js';
 import { raceAbort } from './abort.js';
 import { type BoundedAttempt, boundedModelCall } from './bounded-model-call.js';
 import { checkModelRequest } from './interceptor-results.js';

@@ -1,5 +1,5 @@
 import { parseToolArguments, TOOL_NAME_PATTERN } from '@agentloop/tools';
-import type { ModelToolCall } from '../model.js';
+import type { ModelToolCall } from '../models/model.js';
 
 /**
  * The tool calls of a reply as they are echoed in the conversation, so that the model's faults

@@ -1,6 +1,6 @@
-import { ConfigurationError } from '../errors.js';
-import type { ToolDecision } from '../interceptors.js';
-import type { ModelRequest } from '../model.js';
+import { ConfigurationError } from '../errors/errors.js';
+import type { ToolDecision } from '../middleware/interceptors.js';
+import type { ModelRequest } from '../models/model.js';
 
 /**
  * Checks what a `beforeTool` interceptor returned. Nothing (`undefined` or `null`) approves; a

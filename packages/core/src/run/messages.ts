@@ -2,9 +2,9 @@ import type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { Instructions, RunInput } from '../agent-options.js';
-import { ConfigurationError } from '../errors.js';
-import type { ModelResponse, ModelToolCall, ProviderFields } from '../model.js';
+import type { Instructions, RunInput } from '../agent/agent-options.js';
+import { ConfigurationError } from '../errors/errors.js';
+import type { ModelResponse, ModelToolCall, ProviderFields } from '../models/model.js';
 import { raceAbort } from './abort.js';
 import { toHistoryToolCalls } from './history-tool-calls.js';
 import type { RunState } from './run-state.js';

@@ -7,26 +7,26 @@ import type {
   RunHooks,
   RunInput,
   RunOptions,
-} from '../agent-options.js';
-import type { StreamSink } from '../agent-stream.js';
+} from '../agent/agent-options.js';
+import type { StreamSink } from '../agent/agent-stream.js';
 import {
   ConfigurationError,
   DeadlineExceededError,
   MaxTurnsExceededError,
   RunAbortedError,
-} from '../errors.js';
-import { type AgentListeners, EventBus } from '../event-bus.js';
-import type { BeforeModel, BeforeTool } from '../interceptors.js';
-import type { Model, ModelRequest, ModelSettings } from '../model.js';
-import type { RetryOptions } from '../retry.js';
-import type { RunResult } from '../run-result.js';
-import { emptyUsage } from '../usage.js';
+} from '../errors/errors.js';
+import { type AgentListeners, EventBus } from '../events/event-bus.js';
+import type { BeforeModel, BeforeTool } from '../middleware/interceptors.js';
+import type { Model, ModelRequest, ModelSettings } from '../models/model.js';
+import type { RetryOptions } from '../models/retry.js';
+import { emptyUsage } from '../models/usage.js';
 import { raceAbort } from './abort.js';
 import { callModel } from './call-model.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
 import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
 import { startDeadline } from './run-deadline.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
+import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
 import type { RunState } from './run-state.js';
 import { runTools } from './run-tools.js';

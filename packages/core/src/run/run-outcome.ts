@@ -1,5 +1,5 @@
-import { AgentError } from '../errors.js';
-import type { PartialRunResult, RunResult } from '../run-result.js';
+import { AgentError } from '../errors/errors.js';
+import type { PartialRunResult, RunResult } from './run-result.js';
 import type { RunState } from './run-state.js';
 
 /** The result of a run that answered. */

@@ -1,10 +1,10 @@
 import type { SummaryState } from '@agentloop/memory';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { EventBus } from '../event-bus.js';
-import type { FinishReason } from '../model.js';
-import type { ToolCallRecord } from '../run-result.js';
-import type { Usage } from '../usage.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { FinishReason } from '../models/model.js';
+import type { Usage } from '../models/usage.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
+import type { ToolCallRecord } from './run-result.js';
 
 /**
  * Everything one run owns. It lives on the stack of `executeRun`, never on the agent, so one

@@ -7,8 +7,8 @@ import {
 } from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
-import type { BeforeTool } from '../interceptors.js';
-import type { ModelToolCall } from '../model.js';
+import type { BeforeTool } from '../middleware/interceptors.js';
+import type { ModelToolCall } from '../models/model.js';
 import { canAbort, raceAbort } from './abort.js';
 import { checkToolDecision } from './interceptor-results.js';
 import type { RunState } from './run-state.js';

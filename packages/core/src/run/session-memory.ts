@@ -12,10 +12,10 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import type { MemoryOptions } from '../agent-options.js';
-import { ConfigurationError } from '../errors.js';
-import type { Model, ModelSettings } from '../model.js';
-import { addUsage, usageFromCompletion } from '../usage.js';
+import type { MemoryOptions } from '../agent/agent-options.js';
+import { ConfigurationError } from '../errors/errors.js';
+import type { Model, ModelSettings } from '../models/model.js';
+import { addUsage, usageFromCompletion } from '../models/usage.js';
 import { raceAbort } from './abort.js';
 import { boundedModelCall } from './bounded-model-call.js';
 import type { RunState } from './run-state.js';

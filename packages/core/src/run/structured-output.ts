@@ -1,13 +1,13 @@
 import { normalizeStrictNulls, toJSONSchema } from '@agentloop/tools';
 import type { ChatCompletionUserMessageParam } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
-import type { OutputSchema } from '../agent-options.js';
+import type { OutputSchema } from '../agent/agent-options.js';
 import {
   ConfigurationError,
   OutputValidationError,
   type OutputValidationIssue,
-} from '../errors.js';
-import type { FinishReason } from '../model.js';
+} from '../errors/errors.js';
+import type { FinishReason } from '../models/model.js';
 import { toValidName } from './history-tool-calls.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { ModelToolCall } from '../model.js';
+import type { ModelToolCall } from '../models/model.js';
 
 /** The most characters of an id that are redrawn to make it unique. */
 const REDRAWN = 9;

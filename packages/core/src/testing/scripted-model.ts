@@ -1,7 +1,7 @@
 import { TokenCounter } from '@agentloop/memory';
 import type { CompletionUsage } from 'openai/resources/completions';
-import { abortableSleep, throwIfAborted } from '../abort-error.js';
-import { ConfigurationError } from '../errors.js';
+import { abortableSleep, throwIfAborted } from '../errors/abort-error.js';
+import { ConfigurationError } from '../errors/errors.js';
 import type {
   FinishReason,
   Model,
@@ -10,7 +10,7 @@ import type {
   ModelResponse,
   ModelStreamEvent,
   ModelToolCall,
-} from '../model.js';
+} from '../models/model.js';
 
 /** A tool call in a script. */
 export interface ScriptedToolCall {

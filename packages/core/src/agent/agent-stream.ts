@@ -1,7 +1,7 @@
+import { ConfigurationError } from '../errors/errors.js';
+import type { AgentEvent } from '../events/events.js';
+import type { RunResult } from '../run/run-result.js';
 import type { RunOptions } from './agent-options.js';
-import { ConfigurationError } from './errors.js';
-import type { AgentEvent } from './events.js';
-import type { RunResult } from './run-result.js';
 import type { ToolList } from './tool-calls.js';
 
 /**

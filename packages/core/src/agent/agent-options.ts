@@ -4,11 +4,11 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
-import type { EventHooks, ListenerErrorHandler } from './event-bus.js';
-import type { BeforeModel, BeforeTool } from './interceptors.js';
-import type { Model, ModelSettings } from './model.js';
-import type { RetryOptions } from './retry.js';
-import type { ModelTimeouts } from './run/model-timeouts.js';
+import type { EventHooks, ListenerErrorHandler } from '../events/event-bus.js';
+import type { BeforeModel, BeforeTool } from '../middleware/interceptors.js';
+import type { Model, ModelSettings } from '../models/model.js';
+import type { RetryOptions } from '../models/retry.js';
+import type { ModelTimeouts } from '../run/model-timeouts.js';
 import type { ToolList } from './tool-calls.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { ToolOutcome } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { FinishReason } from './model.js';
-import type { ToolCallShape, ToolCallShapes, ToolList } from './tool-calls.js';
-import type { Usage } from './usage.js';
+import type { ToolCallShape, ToolCallShapes, ToolList } from '../agent/tool-calls.js';
+import type { FinishReason } from '../models/model.js';
+import type { Usage } from '../models/usage.js';
 
 /**
  * One tool call of a run, with what came of it.

@@ -1,15 +1,15 @@
 import type { ToolOutcome } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { FinishReason, ModelRequest, ModelResponse } from './model.js';
-import type { RunResult } from './run-result.js';
 import type {
   ToolArgsShape,
   ToolArgsShapes,
   ToolCallShape,
   ToolCallShapes,
   ToolList,
-} from './tool-calls.js';
-import type { Usage } from './usage.js';
+} from '../agent/tool-calls.js';
+import type { FinishReason, ModelRequest, ModelResponse } from '../models/model.js';
+import type { Usage } from '../models/usage.js';
+import type { RunResult } from '../run/run-result.js';
 
 /** Fields every event carries. */
 export interface EventBase {

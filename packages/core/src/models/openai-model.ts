@@ -4,5 +4,5 @@
  *
  * @module
  */
-export { createAbortError, isAbortError } from './abort-error.js';
-export { type OpenAIModelOptions, openai } from './models/openai.js';
+export { createAbortError, isAbortError } from '../errors/abort-error.js';
+export { type OpenAIModelOptions, openai } from './openai.js';

@@ -1,6 +1,6 @@
+import { ConfigurationError } from '../errors/errors.js';
+import { MAX_TIMEOUT_MS } from '../run/model-timeouts.js';
 import type { AgentOptions } from './agent-options.js';
-import { ConfigurationError } from './errors.js';
-import { MAX_TIMEOUT_MS } from './run/model-timeouts.js';
 import type { ToolList } from './tool-calls.js';
 
 /**

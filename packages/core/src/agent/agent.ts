@@ -1,16 +1,16 @@
 import { ToolRegistry } from '@agentloop/tools';
+import { AgentListeners } from '../events/event-bus.js';
+import type { AgentEvent, AgentEventType, EventListener } from '../events/events.js';
+import type { BeforeTool } from '../middleware/interceptors.js';
+import type { Model } from '../models/model.js';
+import { openai } from '../models/openai-model.js';
+import { executeRun, type ResolvedAgent } from '../run/run-loop.js';
+import type { RunResult } from '../run/run-result.js';
+import { resolveMemory } from '../run/session-memory.js';
+import { outputResponseFormat } from '../run/structured-output.js';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
 import { AgentStream, type StreamOptions } from './agent-stream.js';
 import { validateAgentOptions, validateRunInput, validateRunOptions } from './agent-validation.js';
-import { AgentListeners } from './event-bus.js';
-import type { AgentEvent, AgentEventType, EventListener } from './events.js';
-import type { BeforeTool } from './interceptors.js';
-import type { Model } from './model.js';
-import { openai } from './openai-model.js';
-import { executeRun, type ResolvedAgent } from './run/run-loop.js';
-import { resolveMemory } from './run/session-memory.js';
-import { outputResponseFormat } from './run/structured-output.js';
-import type { RunResult } from './run-result.js';
 import type { ToolList } from './tool-calls.js';
 
 /** The default of `toolConcurrency`. */

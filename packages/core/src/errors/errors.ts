@@ -18,8 +18,8 @@
  * @module
  */
 
+import type { PartialRunResult } from '../run/run-result.js';
 import { AgentError, type AgentErrorOptions, hasCode, serializeCause } from './agent-error.js';
-import type { PartialRunResult } from './run-result.js';
 
 export {
   AGENT_ERROR_MARKER,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import type { ToolList } from '../agent/tool-calls.js';
 import type { AgentEvent, AgentEventType, EventListener } from './events.js';
-import type { ToolList } from './tool-calls.js';
 
 /**
  * Listeners for one run, keyed by event type, plus `onEvent` for every event.

@@ -1,6 +1,6 @@
-import { abortableSleep, createAbortError, throwIfAborted } from './abort-error.js';
-import { ConfigurationError, ModelError } from './errors.js';
-import { raceAbort } from './run/abort.js';
+import { abortableSleep, createAbortError, throwIfAborted } from '../errors/abort-error.js';
+import { ConfigurationError, ModelError } from '../errors/errors.js';
+import { raceAbort } from '../run/abort.js';
 
 /** What `onRetry` is told before each wait. */
 export interface RetryInfo {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../errors/errors.js';
 
 /** A model's list price in USD per 1 million tokens. */
 export interface ModelPrice {

@@ -1,5 +1,5 @@
-import type { ModelRequest } from './model.js';
-import type { ToolArgsShape, ToolArgsShapes, ToolList } from './tool-calls.js';
+import type { ToolArgsShape, ToolArgsShapes, ToolList } from '../agent/tool-calls.js';
+import type { ModelRequest } from '../models/model.js';
 
 /** What a `beforeModel` interceptor is told about the call. */
 export interface ModelCallInfo<TContext> {
