@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { RunStateErrorCode } from './run-state-error.js';
+
 /** The marker every agentloop error carries; shared with `@agentloop/tools` and `@agentloop/memory`. */
 export const AGENT_ERROR_MARKER: unique symbol = Symbol.for('agentloop.error');
 
@@ -15,7 +17,8 @@ export type AgentErrorCode =
   | 'output_validation_failed'
   | 'model_error'
   | 'run_aborted'
-  | 'deadline_exceeded';
+  | 'deadline_exceeded'
+  | RunStateErrorCode;
 
 /**
  * What {@link AgentError.isInstance} guarantees about an error from any agentloop package: an

@@ -1,0 +1,29 @@
+import type { RunSnapshot } from './run-snapshot.js';
+
+/** A run held by one caller (see {@link RunStore.claim}); release it when the run stops. */
+export interface RunClaim {
+  /** Gives the run back. Safe to call more than once. */
+  release(): Promise<void>;
+}
+
+/**
+ * Where a run's checkpoints are kept, by run id (`new Agent({ runStore })`). The run saves a
+ * snapshot when a model reply arrives, before each tool starts, after each ends and at turn end;
+ * `agent.resume(runId)` loads the last one. A save replaces the previous snapshot of that run
+ * whole: a reader never sees a mix of two.
+ */
+export interface RunStore {
+  /** Saves the run's latest snapshot, replacing the one before. */
+  save(snapshot: RunSnapshot): Promise<void>;
+  /** The latest snapshot of a run; `undefined` when the store has none. */
+  load(runId: string): Promise<RunSnapshot | undefined>;
+  /** Forgets a run. Deleting an unknown run does nothing. */
+  delete(runId: string): Promise<void>;
+  /**
+   * Takes a run for one caller, so that two processes never continue it at once. A claim held
+   * by a process that died is taken over.
+   *
+   * @throws RunStateError `run_in_progress` when a live caller holds it.
+   */
+  claim(runId: string): Promise<RunClaim>;
+}
