@@ -4,9 +4,9 @@ import type { Model, ModelRequest, ModelResponse } from '../models/model.js';
 import { type RetryOptions, withRetry } from '../models/retry.js';
 import { addUsage, usageFromCompletion } from '../models/usage.js';
 import { raceAbort } from './abort.js';
+import type { ActiveRun } from './active-run.js';
 import { type BoundedAttempt, boundedModelCall } from './bounded-model-call.js';
 import { checkModelRequest } from './interceptor-results.js';
-import type { RunState } from './run-state.js';
 
 /** How a model call is made. */
 export interface CallModelOptions<TContext> {
@@ -24,7 +24,7 @@ export interface CallModelOptions<TContext> {
  * A retry re-sends the same request; nothing else of the run is repeated.
  */
 export async function callModel<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   request: ModelRequest,
   { model, mode, retry, beforeModel }: CallModelOptions<TContext>,
 ): Promise<ModelResponse> {
@@ -94,7 +94,7 @@ export async function callModel<TContext>(
  * would be repeated. It fails with a `ModelError` marked `midStream`.
  */
 async function consumeStream<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   model: Model,
   request: ModelRequest,
   attempt: BoundedAttempt,

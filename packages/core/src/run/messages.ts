@@ -6,13 +6,13 @@ import type { Instructions, RunInput } from '../agent/agent-options.js';
 import { ConfigurationError } from '../errors/errors.js';
 import type { ModelResponse, ModelToolCall, ProviderFields } from '../models/model.js';
 import { raceAbort } from './abort.js';
+import type { ActiveRun } from './active-run.js';
 import { toHistoryToolCalls } from './history-tool-calls.js';
-import type { RunState } from './run-state.js';
 
 /** The system message for a run: fixed text, or computed from the run's context. */
 export async function resolveInstructions<TContext>(
   instructions: Instructions<TContext> | undefined,
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
 ): Promise<ChatCompletionMessageParam | undefined> {
   if (instructions === undefined) return undefined;
   const text =

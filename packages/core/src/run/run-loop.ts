@@ -21,6 +21,7 @@ import type { Model, ModelRequest, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
 import { emptyUsage } from '../models/usage.js';
 import { raceAbort } from './abort.js';
+import type { ActiveRun } from './active-run.js';
 import { callModel } from './call-model.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
 import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
@@ -28,7 +29,6 @@ import { startDeadline } from './run-deadline.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
-import type { RunState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import {
   enterSession,
@@ -97,7 +97,7 @@ export async function executeRun<TContext>(
     hooks: options.hooks,
     sink: sink ? (event) => sink.push(event) : undefined,
   });
-  const state: RunState<TContext> = {
+  const state: ActiveRun<TContext> = {
     runId: `run_${crypto.randomUUID()}`,
     agent: agent.name,
     context: options.context as TContext,
@@ -164,7 +164,7 @@ export async function executeRun<TContext>(
 
 async function loop<TContext>(
   agent: ResolvedAgent<TContext>,
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   input: RunInput,
   {
     maxTurns,
@@ -271,7 +271,7 @@ async function loop<TContext>(
 
 async function endTurn<TContext>(
   agent: ResolvedAgent<TContext>,
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   toolCalls: number,
 ): Promise<void> {
   const saving = saveTurn(state, agent.memory);

@@ -1,10 +1,10 @@
 import { AgentError } from '../errors/errors.js';
+import type { ActiveRun } from './active-run.js';
 import type { PartialRunResult, RunResult } from './run-result.js';
-import type { RunState } from './run-state.js';
 
 /** The result of a run that answered. */
 export function buildResult<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   output: unknown,
 ): RunResult<unknown> {
   return { ...partialResult(state), output };
@@ -14,7 +14,7 @@ export function buildResult<TContext>(
  * What a run had produced so far, carried by the errors that end it early. Its text is that of
  * the reply being streamed when there is one (what was already shown), else the last answer's.
  */
-export function partialResult<TContext>(state: RunState<TContext>): PartialRunResult {
+export function partialResult<TContext>(state: ActiveRun<TContext>): PartialRunResult {
   const text = state.partialText ?? state.text;
   return {
     runId: state.runId,

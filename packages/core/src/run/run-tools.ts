@@ -10,8 +10,8 @@ import pLimit from 'p-limit';
 import type { BeforeTool } from '../middleware/interceptors.js';
 import type { ModelToolCall } from '../models/model.js';
 import { canAbort, raceAbort } from './abort.js';
+import type { ActiveRun } from './active-run.js';
 import { checkToolDecision } from './interceptor-results.js';
-import type { RunState } from './run-state.js';
 
 /** How the tool calls of a turn are run. */
 export interface RunToolsOptions<TContext> {
@@ -30,7 +30,7 @@ export interface RunToolsOptions<TContext> {
  * the model or of a tool become tool messages the model sees; only an abort rejects.
  */
 export async function runTools<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   calls: readonly ModelToolCall[],
   options: RunToolsOptions<TContext>,
 ): Promise<ChatCompletionToolMessageParam[]> {
@@ -71,7 +71,7 @@ export async function runTools<TContext>(
 }
 
 async function runOne<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   call: ModelToolCall,
   { registry, beforeTool, truncated }: RunToolsOptions<TContext>,
   stopIfFailed: () => void,
@@ -183,7 +183,7 @@ interface Gate<TContext> {
  * `invalid_arguments` failure.
  */
 async function decide<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   interceptors: readonly BeforeTool<TContext>[],
   registry: ToolRegistry<TContext>,
   initial: PreparedToolCall<TContext>,

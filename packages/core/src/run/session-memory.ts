@@ -17,8 +17,8 @@ import { ConfigurationError } from '../errors/errors.js';
 import type { Model, ModelSettings } from '../models/model.js';
 import { addUsage, usageFromCompletion } from '../models/usage.js';
 import { raceAbort } from './abort.js';
+import type { ActiveRun } from './active-run.js';
 import { boundedModelCall } from './bounded-model-call.js';
-import type { RunState } from './run-state.js';
 
 const DEFAULT_RESERVE_OUTPUT_TOKENS = 4096;
 /** Summaries kept per agent for sessions, the least recently used forgotten first. */
@@ -89,7 +89,7 @@ export function resolveMemory(
 }
 
 /** A summariser that asks the agent's own model, without tools; its tokens count in the run's usage. */
-function summarizeWith<TContext>(model: Model, state: RunState<TContext>): SummarizeFunction {
+function summarizeWith<TContext>(model: Model, state: ActiveRun<TContext>): SummarizeFunction {
   return async ({ previousSummary, messages, maxTokens, signal }) => {
     const request = { messages: summaryRequestMessages({ previousSummary, messages, maxTokens }) };
     // A model call like the turns': bounded by the run's firstByteMs (not retried).
@@ -119,7 +119,7 @@ function summarizeWith<TContext>(model: Model, state: RunState<TContext>): Summa
  * @returns the function that lets the next run in.
  */
 export async function enterSession<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   memory: ResolvedMemory | undefined,
 ): Promise<() => void> {
   if (!memory?.store || state.sessionId === undefined) return () => {};
@@ -148,7 +148,7 @@ export async function enterSession<TContext>(
 
 /** Loads a session's history; empty without a store or a session id. */
 export async function loadHistory<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   memory: ResolvedMemory | undefined,
 ): Promise<ChatCompletionMessageParam[]> {
   if (!memory?.store || state.sessionId === undefined) return [];
@@ -164,7 +164,7 @@ export async function loadHistory<TContext>(
  *   session, or nothing new), so a run without a store does not wait a tick per turn.
  */
 export function saveTurn<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   memory: ResolvedMemory | undefined,
 ): Promise<void> | undefined {
   if (!memory?.store || state.sessionId === undefined) return undefined;
@@ -179,7 +179,7 @@ export function saveTurn<TContext>(
  * the conversation grows after this call and the request (seen by `model:start` listeners and by
  * the model) must stay what was sent.
  */
-export function messagesToSend<TContext>(state: RunState<TContext>): ChatCompletionMessageParam[] {
+export function messagesToSend<TContext>(state: ActiveRun<TContext>): ChatCompletionMessageParam[] {
   return state.messages.slice();
 }
 
@@ -190,7 +190,7 @@ export function messagesToSend<TContext>(state: RunState<TContext>): ChatComplet
  * session. Without memory options the conversation is sent whole (see {@link messagesToSend}).
  */
 export async function fitToBudget<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   memory: ResolvedMemory,
   tools: ChatCompletionTool[] | undefined,
 ): Promise<ChatCompletionMessageParam[]> {
@@ -223,7 +223,7 @@ export async function fitToBudget<TContext>(
 }
 
 async function summarizeToBudget<TContext>(
-  state: RunState<TContext>,
+  state: ActiveRun<TContext>,
   memory: ResolvedMemory,
   summarize: SummarizeFunction,
   options: Parameters<typeof trimMessages>[0],

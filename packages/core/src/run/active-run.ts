@@ -10,7 +10,7 @@ import type { ToolCallRecord } from './run-result.js';
  * Everything one run owns. It lives on the stack of `executeRun`, never on the agent, so one
  * agent serves any number of concurrent runs.
  */
-export interface RunState<TContext> {
+export interface ActiveRun<TContext> {
   readonly runId: string;
   readonly agent: string;
   readonly context: TContext;
