@@ -36,6 +36,7 @@ const EXPORTS: Record<string, string[]> = {
     'openai',
     'pipeSSEToResponse',
     'priceFor',
+    'stopAtTool',
     'sumUsage',
     'toSSEResponse',
     'toSSEStream',

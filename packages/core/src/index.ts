@@ -1,6 +1,6 @@
 /**
  * @agentloop/core: the agent loop. `Agent` runs a chat model and its tools until it answers,
- * with bounded parallel tools, retries, cancellation, lifecycle events, interceptors,
+ * with bounded parallel tools, retries, cancellation, lifecycle events, middleware,
  * structured output, memory and streaming.
  *
  * @packageDocumentation
@@ -83,6 +83,18 @@ export type {
   ToolDecision,
 } from './middleware/interceptors.js';
 export type {
+  Middleware,
+  WrapModelCall,
+  WrapRun,
+  WrapToolCall,
+} from './middleware/middleware.js';
+export type {
+  ModelCallContext,
+  RunMiddlewareContext,
+  ToolCallContext,
+  ToolCallContextOf,
+} from './middleware/middleware-context.js';
+export type {
   FinishReason,
   Model,
   ModelCallOptions,
@@ -101,7 +113,15 @@ export { sumUsage, type Usage } from './models/usage.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type {
   PartialRunResult,
+  RunFinishReason,
   RunResult,
   ToolCallRecord,
   ToolCallRecordOf,
 } from './run/run-result.js';
+export {
+  type StopAtTool,
+  type StopCondition,
+  type StopPredicate,
+  type StopView,
+  stopAtTool,
+} from './run/stop-when.js';

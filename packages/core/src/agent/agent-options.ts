@@ -6,9 +6,11 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { EventHooks, ListenerErrorHandler } from '../events/event-bus.js';
 import type { BeforeModel, BeforeTool } from '../middleware/interceptors.js';
+import type { Middleware } from '../middleware/middleware.js';
 import type { Model, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
 import type { ModelTimeouts } from '../run/model-timeouts.js';
+import type { StopCondition } from '../run/stop-when.js';
 import type { ToolList } from './tool-calls.js';
 
 /**
@@ -108,10 +110,23 @@ export interface AgentOptions<
    * @default `{ firstByteMs: 600_000 in run() / 300_000 in stream(), idleMs: 120_000 }`
    */
   timeouts?: ModelTimeouts;
-  /** Awaited before every model call of every run. */
+  /** Awaited before every model call of every run (a shortcut for a `wrapModelCall` middleware placed before `middleware`). */
   beforeModel?: BeforeModel<TContext>;
-  /** Awaited before every tool call of every run. */
+  /** Awaited before every tool call of every run (a shortcut for a `wrapToolCall` middleware placed before `middleware`). */
   beforeTool?: BeforeTool<TContext, TTools>;
+  /**
+   * Code wrapping every run, model call and tool call (see {@link Middleware}), in onion order:
+   * the first listed is the outermost. The agent's middleware wrap those of each run.
+   * @default none
+   */
+  middleware?: readonly Middleware<TContext, TTools>[];
+  /**
+   * Ends a run before the model answers: `stopAtTool(name)` (that tool's result is the answer),
+   * a predicate over the run after each turn, or a list of them (any that holds stops). A run's
+   * own `stopWhen` is added to these. A stopped run's `finishReason` is `'stop_when'`.
+   * @default none
+   */
+  stopWhen?: StopCondition<TContext, TTools> | readonly StopCondition<TContext, TTools>[];
   /** Where a throwing listener is reported. @default a process warning */
   onListenerError?: ListenerErrorHandler;
 }
@@ -144,6 +159,13 @@ export interface RunOptions<TContext = unknown, TTools extends ToolList = ToolLi
   hooks?: RunHooks<TContext, TTools>;
   /** Overrides the agent's `maxTurns` for this run. */
   maxTurns?: number;
+  /**
+   * Middleware for this run only, inside the agent's (and after `hooks.beforeModel` /
+   * `hooks.beforeTool`): see {@link Middleware}.
+   */
+  middleware?: readonly Middleware<TContext, TTools>[];
+  /** Stop conditions for this run, checked after the agent's (see `AgentOptions.stopWhen`). */
+  stopWhen?: StopCondition<TContext, TTools> | readonly StopCondition<TContext, TTools>[];
   /** Overrides the agent's `timeouts` for this run, bound by bound. */
   timeouts?: ModelTimeouts;
   /**

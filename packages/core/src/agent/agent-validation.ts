@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors/errors.js';
 import { MAX_TIMEOUT_MS } from '../run/model-timeouts.js';
 import type { AgentOptions } from './agent-options.js';
+import { validateMiddleware, validateStopWhen } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
 
 /**
@@ -47,6 +48,8 @@ export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>
   positiveInteger(name, 'maxTurns', options.maxTurns);
   nonNegativeInteger(name, 'maxOutputRepairs', options.maxOutputRepairs);
   timeouts(name, options.timeouts);
+  validateMiddleware(name, options.middleware);
+  validateStopWhen(name, options.stopWhen);
   if (options.onMaxTurns !== undefined && !['throw', 'final-answer'].includes(options.onMaxTurns)) {
     throw new ConfigurationError(
       `Agent "${name}": "onMaxTurns" must be 'throw' or 'final-answer'; got ${describe(options.onMaxTurns)}.`,
@@ -82,11 +85,19 @@ export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>
  */
 export function validateRunOptions(
   agent: string,
-  options: { maxTurns?: number | undefined; timeouts?: unknown; deadlineMs?: number | undefined },
+  options: {
+    maxTurns?: number | undefined;
+    timeouts?: unknown;
+    deadlineMs?: number | undefined;
+    middleware?: unknown;
+    stopWhen?: unknown;
+  },
 ): void {
   positiveInteger(agent, 'maxTurns', options.maxTurns);
   timeouts(agent, options.timeouts);
   milliseconds(agent, 'deadlineMs', options.deadlineMs);
+  validateMiddleware(agent, options.middleware);
+  validateStopWhen(agent, options.stopWhen);
 }
 
 /** Checks `timeouts`: an object whose bounds, when given, are positive numbers of milliseconds. */

@@ -1,16 +1,20 @@
 import { ToolRegistry } from '@agentloop/tools';
 import { AgentListeners } from '../events/event-bus.js';
 import type { AgentEvent, AgentEventType, EventListener } from '../events/events.js';
+import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
 import type { BeforeTool } from '../middleware/interceptors.js';
+import type { Middleware } from '../middleware/middleware.js';
 import type { Model } from '../models/model.js';
 import { openai } from '../models/openai-model.js';
 import { executeRun, type ResolvedAgent } from '../run/run-loop.js';
 import type { RunResult } from '../run/run-result.js';
 import { resolveMemory } from '../run/session-memory.js';
+import { type StopCondition, stopConditions } from '../run/stop-when.js';
 import { outputResponseFormat } from '../run/structured-output.js';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
 import { AgentStream, type StreamOptions } from './agent-stream.js';
 import { validateAgentOptions, validateRunInput, validateRunOptions } from './agent-validation.js';
+import { validateStopTools } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
 
 /** The default of `toolConcurrency`. */
@@ -104,9 +108,18 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
       memory: resolveMemory(options.memory, this.model, options.modelSettings),
       retry: options.retry,
       timeouts: options.timeouts,
-      beforeModel: options.beforeModel,
-      // Asked only about the agent's own tools, whose names the typed gate knows.
-      beforeTool: options.beforeTool as BeforeTool<TContext> | undefined,
+      // Asked only about the agent's own tools, whose names the typed hooks know.
+      middleware: middlewareOfLevel({
+        beforeModel: options.beforeModel,
+        beforeTool: options.beforeTool as BeforeTool<TContext> | undefined,
+        middleware: options.middleware as readonly Middleware<TContext>[] | undefined,
+      }),
+      stopWhen: stopConditions(
+        options.stopWhen as
+          | StopCondition<TContext>
+          | readonly StopCondition<TContext>[]
+          | undefined,
+      ),
       listeners: this.#listeners,
     };
   }
@@ -127,6 +140,7 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
   ): Promise<RunResult<TOutput, TTools>> {
     validateRunInput(input);
     validateRunOptions(this.name, options);
+    validateStopTools(this.name, this.#config.stopWhen, options.stopWhen, this.tools);
     const result = await executeRun(this.#config, input, asRunOptions(options), {
       mode: 'generate',
     });
@@ -158,6 +172,7 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
   ): AgentStream<TOutput, TTools> {
     validateRunInput(input);
     validateRunOptions(this.name, options);
+    validateStopTools(this.name, this.#config.stopWhen, options.stopWhen, this.tools);
     const { highWaterMark, ...runOptions } = options;
     return new AgentStream<TOutput, TTools>(
       (sink, internalSignal) =>

@@ -12,6 +12,7 @@ import type {
 } from '../events/events.js';
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
+import type { RunFinishReason } from '../run/run-result.js';
 import { boundWireString, boundWireValue, WIRE_LIMITS } from './wire-bounds.js';
 
 /** An error as sent to a client: an agentloop error's `toJSON()`, or a generic stand-in. */
@@ -69,7 +70,7 @@ export interface WireRunEndEvent extends EventBase {
     text: string;
     turns: number;
     usage: Usage;
-    finishReason: FinishReason | null;
+    finishReason: RunFinishReason | null;
   };
 }
 /** `run:error` with the error serialised (see {@link WireError}). */

@@ -1,47 +1,29 @@
 import { ModelError } from '../errors/errors.js';
-import type { BeforeModel } from '../middleware/interceptors.js';
 import type { Model, ModelRequest, ModelResponse } from '../models/model.js';
 import { type RetryOptions, withRetry } from '../models/retry.js';
 import { addUsage, usageFromCompletion } from '../models/usage.js';
-import { raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
 import { type BoundedAttempt, boundedModelCall } from './bounded-model-call.js';
-import { checkModelRequest } from './interceptor-results.js';
 
 /** How a model call is made. */
-export interface CallModelOptions<TContext> {
+export interface CallModelOptions {
   model: Model;
   /** `stream` emits `text:delta` and `tool:args` as the reply arrives. */
   mode: 'generate' | 'stream';
   retry: RetryOptions | undefined;
-  /** Agent-level first, then run-level. */
-  beforeModel: readonly BeforeModel<TContext>[];
 }
 
 /**
- * One model call: the interceptors, `model:start`, the call with retries of transient faults
- * (each announced by `model:retry`), `model:end`, and the usage added to the run.
- * A retry re-sends the same request; nothing else of the run is repeated.
+ * One model call, inside every `wrapModelCall` middleware (see `model-call-chain`):
+ * `model:start`, the call with retries of transient faults (each announced by `model:retry`),
+ * `model:end`, and the usage added to the run. A retry re-sends the same request; nothing else
+ * of the run is repeated.
  */
 export async function callModel<TContext>(
   state: ActiveRun<TContext>,
-  request: ModelRequest,
-  { model, mode, retry, beforeModel }: CallModelOptions<TContext>,
+  finalRequest: ModelRequest,
+  { model, mode, retry }: CallModelOptions,
 ): Promise<ModelResponse> {
-  let finalRequest = request;
-  for (const intercept of beforeModel) {
-    const info = {
-      runId: state.runId,
-      turn: state.turn,
-      agent: state.agent,
-      context: state.context,
-    };
-    const rewritten = checkModelRequest(
-      await raceAbort(Promise.resolve(intercept(finalRequest, info)), state.signal),
-    );
-    if (rewritten !== undefined) finalRequest = rewritten;
-  }
-
   const { runId, turn } = state;
   if (state.bus.wants('model:start')) {
     state.bus.emit({ type: 'model:start', runId, turn, model: model.name, request: finalRequest });

@@ -48,7 +48,8 @@ export function checkModelRequest(returned: unknown): ModelRequest | undefined {
   );
 }
 
-function describeValue(value: unknown): string {
+/** A value, shortly, for an error message about what a user's function returned. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value !== 'object' || value === null) return String(value);
   try {

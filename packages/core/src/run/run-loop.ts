@@ -1,13 +1,7 @@
 import type { ToolRegistry } from '@agentloop/tools';
 import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
-import type {
-  Instructions,
-  OutputSchema,
-  RunHooks,
-  RunInput,
-  RunOptions,
-} from '../agent/agent-options.js';
+import type { Instructions, OutputSchema, RunInput, RunOptions } from '../agent/agent-options.js';
 import type { StreamSink } from '../agent/agent-stream.js';
 import {
   ConfigurationError,
@@ -16,15 +10,19 @@ import {
   RunAbortedError,
 } from '../errors/errors.js';
 import { type AgentListeners, EventBus } from '../events/event-bus.js';
-import type { BeforeModel, BeforeTool } from '../middleware/interceptors.js';
+import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
+import type { Middleware } from '../middleware/middleware.js';
+import { type MiddlewareStack, middlewareStack } from '../middleware/middleware-stack.js';
 import type { Model, ModelRequest, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
 import { emptyUsage } from '../models/usage.js';
 import { raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
-import { callModel } from './call-model.js';
+import { checkStop } from './check-stop.js';
 import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
+import { callModelThroughMiddleware } from './model-call-chain.js';
 import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
+import { runThroughMiddleware } from './run-chain.js';
 import { startDeadline } from './run-deadline.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
 import type { RunResult } from './run-result.js';
@@ -38,6 +36,7 @@ import {
   type ResolvedMemory,
   saveTurn,
 } from './session-memory.js';
+import { type StopCondition, stopConditions } from './stop-when.js';
 import { checkOutput, refusedOutputError, repairMessage } from './structured-output.js';
 import { withUniqueToolCallIds } from './unique-tool-call-ids.js';
 
@@ -59,8 +58,9 @@ export interface ResolvedAgent<TContext> {
   memory: ResolvedMemory | undefined;
   retry: RetryOptions | undefined;
   timeouts: ModelTimeouts | undefined;
-  beforeModel: BeforeModel<TContext> | undefined;
-  beforeTool: BeforeTool<TContext> | undefined;
+  /** The agent's middleware, its `beforeModel` / `beforeTool` shortcuts first. */
+  middleware: readonly Middleware<TContext>[];
+  stopWhen: readonly StopCondition<TContext>[];
   listeners: AgentListeners;
 }
 
@@ -131,11 +131,18 @@ export async function executeRun<TContext>(
   try {
     signal.throwIfAborted();
     leaveSession = await enterSession(state, agent.memory);
-    const result = await loop(agent, state, input, {
-      maxTurns: options.maxTurns ?? agent.maxTurns,
-      mode,
-      hooks: options.hooks,
-    });
+    const middleware = middlewareStack(
+      agent.middleware,
+      middlewareOfLevel({ ...options.hooks, middleware: options.middleware }),
+    );
+    const result = await runThroughMiddleware(state, input, middleware.wrapRun, () =>
+      loop(agent, state, input, {
+        maxTurns: options.maxTurns ?? agent.maxTurns,
+        mode,
+        middleware,
+        stopWhen: [...agent.stopWhen, ...stopConditions(options.stopWhen)],
+      }),
+    );
     failed = false;
     bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
     return result;
@@ -169,8 +176,14 @@ async function loop<TContext>(
   {
     maxTurns,
     mode,
-    hooks,
-  }: { maxTurns: number; mode: 'generate' | 'stream'; hooks: RunHooks<TContext> | undefined },
+    middleware,
+    stopWhen,
+  }: {
+    maxTurns: number;
+    mode: 'generate' | 'stream';
+    middleware: MiddlewareStack<TContext>;
+    stopWhen: readonly StopCondition<TContext>[];
+  },
 ): Promise<RunResult<unknown>> {
   const instructions = await resolveInstructions(agent.instructions, state);
   const history = await loadHistory(state, agent.memory);
@@ -196,16 +209,20 @@ async function loop<TContext>(
     model: agent.model,
     mode,
     retry: agent.retry,
-    beforeModel: [agent.beforeModel, hooks?.beforeModel].filter(isDefined),
+    middleware: middleware.wrapModelCall,
   };
   const toolOptions = {
     registry: agent.registry,
     concurrency: agent.toolConcurrency,
-    beforeTool: [agent.beforeTool, hooks?.beforeTool].filter(isDefined),
+    middleware: middleware.wrapToolCall,
   };
   let repairs = 0;
 
   for (;;) {
+    // After a turn that did not end the run, and before maxTurns: a condition that holds after
+    // the last allowed turn ends the run normally.
+    const stopped = await checkStop(state, stopWhen, agent.output);
+    if (stopped) return stopped;
     const finalCall = state.turn >= maxTurns;
     if (finalCall && agent.onMaxTurns === 'throw') {
       throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
@@ -225,7 +242,7 @@ async function loop<TContext>(
       ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),
       ...(responseFormat ? { response_format: responseFormat } : {}),
     };
-    const response = await callModel(state, request, callOptions);
+    const response = await callModelThroughMiddleware(state, request, callOptions);
     state.finishReason = response.finishReason;
     const calls = finalCall
       ? []
@@ -288,8 +305,4 @@ async function endTurn<TContext>(
       toolCalls,
     });
   }
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }

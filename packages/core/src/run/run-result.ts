@@ -50,6 +50,13 @@ type Records<TShape> = TShape extends ToolCallShape
   : never;
 
 /**
+ * Why a run ended: the last model call's finish reason (`stop` for an answer; `length` and
+ * `content_filter` mean it is incomplete), or `stop_when` when a `stopWhen` condition ended the
+ * run after a turn (its answer is then a tool's result or the turn's text, see `stopWhen`).
+ */
+export type RunFinishReason = FinishReason | 'stop_when';
+
+/**
  * What a finished run returns.
  *
  * @typeParam TOutput - the validated structured output when the agent has an `output` schema,
@@ -73,8 +80,11 @@ export interface RunResult<TOutput = string, TTools extends ToolList = ToolList>
   usage: Usage;
   /** Every tool call in the order the model made them. */
   toolCalls: ToolCallRecordOf<TTools>[];
-  /** Why the last model call stopped: `length` and `content_filter` mean the answer is incomplete. */
-  finishReason: FinishReason | null;
+  /**
+   * Why the last model call stopped (`length` and `content_filter` mean the answer is
+   * incomplete), or `'stop_when'` when a `stopWhen` condition ended the run.
+   */
+  finishReason: RunFinishReason | null;
 }
 
 /**

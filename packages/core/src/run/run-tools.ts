@@ -1,25 +1,19 @@
-import {
-  type PreparedToolCall,
-  parseToolArguments,
-  type ToolOutcome,
-  type ToolPreparation,
-  type ToolRegistry,
-} from '@agentloop/tools';
+import { parseToolArguments, type ToolOutcome, type ToolRegistry } from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
-import type { BeforeTool } from '../middleware/interceptors.js';
+import type { WrapToolCall } from '../middleware/middleware.js';
 import type { ModelToolCall } from '../models/model.js';
-import { canAbort, raceAbort } from './abort.js';
+import { raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
-import { checkToolDecision } from './interceptor-results.js';
+import { runToolCallChain } from './tool-call-chain.js';
 
 /** How the tool calls of a turn are run. */
 export interface RunToolsOptions<TContext> {
   registry: ToolRegistry<TContext>;
   /** The most calls running at once. */
   concurrency: number;
-  /** Agent-level first, then run-level. */
-  beforeTool: readonly BeforeTool<TContext>[];
+  /** The run's `wrapToolCall` hooks, outermost first (`beforeTool` among them). */
+  middleware: readonly WrapToolCall<TContext>[];
   /** The reply was cut off by the token limit: its calls' arguments are incomplete and never run. */
   truncated: boolean;
 }
@@ -35,8 +29,8 @@ export async function runTools<TContext>(
   options: RunToolsOptions<TContext>,
 ): Promise<ChatCompletionToolMessageParam[]> {
   const first = state.toolCalls.length;
-  // Once one call fails (its interceptor threw), the turn has failed: calls still waiting for a
-  // slot, or for their interceptor, must not start their tool.
+  // Once one call fails (its middleware threw), the turn has failed: calls still waiting for a
+  // slot, or for their middleware, must not start their tool.
   let failed: { error: unknown } | undefined;
   const stopIfFailed = () => {
     if (failed) throw failed.error;
@@ -73,7 +67,7 @@ export async function runTools<TContext>(
 async function runOne<TContext>(
   state: ActiveRun<TContext>,
   call: ModelToolCall,
-  { registry, beforeTool, truncated }: RunToolsOptions<TContext>,
+  { registry, middleware, truncated }: RunToolsOptions<TContext>,
   stopIfFailed: () => void,
 ): Promise<ToolOutcome> {
   state.signal.throwIfAborted();
@@ -96,52 +90,24 @@ async function runOne<TContext>(
     );
   } else {
     const toolCall = { id, name, arguments: rawArguments };
-    // Validated first: beforeTool and tool:start see the arguments the tool will run with. A
-    // call that cannot run (unknown tool, bad JSON, invalid arguments) never starts.
+    // Validated first: middleware (beforeTool among them) and tool:start see the arguments the
+    // tool will run with. A call that cannot run (unknown tool, bad JSON, invalid arguments)
+    // never starts and goes through no middleware.
     let prepared = registry.prepare(toolCall, args.ok ? { args: args.value } : undefined);
     if (prepared instanceof Promise) prepared = await prepared;
-    const gate =
-      prepared.ok && beforeTool.length > 0
-        ? await decide(state, beforeTool, registry, prepared)
-        : undefined;
-    stopIfFailed();
-    if (gate?.rewrite) {
-      // The record keeps the rewrite as given; the tool gets it validated.
-      args = { ok: true, value: gate.rewrite.args };
-    }
-    if (gate?.deny !== undefined) {
-      // A denied call never starts: it gets only its tool:end (with `denied: true`).
-      denied = true;
-      outcome = failure(
-        id,
-        name,
-        'denied',
-        `Error: the call to "${name}" was denied: ${gate.deny}. Do not retry it unchanged.`,
-      );
+    if (!prepared.ok) {
+      outcome = prepared;
     } else {
-      if (gate) prepared = gate.prepared;
-      if (!prepared.ok) {
-        outcome = prepared;
-      } else {
-        if (state.bus.wants('tool:start')) {
-          state.bus.emit({
-            type: 'tool:start',
-            runId,
-            turn,
-            toolCallId: id,
-            name,
-            args: prepared.args,
-          });
-        }
-        outcome = await registry.run(prepared, {
-          signal: state.signal,
-          // A run without a caller's signal aborts it only once the run has failed, when
-          // nobody waits for the outcome: no need for a listener per call to settle early.
-          settleOnAbort: canAbort(state.signal),
-          runId: state.runId,
-          context: state.context,
-        });
-      }
+      const ran = await runToolCallChain(state, prepared, {
+        registry,
+        middleware,
+        beforeStart: stopIfFailed,
+      });
+      outcome = ran.outcome;
+      // The record keeps a rewrite as given; the tool got it validated.
+      if (ran.rewrite) args = { ok: true, value: ran.rewrite.args };
+      // A denied call (beforeTool, ctx.deny) never started: it gets only its tool:end.
+      denied = outcome.error?.code === 'denied';
     }
   }
 
@@ -167,59 +133,10 @@ async function runOne<TContext>(
   return outcome;
 }
 
-/** What the `beforeTool` interceptors came to: a denial, or the call to run (or its failure). */
-interface Gate<TContext> {
-  /** The reason, when an interceptor denied the call. */
-  deny?: string;
-  /** The call after the rewrites, validated again; a failure when a rewrite was invalid. */
-  prepared: ToolPreparation<TContext>;
-  /** The last rewrite, when one rewrote the arguments. */
-  rewrite?: { args: unknown };
-}
-
-/**
- * Asks the interceptors in turn. Each rewrite is validated at once, so the next interceptor
- * (and `tool:start`) gets validated arguments; an invalid rewrite ends the asking with its
- * `invalid_arguments` failure.
- */
-async function decide<TContext>(
-  state: ActiveRun<TContext>,
-  interceptors: readonly BeforeTool<TContext>[],
-  registry: ToolRegistry<TContext>,
-  initial: PreparedToolCall<TContext>,
-): Promise<Gate<TContext>> {
-  const { call } = initial;
-  const gate: Gate<TContext> = { prepared: initial };
-  for (const intercept of interceptors) {
-    const prepared = gate.prepared;
-    if (!prepared.ok) break;
-    const info = {
-      runId: state.runId,
-      turn: state.turn,
-      agent: state.agent,
-      context: state.context,
-      toolCallId: call.id,
-      name: call.name,
-      args: prepared.args,
-    };
-    const decision = checkToolDecision(
-      await raceAbort(Promise.resolve(intercept(info)), state.signal),
-      call.name,
-    );
-    if (decision?.action === 'deny') return { ...gate, deny: decision.reason };
-    if (decision?.action === 'rewrite') {
-      gate.rewrite = { args: decision.args };
-      const next = registry.prepare(call, { args: decision.args });
-      gate.prepared = next instanceof Promise ? await raceAbort(next, state.signal) : next;
-    }
-  }
-  return gate;
-}
-
 function failure(
   toolCallId: string,
   name: string,
-  code: 'invalid_json' | 'denied',
+  code: 'invalid_json',
   output: string,
 ): ToolOutcome {
   return {

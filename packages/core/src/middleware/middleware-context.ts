@@ -1,0 +1,81 @@
+import type { ToolFailure } from '@agentloop/tools';
+import type { RunInput } from '../agent/agent-options.js';
+import type { ToolArgsShape, ToolArgsShapes, ToolList } from '../agent/tool-calls.js';
+import type { ModelRequest } from '../models/model.js';
+import type { ModelCallInfo, ToolCallInfo } from './interceptors.js';
+
+/**
+ * What a `wrapRun` middleware is told about the run it wraps.
+ *
+ * @typeParam TContext - The run's user context.
+ */
+export interface RunMiddlewareContext<TContext> {
+  /** The run's id, the same on every event. */
+  runId: string;
+  /** The agent's `name`. */
+  agent: string;
+  /** The run's `context` option. */
+  context: TContext;
+  /** The run's signal: aborted when the caller aborts, the deadline passes or the run fails. */
+  signal: AbortSignal;
+  /** What `run()` / `stream()` was given. */
+  input: RunInput;
+  /** The run's `sessionId`, when it has one. */
+  sessionId: string | undefined;
+}
+
+/**
+ * What a `wrapModelCall` middleware is told about one model call: the `beforeModel` info, plus
+ * the request as this middleware got it and the run's signal.
+ *
+ * @typeParam TContext - The run's user context.
+ */
+export interface ModelCallContext<TContext> extends ModelCallInfo<TContext> {
+  /** The model's name. */
+  model: string;
+  /**
+   * The request as it reaches this middleware (trimmed to the budget, after the rewrites of the
+   * middleware outside it). Pass another to `next(request)` to send that one instead.
+   */
+  request: ModelRequest;
+  /** The run's signal: pass it on to work you start; an abort ends the run with `RunAbortedError`. */
+  signal: AbortSignal;
+}
+
+/**
+ * What a `wrapToolCall` middleware is told about one tool call: the `beforeTool` info (with the
+ * arguments validated as this middleware got them), the run's signal, and a way to deny it.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TName - The tool's name.
+ * @typeParam TArgs - The tool's validated argument type.
+ */
+export interface ToolCallContext<TContext, TName extends string = string, TArgs = unknown>
+  extends ToolCallInfo<TContext, TName, TArgs> {
+  /** The run's signal: pass it on to work you start; an abort ends the run with `RunAbortedError`. */
+  signal: AbortSignal;
+  /**
+   * The outcome of a refused call, to return instead of calling `next()`: the tool does not
+   * run, the model sees the reason (`Error: the call to "name" was denied: reason. ...`), and
+   * `tool:end` carries `denied: true`, as for a `beforeTool` denial.
+   */
+  deny(reason: string): ToolFailure;
+}
+
+/**
+ * What a `wrapToolCall` middleware of an agent with these tools is told: one member per tool,
+ * whose `args` is the tool's validated argument type; narrow on `name` (`ctx.name === 'x'` types
+ * `ctx.args`). A wide tool list (a `ToolRegistry`, `AnyTool[]`) gives
+ * `ToolCallContext<TContext>` with `name: string` and `args: unknown`.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools.
+ */
+export type ToolCallContextOf<TContext, TTools extends ToolList = ToolList> = ContextOf<
+  TContext,
+  ToolArgsShapes<TTools>
+>;
+
+type ContextOf<TContext, TShape> = TShape extends ToolArgsShape
+  ? ToolCallContext<TContext, TShape['name'], TShape['args']>
+  : never;
