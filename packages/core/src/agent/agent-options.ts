@@ -119,14 +119,18 @@ export interface AgentOptions<
    * the first listed is the outermost. The agent's middleware wrap those of each run.
    * @default none
    */
-  middleware?: readonly Middleware<TContext, TTools>[];
+  // NoInfer: the tools are inferred from `tools` alone (a middleware written for any tools
+  // would widen them).
+  middleware?: readonly Middleware<TContext, NoInfer<TTools>>[];
   /**
    * Ends a run before the model answers: `stopAtTool(name)` (that tool's result is the answer),
    * a predicate over the run after each turn, or a list of them (any that holds stops). A run's
    * own `stopWhen` is added to these. A stopped run's `finishReason` is `'stop_when'`.
    * @default none
    */
-  stopWhen?: StopCondition<TContext, TTools> | readonly StopCondition<TContext, TTools>[];
+  stopWhen?:
+    | StopCondition<TContext, NoInfer<TTools>>
+    | readonly StopCondition<TContext, NoInfer<TTools>>[];
   /** Where a throwing listener is reported. @default a process warning */
   onListenerError?: ListenerErrorHandler;
 }
