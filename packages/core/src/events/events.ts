@@ -50,12 +50,15 @@ export interface MemoryTrimEvent extends EventBase {
   /** The budget the request was trimmed to. */
   maxTokens: number;
 }
-/** A model call is about to be sent (after `beforeModel`). */
+/**
+ * A model call is about to be sent, inside every `wrapModelCall` middleware (`beforeModel`
+ * among them): a reply a middleware gives without calling the model has no `model:start`.
+ */
 export interface ModelStartEvent extends EventBase {
   type: 'model:start';
   /** The model's name. */
   model: string;
-  /** The request as it is sent: after trimming and `beforeModel`. */
+  /** The request as it is sent: after trimming and every middleware's changes. */
   request: ModelRequest;
 }
 /** A model call failed with a transient fault and will be sent again after `delayMs`. */
@@ -68,7 +71,10 @@ export interface ModelRetryEvent extends EventBase {
   /** The transient fault: its code, message and HTTP status when there was one. */
   error: { code: string; message: string; status?: number | undefined };
 }
-/** A model call returned. */
+/**
+ * A model call returned. Fired inside the `wrapModelCall` middleware: the reply is the model's
+ * own; a middleware may change what the loop goes on with after this event.
+ */
 export interface ModelEndEvent extends EventBase {
   type: 'model:end';
   /** The reply: the assistant message, its finish reason and usage. */
@@ -97,10 +103,11 @@ export interface ToolArgsEvent extends EventBase {
   delta: string;
 }
 /**
- * A tool call is starting: the tool is known, its arguments are valid and `beforeTool` approved
- * it. A call that never runs (an unknown tool, arguments that are not JSON or not valid, a reply
- * cut off by the token limit, a call `beforeTool` denied) gets no `tool:start`, only its
- * `tool:end` with the failure.
+ * A tool call is starting: the tool is known, its arguments are valid and every `wrapToolCall`
+ * middleware (`beforeTool` among them) passed it on. A call that never runs (an unknown tool,
+ * arguments that are not JSON or not valid, a reply cut off by the token limit, a call
+ * `beforeTool` denied, a call a middleware answered itself) gets no `tool:start`, only its
+ * `tool:end`. A middleware that runs the call again fires one more `tool:start`.
  *
  * An agent's listeners get the union {@link ToolStartEventOf} of its tools: narrow on `name` to
  * get the tool's `args`.
@@ -116,8 +123,8 @@ export interface ToolStartEvent<TName extends string = string, TArgs = unknown> 
   name: TName;
   /**
    * The arguments the tool runs with: validated by its schema, defaults applied, `null`s sent
-   * for optional fields in strict mode turned into absent ones; a `beforeTool` rewrite's, when
-   * one rewrote them (validated again).
+   * for optional fields in strict mode turned into absent ones; a middleware's (or
+   * `beforeTool`'s) rewrite, when one rewrote them (validated again).
    */
   args: TArgs;
 }
@@ -157,8 +164,9 @@ export interface ToolEndEvent<
   /** What came of the call: `ok`, `output` (what the model sees), `value` or `error`, `durationMs`. */
   outcome: TOutcome;
   /**
-   * `true` when `beforeTool` denied the call: the tool never ran and no `tool:start` came
-   * before this event; `outcome.error` has the code `denied` and the reason.
+   * `true` when the call was denied (`beforeTool`, or a middleware's `ctx.deny(reason)`): the
+   * tool never ran and no `tool:start` came before this event; `outcome.error` has the code
+   * `denied` and the reason.
    */
   denied?: true;
 }

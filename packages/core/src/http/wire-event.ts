@@ -59,7 +59,7 @@ export interface WireToolEndEvent extends EventBase {
     error?: { code: string; message: string };
     durationMs: number;
   };
-  /** `true` when `beforeTool` denied the call: it never ran, and no `tool:start` was sent. */
+  /** `true` when the call was denied (`beforeTool`, `ctx.deny`): it never ran, and no `tool:start` was sent. */
   denied?: true;
 }
 /** `run:end` with the answer and totals, without the conversation (it holds the instructions). */

@@ -17,6 +17,9 @@ export interface ModelCallInfo<TContext> {
  * Awaited before every model call. Return a request to send instead (for example with
  * messages redacted), or nothing to send the request as it is. A returned request without
  * messages fails the run with a `ConfigurationError` before the model is called.
+ *
+ * A shortcut for a `wrapModelCall` middleware (`(ctx, next) => next(rewritten)`), placed just
+ * before the `middleware` list of its level (the agent's, or the run's for `hooks.beforeModel`).
  */
 export type BeforeModel<TContext> = (
   request: ModelRequest,
@@ -86,6 +89,10 @@ export type ToolDecision =
  * Returning nothing approves the call. Anything that is not a decision (a misspelt action,
  * `false`, a rewrite without `args`) fails the run with a `ConfigurationError` and the tool is
  * not run: the gate fails closed. Calls of one turn are asked concurrently.
+ *
+ * A shortcut for a `wrapToolCall` middleware (a denial is `ctx.deny(reason)`, a rewrite
+ * `next(args)`), placed just before the `middleware` list of its level (the agent's, or the
+ * run's for `hooks.beforeTool`).
  *
  * @typeParam TContext - The run's user context.
  * @typeParam TTools - The agent's tools: `call` is the union {@link ToolCallInfoOf} of them.

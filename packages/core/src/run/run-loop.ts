@@ -221,8 +221,10 @@ async function loop<TContext>(
   for (;;) {
     // After a turn that did not end the run, and before maxTurns: a condition that holds after
     // the last allowed turn ends the run normally.
-    const stopped = await checkStop(state, stopWhen, agent.output);
-    if (stopped) return stopped;
+    if (stopWhen.length > 0) {
+      const stopped = await checkStop(state, stopWhen, agent.output);
+      if (stopped) return stopped;
+    }
     const finalCall = state.turn >= maxTurns;
     if (finalCall && agent.onMaxTurns === 'throw') {
       throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
