@@ -9,6 +9,7 @@ import type { BeforeModel, BeforeTool } from '../middleware/interceptors.js';
 import type { Model, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
 import type { ModelTimeouts } from '../run/model-timeouts.js';
+import type { RunStore } from '../run/run-store.js';
 import type { ToolList } from './tool-calls.js';
 
 /**
@@ -114,6 +115,14 @@ export interface AgentOptions<
   beforeTool?: BeforeTool<TContext, TTools>;
   /** Where a throwing listener is reported. @default a process warning */
   onListenerError?: ListenerErrorHandler;
+  /**
+   * Where runs are checkpointed: when a model reply arrives, before each tool starts, after
+   * each ends and at turn end, so `agent.resume(runId)` continues a run whose process died
+   * (`InMemoryRunStore`, or `FileRunStore` from `@agentloop/core/node`). A run also claims its
+   * id in the store while it goes on, so no two processes continue it at once.
+   * @default none: a run lives in its process only (`result.state` still continues it)
+   */
+  runStore?: RunStore;
 }
 
 /**

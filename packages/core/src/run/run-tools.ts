@@ -1,4 +1,5 @@
 import {
+  type AnyTool,
   type PreparedToolCall,
   parseToolArguments,
   type ToolOutcome,
@@ -7,11 +8,13 @@ import {
 } from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
+import { ConfigurationError } from '../errors/errors.js';
 import type { BeforeTool } from '../middleware/interceptors.js';
-import type { ModelToolCall } from '../models/model.js';
 import { canAbort, raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
+import { keepOutcome, restoreOutcome } from './checkpoint.js';
 import { checkToolDecision } from './interceptor-results.js';
+import type { PendingToolCall, SnapshotInterruption } from './run-snapshot.js';
 
 /** How the tool calls of a turn are run. */
 export interface RunToolsOptions<TContext> {
@@ -20,73 +23,86 @@ export interface RunToolsOptions<TContext> {
   concurrency: number;
   /** Agent-level first, then run-level. */
   beforeTool: readonly BeforeTool<TContext>[];
-  /** The reply was cut off by the token limit: its calls' arguments are incomplete and never run. */
-  truncated: boolean;
 }
 
 /**
- * Runs the tool calls of one turn concurrently (at most `concurrency` at once) and returns one
- * tool message per call, in the order of the calls whatever order they finish in. Faults of
- * the model or of a tool become tool messages the model sees; only an abort rejects.
+ * Settles the tool calls of the turn in progress (`run.pending`) concurrently (at most
+ * `concurrency` at once), each from where it stands: a waiting call is prepared, asked about
+ * (`needsApproval`, `beforeTool`) and run; a call recorded `done` keeps its outcome; an approved
+ * one runs without asking again; a rejected one answers with its rejection; a call a crash left
+ * `started` runs again only when its tool is idempotent, and otherwise waits for a decision.
+ *
+ * @returns One tool message per call in the order of the calls, or `undefined` when a call
+ *   waits for a decision (the run is then interrupted; the other calls have settled). Faults of
+ *   the model or of a tool become tool messages the model sees; only an abort or a failing
+ *   interceptor rejects.
  */
 export async function runTools<TContext>(
-  state: ActiveRun<TContext>,
-  calls: readonly ModelToolCall[],
+  run: ActiveRun<TContext>,
   options: RunToolsOptions<TContext>,
-): Promise<ChatCompletionToolMessageParam[]> {
-  const first = state.toolCalls.length;
+): Promise<ChatCompletionToolMessageParam[] | undefined> {
+  const pending = run.pending ?? [];
+  const first = run.toolCalls.length;
   // Once one call fails (its interceptor threw), the turn has failed: calls still waiting for a
   // slot, or for their interceptor, must not start their tool.
   let failed: { error: unknown } | undefined;
   const stopIfFailed = () => {
     if (failed) throw failed.error;
   };
-  const start = (call: ModelToolCall) =>
+  const start = (entry: PendingToolCall) =>
     failed
       ? Promise.reject(failed.error)
-      : runOne(state, call, options, stopIfFailed).catch((error: unknown) => {
+      : settle(run, entry, options, stopIfFailed).catch((error: unknown) => {
           failed ??= { error };
           throw error;
         });
   // Most turns have fewer calls than the bound: then no queue is needed at all.
-  let limited: Promise<ToolOutcome>[];
-  if (calls.length <= options.concurrency) {
-    limited = calls.map(start);
+  let limited: Promise<ToolOutcome | undefined>[];
+  if (pending.length <= options.concurrency) {
+    limited = pending.map(start);
   } else {
     const limit = pLimit(options.concurrency);
-    limited = calls.map((call) => limit(() => start(call)));
+    limited = pending.map((entry) => limit(() => start(entry)));
   }
-  const outcomes = await raceAbort(Promise.all(limited), state.signal);
+  const outcomes = await raceAbort(Promise.all(limited), run.signal);
   // Records are pushed as calls finish (so a partial result has them); the result lists them
   // in the order the model made the calls.
-  const position = new Map(calls.map((call, index) => [call.id, index]));
-  const records = state.toolCalls.splice(first);
+  const position = new Map(pending.map((entry, index) => [entry.toolCallId, index]));
+  const records = run.toolCalls.splice(first);
   records.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
-  state.toolCalls.push(...records);
-  return outcomes.map((outcome) => ({
-    role: 'tool',
-    tool_call_id: outcome.toolCallId,
-    content: outcome.output,
-  }));
+  run.toolCalls.push(...records);
+  const messages: ChatCompletionToolMessageParam[] = [];
+  for (const outcome of outcomes) {
+    if (!outcome) return undefined;
+    messages.push({ role: 'tool', tool_call_id: outcome.toolCallId, content: outcome.output });
+  }
+  return messages;
 }
 
-async function runOne<TContext>(
-  state: ActiveRun<TContext>,
-  call: ModelToolCall,
-  { registry, beforeTool, truncated }: RunToolsOptions<TContext>,
+async function settle<TContext>(
+  run: ActiveRun<TContext>,
+  entry: PendingToolCall,
+  options: RunToolsOptions<TContext>,
   stopIfFailed: () => void,
-): Promise<ToolOutcome> {
-  state.signal.throwIfAborted();
-  const { runId, turn } = state;
-  const { id, function: fn } = call;
-  const name = fn.name;
-  const rawArguments = fn.arguments;
+): Promise<ToolOutcome | undefined> {
+  run.signal.throwIfAborted();
+  const { toolCallId: id, name, status } = entry;
   // The record keeps the arguments as the model sent them (parsed when they are JSON).
-  let args = parseToolArguments(rawArguments);
+  let args = parseToolArguments(entry.arguments);
+  if (status === 'interrupted') return undefined;
+  if (status === 'done' && entry.outcome) {
+    // Ended before the run paused or its process died: never run again, never announced again.
+    const outcome = restoreOutcome(id, name, entry.outcome);
+    record(run, entry, args.ok ? args.value : entry.arguments, outcome);
+    return outcome;
+  }
 
   let outcome: ToolOutcome;
   let denied = false;
-  if (truncated) {
+  if (status === 'rejected') {
+    denied = true;
+    outcome = failure(id, name, 'denied', entry.rejection ?? 'The call was rejected.');
+  } else if (run.finishReason === 'length') {
     // Cut off by the token limit: the call never starts, it gets only its tool:end.
     outcome = failure(
       id,
@@ -95,19 +111,42 @@ async function runOne<TContext>(
       `Error: the arguments of your call to "${name}" were cut off because the reply reached the token limit (finish_reason "length"), so the tool was not run. Call it again with shorter arguments.`,
     );
   } else {
-    const toolCall = { id, name, arguments: rawArguments };
-    // Validated first: beforeTool and tool:start see the arguments the tool will run with. A
-    // call that cannot run (unknown tool, bad JSON, invalid arguments) never starts.
-    let prepared = registry.prepare(toolCall, args.ok ? { args: args.value } : undefined);
+    const { registry, beforeTool } = options;
+    const toolCall = { id, name, arguments: entry.arguments };
+    // Validated first: approvals, beforeTool and tool:start see the arguments the tool will run
+    // with. A call that cannot run (unknown tool, bad JSON, invalid arguments) never starts.
+    const given = entry.args !== undefined ? entry.args : args.ok ? args.value : undefined;
+    let prepared = registry.prepare(toolCall, given === undefined ? undefined : { args: given });
     if (prepared instanceof Promise) prepared = await prepared;
+    if (entry.args !== undefined) args = { ok: true, value: entry.args };
+    if (prepared.ok && status === 'started' && !prepared.tool.idempotent) {
+      // Its process died while it ran: whether it took effect is unknown, so a person decides.
+      interrupt(run, entry, 'unknown_outcome', prepared.args, undefined);
+      return undefined;
+    }
+    // A call that was approved, or began before a crash, is not asked about again.
+    const ask = status === 'waiting';
+    // Most tools need no approval: answered without a tick, so their calls start at once.
+    const approval = prepared.ok && ask ? needsApproval(run, prepared) : false;
+    if (approval === true || (approval !== false && (await approval))) {
+      stopIfFailed();
+      interrupt(run, entry, 'approval', prepared.args, undefined);
+      return undefined;
+    }
     const gate =
-      prepared.ok && beforeTool.length > 0
-        ? await decide(state, beforeTool, registry, prepared)
+      prepared.ok && status !== 'started' && beforeTool.length > 0
+        ? await decide(run, beforeTool, registry, prepared, status === 'approved')
         : undefined;
     stopIfFailed();
+    if (gate?.interrupt) {
+      const pausedArgs = gate.prepared.ok ? gate.prepared.args : given;
+      interrupt(run, entry, 'approval', pausedArgs, gate.interrupt.reason);
+      return undefined;
+    }
     if (gate?.rewrite) {
       // The record keeps the rewrite as given; the tool gets it validated.
       args = { ok: true, value: gate.rewrite.args };
+      entry.args = gate.rewrite.args;
     }
     if (gate?.deny !== undefined) {
       // A denied call never starts: it gets only its tool:end (with `denied: true`).
@@ -123,54 +162,155 @@ async function runOne<TContext>(
       if (!prepared.ok) {
         outcome = prepared;
       } else {
-        if (state.bus.wants('tool:start')) {
-          state.bus.emit({
-            type: 'tool:start',
-            runId,
-            turn,
-            toolCallId: id,
-            name,
-            args: prepared.args,
-          });
-        }
-        outcome = await registry.run(prepared, {
-          signal: state.signal,
-          // A run without a caller's signal aborts it only once the run has failed, when
-          // nobody waits for the outcome: no need for a listener per call to settle early.
-          settleOnAbort: canAbort(state.signal),
-          runId: state.runId,
-          context: state.context,
-        });
+        outcome = await start(run, entry, prepared, options.registry);
+        // The run failed or was cancelled while the tool ran: nobody takes this outcome, and the
+        // call stays `started`, so a resumed run decides about it as after a crash.
+        run.signal.throwIfAborted();
       }
     }
   }
 
-  state.toolCalls.push({
-    id,
-    name,
-    arguments: args.ok ? args.value : rawArguments,
-    turn,
-    outcome,
-    durationMs: outcome.durationMs,
-  });
-  if (state.bus.wants('tool:end')) {
-    state.bus.emit({
+  entry.status = 'done';
+  keepOutcome(entry, outcome);
+  record(run, entry, args.ok ? args.value : entry.arguments, outcome);
+  if (run.bus.wants('tool:end')) {
+    run.bus.emit({
       type: 'tool:end',
-      runId,
-      turn,
+      runId: run.runId,
+      turn: run.turn,
       toolCallId: id,
       name,
       outcome,
       ...(denied ? { denied: true as const } : {}),
     });
   }
+  // Recorded done before anything else happens: a resumed run never runs it again.
+  const saving = run.checkpoint();
+  if (saving) await saving;
   return outcome;
+}
+
+/** Marks the call started, checkpoints that, then runs the tool. */
+async function start<TContext>(
+  run: ActiveRun<TContext>,
+  entry: PendingToolCall,
+  prepared: PreparedToolCall<TContext>,
+  registry: ToolRegistry<TContext>,
+): Promise<ToolOutcome> {
+  entry.status = 'started';
+  // Recorded started before the tool can have an effect: after a crash from here on, the call
+  // is re-run only when its tool is idempotent.
+  const saving = run.checkpoint();
+  if (saving) await raceAbort(saving, run.signal);
+  if (run.bus.wants('tool:start')) {
+    run.bus.emit({
+      type: 'tool:start',
+      runId: run.runId,
+      turn: run.turn,
+      toolCallId: entry.toolCallId,
+      name: entry.name,
+      args: prepared.args,
+    });
+  }
+  return registry.run(prepared, {
+    signal: run.signal,
+    // A run without a caller's signal aborts it only once the run has failed, when
+    // nobody waits for the outcome: no need for a listener per call to settle early.
+    settleOnAbort: canAbort(run.signal),
+    runId: run.runId,
+    context: run.context,
+  });
+}
+
+function record<TContext>(
+  run: ActiveRun<TContext>,
+  entry: PendingToolCall,
+  args: unknown,
+  outcome: ToolOutcome,
+): void {
+  run.toolCalls.push({
+    id: entry.toolCallId,
+    name: entry.name,
+    arguments: args,
+    turn: run.turn,
+    outcome,
+    durationMs: outcome.durationMs,
+  });
+}
+
+/** Pauses the call: it waits in `run.interruptions` for `state.approve` or `state.reject`. */
+function interrupt<TContext>(
+  run: ActiveRun<TContext>,
+  entry: PendingToolCall,
+  kind: SnapshotInterruption['kind'],
+  args: unknown,
+  reason: string | undefined,
+): void {
+  entry.status = 'interrupted';
+  const interruption: SnapshotInterruption = {
+    id: `${kind === 'approval' ? 'approve' : 'unknown'}_${entry.toolCallId}`,
+    kind,
+    agent: run.agent,
+    path: [run.agent],
+    toolCallId: entry.toolCallId,
+    name: entry.name,
+    args: args === undefined ? entry.arguments : args,
+    ...(reason !== undefined ? { reason } : {}),
+  };
+  run.interruptions.push(interruption);
+  if (run.bus.wants('tool:interrupt')) {
+    run.bus.emit({
+      type: 'tool:interrupt',
+      runId: run.runId,
+      turn: run.turn,
+      toolCallId: entry.toolCallId,
+      name: entry.name,
+      interruption: { ...interruption },
+    });
+  }
+}
+
+/** Asks the tool's `needsApproval` (`true`, or a function of the validated arguments). */
+function needsApproval<TContext>(
+  run: ActiveRun<TContext>,
+  prepared: PreparedToolCall<TContext>,
+): boolean | Promise<boolean> {
+  const check = (prepared.tool as AnyTool<TContext>).needsApproval;
+  if (typeof check !== 'function') return check === true;
+  return askApproval(run, prepared, check);
+}
+
+async function askApproval<TContext>(
+  run: ActiveRun<TContext>,
+  prepared: PreparedToolCall<TContext>,
+  check: (args: never, ctx: never) => boolean | PromiseLike<boolean>,
+): Promise<boolean> {
+  const answer = await raceAbort(
+    Promise.resolve(
+      (check as (args: unknown, ctx: unknown) => boolean | PromiseLike<boolean>)(prepared.args, {
+        toolCallId: prepared.call.id,
+        runId: run.runId,
+        context: run.context,
+      }),
+    ),
+    run.signal,
+  );
+  if (typeof answer !== 'boolean') {
+    // Fail closed, as beforeTool does: a gate that answers something else runs nothing.
+    throw new ConfigurationError(
+      `needsApproval of tool "${prepared.tool.name}" must return true or false (or a promise of one); it returned ${answer === null ? 'null' : typeof answer}. The tool was not run.`,
+      { option: 'needsApproval' },
+    );
+  }
+  return answer;
 }
 
 /** What the `beforeTool` interceptors came to: a denial, or the call to run (or its failure). */
 interface Gate<TContext> {
   /** The reason, when an interceptor denied the call. */
   deny?: string;
+  /** Set when an interceptor paused the run for an approval, with its reason if it gave one. */
+  interrupt?: { reason: string | undefined };
   /** The call after the rewrites, validated again; a failure when a rewrite was invalid. */
   prepared: ToolPreparation<TContext>;
   /** The last rewrite, when one rewrote the arguments. */
@@ -180,13 +320,15 @@ interface Gate<TContext> {
 /**
  * Asks the interceptors in turn. Each rewrite is validated at once, so the next interceptor
  * (and `tool:start`) gets validated arguments; an invalid rewrite ends the asking with its
- * `invalid_arguments` failure.
+ * `invalid_arguments` failure. An `interrupt` answer for a call already approved counts as an
+ * approval: the person's decision answers it.
  */
 async function decide<TContext>(
-  state: ActiveRun<TContext>,
+  run: ActiveRun<TContext>,
   interceptors: readonly BeforeTool<TContext>[],
   registry: ToolRegistry<TContext>,
   initial: PreparedToolCall<TContext>,
+  approved: boolean,
 ): Promise<Gate<TContext>> {
   const { call } = initial;
   const gate: Gate<TContext> = { prepared: initial };
@@ -194,23 +336,26 @@ async function decide<TContext>(
     const prepared = gate.prepared;
     if (!prepared.ok) break;
     const info = {
-      runId: state.runId,
-      turn: state.turn,
-      agent: state.agent,
-      context: state.context,
+      runId: run.runId,
+      turn: run.turn,
+      agent: run.agent,
+      context: run.context,
       toolCallId: call.id,
       name: call.name,
       args: prepared.args,
     };
     const decision = checkToolDecision(
-      await raceAbort(Promise.resolve(intercept(info)), state.signal),
+      await raceAbort(Promise.resolve(intercept(info)), run.signal),
       call.name,
     );
     if (decision?.action === 'deny') return { ...gate, deny: decision.reason };
+    if (decision?.action === 'interrupt' && !approved) {
+      return { ...gate, interrupt: { reason: decision.reason } };
+    }
     if (decision?.action === 'rewrite') {
       gate.rewrite = { args: decision.args };
       const next = registry.prepare(call, { args: decision.args });
-      gate.prepared = next instanceof Promise ? await raceAbort(next, state.signal) : next;
+      gate.prepared = next instanceof Promise ? await raceAbort(next, run.signal) : next;
     }
   }
   return gate;
