@@ -33,7 +33,9 @@ test('MaxTurnsExceededError.result is a partial RunResult, always present', () =
   }
 });
 
-test('a partial result is a RunResult whose output is the text so far', () => {
-  expectTypeOf<PartialRunResult>().toEqualTypeOf<RunResult<string>>();
+test('a partial result is a RunResult, without a status or state, whose output is the text so far', () => {
+  expectTypeOf<PartialRunResult>().toEqualTypeOf<
+    Omit<RunResult<string>, 'status' | 'interruptions' | 'state'>
+  >();
   expectTypeOf<PartialRunResult['output']>().toBeString();
 });

@@ -5,6 +5,7 @@ import {
   type ModelResponse,
   type RunFinishReason,
   type RunMiddlewareContext,
+  type RunOptions,
   type RunResult,
   type StopCondition,
   stopAtTool,
@@ -183,10 +184,22 @@ describe('stopWhen types', () => {
     expectTypeOf(stopAtTool('search')).toExtend<StopCondition>();
   });
 
-  it('a run adds its own conditions, typed alike', () => {
+  it('a run adds its own conditions: predicates typed alike, names checked when it starts', () => {
     const agent = new Agent({ name: 'a', model, tools: [getWeather, search] });
-    void agent.run('x', { stopWhen: stopAtTool('search') });
-    // @ts-expect-error: the agent has no tool of that name.
-    void agent.run('x', { stopWhen: stopAtTool('nope') });
+    void agent.run('x', {
+      stopWhen: [
+        stopAtTool('search'),
+        (run) => {
+          const last = run.toolCalls.at(-1);
+          if (last?.name === 'search' && last.outcome.ok) {
+            expectTypeOf(last.outcome.value).toEqualTypeOf<string[]>();
+          }
+          return false;
+        },
+      ],
+    });
+    // Run options written for any agent fit a typed one.
+    const options: RunOptions = { stopWhen: stopAtTool('anything'), middleware: [] };
+    void agent.run('x', options);
   });
 });

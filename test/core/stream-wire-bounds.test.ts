@@ -10,6 +10,7 @@ import {
   ModelError,
   pipeSSEToResponse,
   RunAbortedError,
+  type RunState,
   type SSEServerResponse,
   toSSEResponse,
   toWireError,
@@ -109,8 +110,13 @@ describe('toWireEvent bounds every event', () => {
     const end = toWireEvent({
       type: 'run:end',
       ...base,
+      status: 'completed',
       result: {
         runId: 'run_1',
+        status: 'completed',
+        interruptions: [],
+        // toWireEvent never sends the state.
+        state: undefined as unknown as RunState,
         output: { deep: nested(500), cyclic },
         text: long,
         messages: [],

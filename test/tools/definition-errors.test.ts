@@ -112,6 +112,12 @@ describe('definition-time errors are AgentErrors with a code', () => {
     ],
     ['maxOutputChars zero', { maxOutputChars: 0 }, /maxOutputChars/],
     ['strict not a boolean', { strict: 'yes' }, /strict/],
+    [
+      'needsApproval not a boolean or function',
+      { needsApproval: 'yes' },
+      /needsApproval.*expected true, false or a function/,
+    ],
+    ['idempotent not a boolean', { idempotent: 1 }, /idempotent.*expected true or false/],
   ])('invalid_tool_definition: %s', (_label, overrides, message) => {
     const error = thrown(define(overrides));
     expect(error.code).toBe('invalid_tool_definition');

@@ -151,3 +151,41 @@ describe('arguments parsed by the caller', () => {
     expect(seen).toEqual([{ n: 2 }]);
   });
 });
+
+describe('approval and idempotency settings', () => {
+  it('a tool keeps needsApproval and idempotent, false by default', () => {
+    const plain = tool({
+      name: 'plain',
+      description: 'd',
+      parameters: z.object({}),
+      execute: () => 'x',
+    });
+    expect([plain.needsApproval, plain.idempotent]).toEqual([false, false]);
+    const check = (args: { n: number }) => args.n > 1;
+    const gated = tool({
+      name: 'gated',
+      description: 'd',
+      parameters: z.object({ n: z.number() }),
+      needsApproval: check,
+      idempotent: true,
+      execute: () => 'x',
+    });
+    expect(gated.needsApproval).toBe(check);
+    expect(gated.idempotent).toBe(true);
+  });
+
+  it('ctx.idempotencyKey is the run id and call id, or the call id outside a run', async () => {
+    const keys: string[] = [];
+    const registry = new ToolRegistry([
+      tool({
+        name: 'k',
+        description: 'd',
+        parameters: z.object({}),
+        execute: (_args, ctx) => keys.push(ctx.idempotencyKey),
+      }),
+    ]);
+    await registry.execute({ id: 'call_1', name: 'k', arguments: '{}' }, { runId: 'run_9' });
+    await registry.execute({ id: 'call_2', name: 'k', arguments: '{}' });
+    expect(keys).toEqual(['run_9:call_1', 'call_2']);
+  });
+});

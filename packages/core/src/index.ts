@@ -45,6 +45,7 @@ export {
   type OutputValidationIssue,
   RunAbortedError,
 } from './errors/errors.js';
+export { RunStateError, type RunStateErrorCode } from './errors/run-state-error.js';
 export type { EventHooks, ListenerErrorHandler } from './events/event-bus.js';
 export type * from './events/events.js';
 export {
@@ -67,12 +68,14 @@ export {
   toWireEvent,
   type WireError,
   type WireEvent,
+  type WireInterruption,
   type WireModelEndEvent,
   type WireModelStartEvent,
   type WireRunEndEvent,
   type WireRunErrorEvent,
   type WireRunStartEvent,
   type WireToolEndEvent,
+  type WireToolInterruptEvent,
 } from './http/wire-event.js';
 export type {
   BeforeModel,
@@ -115,10 +118,23 @@ export type {
   PartialRunResult,
   RunFinishReason,
   RunResult,
+  RunResultStatus,
   ToolCallRecord,
   ToolCallRecordOf,
 } from './run/run-result.js';
 export {
+  type PendingToolCall,
+  type PendingToolCallStatus,
+  RUN_SNAPSHOT_VERSION,
+  type RunSnapshot,
+  type RunStatus,
+  type SnapshotInterruption,
+  type SnapshotToolOutcome,
+} from './run/run-snapshot.js';
+export { type Interruption, type RejectOptions, RunState } from './run/run-state.js';
+export type { RunClaim, RunStore } from './run/run-store.js';
+export {
+  type RunStopCondition,
   type StopAtTool,
   type StopCondition,
   type StopPredicate,

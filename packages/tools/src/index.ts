@@ -16,7 +16,9 @@ export type {
 export { ToolRegistry } from './tool-registry.js';
 export type {
   AnyTool,
+  ApprovalContext,
   InferToolArgs,
+  NeedsApproval,
   StandardIssue,
   StandardResult,
   StandardSchemaV1,

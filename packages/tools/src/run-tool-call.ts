@@ -46,6 +46,7 @@ export async function runToolCall<TContext>(
           toolCallId: call.id,
           runId,
           context,
+          idempotencyKey: runId === undefined ? call.id : `${runId}:${call.id}`,
         };
         return tool.execute(args as never, ctx);
       },

@@ -54,7 +54,8 @@ export function assertLimit(
  * (zod v4 from `'zod'` or zod v3 from `'zod/v3'`); every check happens here, at definition time.
  *
  * @param definition - `name`, `description`, `parameters` (a zod object schema), `execute`, and
- *   optionally `timeoutMs`, `strict` (`'auto'` by default) and `maxOutputChars`.
+ *   optionally `timeoutMs`, `strict` (`'auto'` by default), `maxOutputChars`, `needsApproval` and
+ *   `idempotent`.
  * @returns The tool, ready for a `ToolRegistry` or an `Agent`. Its type keeps the literal `name`,
  *   the argument and result types, so an agent's events and results narrow on the name.
  * @throws ToolDefinitionError `invalid_tool_name`, `invalid_parameters`, `strict_incompatible`
@@ -83,7 +84,17 @@ export function tool<
       { code: 'invalid_tool_definition' },
     );
   }
-  const { name, description, parameters, execute, timeoutMs, strict, maxOutputChars } = definition;
+  const {
+    name,
+    description,
+    parameters,
+    execute,
+    timeoutMs,
+    strict,
+    maxOutputChars,
+    needsApproval,
+    idempotent,
+  } = definition;
   assertToolName(name);
   if (typeof description !== 'string') {
     throw new ToolDefinitionError(
@@ -103,6 +114,22 @@ export function tool<
       { code: 'invalid_tool_definition', toolName: name },
     );
   }
+  if (
+    needsApproval !== undefined &&
+    typeof needsApproval !== 'boolean' &&
+    typeof needsApproval !== 'function'
+  ) {
+    throw new ToolDefinitionError(
+      `Invalid needsApproval for tool "${name}": expected true, false or a function (args, ctx) => boolean, received ${String(needsApproval)}.`,
+      { code: 'invalid_tool_definition', toolName: name },
+    );
+  }
+  if (idempotent !== undefined && typeof idempotent !== 'boolean') {
+    throw new ToolDefinitionError(
+      `Invalid idempotent for tool "${name}": expected true or false, received ${String(idempotent)}.`,
+      { code: 'invalid_tool_definition', toolName: name },
+    );
+  }
   assertLimit(timeoutMs, 'timeoutMs', name, true);
   assertLimit(maxOutputChars, 'maxOutputChars', name, true);
   const converted = toJSONSchema(parameters, { strict: strict ?? 'auto', toolName: name });
@@ -114,6 +141,8 @@ export function tool<
     strict: converted.strict,
     timeoutMs,
     maxOutputChars,
+    needsApproval: needsApproval ?? false,
+    idempotent: idempotent ?? false,
     execute,
   });
 }

@@ -64,7 +64,46 @@ export interface ToolContext<TContext = unknown> {
   readonly runId: string | undefined;
   /** The run's user context object (`undefined` when none was given). */
   readonly context: TContext;
+  /**
+   * The same for every attempt of this call, across a crash and a resume: `${runId}:${toolCallId}`
+   * in a run (the call id alone outside one). Pass it to a payment or mail API as its idempotency
+   * key, so that an `idempotent` tool re-run after a crash has its effect once.
+   */
+  readonly idempotencyKey: string;
 }
+
+/**
+ * What a `needsApproval` function receives besides the arguments.
+ *
+ * @typeParam TContext - The run's user context object.
+ */
+export interface ApprovalContext<TContext = unknown> {
+  /** The id of the tool call the model made. */
+  readonly toolCallId: string;
+  /** The id of the run. */
+  readonly runId: string | undefined;
+  /** The run's user context object. */
+  readonly context: TContext;
+}
+
+/**
+ * Whether a call must wait for a person's (or a program's) approval before it runs: `true` for
+ * every call, or a function of the validated arguments (`(args) => args.amount > 100`).
+ *
+ * @typeParam TArgs - The tool's validated arguments.
+ * @typeParam TContext - The run's user context object.
+ */
+export type NeedsApproval<TArgs = never, TContext = unknown> =
+  | boolean
+  | ApprovalCheck<TArgs, TContext>;
+
+/*
+ * Declared as a method so that its parameters are bivariant: a tool of specific arguments and
+ * context stays assignable to `AnyTool` (whose arguments are `never`), as with `execute`.
+ */
+type ApprovalCheck<TArgs, TContext> = {
+  check(args: TArgs, ctx: ApprovalContext<TContext>): boolean | PromiseLike<boolean>;
+}['check'];
 
 /**
  * A tool call as the model sent it: the `function` part of an OpenAI tool call plus its id.
@@ -88,7 +127,8 @@ export interface ToolCall {
  * - `tool_error`: the tool threw or rejected.
  * - `timeout`: the tool ran past its `timeoutMs`.
  * - `aborted`: the run was aborted while the tool ran (or before it started).
- * - `denied`: an interceptor refused the call (produced by `@agentloop/core`, never by the registry).
+ * - `denied`: an interceptor or a person refused the call (produced by `@agentloop/core`, never by
+ *   the registry).
  */
 export type ToolErrorCode =
   | 'invalid_json'
@@ -199,6 +239,20 @@ export interface ToolDefinition<
   strict?: StrictMode | undefined;
   /** Outputs longer than this many characters are cut with a marker. @default the registry's (20,000) */
   maxOutputChars?: number | undefined;
+  /**
+   * Pause the run for an approval before the call runs: `true`, or a function of the validated
+   * arguments. The run resolves with `status: 'interrupted'`; `state.approve(i)` or
+   * `state.reject(i, { message })`, then `agent.run(state)`, continues it.
+   * @default false
+   */
+  needsApproval?: NeedsApproval<InferToolArgs<TSchema>, TContext> | undefined;
+  /**
+   * The tool may run twice for one call with no harm (a lookup, or a write keyed by
+   * `ctx.idempotencyKey`): after a crash mid-call, `agent.resume` runs it again. A tool that is
+   * not idempotent is never re-run: its call becomes an `unknown_outcome` interruption.
+   * @default false
+   */
+  idempotent?: boolean | undefined;
 }
 
 /**
@@ -233,6 +287,10 @@ export interface Tool<
   readonly timeoutMs: number | undefined;
   /** The tool's own output limit in characters, if it has one. */
   readonly maxOutputChars: number | undefined;
+  /** Whether a call waits for an approval first (see {@link ToolDefinition.needsApproval}). */
+  readonly needsApproval: NeedsApproval<TArgs, TContext>;
+  /** Whether a call may run again after a crash (see {@link ToolDefinition.idempotent}). */
+  readonly idempotent: boolean;
   /** Runs the tool with validated arguments. Call it through `ToolRegistry.execute` to get validation, timeouts and safe output. */
   readonly execute: (args: TArgs, ctx: ToolContext<TContext>) => TResult | PromiseLike<TResult>;
 }

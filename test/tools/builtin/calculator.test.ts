@@ -194,6 +194,7 @@ describe('calculatorTool', () => {
       signal: new AbortController().signal,
       toolCallId: 'c',
       runId: undefined,
+      idempotencyKey: 'c',
       context: undefined,
     };
     expect(await degrees.execute({ expression: 'sin(90)' }, ctx)).toEqual({

@@ -60,5 +60,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /** A `ToolContext` for calling `execute` directly. */
 export function toolContext(signal: AbortSignal = new AbortController().signal) {
-  return { signal, toolCallId: 'call_test', runId: undefined, context: undefined };
+  return {
+    signal,
+    toolCallId: 'call_test',
+    runId: undefined,
+    context: undefined,
+    idempotencyKey: 'call_test',
+  };
 }

@@ -10,7 +10,8 @@ import type { Middleware } from '../middleware/middleware.js';
 import type { Model, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
 import type { ModelTimeouts } from '../run/model-timeouts.js';
-import type { StopCondition } from '../run/stop-when.js';
+import type { RunStore } from '../run/run-store.js';
+import type { RunStopCondition, StopCondition } from '../run/stop-when.js';
 import type { ToolList } from './tool-calls.js';
 
 /**
@@ -133,6 +134,14 @@ export interface AgentOptions<
     | readonly StopCondition<TContext, NoInfer<TTools>>[];
   /** Where a throwing listener is reported. @default a process warning */
   onListenerError?: ListenerErrorHandler;
+  /**
+   * Where runs are checkpointed: when a model reply arrives, before each tool starts, after
+   * each ends and at turn end, so `agent.resume(runId)` continues a run whose process died
+   * (`InMemoryRunStore`, or `FileRunStore` from `@agentloop/core/node`). A run also claims its
+   * id in the store while it goes on, so no two processes continue it at once.
+   * @default none: a run lives in its process only (`result.state` still continues it)
+   */
+  runStore?: RunStore;
 }
 
 /**
@@ -168,8 +177,12 @@ export interface RunOptions<TContext = unknown, TTools extends ToolList = ToolLi
    * `hooks.beforeTool`): see {@link Middleware}.
    */
   middleware?: readonly Middleware<TContext, TTools>[];
-  /** Stop conditions for this run, checked after the agent's (see `AgentOptions.stopWhen`). */
-  stopWhen?: StopCondition<TContext, TTools> | readonly StopCondition<TContext, TTools>[];
+  /**
+   * Stop conditions for this run, checked after the agent's (see `AgentOptions.stopWhen`).
+   * Predicates see the typed run; a `stopAtTool` name is checked when the run starts (typed by
+   * the tools on the agent only, so that options written for any agent fit every agent).
+   */
+  stopWhen?: RunStopCondition<TContext, TTools> | readonly RunStopCondition<TContext, TTools>[];
   /** Overrides the agent's `timeouts` for this run, bound by bound. */
   timeouts?: ModelTimeouts;
   /**

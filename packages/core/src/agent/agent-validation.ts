@@ -44,6 +44,18 @@ export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>
       { option: 'instructions' },
     );
   }
+  const store = options.runStore as Partial<Record<string, unknown>> | undefined;
+  if (
+    store !== undefined &&
+    (typeof store !== 'object' ||
+      store === null ||
+      !['save', 'load', 'delete', 'claim'].every((m) => typeof store[m] === 'function'))
+  ) {
+    throw new ConfigurationError(
+      `Agent "${name}": "runStore" must be a RunStore with save(), load(), delete() and claim(), such as new InMemoryRunStore() or new FileRunStore({ dir }) from @agentloop/core/node; got ${describe(store)}.`,
+      { option: 'runStore' },
+    );
+  }
   positiveInteger(name, 'toolConcurrency', options.toolConcurrency);
   positiveInteger(name, 'maxTurns', options.maxTurns);
   nonNegativeInteger(name, 'maxOutputRepairs', options.maxOutputRepairs);
@@ -143,8 +155,17 @@ export function validateRunInput(input: unknown): void {
     return;
   }
   throw new ConfigurationError(
-    `agent.run(input) expects a string or an array of chat messages ({ role, content }); got ${describe(input)}.`,
+    `agent.run(input) expects a string or an array of chat messages ({ role, content }), or a RunState to continue; got ${describe(input)}.`,
     { option: 'input' },
+  );
+}
+
+/** Checks the run id given to `agent.resume(runId)`. */
+export function validateRunId(runId: unknown): void {
+  if (typeof runId === 'string' && runId !== '') return;
+  throw new ConfigurationError(
+    `agent.resume(runId) expects the run's id (result.runId, or the runId of any of its events); got ${describe(runId)}.`,
+    { option: 'runId' },
   );
 }
 

@@ -6,14 +6,21 @@ import type { BeforeTool } from '../middleware/interceptors.js';
 import type { Middleware } from '../middleware/middleware.js';
 import type { Model } from '../models/model.js';
 import { openai } from '../models/openai-model.js';
-import { executeRun, type ResolvedAgent } from '../run/run-loop.js';
+import { checkResumable } from '../run/resumable.js';
+import { executeRun, type ResolvedAgent, type RunStart } from '../run/run-loop.js';
 import type { RunResult } from '../run/run-result.js';
+import { RunState, snapshotOfState } from '../run/run-state.js';
 import { resolveMemory } from '../run/session-memory.js';
 import { type StopCondition, stopConditions } from '../run/stop-when.js';
 import { outputResponseFormat } from '../run/structured-output.js';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
 import { AgentStream, type StreamOptions } from './agent-stream.js';
-import { validateAgentOptions, validateRunInput, validateRunOptions } from './agent-validation.js';
+import {
+  validateAgentOptions,
+  validateRunId,
+  validateRunInput,
+  validateRunOptions,
+} from './agent-validation.js';
 import { validateStopTools } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
 
@@ -121,27 +128,65 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
           | undefined,
       ),
       listeners: this.#listeners,
+      runStore: options.runStore,
     };
   }
 
   /**
-   * Runs the agent to its answer.
+   * Runs the agent to its answer, or until a tool call waits for an approval.
    *
-   * @param input - a user message, or messages to append to the conversation.
+   * @param input - a user message, or messages to append to the conversation; or a `RunState`
+   * (an interrupted run's `result.state`, or `RunState.parse(text)`) to continue that run once its
+   * interruptions are decided.
    * @param options - `signal`, `context`, `sessionId`, `hooks`, `maxTurns`, `timeouts`,
-   * `deadlineMs`.
-   * @returns the result; rejects with `MaxTurnsExceededError`, `RunAbortedError`,
-   * `DeadlineExceededError`, `OutputValidationError`, `ModelError` or `ContextOverflowError`
-   * (each an `AgentError`).
+   * `deadlineMs`. A continued run keeps its own `sessionId`.
+   * @returns the result: `status: 'completed'` with the answer, or `'interrupted'` with
+   * `interruptions` and the `state` to continue from. Rejects with `MaxTurnsExceededError`,
+   * `RunAbortedError`, `DeadlineExceededError`, `OutputValidationError`, `ModelError`,
+   * `ContextOverflowError`, or `RunStateError` for a state this agent cannot continue (each an
+   * `AgentError`).
+   * @example
+   * ```ts
+   * let result = await agent.run('Refund order 42');
+   * while (result.status === 'interrupted') {
+   *   for (const i of result.interruptions) result.state.approve(i);
+   *   result = await agent.run(result.state);
+   * }
+   * ```
    */
   async run(
-    input: RunInput,
+    input: RunInput | RunState,
     options: RunOptions<TContext, TTools> = {},
   ): Promise<RunResult<TOutput, TTools>> {
-    validateRunInput(input);
+    const start = this.#start(input);
     validateRunOptions(this.name, options);
     validateStopTools(this.name, this.#config.stopWhen, options.stopWhen, this.tools);
-    const result = await executeRun(this.#config, input, asRunOptions(options), {
+    const result = await executeRun(this.#config, start, asRunOptions(options), {
+      mode: 'generate',
+    });
+    return typedResult<TOutput, TTools>(result);
+  }
+
+  /**
+   * Continues a run from the run store's latest checkpoint: after its process died, or from
+   * another process. Calls recorded done never run again; a call recorded started but not done
+   * runs again only when its tool is `idempotent` (with the same `ctx.idempotencyKey`), and
+   * otherwise becomes an `unknown_outcome` interruption for a person to decide.
+   *
+   * @param runId - the run's id (`result.runId`, or any of its events').
+   * @param options - the options of `run()`.
+   * @returns as `run()`. Rejects with `RunStateError`: `run_not_found` (no checkpoint),
+   * `run_completed`, `run_in_progress` (it is going on elsewhere), `run_state_agent_mismatch`;
+   * and with `ConfigurationError` when the agent has no `runStore`.
+   */
+  async resume(
+    runId: string,
+    options: RunOptions<TContext, TTools> = {},
+  ): Promise<RunResult<TOutput, TTools>> {
+    validateRunId(runId);
+    validateRunOptions(this.name, options);
+    validateStopTools(this.name, this.#config.stopWhen, options.stopWhen, this.tools);
+    const result = await executeRun(this.#config, { runId }, asRunOptions(options), {
       mode: 'generate',
     });
     return typedResult<TOutput, TTools>(result);
@@ -154,7 +199,8 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
    * model's stream instead of buffering it (see {@link AgentStream}); `toSSEResponse` and
    * `pipeSSEToResponse` serve it over HTTP.
    *
-   * @param input - a user message, or messages to append to the conversation.
+   * @param input - a user message, messages to append to the conversation, or a `RunState` to
+   * continue (as for `run()`).
    * @param options - the options of `run()`, plus `highWaterMark` (default 64 events).
    * @returns the stream; nothing runs until it is iterated (or `result` is read).
    * @example
@@ -167,22 +213,32 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
    * ```
    */
   stream(
-    input: RunInput,
+    input: RunInput | RunState,
     options: StreamOptions<TContext, TTools> = {},
   ): AgentStream<TOutput, TTools> {
-    validateRunInput(input);
+    const start = this.#start(input);
     validateRunOptions(this.name, options);
     validateStopTools(this.name, this.#config.stopWhen, options.stopWhen, this.tools);
     const { highWaterMark, ...runOptions } = options;
     return new AgentStream<TOutput, TTools>(
       (sink, internalSignal) =>
-        executeRun(this.#config, input, asRunOptions(runOptions), {
+        executeRun(this.#config, start, asRunOptions(runOptions), {
           mode: 'stream',
           sink,
           internalSignal,
         }).then((result) => typedResult<TOutput, TTools>(result)),
       highWaterMark === undefined ? {} : { highWaterMark },
     );
+  }
+
+  /** Where a run starts: a state to continue (checked now), or input (checked now). */
+  #start(input: RunInput | RunState): RunStart {
+    if (input instanceof RunState) {
+      checkResumable(this.#config, snapshotOfState(input));
+      return { state: input };
+    }
+    validateRunInput(input);
+    return { input };
   }
 
   /**

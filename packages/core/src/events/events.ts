@@ -9,7 +9,8 @@ import type {
 } from '../agent/tool-calls.js';
 import type { FinishReason, ModelRequest, ModelResponse } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
-import type { RunResult } from '../run/run-result.js';
+import type { RunResult, RunResultStatus } from '../run/run-result.js';
+import type { Interruption } from '../run/run-state.js';
 
 /** Fields every event carries. */
 export interface EventBase {
@@ -28,6 +29,11 @@ export interface RunStartEvent extends EventBase {
   input: string | ChatCompletionMessageParam[];
   /** The run's `sessionId`, when it has one. */
   sessionId?: string;
+  /**
+   * `true` when the run continues from a state (`agent.run(state)`, `agent.resume(runId)`):
+   * `runId` is the run's own, `turn` the last turn begun, and `input` is empty.
+   */
+  resumed?: true;
 }
 /** A turn began: one model call and the tool calls it asks for. */
 export interface TurnStartEvent extends EventBase {
@@ -183,6 +189,20 @@ export type ToolEndEventOf<TTools extends ToolList = ToolList> = EndEvents<ToolC
 type EndEvents<TShape> = TShape extends ToolCallShape
   ? ToolEndEvent<TShape['name'], TShape['outcome']>
   : never;
+/**
+ * A tool call paused the run: it waits for an approval (`needsApproval`, or `beforeTool`
+ * answered `{ action: 'interrupt' }`), or for a decision on a call whose outcome a crash left
+ * unknown. The call gets no `tool:start` or `tool:end` until it is decided and the run continues.
+ */
+export interface ToolInterruptEvent extends EventBase {
+  type: 'tool:interrupt';
+  /** The call id the model gave. */
+  toolCallId: string;
+  /** The tool's name. */
+  name: string;
+  /** What the run waits for; the same object is in `result.interruptions`. */
+  interruption: Interruption;
+}
 /** A turn ended. */
 export interface TurnEndEvent extends EventBase {
   type: 'turn:end';
@@ -192,12 +212,16 @@ export interface TurnEndEvent extends EventBase {
   toolCalls: number;
 }
 /**
- * The run finished with a result. Exactly one of `run:end` / `run:error` ends a run.
+ * The run finished with a result: it answered (`status: 'completed'`) or paused for decisions
+ * (`status: 'interrupted'`, see `result.interruptions`). Exactly one of `run:end` / `run:error`
+ * ends a run, and each resumption of it.
  *
  * @typeParam TTools - The agent's tools, which type `result.toolCalls`.
  */
 export interface RunEndEvent<TTools extends ToolList = ToolList> extends EventBase {
   type: 'run:end';
+  /** `result.status`. */
+  status: RunResultStatus;
   /** What `run()` resolves to. */
   result: RunResult<unknown, TTools>;
 }
@@ -226,6 +250,7 @@ export type AgentEvent<TTools extends ToolList = ToolList> =
   | ToolArgsEvent
   | ToolStartEventOf<TTools>
   | ToolEndEventOf<TTools>
+  | ToolInterruptEvent
   | TurnEndEvent
   | RunEndEvent<TTools>
   | RunErrorEvent;
@@ -283,6 +308,7 @@ export const EVENT_TYPES = [
   'model:end',
   'tool:start',
   'tool:end',
+  'tool:interrupt',
   'turn:end',
   'run:end',
   'run:error',

@@ -13,6 +13,7 @@ import type {
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
 import type { RunFinishReason } from '../run/run-result.js';
+import type { Interruption } from '../run/run-state.js';
 import { boundWireString, boundWireValue, WIRE_LIMITS } from './wire-bounds.js';
 
 /** An error as sent to a client: an agentloop error's `toJSON()`, or a generic stand-in. */
@@ -30,6 +31,26 @@ export interface WireRunStartEvent extends EventBase {
   type: 'run:start';
   agent: string;
   sessionId?: string;
+  /** `true` when the run continues from a state or a checkpoint. */
+  resumed?: true;
+}
+/** What a paused run waits for, as a client sees it (`args` bounded). */
+export interface WireInterruption {
+  id: string;
+  kind: 'approval' | 'unknown_outcome';
+  agent: string;
+  path: string[];
+  toolCallId: string;
+  name: string;
+  args: unknown;
+  reason?: string;
+}
+/** `tool:interrupt`: a call waits for a decision. */
+export interface WireToolInterruptEvent extends EventBase {
+  type: 'tool:interrupt';
+  toolCallId: string;
+  name: string;
+  interruption: WireInterruption;
 }
 /** `model:start` without the request (it holds the instructions): only its size. */
 export interface WireModelStartEvent extends EventBase {
@@ -65,7 +86,11 @@ export interface WireToolEndEvent extends EventBase {
 /** `run:end` with the answer and totals, without the conversation (it holds the instructions). */
 export interface WireRunEndEvent extends EventBase {
   type: 'run:end';
+  /** `completed`, or `interrupted` when the run waits for the decisions in `result.interruptions`. */
+  status: 'completed' | 'interrupted';
   result: {
+    status: 'completed' | 'interrupted';
+    interruptions: WireInterruption[];
     output: unknown;
     text: string;
     turns: number;
@@ -94,6 +119,7 @@ export type WireEvent =
   | ToolArgsEvent
   | ToolStartEvent
   | WireToolEndEvent
+  | WireToolInterruptEvent
   | TurnEndEvent
   | WireRunEndEvent
   | WireRunErrorEvent;
@@ -144,7 +170,8 @@ export function toWireError(error: unknown): WireError {
  * `memory:trim`, `text:delta`, `tool:args`, `turn:end`. Slimmed: `run:start` (no `input`),
  * `model:start` (message and tool counts instead of the request), `model:end` (`finishReason`,
  * `usage`, `durationMs`), `tool:end` (the outcome's `ok`, `output`, `error.code`/`error.message`,
- * `durationMs`, and `denied` for a call `beforeTool` denied), `run:end` (the result's `output`,
+ * `durationMs`, and `denied` for a call `beforeTool` denied), `tool:interrupt` (the interruption,
+ * `args` bounded), `run:end` (the `status`, and the result's `status`, `interruptions`, `output`,
  * `text`, `turns`, `usage`, `finishReason`), `run:error` (see {@link toWireError}).
  * Instructions and the conversation never leave the server.
  *
@@ -168,6 +195,7 @@ export function toWireEvent(event: AgentEvent): WireEvent {
         ...base,
         agent: event.agent,
         ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+        ...(event.resumed ? { resumed: true as const } : {}),
       };
     case 'model:start':
       return {
@@ -218,12 +246,23 @@ export function toWireEvent(event: AgentEvent): WireEvent {
         ...(event.denied ? { denied: true as const } : {}),
       };
     }
-    case 'run:end': {
-      const { output, text, turns, usage, finishReason } = event.result;
+    case 'tool:interrupt':
       return {
         type: event.type,
         ...base,
+        toolCallId: event.toolCallId,
+        name: event.name,
+        interruption: wireInterruption(event.interruption),
+      };
+    case 'run:end': {
+      const { status, interruptions, output, text, turns, usage, finishReason } = event.result;
+      return {
+        type: event.type,
+        ...base,
+        status,
         result: {
+          status,
+          interruptions: interruptions.map(wireInterruption),
           output: boundWireValue(output, bounds),
           text: boundWireString(text, bounds.maxChars),
           turns,
@@ -237,4 +276,14 @@ export function toWireEvent(event: AgentEvent): WireEvent {
     default:
       return event;
   }
+}
+
+function wireInterruption(interruption: Interruption): WireInterruption {
+  const args = boundWireValue(interruption.args, WIRE_LIMITS);
+  const reason = interruption.reason;
+  return {
+    ...interruption,
+    args,
+    ...(reason !== undefined ? { reason: boundWireString(reason, WIRE_LIMITS.maxChars) } : {}),
+  };
 }

@@ -73,15 +73,18 @@ type InfoOf<TContext, TShape> = TShape extends ToolArgsShape
   : never;
 
 /**
- * A `beforeTool` decision: run the call, refuse it with a reason the model sees, or run it
+ * A `beforeTool` decision: run the call, refuse it with a reason the model sees, run it
  * with other arguments (validated against the tool's schema again at once: the next
  * interceptor and `tool:start` get them validated, and invalid ones fail the call with
- * `invalid_arguments`, the tool not run).
+ * `invalid_arguments`, the tool not run), or pause the run until a person decides
+ * (`interrupt`: the run resolves with `status: 'interrupted'`; once the call is approved, an
+ * `interrupt` answer for it counts as approved).
  */
 export type ToolDecision =
   | { action: 'approve' }
   | { action: 'deny'; reason: string }
-  | { action: 'rewrite'; args: unknown };
+  | { action: 'rewrite'; args: unknown }
+  | { action: 'interrupt'; reason?: string };
 
 /**
  * Awaited before every tool call the model makes to a known tool with valid arguments (calls

@@ -18,8 +18,13 @@ export interface RunMiddlewareContext<TContext> {
   context: TContext;
   /** The run's signal: aborted when the caller aborts, the deadline passes or the run fails. */
   signal: AbortSignal;
-  /** What `run()` / `stream()` was given. */
+  /** What `run()` / `stream()` was given; `[]` for a run continued from its state. */
   input: RunInput;
+  /**
+   * `true` when the run continues from where it stopped (`agent.run(state)`,
+   * `agent.resume(runId)`): `wrapRun` wraps each resumption of a run.
+   */
+  resumed: boolean;
   /** The run's `sessionId`, when it has one. */
   sessionId: string | undefined;
 }
@@ -60,6 +65,31 @@ export interface ToolCallContext<TContext, TName extends string = string, TArgs 
    * `tool:end` carries `denied: true`, as for a `beforeTool` denial.
    */
   deny(reason: string): ToolFailure;
+  /**
+   * Pauses the run until a person decides about this call, as `beforeTool` answering
+   * `{ action: 'interrupt', reason }` does: the tool does not run, the run resolves with
+   * `status: 'interrupted'` (the turn's other calls still settle), and `state.approve` /
+   * `state.reject` then decide it. It throws, so nothing after it runs: the middleware outside
+   * this one see their `next()` reject and should let that through (whatever they return
+   * instead is discarded, and no tool of this call starts any more).
+   *
+   * For a call already decided (`approved`, or `restarted`) it returns instead, and the
+   * middleware goes on (typically to `next()`): the person's decision answers it.
+   *
+   * @param reason - shown on the interruption, for the person who decides.
+   */
+  interrupt(reason?: string): void;
+  /**
+   * `true` when a person approved this call (`state.approve`) before the run continued: it is
+   * asked about again (`beforeTool` may still deny or rewrite it), but not paused again.
+   */
+  approved: boolean;
+  /**
+   * `true` when the call had started before its process died and runs again after
+   * `agent.resume` (its tool is `idempotent`): `beforeTool` is not asked again, and it is not
+   * paused again.
+   */
+  restarted: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isBeforeToolHook } from './interceptor-middleware.js';
 import type { Middleware, WrapModelCall, WrapRun, WrapToolCall } from './middleware.js';
 
 /** The hooks of a run's middleware, by step, outermost first. */
@@ -24,7 +25,12 @@ export function middlewareStack<TContext>(
         stack.wrapModelCall.push((ctx, next) => wrapModelCall.call(middleware, ctx, next));
       }
       if (wrapToolCall) {
-        stack.wrapToolCall.push((ctx, next) => wrapToolCall.call(middleware, ctx, next));
+        // beforeTool's own hook is kept as it is, so the loop can tell it apart (it needs no `this`).
+        stack.wrapToolCall.push(
+          isBeforeToolHook(wrapToolCall)
+            ? wrapToolCall
+            : (ctx, next) => wrapToolCall.call(middleware, ctx, next),
+        );
       }
     }
   }

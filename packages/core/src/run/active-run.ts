@@ -5,10 +5,17 @@ import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 import type { ToolCallRecord } from './run-result.js';
+import type { PendingToolCall, RunStatus, SnapshotInterruption } from './run-snapshot.js';
 
 /**
  * Everything one run owns. It lives on the stack of `executeRun`, never on the agent, so one
  * agent serves any number of concurrent runs.
+ *
+ * Two halves: the runtime handles (`signal`, `bus`, `context`, `consumerReady`, `timeouts`,
+ * `checkpoint`), which never leave the process, and the progress (every other field), which
+ * `snapshotOf` turns into the JSON `RunSnapshot` a run store keeps and a resumed run starts
+ * from. The loop's steps keep all progress here, none in local variables, so that a snapshot
+ * taken at any checkpoint is enough to continue.
  */
 export interface ActiveRun<TContext> {
   readonly runId: string;
@@ -40,4 +47,16 @@ export interface ActiveRun<TContext> {
   partialText: string | undefined;
   /** The conversation summary when memory summarises, extended from turn to turn. */
   summary: SummaryState | undefined;
+  /** Structured-output repairs asked for so far. */
+  repairs: number;
+  status: RunStatus;
+  /** The tool calls of the turn in progress, while their results are not all in `messages`. */
+  pending: PendingToolCall[] | undefined;
+  /** What the run waits for once it is `interrupted`. */
+  interruptions: SnapshotInterruption[];
+  /**
+   * Saves a snapshot with the run store, when the agent has one; resolves once it is stored.
+   * Checkpoints asked for while one is being written share the next write.
+   */
+  readonly checkpoint: () => Promise<void> | undefined;
 }

@@ -87,6 +87,7 @@ async function stopWithText<TContext>(
 }
 
 function stopped<TContext>(state: ActiveRun<TContext>, output: unknown): RunResult<unknown> {
+  state.status = 'completed';
   return { ...buildResult(state, output), finishReason: 'stop_when' };
 }
 

@@ -21,12 +21,17 @@ export function checkToolDecision(returned: unknown, toolName: string): ToolDeci
           : 'no reason was given';
       return { action: 'deny', reason };
     }
+    if (decision.action === 'interrupt') {
+      return typeof decision.reason === 'string' && decision.reason.trim() !== ''
+        ? { action: 'interrupt', reason: decision.reason }
+        : { action: 'interrupt' };
+    }
     if (decision.action === 'rewrite' && 'args' in decision) {
       return { action: 'rewrite', args: (decision as { args: unknown }).args };
     }
   }
   throw new ConfigurationError(
-    `beforeTool must return { action: 'approve' }, { action: 'deny', reason }, { action: 'rewrite', args } or nothing; for a call to "${toolName}" it returned ${describeValue(returned)}. The tool was not run.`,
+    `beforeTool must return { action: 'approve' }, { action: 'deny', reason }, { action: 'rewrite', args }, { action: 'interrupt', reason? } or nothing; for a call to "${toolName}" it returned ${describeValue(returned)}. The tool was not run.`,
     { option: 'beforeTool' },
   );
 }

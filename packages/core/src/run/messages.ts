@@ -31,6 +31,15 @@ export async function resolveInstructions<TContext>(
   return text === '' ? undefined : { role: 'system', content: text };
 }
 
+/** The text of a message's content: a string as is, text parts joined, `''` for none. */
+export function contentText(content: ChatCompletionMessageParam['content']): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) if (part.type === 'text') text += part.text;
+  return text;
+}
+
 /** The messages a run's input stands for. */
 export function toMessages(input: RunInput): ChatCompletionMessageParam[] {
   return typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];

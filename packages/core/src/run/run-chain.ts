@@ -9,10 +9,12 @@ import type { RunResult } from './run-result.js';
 /**
  * The loop through the `wrapRun` middleware: what the outermost resolves to is the run's result
  * (and what `run:end` carries). `next` may be called once: the loop cannot run twice.
+ *
+ * @param input - the run's input; `undefined` for a run continued from its state.
  */
 export function runThroughMiddleware<TContext>(
   state: ActiveRun<TContext>,
-  input: RunInput,
+  input: RunInput | undefined,
   middleware: readonly WrapRun<TContext>[],
   loop: () => Promise<RunResult<unknown>>,
 ): Promise<RunResult<unknown>> {
@@ -30,7 +32,8 @@ export function runThroughMiddleware<TContext>(
     agent: state.agent,
     context: state.context,
     signal: state.signal,
-    input,
+    input: input ?? [],
+    resumed: input === undefined,
     sessionId: state.sessionId,
   });
 }

@@ -9,24 +9,31 @@ import {
   MaxTurnsExceededError,
   RunAbortedError,
 } from '../errors/errors.js';
+import { RunStateError } from '../errors/run-state-error.js';
 import { type AgentListeners, EventBus } from '../events/event-bus.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
 import type { Middleware } from '../middleware/middleware.js';
 import { type MiddlewareStack, middlewareStack } from '../middleware/middleware-stack.js';
 import type { Model, ModelRequest, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
-import { emptyUsage } from '../models/usage.js';
 import { raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
 import { checkStop } from './check-stop.js';
-import { resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
+import { checkpointer, snapshotOf } from './checkpoint.js';
+import { contentText, resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
 import { callModelThroughMiddleware } from './model-call-chain.js';
 import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
+import { checkResumable } from './resumable.js';
 import { runThroughMiddleware } from './run-chain.js';
+import { claimRun } from './run-claims.js';
 import { startDeadline } from './run-deadline.js';
 import { buildResult, partialResult, toError } from './run-outcome.js';
+import { freshProgress, restoreProgress } from './run-progress.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
+import type { RunSnapshot } from './run-snapshot.js';
+import { type RunState, snapshotOfState } from './run-state.js';
+import type { RunStore } from './run-store.js';
 import { runTools } from './run-tools.js';
 import {
   enterSession,
@@ -62,6 +69,7 @@ export interface ResolvedAgent<TContext> {
   middleware: readonly Middleware<TContext>[];
   stopWhen: readonly StopCondition<TContext>[];
   listeners: AgentListeners;
+  runStore: RunStore | undefined;
 }
 
 /** How a run is executed: a plain call, or streamed with a sink receiving every event. */
@@ -72,17 +80,41 @@ export interface ExecuteOptions {
   internalSignal?: AbortSignal;
 }
 
+/** Where a run starts: from input, or from where an earlier run stopped. */
+export type RunStart =
+  | { input: RunInput }
+  /** `agent.run(state)`: continue from a state the caller holds. */
+  | { state: RunState }
+  /** `agent.resume(runId)`: continue from the run store's latest checkpoint. */
+  | { runId: string };
+
 /**
  * Runs the loop: instructions, history, then turns of (trim, model call, tools) until the model
- * answers without tool calls. Every step lives in its own module; this function wires them.
- * Exactly one of `run:end` / `run:error` ends the run.
+ * answers without tool calls or a call waits for a decision. Every step lives in its own module;
+ * this function wires them. Exactly one of `run:end` / `run:error` ends the run; a state that
+ * cannot be continued is refused before `run:start`.
  */
 export async function executeRun<TContext>(
   agent: ResolvedAgent<TContext>,
-  input: RunInput,
+  start: RunStart,
   options: RunOptions<TContext>,
   { mode, sink, internalSignal }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
+  const runId =
+    'runId' in start
+      ? start.runId
+      : 'state' in start
+        ? snapshotOfState(start.state).runId
+        : `run_${crypto.randomUUID()}`;
+  const release = await claimRun(agent.runStore, runId);
+  let snapshot: RunSnapshot | undefined;
+  try {
+    snapshot = 'input' in start ? undefined : await loadSnapshot(agent, start);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
   // The run listens to the caller's signal through a signal of its own, detached at the end,
   // so a signal shared by many runs gathers no listeners (see `runSignal`). The deadline is one
   // more source: when it passes, everything the run's signal reaches is cancelled.
@@ -97,46 +129,41 @@ export async function executeRun<TContext>(
     hooks: options.hooks,
     sink: sink ? (event) => sink.push(event) : undefined,
   });
-  const state: ActiveRun<TContext> = {
-    runId: `run_${crypto.randomUUID()}`,
+  const run: ActiveRun<TContext> = {
+    runId,
     agent: agent.name,
     context: options.context as TContext,
     signal,
     bus,
-    sessionId: options.sessionId,
+    sessionId: snapshot ? snapshot.sessionId : options.sessionId,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
-    turn: 0,
-    messages: [],
-    firstNew: 0,
-    saved: 0,
-    usage: emptyUsage(),
-    toolCalls: [],
-    finishReason: null,
-    text: '',
+    ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
     partialText: undefined,
-    summary: undefined,
+    checkpoint: checkpointer(agent.runStore, () => snapshotOf(run)),
   };
   bus.emit({
     type: 'run:start',
-    runId: state.runId,
-    turn: 0,
+    runId,
+    turn: run.turn,
     agent: agent.name,
-    input,
-    ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : {}),
+    input: 'input' in start ? start.input : [],
+    ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
+    ...(snapshot ? { resumed: true as const } : {}),
   });
 
   let failed = true;
   let leaveSession = () => {};
   try {
     signal.throwIfAborted();
-    leaveSession = await enterSession(state, agent.memory);
+    leaveSession = await enterSession(run, agent.memory);
+    const input = 'input' in start ? start.input : undefined;
     const middleware = middlewareStack(
       agent.middleware,
       middlewareOfLevel({ ...options.hooks, middleware: options.middleware }),
     );
-    const result = await runThroughMiddleware(state, input, middleware.wrapRun, () =>
-      loop(agent, state, input, {
+    const result = await runThroughMiddleware(run, input, middleware.wrapRun, () =>
+      loop(agent, run, input, {
         maxTurns: options.maxTurns ?? agent.maxTurns,
         mode,
         middleware,
@@ -144,7 +171,7 @@ export async function executeRun<TContext>(
       }),
     );
     failed = false;
-    bus.emit({ type: 'run:end', runId: state.runId, turn: state.turn, result });
+    bus.emit({ type: 'run:end', runId, turn: run.turn, status: result.status, result });
     return result;
   } catch (caught) {
     const error = !signal.aborted
@@ -152,27 +179,57 @@ export async function executeRun<TContext>(
       : deadline.passed(signal.reason)
         ? new DeadlineExceededError({
             deadlineMs: options.deadlineMs ?? 0,
-            result: partialResult(state),
+            result: partialResult(run),
             cause: caught,
           })
         : new RunAbortedError({
             reason: signal.reason,
-            result: partialResult(state),
+            result: partialResult(run),
             cause: caught,
           });
-    bus.emit({ type: 'run:error', runId: state.runId, turn: state.turn, error });
+    // Kept so that `agent.resume(runId)` can try again from the last step that completed.
+    run.status = 'failed';
+    await run.checkpoint()?.catch(() => {});
+    bus.emit({ type: 'run:error', runId, turn: run.turn, error });
     throw error;
   } finally {
     deadline.clear();
     leaveSession();
     end(failed);
+    await release().catch(() => {});
   }
+}
+
+/** The snapshot a run continues from, checked against the agent (a copy: the loop changes it). */
+async function loadSnapshot<TContext>(
+  agent: ResolvedAgent<TContext>,
+  start: Exclude<RunStart, { input: RunInput }>,
+): Promise<RunSnapshot> {
+  let snapshot: RunSnapshot | undefined;
+  if ('state' in start) {
+    snapshot = structuredClone(snapshotOfState(start.state));
+  } else if (agent.runStore) {
+    snapshot = await agent.runStore.load(start.runId);
+    if (!snapshot) {
+      throw new RunStateError(
+        `Run "${start.runId}" has no checkpoint in the run store of agent "${agent.name}": it never ran with this store, or was deleted. Check the run id and the store's location.`,
+        { code: 'run_not_found', runId: start.runId },
+      );
+    }
+  } else {
+    throw new ConfigurationError(
+      `agent.resume("${start.runId}") needs a run store to load the run from: create agent "${agent.name}" with { runStore } (InMemoryRunStore, or FileRunStore from @agentloop/core/node), or continue from a state with agent.run(state).`,
+      { option: 'runStore' },
+    );
+  }
+  checkResumable(agent, snapshot);
+  return snapshot;
 }
 
 async function loop<TContext>(
   agent: ResolvedAgent<TContext>,
-  state: ActiveRun<TContext>,
-  input: RunInput,
+  run: ActiveRun<TContext>,
+  input: RunInput | undefined,
   {
     maxTurns,
     mode,
@@ -185,18 +242,9 @@ async function loop<TContext>(
     stopWhen: readonly StopCondition<TContext>[];
   },
 ): Promise<RunResult<unknown>> {
-  const instructions = await resolveInstructions(agent.instructions, state);
-  const history = await loadHistory(state, agent.memory);
-  state.messages = [...(instructions ? [instructions] : []), ...history];
-  // Instructions are never stored and history is stored already: both count as saved.
-  state.firstNew = state.saved = state.messages.length;
-  state.messages.push(...toMessages(input));
-  if (state.messages.length === 0) {
-    // The API refuses a request without messages (400); say what to pass instead.
-    throw new ConfigurationError(
-      `Agent "${agent.name}" has no messages to send: the input is an empty array, there are no instructions${state.sessionId === undefined ? '' : `, and session "${state.sessionId}" has no history`}. Pass a user message, e.g. agent.run('...').`,
-      { option: 'input' },
-    );
+  if (input !== undefined) {
+    await openConversation(agent, run, input);
+    await saveCheckpoint(run);
   }
 
   const tools = agent.registry.size > 0 ? agent.registry.toOpenAITools() : undefined;
@@ -216,94 +264,144 @@ async function loop<TContext>(
     concurrency: agent.toolConcurrency,
     middleware: middleware.wrapToolCall,
   };
-  let repairs = 0;
 
+  // Each pass takes one step from where the run stands, so a run continued from a snapshot
+  // picks up at the step its checkpoint was taken after.
   for (;;) {
+    if (run.pending) {
+      // The last reply's tool calls.
+      const results = await runTools(run, toolOptions);
+      if (!results) {
+        run.status = 'interrupted';
+        await saveCheckpoint(run);
+        return buildResult(run, undefined);
+      }
+      const calls = run.pending.length;
+      run.messages.push(...results);
+      run.pending = undefined;
+      await endTurn(agent, run, calls);
+      continue;
+    }
+
+    const last = run.messages.at(-1);
+    if (run.turn > 0 && last?.role === 'assistant' && !last.tool_calls?.length) {
+      // The model answered.
+      const finalCall = run.turn > maxTurns;
+      run.text = contentText(last.content);
+      if (finalCall && run.text === '') {
+        throw new MaxTurnsExceededError({ maxTurns, result: partialResult(run) });
+      }
+      if (!agent.output) {
+        run.status = 'completed';
+        await endTurn(agent, run, 0);
+        return buildResult(run, run.text);
+      }
+      if (last.refusal) throw refusedOutputError(last.refusal, run.repairs);
+      const checked = await checkOutput(agent.output, run.text);
+      if (checked.ok) {
+        run.status = 'completed';
+        await endTurn(agent, run, 0);
+        return buildResult(run, checked.value);
+      }
+      // A reply cut off by the token limit or a filter cannot be repaired by asking again.
+      const incomplete = run.finishReason === 'length' || run.finishReason === 'content_filter';
+      if (incomplete || finalCall || run.repairs >= agent.maxOutputRepairs) {
+        throw checked.error({ repairs: run.repairs, finishReason: run.finishReason });
+      }
+      run.repairs += 1;
+      run.messages.push(repairMessage(checked.issues));
+      await endTurn(agent, run, 0);
+      continue;
+    }
+
     // After a turn that did not end the run, and before maxTurns: a condition that holds after
     // the last allowed turn ends the run normally.
     if (stopWhen.length > 0) {
-      const stopped = await checkStop(state, stopWhen, agent.output);
-      if (stopped) return stopped;
-    }
-    const finalCall = state.turn >= maxTurns;
-    if (finalCall && agent.onMaxTurns === 'throw') {
-      throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
-    }
-    state.turn += 1;
-    if (state.bus.wants('turn:start')) {
-      state.bus.emit({ type: 'turn:start', runId: state.runId, turn: state.turn });
+      const stopped = await checkStop(run, stopWhen, agent.output);
+      if (stopped) {
+        await saveCheckpoint(run);
+        return stopped;
+      }
     }
 
+    // A model call.
+    const finalCall = run.turn >= maxTurns;
+    if (finalCall && agent.onMaxTurns === 'throw') {
+      throw new MaxTurnsExceededError({ maxTurns, result: partialResult(run) });
+    }
+    run.turn += 1;
+    if (run.bus.wants('turn:start')) {
+      run.bus.emit({ type: 'turn:start', runId: run.runId, turn: run.turn });
+    }
     const request: ModelRequest = {
       ...settings,
-      messages: agent.memory
-        ? await fitToBudget(state, agent.memory, tools)
-        : messagesToSend(state),
+      messages: agent.memory ? await fitToBudget(run, agent.memory, tools) : messagesToSend(run),
       ...(tools ? { tools } : {}),
       ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
       ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),
       ...(responseFormat ? { response_format: responseFormat } : {}),
     };
-    const response = await callModelThroughMiddleware(state, request, callOptions);
-    state.finishReason = response.finishReason;
+    const response = await callModelThroughMiddleware(run, request, callOptions);
+    run.finishReason = response.finishReason;
     const calls = finalCall
       ? []
-      : withUniqueToolCallIds(response.message.tool_calls ?? [], state.messages);
-    state.messages.push(toAssistantMessage(response, calls));
-
+      : withUniqueToolCallIds(response.message.tool_calls ?? [], run.messages);
+    run.messages.push(toAssistantMessage(response, calls));
     if (calls.length > 0) {
-      const results = await runTools(state, calls, {
-        ...toolOptions,
-        truncated: response.finishReason === 'length',
-      });
-      state.messages.push(...results);
-      await endTurn(agent, state, calls.length);
-      continue;
+      run.pending = calls.map((call) => ({
+        toolCallId: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+        status: 'waiting' as const,
+      }));
     }
-
-    state.text = response.message.content ?? '';
-    if (finalCall && state.text === '') {
-      throw new MaxTurnsExceededError({ maxTurns, result: partialResult(state) });
-    }
-    if (agent.output) {
-      if (response.message.refusal) throw refusedOutputError(response.message.refusal, repairs);
-      const checked = await checkOutput(agent.output, state.text);
-      if (checked.ok) {
-        await endTurn(agent, state, 0);
-        return buildResult(state, checked.value);
-      }
-      // A reply cut off by the token limit or a filter cannot be repaired by asking again.
-      const incomplete =
-        response.finishReason === 'length' || response.finishReason === 'content_filter';
-      if (incomplete || finalCall || repairs >= agent.maxOutputRepairs) {
-        throw checked.error({ repairs, finishReason: response.finishReason });
-      }
-      repairs += 1;
-      state.messages.push(repairMessage(checked.issues));
-      await endTurn(agent, state, 0);
-      continue;
-    }
-    await endTurn(agent, state, 0);
-    return buildResult(state, state.text);
+    await saveCheckpoint(run);
   }
+}
+
+/** The conversation of a new run: instructions, the session's history, then the input. */
+async function openConversation<TContext>(
+  agent: ResolvedAgent<TContext>,
+  run: ActiveRun<TContext>,
+  input: RunInput,
+): Promise<void> {
+  const instructions = await resolveInstructions(agent.instructions, run);
+  const history = await loadHistory(run, agent.memory);
+  run.messages = [...(instructions ? [instructions] : []), ...history];
+  // Instructions are never stored and history is stored already: both count as saved.
+  run.firstNew = run.saved = run.messages.length;
+  run.messages.push(...toMessages(input));
+  if (run.messages.length === 0) {
+    // The API refuses a request without messages (400); say what to pass instead.
+    throw new ConfigurationError(
+      `Agent "${agent.name}" has no messages to send: the input is an empty array, there are no instructions${run.sessionId === undefined ? '' : `, and session "${run.sessionId}" has no history`}. Pass a user message, e.g. agent.run('...').`,
+      { option: 'input' },
+    );
+  }
+}
+
+async function saveCheckpoint<TContext>(run: ActiveRun<TContext>): Promise<void> {
+  const saving = run.checkpoint();
+  if (saving) await raceAbort(saving, run.signal);
 }
 
 async function endTurn<TContext>(
   agent: ResolvedAgent<TContext>,
-  state: ActiveRun<TContext>,
+  run: ActiveRun<TContext>,
   toolCalls: number,
 ): Promise<void> {
-  const saving = saveTurn(state, agent.memory);
-  if (saving) await raceAbort(saving, state.signal);
+  const saving = saveTurn(run, agent.memory);
+  if (saving) await raceAbort(saving, run.signal);
   // The last check before the answer is returned: an abort during the turn (a listener, an
   // output check) must not end in run:end.
-  state.signal.throwIfAborted();
-  if (state.bus.wants('turn:end')) {
-    state.bus.emit({
+  run.signal.throwIfAborted();
+  await saveCheckpoint(run);
+  if (run.bus.wants('turn:end')) {
+    run.bus.emit({
       type: 'turn:end',
-      runId: state.runId,
-      turn: state.turn,
-      finishReason: state.finishReason,
+      runId: run.runId,
+      turn: run.turn,
+      finishReason: run.finishReason,
       toolCalls,
     });
   }

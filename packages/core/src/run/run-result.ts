@@ -3,6 +3,10 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { ToolCallShape, ToolCallShapes, ToolList } from '../agent/tool-calls.js';
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
+import type { Interruption, RunState } from './run-state.js';
+
+/** How a run came back: with its answer, or paused for decisions (see {@link RunResult.interruptions}). */
+export type RunResultStatus = 'completed' | 'interrupted';
 
 /**
  * One tool call of a run, with what came of it.
@@ -64,12 +68,27 @@ export type RunFinishReason = FinishReason | 'stop_when';
  * @typeParam TTools - the agent's tools, which type `toolCalls` (see {@link ToolCallRecordOf}).
  */
 export interface RunResult<TOutput = string, TTools extends ToolList = ToolList> {
-  /** A unique id, the same on every event of the run. */
+  /** A unique id, the same on every event of the run and of its resumptions. */
   runId: string;
-  /** The structured output (validated) with an `output` schema, else the final text. */
+  /**
+   * `completed`: the model answered. `interrupted`: the run paused for decisions on
+   * `interruptions`; decide them on `state`, then `agent.run(state)` continues it.
+   */
+  status: RunResultStatus;
+  /**
+   * The structured output (validated) with an `output` schema, else the final text. While the
+   * run is `interrupted` it has no answer yet: `output` is `undefined` and `text` is `''`.
+   */
   output: TOutput;
-  /** The text of the final answer (`''` when the model gave none). */
+  /** The text of the final answer (`''` when the model gave none, or while interrupted). */
   text: string;
+  /** What the run waits for when `interrupted` (approvals, unknown outcomes); empty otherwise. */
+  interruptions: Interruption[];
+  /**
+   * The run as data: `state.toString()` to store it, `state.approve(i)` / `state.reject(i)` to
+   * decide its interruptions, `agent.run(state)` to continue it.
+   */
+  state: RunState;
   /** The whole conversation as the run ended: instructions, loaded history, input and new messages. */
   messages: ChatCompletionMessageParam[];
   /** The messages this run added: the input, then every assistant and tool message. */
@@ -94,4 +113,4 @@ export interface RunResult<TOutput = string, TTools extends ToolList = ToolList>
  * text of the reply being streamed when the run was cancelled (what was already shown), else of
  * the last answer (`''` when there was none).
  */
-export type PartialRunResult = RunResult<string>;
+export type PartialRunResult = Omit<RunResult<string>, 'status' | 'interruptions' | 'state'>;

@@ -40,6 +40,8 @@ export interface SnapshotToolOutcome {
   durationMs: number;
   /** The tool's return value when it is plain JSON; absent otherwise. */
   value?: unknown;
+  /** The validated arguments the tool ran with, when they are plain JSON. */
+  args?: unknown;
 }
 
 /** One tool call of the turn in progress: the assistant message has it, its result is not in `messages` yet. */

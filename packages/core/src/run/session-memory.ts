@@ -157,7 +157,7 @@ export async function loadHistory<TContext>(
 
 /**
  * Appends the messages of the turn that just completed to the session, so a crash loses at
- * most the turn in flight. A turn is saved whole: an assistant message with tool calls is
+ * most the turn in flight, once: the append is keyed by run and turn. A turn is saved whole: an assistant message with tool calls is
  * never stored without its results.
  *
  * @returns The store's promise, or `undefined` when there is nothing to save (no store, no
@@ -171,7 +171,10 @@ export function saveTurn<TContext>(
   if (state.saved >= state.messages.length) return undefined;
   const batch = state.messages.slice(state.saved);
   state.saved = state.messages.length;
-  return Promise.resolve(memory.store.append(state.sessionId, batch));
+  // Keyed by run and turn: a run resumed after a crash between this append and its checkpoint
+  // appends the same turn again, and the store keeps it once.
+  const key = `${state.runId}:${state.turn}`;
+  return Promise.resolve(memory.store.append(state.sessionId, batch, { key }));
 }
 
 /**

@@ -69,6 +69,18 @@ export type StopCondition<TContext = unknown, TTools extends ToolList = ToolList
   | StopPredicate<TContext, TTools>;
 
 /**
+ * A stop condition of one run (`run(input, { stopWhen })`): as {@link StopCondition}, with any
+ * tool name (checked when the run starts), so that run options written for any agent fit every
+ * agent.
+ *
+ * @typeParam TContext - The run's user context.
+ * @typeParam TTools - The agent's tools, which type what a predicate sees.
+ */
+export type RunStopCondition<TContext = unknown, TTools extends ToolList = ToolList> =
+  | StopAtTool
+  | StopPredicate<TContext, TTools>;
+
+/**
  * A stop condition: the run ends when a call to the tool `toolName` succeeds (`outcome.ok`),
  * with that call's result as the answer. The other calls of the same turn still run to their
  * end (their results stay in the conversation); when the tool is called more than once in the

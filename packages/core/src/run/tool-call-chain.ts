@@ -1,9 +1,10 @@
 import type { PreparedToolCall, ToolOutcome, ToolRegistry } from '@agentloop/tools';
 import { compose } from '../middleware/compose.js';
+import { isBeforeToolHook } from '../middleware/interceptor-middleware.js';
 import type { WrapToolCall } from '../middleware/middleware.js';
 import type { ToolCallContext } from '../middleware/middleware-context.js';
 import { checkToolOutcome, deniedOutcome } from '../middleware/middleware-results.js';
-import { canAbort } from './abort.js';
+import { ToolCallInterrupt } from '../middleware/tool-call-interrupt.js';
 import type { ActiveRun } from './active-run.js';
 
 /** How one prepared tool call goes through the run's middleware. */
@@ -11,15 +12,21 @@ export interface ToolCallChainOptions<TContext> {
   registry: ToolRegistry<TContext>;
   /** The run's `wrapToolCall` hooks, outermost first (`beforeTool` among them). */
   middleware: readonly WrapToolCall<TContext>[];
-  /** Throws when the turn has failed already (another call's middleware threw): the tool must not start. */
-  beforeStart: () => void;
+  /**
+   * The step at the centre: runs the prepared call (marking it started, `tool:start`, the
+   * tool). It throws when the turn has failed already: the tool must not start then.
+   */
+  start: (prepared: PreparedToolCall<TContext>) => Promise<ToolOutcome>;
+  /** A person approved the call before the run continued: it is not paused again. */
+  approved: boolean;
+  /** The call had started before a crash and runs again: not paused again, `beforeTool` not asked. */
+  restarted: boolean;
 }
 
-/** What came of a call, and the last arguments a middleware gave `next` (for the record). */
-export interface ToolCallChainResult {
-  outcome: ToolOutcome;
-  rewrite?: { args: unknown };
-}
+/** What came of a call: its outcome (and the last arguments a middleware gave `next`), or a pause. */
+export type ToolCallChainResult =
+  | { outcome: ToolOutcome; rewrite?: { args: unknown } }
+  | { interrupt: { reason: string | undefined; args: unknown } };
 
 /** A layer's view of the call, and the call prepared with that view's arguments. */
 interface Layered<TContext> {
@@ -29,63 +36,85 @@ interface Layered<TContext> {
 
 /**
  * One tool call that can run (a known tool, valid arguments) through the `wrapToolCall`
- * middleware. At the centre: `tool:start` with the arguments the tool runs with, then the tool
- * under its timeout and the run's signal. Around it the middleware, which may change the
- * arguments (validated again at once; invalid ones answer `next` with the `invalid_arguments`
- * failure and go no further), the outcome, run the tool again, or not at all (a short-circuit:
- * no `tool:start`).
+ * middleware. At the centre `start` (`tool:start` with the arguments the tool runs with, then
+ * the tool). Around it the middleware, which may change the arguments (validated again at once;
+ * invalid ones answer `next` with the `invalid_arguments` failure and go no further), the
+ * outcome, run the tool again, or not at all (a short-circuit: no `tool:start`), or pause the
+ * run with `ctx.interrupt(reason)`: then no tool of this call starts, whatever the middleware
+ * outside do with the interruption they see thrown.
  */
 export async function runToolCallChain<TContext>(
-  state: ActiveRun<TContext>,
+  run: ActiveRun<TContext>,
   prepared: PreparedToolCall<TContext>,
-  { registry, middleware, beforeStart }: ToolCallChainOptions<TContext>,
+  options: ToolCallChainOptions<TContext>,
 ): Promise<ToolCallChainResult> {
-  const { runId, turn } = state;
-  const { id, name } = prepared.call;
-  const start = (ready: PreparedToolCall<TContext>): Promise<ToolOutcome> => {
-    beforeStart();
-    if (state.bus.wants('tool:start')) {
-      state.bus.emit({ type: 'tool:start', runId, turn, toolCallId: id, name, args: ready.args });
-    }
-    return registry.run(ready, {
-      signal: state.signal,
-      // A run without a caller's signal aborts it only once the run has failed, when nobody
-      // waits for the outcome: no need for a listener per call to settle early.
-      settleOnAbort: canAbort(state.signal),
-      runId,
-      context: state.context,
-    });
-  };
+  const { registry, start, approved, restarted } = options;
+  // Asked once, before the call started: a call run again after a crash is not asked again.
+  const middleware = restarted
+    ? options.middleware.filter((hook) => !isBeforeToolHook(hook))
+    : options.middleware;
   if (middleware.length === 0) return { outcome: await start(prepared) };
 
+  const { id, name } = prepared.call;
   let rewrite: { args: unknown } | undefined;
+  let interrupted: ToolCallInterrupt | undefined;
+  const viewOf = (base: Omit<ToolCallContext<TContext>, 'interrupt'>) => {
+    const view: ToolCallContext<TContext> = {
+      ...base,
+      interrupt: (reason?: string) => {
+        if (approved || restarted) return;
+        interrupted ??= new ToolCallInterrupt(id, reason, view.args);
+        throw interrupted;
+      },
+    };
+    return view;
+  };
   const chain = compose<Layered<TContext>, unknown, ToolOutcome>({
     layers: middleware.map((wrap) => (layered, next) => wrap(layered.view, next)),
-    core: (layered) => start(layered.prepared),
+    core: (layered) => {
+      // A middleware outside the one that interrupted may have caught the interruption and
+      // gone on: the call is paused all the same, its tool never starts.
+      if (interrupted) throw interrupted;
+      return start(layered.prepared);
+    },
     advance: async (layered, args) => {
       // The record keeps the arguments as given; the tool gets them validated.
       rewrite = { args };
       const preparing = registry.prepare(prepared.call, { args });
       const ready = preparing instanceof Promise ? await preparing : preparing;
       if (!ready.ok) return { result: ready };
-      return { ctx: { view: { ...layered.view, args: ready.args }, prepared: ready } };
+      return { ctx: { view: viewOf({ ...layered.view, args: ready.args }), prepared: ready } };
     },
     check: (returned) => checkToolOutcome(returned, { toolCallId: id, name }),
-    signal: state.signal,
+    signal: run.signal,
   });
-  const outcome = await chain({
-    view: {
-      runId,
-      turn,
-      agent: state.agent,
-      context: state.context,
-      toolCallId: id,
-      name,
-      args: prepared.args,
-      signal: state.signal,
-      deny: (reason) => deniedOutcome(id, name, reason),
-    },
-    prepared,
-  });
+
+  let outcome: ToolOutcome;
+  try {
+    outcome = await chain({
+      view: viewOf({
+        runId: run.runId,
+        turn: run.turn,
+        agent: run.agent,
+        context: run.context,
+        toolCallId: id,
+        name,
+        args: prepared.args,
+        signal: run.signal,
+        deny: (reason) => deniedOutcome(id, name, reason),
+        approved,
+        restarted,
+      }),
+      prepared,
+    });
+  } catch (error) {
+    if (interrupted && !run.signal.aborted) return { interrupt: pauseOf(interrupted) };
+    throw error;
+  }
+  if (interrupted) return { interrupt: pauseOf(interrupted) };
   return rewrite ? { outcome, rewrite } : { outcome };
+}
+
+function pauseOf(interrupt: ToolCallInterrupt): { reason: string | undefined; args: unknown } {
+  return { reason: interrupt.reason, args: interrupt.args };
 }

@@ -1,0 +1,70 @@
+import { emptyUsage } from '../models/usage.js';
+import type { ActiveRun } from './active-run.js';
+import { restoreOutcome } from './checkpoint.js';
+import type { RunSnapshot } from './run-snapshot.js';
+
+/** The part of a run that a snapshot holds: everything but the runtime handles. */
+export type RunProgress = Pick<
+  ActiveRun<unknown>,
+  | 'turn'
+  | 'messages'
+  | 'firstNew'
+  | 'saved'
+  | 'usage'
+  | 'toolCalls'
+  | 'finishReason'
+  | 'text'
+  | 'summary'
+  | 'repairs'
+  | 'status'
+  | 'pending'
+  | 'interruptions'
+>;
+
+/** The progress of a run about to start. */
+export function freshProgress(): RunProgress {
+  return {
+    turn: 0,
+    messages: [],
+    firstNew: 0,
+    saved: 0,
+    usage: emptyUsage(),
+    toolCalls: [],
+    finishReason: null,
+    text: '',
+    summary: undefined,
+    repairs: 0,
+    status: 'running',
+    pending: undefined,
+    interruptions: [],
+  };
+}
+
+/** The progress of a run continued from its snapshot (which it takes over: pass a copy). */
+export function restoreProgress(snapshot: RunSnapshot): RunProgress {
+  return {
+    turn: snapshot.turn,
+    messages: snapshot.messages,
+    firstNew: snapshot.firstNew,
+    saved: snapshot.saved,
+    usage: snapshot.usage,
+    toolCalls: snapshot.toolCalls.map((r) => {
+      const outcome = restoreOutcome(r.id, r.name, r.outcome);
+      return {
+        id: r.id,
+        name: r.name,
+        arguments: r.arguments,
+        turn: r.turn,
+        outcome,
+        durationMs: outcome.durationMs,
+      };
+    }),
+    finishReason: snapshot.finishReason,
+    text: snapshot.text,
+    summary: snapshot.summary,
+    repairs: snapshot.repairs,
+    status: 'running',
+    pending: snapshot.pending,
+    interruptions: snapshot.interruptions,
+  };
+}
