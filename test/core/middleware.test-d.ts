@@ -48,6 +48,7 @@ describe('middleware types', () => {
         {
           wrapRun: async (ctx, next) => {
             expectTypeOf(ctx).toEqualTypeOf<RunMiddlewareContext<{ userId: string }>>();
+            expectTypeOf(ctx.resumed).toEqualTypeOf<boolean>();
             expectTypeOf(ctx.context.userId).toEqualTypeOf<string>();
             expectTypeOf(ctx.signal).toEqualTypeOf<AbortSignal>();
             const result = await next();
@@ -65,6 +66,9 @@ describe('middleware types', () => {
           wrapToolCall: async (ctx, next) => {
             expectTypeOf(ctx.context.userId).toEqualTypeOf<string>();
             expectTypeOf(ctx.deny).returns.toEqualTypeOf<ToolFailure>();
+            expectTypeOf(ctx.interrupt).toEqualTypeOf<(reason?: string) => void>();
+            expectTypeOf(ctx.approved).toEqualTypeOf<boolean>();
+            expectTypeOf(ctx.restarted).toEqualTypeOf<boolean>();
             expectTypeOf(next).returns.toEqualTypeOf<Promise<ToolOutcome>>();
             return next();
           },

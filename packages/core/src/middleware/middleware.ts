@@ -5,6 +5,7 @@ import type { RunResult } from '../run/run-result.js';
 import type {
   ModelCallContext,
   RunMiddlewareContext,
+  ToolCallContext,
   ToolCallContextOf,
 } from './middleware-context.js';
 
@@ -47,7 +48,10 @@ export type WrapModelCall<TContext> = (
  * ones resolve to the `invalid_arguments` failure without going further in); `tool:start` fires
  * only when the tool itself starts, after every middleware called `next`. Return its outcome,
  * changed or not, or an outcome of your own without calling `next` (a cached result, or
- * `ctx.deny(reason)`): the tool does not run and the call gets only its `tool:end`.
+ * `ctx.deny(reason)`): the tool does not run and the call gets only its `tool:end`. Or pause
+ * the run for a person's decision with `ctx.interrupt(reason)` (see {@link ToolCallContext}).
+ * A tool's `needsApproval` is asked before any middleware; a call a person rejected answers the
+ * model without going through the middleware.
  *
  * `next` may be called more than once (to retry): each call runs the tool again, with its own
  * `tool:start`.
