@@ -358,3 +358,34 @@ describe('stopWhen beside maxTurns', () => {
     expect(result.finishReason).toBe('stop');
   });
 });
+
+describe('stopWhen across an approval', () => {
+  it('a stopAtTool call that needed approval ends the continued run with its output', async () => {
+    const ran: string[] = [];
+    const finish = tool({
+      name: 'finish',
+      description: 'Ends the task',
+      parameters: z.object({ summary: z.string() }),
+      needsApproval: true,
+      execute: ({ summary }) => {
+        ran.push(summary);
+        return `finished: ${summary}`;
+      },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: 'finish', arguments: { summary: 'all done' } }] },
+      'never asked',
+    ]);
+    const agent = new Agent({ name: 'a', model, tools: [finish], stopWhen: stopAtTool('finish') });
+    const paused = await agent.run('go');
+    expect(paused.status).toBe('interrupted');
+    expect(paused.finishReason).not.toBe('stop_when');
+    paused.state.approve(paused.interruptions[0]?.id ?? '');
+    const done = await agent.run(paused.state);
+    expect(done.status).toBe('completed');
+    expect(done.finishReason).toBe('stop_when');
+    expect(done.text).toBe('finished: all done');
+    expect(ran).toEqual(['all done']);
+    expect(model.callCount).toBe(1);
+  });
+});
