@@ -78,6 +78,8 @@ const EXPORTS: Record<string, string[]> = {
     'trimWithSummary',
   ],
   '@agentloop/memory/node': ['FileStore'],
+  // The bottom of the graph (issue 12, point 8): the one error base the three packages extend.
+  '@agentloop/protocol': ['AGENT_ERROR_MARKER', 'AgentError', 'serializeCause'],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -120,6 +122,7 @@ describe('public exports', () => {
     ['core', ['.', './testing']],
     ['tools', ['.']],
     ['memory', ['.']],
+    ['protocol', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

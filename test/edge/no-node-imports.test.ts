@@ -25,6 +25,7 @@ const ROOTS = [
 const WORKSPACE: Record<string, string> = {
   '@agentloop/core': 'packages/core/src',
   '@agentloop/memory': 'packages/memory/src',
+  '@agentloop/protocol': 'packages/protocol/src',
   '@agentloop/tools': 'packages/tools/src',
 };
 
@@ -118,8 +119,9 @@ function scan(): { reached: string[]; offences: string[] } {
 describe('Node builtins reachable from the package roots', () => {
   const { reached, offences } = scan();
 
-  it('walks the whole graph of the three packages', () => {
+  it('walks the whole graph of the packages, protocol at the bottom included', () => {
     expect(reached.length).toBeGreaterThan(50);
+    expect(reached).toContain(join('packages', 'protocol', 'src', 'agent-error.ts'));
     expect(reached).toContain(join('packages', 'core', 'src', 'run', 'run-signal.ts'));
     expect(reached).toContain(join('packages', 'memory', 'src', 'encoder-cache.ts'));
     expect(reached).toContain(join('packages', 'tools', 'src', 'execute-tool-call.ts'));

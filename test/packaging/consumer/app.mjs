@@ -1,6 +1,6 @@
 // A consumer of the packed packages, run by plain `node` (no tsx, no conditions): every entry
 // point loads from dist/ and a small agent runs a custom tool, a built-in tool and memory.
-import { Agent, AgentError, ModelError } from '@agentloop/core';
+import { Agent, AgentError, ConfigurationError, ModelError } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
 import { ToolRegistry, tool } from '@agentloop/tools';
@@ -31,6 +31,12 @@ const agent = new Agent({
 });
 const result = await agent.run('2 + 3, and the square root of 16?', { sessionId: 's1' });
 const counter = new TokenCounter({ model: 'gpt-4o-mini' });
+let misconfigured;
+try {
+  calculatorTool({ maxLength: 0 });
+} catch (error) {
+  misconfigured = error;
+}
 const trimmed = trimMessages({ messages: result.messages, counter, maxTokens: 10_000 });
 
 console.log(
@@ -41,6 +47,8 @@ console.log(
     tokens: trimmed.tokens,
     strict: new ToolRegistry([add]).toOpenAITools()[0]?.function.strict,
     marker: AgentError.isInstance(new ModelError({ message: 'x', retryable: false })),
+    // One @agentloop/protocol installed for all three: a tools error is core's AgentError.
+    oneBase: misconfigured instanceof AgentError && ConfigurationError.isInstance(misconfigured),
     from: import.meta.resolve('@agentloop/core'),
   }),
 );
