@@ -22,6 +22,7 @@ const EXPORTS: Record<string, string[]> = {
     'DEFAULT_MODEL_TIMEOUTS',
     'DEFAULT_TOOL_CONCURRENCY',
     'DeadlineExceededError',
+    'InMemoryRunStore',
     'EVENT_TYPES',
     'MaxTurnsExceededError',
     'ModelError',

@@ -98,6 +98,7 @@ export { isAbortError, type OpenAIModelOptions, openai } from './models/openai-m
 export { definePrice, type ModelPrice, priceFor } from './models/pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './models/retry.js';
 export { sumUsage, type Usage } from './models/usage.js';
+export { InMemoryRunStore } from './run/in-memory-run-store.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type {
   PartialRunResult,
@@ -105,3 +106,4 @@ export type {
   ToolCallRecord,
   ToolCallRecordOf,
 } from './run/run-result.js';
+export type { RunClaim, RunStore } from './run/run-store.js';
