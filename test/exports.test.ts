@@ -28,6 +28,7 @@ const EXPORTS: Record<string, string[]> = {
     'ModelError',
     'OutputValidationError',
     'RunAbortedError',
+    'RunStoreError',
     'SSE_HEADERS',
     'STREAM_HIGH_WATER_MARK',
     'WIRE_LIMITS',
@@ -44,6 +45,7 @@ const EXPORTS: Record<string, string[]> = {
     'toWireEvent',
   ],
   '@agentloop/core/testing': ['ScriptedModel'],
+  '@agentloop/core/node': ['FileRunStore'],
   '@agentloop/tools': [
     'DEFAULT_MAX_OUTPUT_CHARS',
     'TOOL_NAME_PATTERN',
@@ -115,7 +117,7 @@ describe('public exports', () => {
   });
 
   it.each([
-    ['core', ['.', './testing']],
+    ['core', ['.', './testing', './node']],
     ['tools', ['.']],
     ['memory', ['.']],
   ])(

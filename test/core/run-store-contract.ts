@@ -2,20 +2,13 @@
  * What every `RunStore` promises, as one suite: `runStoreContract('InMemoryRunStore', () => new
  * InMemoryRunStore())`. Each store's own test file runs it, then tests what only that store does.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RunStateError } from '../../packages/core/src/errors/run-state-error.js';
 import type { RunSnapshot } from '../../packages/core/src/run/run-snapshot.js';
 import type { RunStore } from '../../packages/core/src/run/run-store.js';
+import { sampleSnapshot } from './run-snapshot-sample.js';
 
-const fixture = readFileSync(new URL('./fixtures/run-snapshot-v1.json', import.meta.url), 'utf8');
-
-/** A valid snapshot (the stored v1 fixture), with another run id when given. */
-export function sampleSnapshot(runId?: string): RunSnapshot {
-  const snapshot = JSON.parse(fixture) as RunSnapshot;
-  if (runId !== undefined) snapshot.runId = runId;
-  return snapshot;
-}
+export { sampleSnapshot };
 
 /** The JSON a snapshot stands for: what any store, in memory or on disk, must give back. */
 function json(snapshot: RunSnapshot | undefined): unknown {

@@ -189,6 +189,7 @@ describe.skipIf(reason !== undefined)(
           stored: 5,
           strict: true,
           marker: true,
+          claimFiles: ['run_consumer.claim'],
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);

@@ -45,6 +45,7 @@ export {
   type OutputValidationIssue,
   RunAbortedError,
 } from './errors/errors.js';
+export { RunStoreError } from './errors/run-store-error.js';
 export type { EventHooks, ListenerErrorHandler } from './events/event-bus.js';
 export type * from './events/events.js';
 export {

@@ -18,6 +18,7 @@ export type AgentErrorCode =
   | 'model_error'
   | 'run_aborted'
   | 'deadline_exceeded'
+  | 'run_store_error'
   | RunStateErrorCode;
 
 /**

@@ -12,11 +12,12 @@ import type { RunSnapshot } from './run-snapshot.js';
  *
  * @param runId - The run.
  * @param holder - Who holds it, as a phrase (`another caller in this process`, `process 42 on host a`).
+ * @param hint - A sentence to add (how to clear a claim left behind, say).
  * @returns a `RunStateError` with code `run_in_progress`.
  */
-export function runInProgress(runId: string, holder: string): RunStateError {
+export function runInProgress(runId: string, holder: string, hint?: string): RunStateError {
   return new RunStateError(
-    `Run "${runId}" is in progress: ${holder} holds its claim (it is running or being resumed there). Wait until that run stops, or have its holder release the claim, then resume it; a run is never continued by two callers at once.`,
+    `Run "${runId}" is in progress: ${holder} holds its claim (it is running or being resumed there). Wait until that run stops, or have its holder release the claim, then resume it; a run is never continued by two callers at once.${hint === undefined ? '' : ` ${hint}`}`,
     { code: 'run_in_progress', runId },
   );
 }
