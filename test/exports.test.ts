@@ -22,6 +22,7 @@ const EXPORTS: Record<string, string[]> = {
     'DEFAULT_MODEL_TIMEOUTS',
     'DEFAULT_TOOL_CONCURRENCY',
     'DeadlineExceededError',
+    'InMemoryRunStore',
     'EVENT_TYPES',
     'MaxTurnsExceededError',
     'ModelError',
@@ -30,6 +31,7 @@ const EXPORTS: Record<string, string[]> = {
     'RunAbortedError',
     'RunState',
     'RunStateError',
+    'RunStoreError',
     'SSE_HEADERS',
     'STREAM_HIGH_WATER_MARK',
     'WIRE_LIMITS',
@@ -46,6 +48,7 @@ const EXPORTS: Record<string, string[]> = {
     'toWireEvent',
   ],
   '@agentloop/core/testing': ['ScriptedModel'],
+  '@agentloop/core/node': ['FileRunStore'],
   '@agentloop/tools': [
     'DEFAULT_MAX_OUTPUT_CHARS',
     'TOOL_NAME_PATTERN',
@@ -119,7 +122,7 @@ describe('public exports', () => {
   });
 
   it.each([
-    ['core', ['.', './testing']],
+    ['core', ['.', './testing', './node']],
     ['tools', ['.']],
     ['memory', ['.']],
     ['protocol', ['.']],

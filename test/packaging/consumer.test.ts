@@ -201,6 +201,7 @@ describe.skipIf(reason !== undefined)(
           strict: true,
           marker: true,
           oneBase: true,
+          claimFiles: ['run_consumer.claim'],
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);
