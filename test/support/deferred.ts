@@ -82,13 +82,18 @@ export function latch(count: number): Latch {
   };
 }
 
+// Taken when this module loads, before a test installs fake timers, so that settling the event
+// loop still works on a fake clock (which fakes `setImmediate` too).
+const realSetImmediate = globalThis.setImmediate;
+
 /**
- * Lets the event loop run a few full turns (I/O and timers already due included), so work that
- * is free to proceed gets there. For asserting that something did *not* happen while it was
- * held; it measures no time. Uses the real `setImmediate`, so call it with real timers.
+ * Lets the event loop run a few full turns (I/O, and with real timers the timers already due),
+ * so work that is free to proceed gets there, and Node reports any unhandled rejection. For
+ * asserting that something did *not* happen while it was held; it measures no time and moves no
+ * fake clock.
  * @param turns - how many event-loop turns to let pass.
  * @default turns 5
  */
 export async function settleEventLoop(turns = 5): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
 }
