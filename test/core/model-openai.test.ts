@@ -268,10 +268,19 @@ describe('openai() errors', () => {
   });
 
   it('turns a timeout into a retryable error', async () => {
-    const { fetch } = fakeFetch(() => new Promise<Response>(() => {}));
-    const error = (await caught(
+    // The client's timeout is a timer: on a stopped clock it passes when the test moves it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fetched = deferred();
+    const { fetch } = fakeFetch(() => {
+      fetched.resolve();
+      return new Promise<Response>(() => {});
+    });
+    const pending = caught(
       openai('gpt-4o', { apiKey: KEY, fetch, timeoutMs: 30 }).generate(request),
-    )) as ModelError;
+    );
+    await fetched.promise;
+    await vi.advanceTimersByTimeAsync(30);
+    const error = (await pending) as ModelError;
     expect(ModelError.isInstance(error)).toBe(true);
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/timed out/);

@@ -11,7 +11,7 @@ import { ModelError, type ModelRequest, openai } from '@agentloop/core';
 import { ScriptedModel, type ScriptedResponder } from '@agentloop/core/testing';
 import { FileStore } from '@agentloop/memory/node';
 import { tool } from '@agentloop/tools';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   type ChatService,
@@ -22,7 +22,7 @@ import {
   type ServiceAgentOptions,
   type ServiceOptions,
 } from '../../examples/http-service/src/index.js';
-import { deferred, latch } from '../support/deferred.js';
+import { deferred, latch, settleEventLoop } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -632,8 +632,32 @@ describe('health and shutdown', () => {
     const { url, service } = await start([echoAgent(model, { tools: [wait] })]);
     const running = post(`${url}/v1/chat`, { message: 'wait' });
     await started;
-    await service.close({ graceMs: 20 });
-    await aborted;
+    // The grace period is a timer: stopped (the sockets stay real), it passes when the test
+    // moves the clock, so the run is seen still going 1 ms before it ends.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let abortedYet = false;
+      void aborted.then(() => {
+        abortedYet = true;
+      });
+      let closedYet = false;
+      const closing = service.close({ graceMs: 20 }).then(() => {
+        closedYet = true;
+      });
+      await vi.advanceTimersByTimeAsync(19);
+      await settleEventLoop();
+      expect(abortedYet).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await aborted;
+      // Then let the shutdown finish, moving the clock past any wait for open connections.
+      for (let i = 0; i < 100 && !closedYet; i++) {
+        await settleEventLoop();
+        await vi.advanceTimersToNextTimerAsync();
+      }
+      await closing;
+    } finally {
+      vi.useRealTimers();
+    }
     const { status, json } = await running;
     expect(status).toBe(503);
     expect(json.error.code).toBe('run_aborted');

@@ -408,8 +408,16 @@ describe('aborts', () => {
         execute: () => new Promise(() => {}),
       }),
     ]);
-    for (const name of ['flaky', 'boom', 'hang']) {
-      await registry.execute(call(name, {}), { signal: controller.signal });
+    // The hanging tool's 5 ms timeout passes on a fake clock.
+    vi.useFakeTimers();
+    try {
+      for (const name of ['flaky', 'boom', 'hang']) {
+        const pending = registry.execute(call(name, {}), { signal: controller.signal });
+        await vi.advanceTimersByTimeAsync(5);
+        await pending;
+      }
+    } finally {
+      vi.useRealTimers();
     }
     expect(add).toHaveBeenCalledTimes(3);
     expect(remove).toHaveBeenCalledTimes(3);
