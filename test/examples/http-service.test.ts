@@ -217,7 +217,12 @@ describe('POST /v1/chat', () => {
     const three = await post(`${second.url}/v1/chat`, { message: 'still there?', sessionId });
     expect(three.json.text).toBe('echo: still there? (3 user messages)');
     const file = await readFile(join(first.dir, `${sessionId}.jsonl`), 'utf8');
-    expect(file.trim().split('\n')).toHaveLength(6);
+    // One line per turn: each run appends its turn as one keyed batch (user and assistant).
+    const batches = file
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key: string; messages: unknown[] });
+    expect(batches.map((b) => b.messages.length)).toEqual([2, 2, 2]);
   });
 });
 
