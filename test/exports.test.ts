@@ -22,6 +22,7 @@ const EXPORTS: Record<string, string[]> = {
     'DEFAULT_MODEL_TIMEOUTS',
     'DEFAULT_TOOL_CONCURRENCY',
     'DeadlineExceededError',
+    'InMemoryRunStore',
     'EVENT_TYPES',
     'MaxTurnsExceededError',
     'ModelError',
@@ -30,6 +31,7 @@ const EXPORTS: Record<string, string[]> = {
     'RunAbortedError',
     'RunState',
     'RunStateError',
+    'RunStoreError',
     'SSE_HEADERS',
     'STREAM_HIGH_WATER_MARK',
     'WIRE_LIMITS',
@@ -47,6 +49,7 @@ const EXPORTS: Record<string, string[]> = {
     'toWireEvent',
   ],
   '@agentloop/core/testing': ['ScriptedModel'],
+  '@agentloop/core/node': ['FileRunStore'],
   '@agentloop/tools': [
     'DEFAULT_MAX_OUTPUT_CHARS',
     'TOOL_NAME_PATTERN',
@@ -79,6 +82,8 @@ const EXPORTS: Record<string, string[]> = {
     'trimWithSummary',
   ],
   '@agentloop/memory/node': ['FileStore'],
+  // The bottom of the graph (issue 12, point 8): the one error base the three packages extend.
+  '@agentloop/protocol': ['AGENT_ERROR_MARKER', 'AgentError', 'serializeCause'],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -118,9 +123,10 @@ describe('public exports', () => {
   });
 
   it.each([
-    ['core', ['.', './testing']],
+    ['core', ['.', './testing', './node']],
     ['tools', ['.']],
     ['memory', ['.']],
+    ['protocol', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

@@ -15,7 +15,7 @@ import {
 
 const MARKER = Symbol.for('agentloop.error');
 
-/** What `@agentloop/tools` or `@agentloop/memory` throw: the marker, no import of core. */
+/** An error of another copy of a package, sharing no module with this one: only the marker. */
 class ForeignToolError extends Error {
   readonly code = 'tool_timeout';
   readonly [MARKER] = true;

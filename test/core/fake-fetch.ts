@@ -108,6 +108,8 @@ export interface SseOptions {
   done?: boolean;
   /** Never end after the last piece (until aborted). */
   hang?: boolean;
+  /** Called when the body starts hanging: every piece has been sent. */
+  onHang?: () => void;
   headers?: Record<string, string>;
 }
 
@@ -147,8 +149,10 @@ export function sse(chunks: readonly unknown[], options: SseOptions = {}): Handl
         }
         const piece = pieces[sent++];
         if (piece) controller.enqueue(piece);
-        else if (options.hang) await new Promise(() => {});
-        else controller.close();
+        else if (options.hang) {
+          options.onHang?.();
+          await new Promise(() => {});
+        } else controller.close();
       },
     });
     return new Response(body, {

@@ -3,6 +3,7 @@ import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 
 function transferTool() {
   const transfers: { to: string; amount: number }[] = [];
@@ -28,6 +29,7 @@ describe('beforeTool', () => {
   it('human in the loop: the call waits for approval, then runs', async () => {
     const { transfer, transfers } = transferTool();
     const pending: { call: ToolCallInfo<unknown>; approve: () => void }[] = [];
+    const asked = deferred();
     const agent = new Agent({
       name: 'bank',
       model: callTransfer({ to: 'bob', amount: 10 }),
@@ -35,10 +37,12 @@ describe('beforeTool', () => {
       beforeTool: (call) =>
         new Promise((resolve) => {
           pending.push({ call, approve: () => resolve({ action: 'approve' }) });
+          asked.resolve();
         }),
     });
     const running = agent.run('pay bob');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await asked.promise;
+    await settleEventLoop();
     // The tool has not run: it waits for a person.
     expect(transfers).toEqual([]);
     expect(pending).toHaveLength(1);

@@ -9,6 +9,7 @@ import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { deferred, latch } from '../support/deferred.js';
 
 const echo = tool({
   name: 'echo',
@@ -236,68 +237,77 @@ describe('cancellation', () => {
   });
 
   it('aborts running tools and rejects promptly even when a tool ignores its signal', async () => {
-    const signals: AbortSignal[] = [];
-    const stubborn = tool({
-      name: 'stubborn',
-      description: 'Ignores its signal',
-      parameters: z.object({}),
-      execute: (_args, ctx) => {
-        signals.push(ctx.signal);
-        return new Promise(() => {});
-      },
-    });
-    const model = new ScriptedModel([
-      {
-        toolCalls: [
-          { id: 's1', name: 'stubborn', arguments: {} },
-          { id: 's2', name: 'stubborn', arguments: {} },
-        ],
-      },
-    ]);
-    const agent = new Agent({ name: 'c', model, tools: [stubborn] });
-    const controller = new AbortController();
-    const events: string[] = [];
-    let abortedAt = 0;
-    agent.on('tool:start', () => {
-      if (events.filter((t) => t === 'tool:start').length === 1) {
-        setTimeout(() => {
-          abortedAt = performance.now();
-          controller.abort(new Error('user pressed stop'));
-        }, 10);
-      }
-    });
-    const error = await agent
-      .run('go', { signal: controller.signal, hooks: { onEvent: (e) => events.push(e.type) } })
-      .catch((e: unknown) => e);
-    const rejectedAfterAbort = performance.now() - abortedAt;
+    // A fake clock that the test never moves: the run must reject on the abort itself, not on a
+    // grace timer after it (with one, this test would hang until its timeout).
+    vi.useFakeTimers();
+    try {
+      const signals: AbortSignal[] = [];
+      const bothStarted = latch(2);
+      const stubborn = tool({
+        name: 'stubborn',
+        description: 'Ignores its signal',
+        parameters: z.object({}),
+        execute: (_args, ctx) => {
+          signals.push(ctx.signal);
+          bothStarted.arrive();
+          return new Promise(() => {});
+        },
+      });
+      const model = new ScriptedModel([
+        {
+          toolCalls: [
+            { id: 's1', name: 'stubborn', arguments: {} },
+            { id: 's2', name: 'stubborn', arguments: {} },
+          ],
+        },
+      ]);
+      const agent = new Agent({ name: 'c', model, tools: [stubborn] });
+      const controller = new AbortController();
+      const events: string[] = [];
+      const run = agent
+        .run('go', { signal: controller.signal, hooks: { onEvent: (e) => events.push(e.type) } })
+        .catch((e: unknown) => e);
+      await bothStarted.reached;
+      const abortedAt = Date.now();
+      controller.abort(new Error('user pressed stop'));
+      const error = await run;
 
-    expect(RunAbortedError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('user pressed stop');
-    // The bound: the run rejects within 50 ms of the abort.
-    expect(rejectedAfterAbort).toBeLessThan(50);
-    expect(signals).toHaveLength(2);
-    expect(signals.every((s) => s.aborted)).toBe(true);
-    expect(events.filter((t) => t === 'run:error')).toHaveLength(1);
-    expect(events).not.toContain('run:end');
+      expect(RunAbortedError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('user pressed stop');
+      // The bound (within 50 ms of the abort), made exact: no time passed at all.
+      expect(Date.now()).toBe(abortedAt);
+      expect(signals).toHaveLength(2);
+      expect(signals.every((s) => s.aborted)).toBe(true);
+      expect(events.filter((t) => t === 'run:error')).toHaveLength(1);
+      expect(events).not.toContain('run:end');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('aborts the model call in flight', async () => {
     const scripted = new ScriptedModel(['never seen'], { delayMs: 10_000 });
     // The loop also races the call against the abort, so check the signal reached the model.
     let seen: AbortSignal | undefined;
+    const called = deferred();
     const model: Model = {
       name: scripted.name,
       generate: (request, options) => {
         seen = options?.signal;
+        called.resolve();
         return scripted.generate(request, options);
       },
       stream: (request, options) => scripted.stream(request, options),
     };
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 10);
-    const error = await new Agent({ name: 'c', model })
+    const run = new Agent({ name: 'c', model })
       .run('go', { signal: controller.signal })
       .catch((e: unknown) => e);
+    // Abort while the model is waiting out its delay, not before the call began.
+    await called.promise;
+    expect(seen?.aborted).toBe(false);
+    controller.abort();
+    const error = await run;
     expect(RunAbortedError.isInstance(error)).toBe(true);
     expect(seen?.aborted).toBe(true);
   });

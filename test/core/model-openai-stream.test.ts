@@ -5,6 +5,7 @@ import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
 import { ModelError } from '../../packages/core/src/errors/errors.js';
 import type { ModelStreamEvent } from '../../packages/core/src/models/model.js';
 import { openai } from '../../packages/core/src/models/openai-model.js';
+import { deferred } from '../support/deferred.js';
 import { collect } from './collect-stream.js';
 import {
   chunk,
@@ -198,14 +199,20 @@ describe('openai() stream', () => {
   });
 
   it('an abort mid-stream rejects with an abort error instead of ending quietly', async () => {
-    const { model, requests } = streamOf(textChunks.slice(0, 3), { hang: true, done: false });
+    const hanging = deferred();
+    const { model, requests } = streamOf(textChunks.slice(0, 3), {
+      hang: true,
+      done: false,
+      onHang: () => hanging.resolve(),
+    });
     const controller = new AbortController();
     const events: ModelStreamEvent[] = [];
     let error: unknown;
     try {
       for await (const event of model.stream(request, { signal: controller.signal })) {
         events.push(event);
-        if (events.length === 1) setTimeout(() => controller.abort(), 5);
+        // Abort once the body has sent everything and hangs, the stream still open.
+        if (events.length === 1) void hanging.promise.then(() => controller.abort());
       }
     } catch (e) {
       error = e;

@@ -5,6 +5,7 @@ import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
 import { ConfigurationError, ModelError } from '../../packages/core/src/errors/errors.js';
 import { parseRetryAfter } from '../../packages/core/src/models/openai-errors.js';
 import { openai } from '../../packages/core/src/models/openai-model.js';
+import { deferred } from '../support/deferred.js';
 import { completion, errorResponse, fakeFetch, json } from './fake-fetch.js';
 
 const KEY = 'sk-proj-TESTKEY-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -16,6 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -197,6 +199,10 @@ describe('openai() errors', () => {
   });
 
   it('reads retry-after-ms, retry-after in seconds and as an HTTP date', async () => {
+    // A fixed clock (only Date: the request still runs on real timers) makes the wait an
+    // HTTP date gives exact.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2025-01-01T00:00:00Z'));
     const now = Date.now();
     const { fetch } = fakeFetch(
       () => errorResponse(429, 'slow down', { 'retry-after-ms': '1500' }),
@@ -210,8 +216,7 @@ describe('openai() errors', () => {
       waits.push(((await caught(model.generate(request))) as ModelError).retryAfterMs);
     expect(waits[0]).toBe(1500);
     expect(waits[1]).toBe(7000);
-    expect(waits[2]).toBeGreaterThan(25_000);
-    expect(waits[2]).toBeLessThanOrEqual(30_000);
+    expect(waits[2]).toBe(30_000);
     expect(waits[3]).toBeUndefined();
   });
 
@@ -263,10 +268,19 @@ describe('openai() errors', () => {
   });
 
   it('turns a timeout into a retryable error', async () => {
-    const { fetch } = fakeFetch(() => new Promise<Response>(() => {}));
-    const error = (await caught(
+    // The client's timeout is a timer: on a stopped clock it passes when the test moves it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fetched = deferred();
+    const { fetch } = fakeFetch(() => {
+      fetched.resolve();
+      return new Promise<Response>(() => {});
+    });
+    const pending = caught(
       openai('gpt-4o', { apiKey: KEY, fetch, timeoutMs: 30 }).generate(request),
-    )) as ModelError;
+    );
+    await fetched.promise;
+    await vi.advanceTimersByTimeAsync(30);
+    const error = (await pending) as ModelError;
     expect(ModelError.isInstance(error)).toBe(true);
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/timed out/);
@@ -298,15 +312,22 @@ describe('openai() errors', () => {
   it('rejects with an abort error, not a ModelError, when the signal aborts', async () => {
     const before = new AbortController();
     before.abort();
-    const { fetch, requests } = fakeFetch(() => new Promise<Response>(() => {}));
+    const fetched = deferred();
+    const { fetch, requests } = fakeFetch(() => {
+      fetched.resolve();
+      return new Promise<Response>(() => {});
+    });
     const model = openai('gpt-4o', { apiKey: KEY, fetch });
     const early = await caught(model.generate(request, { signal: before.signal }));
     expect(isAbortError(early)).toBe(true);
     expect(requests).toHaveLength(0);
 
     const during = new AbortController();
-    setTimeout(() => during.abort(), 10);
-    const late = await caught(model.generate(request, { signal: during.signal }));
+    const pending = caught(model.generate(request, { signal: during.signal }));
+    // Abort while the request is in flight (the response never comes).
+    await fetched.promise;
+    during.abort();
+    const late = await pending;
     expect(isAbortError(late)).toBe(true);
     expect(ModelError.isInstance(late)).toBe(false);
     expect(requests[0]?.signal?.aborted).toBe(true);

@@ -1,66 +1,119 @@
 import { Agent } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { type Deferred, deferred, settleEventLoop } from '../support/deferred.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A tool that takes `ms` milliseconds and records how many copies of it run at once. */
-function slowTool(ms: number) {
-  const stats = { running: 0, peak: 0, order: [] as string[] };
+/**
+ * A tool whose calls each wait at a gate the test opens (one call with `release(id)`, all with
+ * `releaseAll()`), recording the order calls start and finish and how many run at once.
+ */
+function heldTool() {
+  const stats = { running: 0, peak: 0, started: [] as string[], order: [] as string[] };
+  const gates = new Map<string, Deferred<void>>();
+  const gate = (id: string) => {
+    let held = gates.get(id);
+    if (!held) {
+      held = deferred();
+      gates.set(id, held);
+    }
+    return held;
+  };
+  const everything = deferred();
+  const waiters: { count: number; reached: Deferred<void> }[] = [];
   const slow = tool({
     name: 'slow',
     description: 'Waits, then echoes its id',
-    parameters: z.object({ id: z.string(), ms: z.number().optional() }),
-    execute: async ({ id, ms: own }) => {
+    parameters: z.object({ id: z.string() }),
+    execute: async ({ id }) => {
       stats.running += 1;
       stats.peak = Math.max(stats.peak, stats.running);
-      await sleep(own ?? ms);
+      stats.started.push(id);
+      for (const waiter of waiters) {
+        if (stats.started.length >= waiter.count) waiter.reached.resolve();
+      }
+      await Promise.race([gate(id).promise, everything.promise]);
       stats.running -= 1;
       stats.order.push(id);
       return `done ${id}`;
     },
   });
-  return { slow, stats };
+  /** Fulfils once `count` calls have started. */
+  const started = (count: number) => {
+    const reached = deferred();
+    if (stats.started.length >= count) reached.resolve();
+    else waiters.push({ count, reached });
+    return reached.promise;
+  };
+  const release = (id: string) => gate(id).resolve();
+  const releaseAll = () => everything.resolve();
+  return { slow, stats, started, release, releaseAll };
 }
 
-function callsOf(n: number, ms?: (i: number) => number) {
+function callsOf(n: number) {
   return Array.from({ length: n }, (_, i) => ({
     id: `c${i}`,
     name: 'slow',
-    arguments: ms ? { id: `t${i}`, ms: ms(i) } : { id: `t${i}` },
+    arguments: { id: `t${i}` },
   }));
 }
 
 describe('parallel tool calls', () => {
   it('never runs more than toolConcurrency calls at once', async () => {
-    const { slow, stats } = slowTool(20);
+    const { slow, stats, started, releaseAll } = heldTool();
     const model = new ScriptedModel([{ toolCalls: callsOf(9) }, 'ok']);
-    await new Agent({ name: 'p', model, tools: [slow], toolConcurrency: 3 }).run('go');
+    const run = new Agent({ name: 'p', model, tools: [slow], toolConcurrency: 3 }).run('go');
+    // Three calls hold their slots; a fourth, free to start anywhere but the limit, must not.
+    await started(3);
+    await settleEventLoop();
+    expect(stats.started).toEqual(['t0', 't1', 't2']);
+    releaseAll();
+    await run;
     expect(stats.peak).toBe(3);
     expect(stats.order).toHaveLength(9);
   });
 
-  it('runs N calls of one turn concurrently: wall time is a fraction of the sequential time', async () => {
-    const timeRun = async (concurrency: number) => {
-      const { slow } = slowTool(100);
-      const model = new ScriptedModel([{ toolCalls: callsOf(6) }, 'ok']);
-      const agent = new Agent({ name: 'p', model, tools: [slow], toolConcurrency: concurrency });
-      const started = performance.now();
-      await agent.run('go');
-      return performance.now() - started;
-    };
-    const parallel = await timeRun(6);
-    const sequential = await timeRun(1);
-    // Six 100 ms calls: about 100 ms in parallel against about 600 ms one at a time.
-    expect(parallel / sequential).toBeLessThan(0.35);
+  it('runs N calls of one turn concurrently: all start before any finishes', async () => {
+    const parallel = heldTool();
+    const model = new ScriptedModel([{ toolCalls: callsOf(6) }, 'ok']);
+    const run = new Agent({ name: 'p', model, tools: [parallel.slow], toolConcurrency: 6 }).run(
+      'go',
+    );
+    // All six are running at once, none finished (run one at a time, this would never open).
+    await parallel.started(6);
+    expect(parallel.stats.order).toEqual([]);
+    expect(parallel.stats.running).toBe(6);
+    parallel.releaseAll();
+    await run;
+
+    // The control: one at a time, the second starts only when the first is released.
+    const sequential = heldTool();
+    const oneByOne = new Agent({
+      name: 'p',
+      model: new ScriptedModel([{ toolCalls: callsOf(6) }, 'ok']),
+      tools: [sequential.slow],
+      toolConcurrency: 1,
+    }).run('go');
+    await sequential.started(1);
+    await settleEventLoop();
+    expect(sequential.stats.started).toEqual(['t0']);
+    sequential.releaseAll();
+    await oneByOne;
+    expect(sequential.stats.peak).toBe(1);
   });
 
   it('appends results in the order of the calls, whatever order they finish in', async () => {
-    const { slow, stats } = slowTool(0);
-    const model = new ScriptedModel([{ toolCalls: callsOf(4, (i) => 80 - i * 25) }, 'ok']);
-    const result = await new Agent({ name: 'p', model, tools: [slow] }).run('go');
+    const { slow, stats, started, release } = heldTool();
+    const model = new ScriptedModel([{ toolCalls: callsOf(4) }, 'ok']);
+    const run = new Agent({ name: 'p', model, tools: [slow] }).run('go');
+    await started(4);
+    // Finish them last to first, each before the next is let go.
+    for (const id of ['t3', 't2', 't1', 't0']) {
+      release(id);
+      await settleEventLoop();
+    }
+    const result = await run;
     expect(stats.order).toEqual(['t3', 't2', 't1', 't0']);
     const toolMessages = model.requests[1]?.messages.filter((m) => m.role === 'tool');
     expect(toolMessages?.map((m) => (m.role === 'tool' ? m.tool_call_id : ''))).toEqual([
@@ -110,7 +163,16 @@ describe('faults the model causes are fed back, and the run goes on', () => {
       },
       'Recovered.',
     ]);
-    const result = await new Agent({ name: 'f', model, tools: [boom, hang, add] }).run('go');
+    // The hanging tool's 50 ms timeout runs on a fake clock, moved by exactly that much.
+    vi.useFakeTimers();
+    let result: Awaited<ReturnType<Agent['run']>>;
+    try {
+      const run = new Agent({ name: 'f', model, tools: [boom, hang, add] }).run('go');
+      await vi.advanceTimersByTimeAsync(50);
+      result = await run;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(result.text).toBe('Recovered.');
     const codes = Object.fromEntries(
       result.toolCalls.map((c) => [c.id, c.outcome.ok ? 'ok' : c.outcome.error?.code]),

@@ -9,6 +9,7 @@ import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { settleEventLoop } from '../support/deferred.js';
 
 function tools() {
   let slowSignal: AbortSignal | undefined;
@@ -18,7 +19,8 @@ function tools() {
     parameters: z.object({}),
     execute: async (_args, ctx) => {
       slowSignal = ctx.signal;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Still running when the run fails, and never finishing: only its signal tells it to stop.
+      await new Promise(() => {});
       return 'slow done';
     },
   });
@@ -95,7 +97,8 @@ describe('beforeTool that throws with calls still queued', () => {
     });
     const error = await agent.run('go').catch((e: unknown) => e);
     expect((error as Error).message).toBe('gate down');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Give the queue every chance to start the next call: it must not.
+    await settleEventLoop();
     expect(started).toEqual([]);
   });
 });

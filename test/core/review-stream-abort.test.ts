@@ -6,9 +6,16 @@
  */
 import { Agent, type Model, type ModelStreamEvent, RunAbortedError } from '@agentloop/core';
 import { describe, expect, it } from 'vitest';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 
+/**
+ * A model that streams forever, one chunk per event-loop turn (a macrotask, so an abort or a
+ * test's check always gets its turn), until its stream is closed.
+ */
 function endlessModel() {
   const state = { pulled: 0, closed: false };
+  const pulledSix = deferred();
+  const closed = deferred();
   const model: Model = {
     name: 'gpt-4o-mini',
     generate: async () => {
@@ -18,24 +25,28 @@ function endlessModel() {
       try {
         for (;;) {
           state.pulled += 1;
-          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (state.pulled > 5) pulledSix.resolve();
+          await new Promise((resolve) => setImmediate(resolve));
           yield { type: 'text-delta', delta: 'x' };
         }
       } finally {
         state.closed = true;
+        closed.resolve();
       }
     },
   };
-  return { model, state };
+  return { model, state, pulledSix: pulledSix.promise, closed: closed.promise };
 }
 
-const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-};
+/**
+ * Waits for the stream to close, or for enough event-loop turns that an endless stream left
+ * open would have pulled many more chunks; the caller then asserts it closed.
+ */
+const closedOrGaveUp = (closed: Promise<void>) => Promise.race([closed, settleEventLoop(100)]);
 
 describe('a model stream that ignores its signal', () => {
   it('is closed once the caller aborts the run', async () => {
-    const { model, state } = endlessModel();
+    const { model, state, pulledSix, closed } = endlessModel();
     const agent = new Agent({ name: 'endless', model });
     const controller = new AbortController();
     const stream = agent.stream('go', { signal: controller.signal });
@@ -49,23 +60,23 @@ describe('a model stream that ignores its signal', () => {
       }
       return undefined;
     })();
-    await until(() => state.pulled > 5);
+    await pulledSix;
     controller.abort();
     expect(RunAbortedError.isInstance(await consumed)).toBe(true);
-    await until(() => state.closed);
+    await closedOrGaveUp(closed);
     expect(state.closed).toBe(true);
     const pulledAtClose = state.pulled;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await settleEventLoop(20);
     expect(state.pulled).toBe(pulledAtClose);
   });
 
   it('is closed when the consumer breaks out of the loop', async () => {
-    const { model, state } = endlessModel();
+    const { model, state, closed } = endlessModel();
     const agent = new Agent({ name: 'endless', model });
     for await (const event of agent.stream('go')) {
       if (event.type === 'text:delta') break;
     }
-    await until(() => state.closed);
+    await closedOrGaveUp(closed);
     expect(state.closed).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { ScriptedModel } from '@agentloop/core/testing';
 import { TokenCounter } from '@agentloop/memory';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isAbortError } from '../../packages/core/src/errors/abort-error.js';
 import { ConfigurationError, ModelError } from '../../packages/core/src/errors/errors.js';
 import type {
@@ -198,38 +198,64 @@ describe('ScriptedModel', () => {
   });
 
   it('rejects with an abort error when the signal aborts, also during delayMs', async () => {
-    const model = new ScriptedModel(['a', 'b', 'c'], { delayMs: 30_000 });
-    const aborted = new AbortController();
-    aborted.abort();
-    expect(
-      isAbortError(await model.generate(ask('x'), { signal: aborted.signal }).catch((e) => e)),
-    ).toBe(true);
+    vi.useFakeTimers();
+    try {
+      const model = new ScriptedModel(['a', 'b', 'c'], { delayMs: 30_000 });
+      const aborted = new AbortController();
+      aborted.abort();
+      expect(
+        isAbortError(await model.generate(ask('x'), { signal: aborted.signal }).catch((e) => e)),
+      ).toBe(true);
 
-    const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 10);
-    const error = await model.generate(ask('x'), { signal: controller.signal }).catch((e) => e);
-    expect(isAbortError(error)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2000);
+      // Still inside the delay when the signal aborts: the call rejects then, not 30 s later.
+      const controller = new AbortController();
+      const started = Date.now();
+      let settled = false;
+      const pending = model
+        .generate(ask('x'), { signal: controller.signal })
+        .catch((e) => e)
+        .finally(() => {
+          settled = true;
+        });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(settled).toBe(false);
+      controller.abort();
+      expect(isAbortError(await pending)).toBe(true);
+      expect(Date.now() - started).toBe(10);
 
-    const streaming = new AbortController();
-    setTimeout(() => streaming.abort(), 10);
-    const streamed = await collect(model.stream(ask('x'), { signal: streaming.signal }));
-    expect(isAbortError(streamed.error)).toBe(true);
-    expect(streamed.events).toHaveLength(0);
+      const streaming = new AbortController();
+      const streamedPending = collect(model.stream(ask('x'), { signal: streaming.signal }));
+      await vi.advanceTimersByTimeAsync(10);
+      streaming.abort();
+      const streamed = await streamedPending;
+      expect(isAbortError(streamed.error)).toBe(true);
+      expect(streamed.events).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops a slow stream between chunks when aborted', async () => {
-    const model = new ScriptedModel(['one two three four five six seven'], { chunkDelayMs: 20 });
-    const controller = new AbortController();
-    const events: ModelStreamEvent[] = [];
-    const error = await (async () => {
-      for await (const event of model.stream(ask('x'), { signal: controller.signal })) {
-        events.push(event);
-        controller.abort();
-      }
-    })().catch((e) => e);
-    expect(isAbortError(error)).toBe(true);
-    expect(events).toHaveLength(1);
+    vi.useFakeTimers();
+    try {
+      const model = new ScriptedModel(['one two three four five six seven'], { chunkDelayMs: 20 });
+      const controller = new AbortController();
+      const events: ModelStreamEvent[] = [];
+      const pending = (async () => {
+        for await (const event of model.stream(ask('x'), { signal: controller.signal })) {
+          events.push(event);
+          controller.abort();
+        }
+      })().catch((e) => e);
+      // The first chunk waits out its delay; aborting after it stops the stream at once.
+      await vi.advanceTimersByTimeAsync(19);
+      expect(events).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      const error = await pending;
+      expect(isAbortError(error)).toBe(true);
+      expect(events).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

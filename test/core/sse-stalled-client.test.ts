@@ -12,7 +12,15 @@ import {
   type SSEServerResponse,
 } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// A fake clock: the drain timeout and the model's chunk delays pass when the test says so.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** A response whose socket never drains: every write reports a full buffer. */
 class StalledResponse extends EventEmitter implements SSEServerResponse {
@@ -57,8 +65,17 @@ describe('pipeSSEToResponse and a client that reads nothing', () => {
     const stream = agent.stream('talk', { highWaterMark: 2 });
     const res = new StalledResponse();
     res.on('close', () => order.push('close'));
-    await pipeSSEToResponse(stream, res, { drainTimeoutMs: 40, heartbeatMs: 0 });
-    order.push('piped');
+    const piped = pipeSSEToResponse(stream, res, { drainTimeoutMs: 40, heartbeatMs: 0 }).then(
+      () => {
+        order.push('piped');
+      },
+    );
+    // The first write found the buffer full; 1 ms short of the bound, it still waits.
+    await vi.advanceTimersByTimeAsync(39);
+    expect(order).toEqual([]);
+    expect(res.calls).toEqual(['write']);
+    await vi.advanceTimersByTimeAsync(1);
+    await piped;
 
     expect(res.calls).toEqual(['write', 'destroy']);
     expect(order).toEqual(['run:error', 'close', 'piped']);
@@ -77,7 +94,7 @@ describe('pipeSSEToResponse and a client that reads nothing', () => {
     const piped = pipeSSEToResponse(stream, res, { drainTimeoutMs: 0, heartbeatMs: 0 }).then(() => {
       settled = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(settled).toBe(false);
     expect(res.calls).toEqual(['write']);
     res.emit('close');

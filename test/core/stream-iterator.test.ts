@@ -13,6 +13,7 @@ import {
 } from '@agentloop/core';
 import { ScriptedModel, type ScriptedReply } from '@agentloop/core/testing';
 import { describe, expect, it } from 'vitest';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 
 const agentWith = (...replies: ScriptedReply[]) =>
   new Agent({ name: 's', model: new ScriptedModel(replies) });
@@ -24,7 +25,8 @@ describe('AgentStream', () => {
     const model = new ScriptedModel(['hi']);
     const agent = new Agent({ name: 's', model });
     const stream = agent.stream('x');
-    await new Promise((r) => setTimeout(r, 10));
+    // Time enough for a run started eagerly to reach the model (it has no delay).
+    await settleEventLoop();
     expect(model.requests).toHaveLength(0);
     expect(stream).toBeInstanceOf(AgentStream);
     await stream.result;
@@ -139,9 +141,14 @@ describe('AgentStream', () => {
   });
 
   it('an unconsumed stream whose result fails never rejects unhandled', async () => {
-    const stream = agentWith(new ModelError({ message: 'x', retryable: false })).stream('x');
+    const agent = agentWith(new ModelError({ message: 'x', retryable: false }));
+    const failed = deferred();
+    agent.on('run:error', () => failed.resolve());
+    const stream = agent.stream('x');
     void stream.result; // started, never awaited
-    await new Promise((r) => setTimeout(r, 20));
+    // The run has failed; an unhandled rejection is reported once the loop turns over.
+    await failed.promise;
+    await settleEventLoop();
     // vitest fails the file on an unhandled rejection; reaching here is the assertion.
     expect(stream.bufferedCount).toBe(0);
   });

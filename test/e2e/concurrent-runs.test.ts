@@ -8,6 +8,7 @@ import { tool } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 import {
   type RecordedRequest,
   type Step,
@@ -21,29 +22,26 @@ let server: TestServer;
 let maxInFlight = 0;
 
 /** Turn 1: call `square` with the run's own number; turn 2: answer with the tool's result. */
-/** First-turn replies are held until this many requests are in flight, so the runs must overlap. */
+/**
+ * First-turn replies are held until this many requests are in flight at once, so the runs must
+ * overlap; then the barrier stays open for every later request. (Runs that could not overlap
+ * would never open it, and the test would time out.)
+ */
 const BARRIER = 20;
-let held: (() => void)[] = [];
+let barrier = deferred();
 
 async function respond(request: RecordedRequest): Promise<Step> {
   maxInFlight = Math.max(maxInFlight, server.active);
   if (!(request.body.messages as ChatCompletionMessageParam[]).some((m) => m.role === 'tool')) {
-    if (server.active >= BARRIER) {
-      for (const release of held) release();
-      held = [];
-    } else {
-      // The timeout only guards against a hang; the assertion below fails in that case.
-      await new Promise<void>((resolve) => {
-        held.push(resolve);
-        setTimeout(resolve, 5_000);
-      });
-    }
+    if (server.active >= BARRIER) barrier.resolve();
+    await barrier.promise;
   }
   const messages = request.body.messages as ChatCompletionMessageParam[];
   const user = messages.find((m) => m.role === 'user');
   const n = Number(/#(\d+)/.exec(String(user?.content))?.[1]);
   const last = messages.at(-1);
-  // A small, varying delay so that the runs' turns interleave.
+  // A small, varying delay so that the runs' turns interleave. A real one: the server answers
+  // over a real socket, which a fake clock cannot reach.
   const delayMs = (n * 7) % 13;
   if (last?.role === 'tool') return { content: `Run ${n}: ${String(last.content)}`, delayMs };
   return {
@@ -54,7 +52,7 @@ async function respond(request: RecordedRequest): Promise<Step> {
 
 beforeEach(async () => {
   maxInFlight = 0;
-  held = [];
+  barrier = deferred();
   server = await startTestServer({ apiKey: API_KEY, responder: respond });
 });
 afterEach(() => server.close());
@@ -68,7 +66,8 @@ describe('one Agent, 200 concurrent runs over HTTP', () => {
       execute: async ({ n }, { context }) => {
         // The run's own context reaches its own tool.
         expect(context).toEqual({ n });
-        await new Promise((resolve) => setTimeout(resolve, n % 5));
+        // A varying number of event-loop turns, so the runs' tools finish out of order.
+        await settleEventLoop(n % 5);
         return `${n}^2 = ${n * n}`;
       },
     });

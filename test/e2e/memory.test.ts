@@ -27,7 +27,8 @@ afterEach(() => server.close());
 
 describe('sessions over HTTP', () => {
   beforeEach(async () => {
-    // Echoes what the user said last, after a delay that lets the two sessions' runs interleave.
+    // Echoes what the user said last, after a delay that lets the two sessions' runs interleave
+    // (a real one: the server answers over a real socket, out of a fake clock's reach).
     server = await startTestServer({
       apiKey: API_KEY,
       responder: (request): Step => {

@@ -5,8 +5,9 @@
 import { Agent, openai } from '@agentloop/core';
 import { tool } from '@agentloop/tools';
 import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { deferred } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const API_KEY = 'sk-test-SECRET-123';
@@ -15,9 +16,13 @@ let server: TestServer;
 beforeEach(async () => {
   server = await startTestServer({ apiKey: API_KEY });
 });
-afterEach(() => server.close());
+afterEach(() => {
+  vi.useRealTimers();
+  return server.close();
+});
 
 let sleeperAborted = false;
+let sleeperStarted = deferred();
 const tools = [
   tool({
     name: 'add',
@@ -40,6 +45,7 @@ const tools = [
     timeoutMs: 30,
     execute: (_args, { signal }) =>
       new Promise((resolve) => {
+        sleeperStarted.resolve();
         const timer = setTimeout(() => resolve('late'), 5_000);
         signal.addEventListener('abort', () => {
           sleeperAborted = true;
@@ -52,6 +58,10 @@ const tools = [
 describe('faults the model causes, over HTTP', () => {
   it('feeds back malformed JSON, invalid arguments, an unknown tool, a throw and a timeout', async () => {
     sleeperAborted = false;
+    sleeperStarted = deferred();
+    // Timers stopped (the socket stays real): the sleepy tool's 30 ms timeout passes when the
+    // test moves the clock, once the tool is running.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     server.reply(
       {
         toolCalls: [
@@ -72,7 +82,10 @@ describe('faults the model causes, over HTTP', () => {
       tools,
     });
 
-    const result = await agent.run('Add things up.');
+    const running = agent.run('Add things up.');
+    await sleeperStarted.promise;
+    await vi.advanceTimersByTimeAsync(30);
+    const result = await running;
 
     expect(result.text).toBe('1 + 2 = 3 and 2 + 3 = 5.');
     expect(result.turns).toBe(3);

@@ -11,6 +11,7 @@ import { ScriptedModel } from '@agentloop/core/testing';
 import { tool } from '@agentloop/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { settleEventLoop } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 let server: TestServer;
@@ -29,8 +30,8 @@ afterEach(async () => {
   await server.close();
 });
 
-/** Warnings are emitted on a later tick. */
-const flushWarnings = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Warnings are emitted on a later tick (`process.nextTick`): a few event-loop turns cover it. */
+const flushWarnings = () => settleEventLoop();
 const leakWarnings = () => warnings.filter((w) => w.includes('MaxListenersExceeded'));
 
 function httpAgent() {

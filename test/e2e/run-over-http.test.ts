@@ -7,6 +7,7 @@ import { tool } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { deferred } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const API_KEY = 'sk-test-SECRET-123';
@@ -21,7 +22,11 @@ function model() {
   return openai('gpt-4o-mini', { apiKey: API_KEY, baseURL: server.url });
 }
 
-const running = { now: 0, max: 0 };
+/**
+ * How many weather calls run at once. A call waits until two are running (the first turn asks
+ * for two), so both overlap for certain; run one at a time, the first would wait forever.
+ */
+const running = { now: 0, max: 0, two: deferred() };
 const getWeather = tool({
   name: 'get_weather',
   description: 'Current weather for a city',
@@ -29,7 +34,8 @@ const getWeather = tool({
   execute: async ({ city, unit }) => {
     running.now += 1;
     running.max = Math.max(running.max, running.now);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (running.now >= 2) running.two.resolve();
+    await running.two.promise;
     running.now -= 1;
     return { city, unit: unit ?? 'c', temp: city.length };
   },
@@ -49,6 +55,7 @@ describe('a run over HTTP', () => {
   it('runs a multi-turn conversation with parallel tools; the server accepts every request', async () => {
     running.now = 0;
     running.max = 0;
+    running.two = deferred();
     server.reply(
       {
         toolCalls: [

@@ -5,8 +5,9 @@
  */
 import { Agent, type AgentEvent, STREAM_HIGH_WATER_MARK } from '@agentloop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { settleEventLoop } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
-import { collect, joinedText, serverModel, sleep } from './stream-support.js';
+import { collect, joinedText, serverModel } from './stream-support.js';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -32,8 +33,9 @@ async function slowConsumer(highWaterMark: number | undefined) {
     // Sampled right after taking an event: what the run produced that nobody has read yet.
     maxAhead = Math.max(maxAhead, emitted - (index + 1));
     maxBuffered = Math.max(maxBuffered, stream.bufferedCount);
-    // A macrotask lets the socket deliver data; every 100th event is a longer pause.
-    await (index % 100 === 0 ? sleep(5) : new Promise((r) => setImmediate(r)));
+    // A turn of the event loop lets the socket deliver data; every 100th event is a longer
+    // pause, in turns rather than milliseconds.
+    await settleEventLoop(index % 100 === 0 ? 20 : 1);
   });
   return { events, error, maxAhead, maxBuffered, result: await stream.result };
 }

@@ -19,8 +19,9 @@ import {
 import { tool } from '@agentloop/tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
-import { listen, parseSSE, serverModel, sleep, terminals } from './stream-support.js';
+import { listen, parseSSE, serverModel, terminals } from './stream-support.js';
 
 let server: TestServer;
 let http: Server | undefined;
@@ -209,18 +210,31 @@ describe('server-sent events', () => {
   });
 
   it('sends a keep-alive comment while no event is due (a slow tool)', async () => {
+    // The tool runs until two keep-alives have come while it does. The heartbeat keeps a real
+    // clock: the model is read over a real socket, whose client a fake clock would stall.
+    const gate = deferred();
     const slow = tool({
       name: 'slow',
       description: 'Slow',
       parameters: z.object({}),
       execute: async () => {
-        await sleep(150);
+        await gate.promise;
         return 'ok';
       },
     });
     server.reply({ toolCalls: [{ id: 's1', name: 'slow', arguments: {} }] }, { content: 'done' });
     const agent = new Agent({ name: 'sse', model: serverModel(server), tools: [slow] });
-    const body = await toSSEResponse(agent.stream('hi'), { heartbeatMs: 25 }).text();
+    const response = toSSEResponse(agent.stream('hi'), { heartbeatMs: 25 });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let body = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      body += decoder.decode(value, { stream: true });
+      const whileRunning = body.split('event: tool:start')[1] ?? '';
+      if ((whileRunning.match(/^: keep-alive$/gm) ?? []).length >= 2) gate.resolve();
+    }
     const { events, comments } = parseSSE(body);
     expect(comments.length).toBeGreaterThanOrEqual(2);
     expect(new Set(comments)).toEqual(new Set([': keep-alive']));
@@ -269,15 +283,23 @@ describe('pipeSSEToResponse backpressure', () => {
       emitted += 1;
     });
     const stream = agent.stream('hi', { highWaterMark: 8 });
+    // Opens once the run's buffer holds the mark (checked after each event is buffered).
+    const full = deferred();
+    agent.on('*', () => {
+      queueMicrotask(() => {
+        if (stream.bufferedCount >= 8) full.resolve();
+      });
+    });
     const res = new FullResponse();
     const piped = pipeSSEToResponse(stream, res, { heartbeatMs: 0 });
 
     // The writer is stuck on 'drain', so the run's buffer fills up to the mark...
-    while (stream.bufferedCount < 8) await sleep(5);
+    await full.promise;
     expect(res.writes).toHaveLength(1);
     const stalledAt = emitted;
-    // ...and there it stays: the run stops reading the model's stream, nothing more is emitted.
-    await sleep(60);
+    // ...and there it stays: the run stops reading the model's stream (which the server sends
+    // without pause), nothing more is emitted however many turns the event loop takes.
+    await settleEventLoop(50);
     expect(stream.bufferedCount).toBe(8);
     expect(emitted).toBe(stalledAt);
     expect(res.writes).toHaveLength(1);

@@ -73,6 +73,3 @@ export function parseSSE(body: string): { events: ParsedSSE[]; comments: string[
   }
   return { events, comments };
 }
-
-/** Waits `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,7 @@
  * a `fetch` of its own. It sets `globalThis.edgeApp` and reports plain JSON, so nothing of the
  * edge realm's objects leaks into the test's assertions.
  */
-import { Agent, AgentError, openai, toSSEResponse } from '@agentloop/core';
+import { Agent, AgentError, InMemoryRunStore, openai, toSSEResponse } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
 import { tool } from '@agentloop/tools';
@@ -135,6 +135,18 @@ async function memory() {
   };
 }
 
+/** Core's in-memory run store on edge: checkpoints and claims need no Node module. */
+async function runStore() {
+  const store = new InMemoryRunStore();
+  const snapshot = { runId: 'run_edge', turn: 1, messages: [{ role: 'user', content: 'hi' }] };
+  await store.save(snapshot as unknown as Parameters<InMemoryRunStore['save']>[0]);
+  snapshot.turn = 2;
+  const claim = await store.claim('run_edge');
+  const second = await store.claim('run_edge').catch((error: unknown) => describeError(error));
+  await claim.release();
+  return { loaded: await store.load('run_edge'), second };
+}
+
 /** What the test asserts, as JSON: the web-standards-only part. */
 async function web(): Promise<string> {
   return JSON.stringify({
@@ -145,6 +157,7 @@ async function web(): Promise<string> {
     run: await run(),
     sse: await sse(),
     memory: await memory(),
+    runStore: await runStore(),
     openaiWithoutKey: await openaiWithoutKey(),
   });
 }

@@ -78,6 +78,7 @@ interface EdgeReport {
     counting: { name: string; code: string; message: string; agentError: boolean } | undefined;
   };
   openaiWithoutKey: { name: string; code: string; message: string } | undefined;
+  runStore: { loaded: unknown; second: { code: string } | undefined };
 }
 
 let built: Bundle;
@@ -194,5 +195,15 @@ describe('the packages on an edge runtime', () => {
     expect(memory.trimType).toBe('function');
     expect(memory.counting).toMatchObject({ agentError: true, code: 'unsupported_runtime' });
     expect(memory.counting?.message).toContain('TokenCounter needs Node.js');
+  });
+
+  it("keeps run checkpoints and claims with core's InMemoryRunStore", () => {
+    const { runStore } = report;
+    expect(runStore.loaded).toEqual({
+      runId: 'run_edge',
+      turn: 1,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(runStore.second).toMatchObject({ code: 'run_in_progress' });
   });
 });

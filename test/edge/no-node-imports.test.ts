@@ -1,8 +1,9 @@
 /**
  * A static guard beside the edge-runtime test: no module reachable from the roots of core (and
  * `@agentloop/core/testing`), memory and tools imports a Node builtin, statically or by a dynamic
- * import. FileStore, which keeps sessions in files, is Node-only: it lives behind its own entry,
- * `@agentloop/memory/node`, which no root reaches. `import type` is fine: it leaves no trace in
+ * import. FileStore and FileRunStore, which keep sessions and runs in files, are Node-only: they
+ * live behind their own entries, `@agentloop/memory/node` and `@agentloop/core/node`, which no
+ * root reaches. `import type` is fine: it leaves no trace in
  * JavaScript.
  */
 import { readFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const ROOTS = [
 const WORKSPACE: Record<string, string> = {
   '@agentloop/core': 'packages/core/src',
   '@agentloop/memory': 'packages/memory/src',
+  '@agentloop/protocol': 'packages/protocol/src',
   '@agentloop/tools': 'packages/tools/src',
 };
 
@@ -118,8 +120,9 @@ function scan(): { reached: string[]; offences: string[] } {
 describe('Node builtins reachable from the package roots', () => {
   const { reached, offences } = scan();
 
-  it('walks the whole graph of the three packages', () => {
+  it('walks the whole graph of the packages, protocol at the bottom included', () => {
     expect(reached.length).toBeGreaterThan(50);
+    expect(reached).toContain(join('packages', 'protocol', 'src', 'agent-error.ts'));
     expect(reached).toContain(join('packages', 'core', 'src', 'run', 'run-signal.ts'));
     expect(reached).toContain(join('packages', 'memory', 'src', 'encoder-cache.ts'));
     expect(reached).toContain(join('packages', 'tools', 'src', 'execute-tool-call.ts'));
@@ -132,5 +135,12 @@ describe('Node builtins reachable from the package roots', () => {
   it('do not reach FileStore, which is Node-only behind @agentloop/memory/node', () => {
     expect(reached).not.toContain(join('packages', 'memory', 'src', 'file-store.ts'));
     expect(reached).not.toContain(join('packages', 'memory', 'src', 'node.ts'));
+  });
+
+  it('do not reach FileRunStore, which is Node-only behind @agentloop/core/node', () => {
+    expect(reached).not.toContain(join('packages', 'core', 'src', 'node', 'index.ts'));
+    expect(reached).not.toContain(join('packages', 'core', 'src', 'node', 'file-run-store.ts'));
+    // The in-memory store is on the root, for edge runtimes too.
+    expect(reached).toContain(join('packages', 'core', 'src', 'run', 'in-memory-run-store.ts'));
   });
 });

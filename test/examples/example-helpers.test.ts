@@ -15,6 +15,7 @@ import { EventTimeline } from '../../examples/demo/src/event-timeline.js';
 import { citedSources, keywordsOf } from '../../examples/search-bot/src/index.js';
 import { currentToolResults, selectModel, ToolProgress } from '../../examples/shared/src/index.js';
 import { fixtureFetch, placesIn, weatherResponder } from '../../examples/weather-bot/src/index.js';
+import { type Deferred, deferred, settleEventLoop } from '../support/deferred.js';
 
 describe('question parsing of the scripted responders', () => {
   it('finds the places of a weather question, multi-word names included', () => {
@@ -151,21 +152,33 @@ describe('the approval hook', () => {
     let open = 0;
     let most = 0;
     const asked: string[] = [];
+    // Each question waits for its answer until the test gives it.
+    const answers = [deferred(), deferred()];
+    const askedNth = [deferred(), deferred()];
     const approve = createApproval({
       inventory: new Inventory(),
       ask: async (question) => {
         open += 1;
         most = Math.max(most, open);
         asked.push(question);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        askedNth[asked.length - 1]?.resolve();
+        await (answers[asked.length - 1] as Deferred<void>).promise;
         open -= 1;
         return question.includes('dock');
       },
     });
-    const decisions = await Promise.all([
+    const pending = Promise.all([
       approve(info({ sku: 'DOCK-USBC', quantity: 1 })),
       approve(info({ sku: 'MOUSE-WL', quantity: 1 })),
     ]);
+    // The first question is open: the second, free to go, waits for its answer.
+    await askedNth[0]?.promise;
+    await settleEventLoop();
+    expect(asked).toHaveLength(1);
+    answers[0]?.resolve();
+    await askedNth[1]?.promise;
+    answers[1]?.resolve();
+    const decisions = await pending;
     expect(most).toBe(1);
     expect(asked).toHaveLength(2);
     expect(decisions.map((d) => d?.action)).toEqual(['approve', 'deny']);

@@ -19,13 +19,17 @@ import {
 import { FileStore } from '@agentloop/memory/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService, readConfig } from '../../examples/http-service/src/index.js';
+import { deferred } from '../support/deferred.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Polls `check` until it holds (a generous bound, never a timing assertion). */
+/**
+ * Polls `check` until it holds (a generous bound, never a timing assertion), for a state that no
+ * event announces: the service's count of active runs.
+ */
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!check()) {
@@ -35,6 +39,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 const CHUNK = 'x'.repeat(64 * 1024);
+
+/** Opens when a run starts to flood (its slot is taken by then); replaced by each test. */
+let flooding = deferred();
 
 /**
  * A model that streams 64 KiB text chunks until its signal aborts when asked to `flood`, and
@@ -48,6 +55,7 @@ const floodModel: Model = {
   async *stream(request: ModelRequest, { signal } = {}) {
     const flood = request.messages.at(-1)?.content === 'flood';
     if (flood) {
+      flooding.resolve();
       for (;;) {
         signal?.throwIfAborted();
         yield { type: 'text-delta', delta: CHUNK };
@@ -110,18 +118,22 @@ async function startService(options: { drainTimeoutMs?: number }) {
 
 describe('a streaming client that never reads', () => {
   it('is cut off after drainTimeoutMs: the run aborts, the slot frees, the next client gets through', async () => {
+    // A real clock: the drain timeout waits on a real socket's 'drain', out of a fake clock's
+    // reach, so it is short (300 ms) and nothing asserts how long it took, only the order.
+    flooding = deferred();
     const { service, port, errors, timeline, runErrors } = await startService({
       drainTimeoutMs: 300,
     });
     const url = `http://127.0.0.1:${port}`;
     const stalled = await stalledClient(port, 'flood');
-    let closed = false;
+    const closed = deferred();
     stalled.once('close', () => {
-      closed = true;
+      closed.resolve();
       timeline.push('stalled socket closed');
     });
     cleanups.push(async () => stalled.destroy());
-    await until(() => service.activeRuns === 1, 'the stalled run to start');
+    await flooding.promise;
+    expect(service.activeRuns).toBe(1);
 
     // While its slot is held, everyone else is refused.
     const refused = await fetch(`${url}/v1/chat`, { method: 'POST', body: '{"message":"hi"}' });
@@ -141,7 +153,7 @@ describe('a streaming client that never reads', () => {
 
     // The stalled connection was destroyed: resumed, it ends without the rest of the stream.
     stalled.resume();
-    await until(() => closed, 'the stalled socket to close');
+    await closed.promise;
     expect(timeline.indexOf('stalled run aborted')).toBeLessThan(timeline.indexOf('slot free'));
     expect(timeline.indexOf('slot free')).toBeLessThan(timeline.indexOf('next client answered'));
 

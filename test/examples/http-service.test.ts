@@ -11,7 +11,7 @@ import { ModelError, type ModelRequest, openai } from '@agentloop/core';
 import { ScriptedModel, type ScriptedResponder } from '@agentloop/core/testing';
 import { FileStore } from '@agentloop/memory/node';
 import { tool } from '@agentloop/tools';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   type ChatService,
@@ -22,6 +22,7 @@ import {
   type ServiceAgentOptions,
   type ServiceOptions,
 } from '../../examples/http-service/src/index.js';
+import { deferred, latch, settleEventLoop } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -103,21 +104,16 @@ function parseSSE(body: string): SSEEvent[] {
     });
 }
 
-/** Polls `check` until it holds (a generous bound, never a timing assertion). */
+/**
+ * Polls `check` until it holds (a generous bound, never a timing assertion), for a state that no
+ * event announces: the service's count of active runs, which drops after the response is done.
+ */
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 /** A tool that waits until its signal aborts, and reports when it started and when it aborted. */
@@ -221,7 +217,12 @@ describe('POST /v1/chat', () => {
     const three = await post(`${second.url}/v1/chat`, { message: 'still there?', sessionId });
     expect(three.json.text).toBe('echo: still there? (3 user messages)');
     const file = await readFile(join(first.dir, `${sessionId}.jsonl`), 'utf8');
-    expect(file.trim().split('\n')).toHaveLength(6);
+    // One line per turn: each run appends its turn as one keyed batch (user and assistant).
+    const batches = file
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key: string; messages: unknown[] });
+    expect(batches.map((b) => b.messages.length)).toEqual([2, 2, 2]);
   });
 });
 
@@ -288,9 +289,9 @@ describe('POST /v1/chat/stream', () => {
 describe('limits', () => {
   it('answers 429 with retry-after past maxConcurrentRuns, and admits again once a run ends', async () => {
     const gate = deferred();
-    let arrived = 0;
+    const arrived = latch(2);
     const model = new ScriptedModel(async (request, index) => {
-      arrived++;
+      arrived.arrive();
       await gate.promise;
       return echo(request, index);
     });
@@ -299,7 +300,7 @@ describe('limits', () => {
       post(`${url}/v1/chat`, { message: 'a' }),
       post(`${url}/v1/chat`, { message: 'b' }),
     ];
-    await until(() => arrived === 2, 'two runs to reach the model');
+    await arrived.reached;
 
     for (const path of ['/v1/chat', '/v1/chat/stream']) {
       const refused = await post(`${url}${path}`, { message: 'c' });
@@ -321,13 +322,17 @@ describe('limits', () => {
 
   it('answers 409 to a second run in a session that is still running, and 200 once it ended', async () => {
     const gate = deferred();
+    const reached = deferred();
     const model = new ScriptedModel(async (request, index) => {
-      if (request.messages.at(-1)?.content === 'slow') await gate.promise;
+      if (request.messages.at(-1)?.content === 'slow') {
+        reached.resolve();
+        await gate.promise;
+      }
       return echo(request, index);
     });
     const { url } = await start([echoAgent(model)]);
     const slow = post(`${url}/v1/chat`, { message: 'slow', sessionId: 'shared' });
-    await until(() => model.callCount === 1, 'the first run to reach the model');
+    await reached.promise;
 
     const busy = await post(`${url}/v1/chat/stream`, { message: 'too soon', sessionId: 'shared' });
     expect(busy.status).toBe(409);
@@ -611,13 +616,15 @@ describe('health and shutdown', () => {
 
   it('lets a run finish within the grace period, then refuses connections', async () => {
     const gate = deferred();
+    const reached = deferred();
     const model = new ScriptedModel(async (request, index) => {
+      reached.resolve();
       await gate.promise;
       return echo(request, index);
     });
     const { url, service } = await start([echoAgent(model)]);
     const running = post(`${url}/v1/chat`, { message: 'finish me' });
-    await until(() => model.callCount === 1, 'the run to start');
+    await reached.promise;
     const closed = service.close({ graceMs: 5000 });
     gate.resolve();
     expect((await running).json.text).toBe('echo: finish me (1 user messages)');
@@ -630,8 +637,32 @@ describe('health and shutdown', () => {
     const { url, service } = await start([echoAgent(model, { tools: [wait] })]);
     const running = post(`${url}/v1/chat`, { message: 'wait' });
     await started;
-    await service.close({ graceMs: 20 });
-    await aborted;
+    // The grace period is a timer: stopped (the sockets stay real), it passes when the test
+    // moves the clock, so the run is seen still going 1 ms before it ends.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let abortedYet = false;
+      void aborted.then(() => {
+        abortedYet = true;
+      });
+      let closedYet = false;
+      const closing = service.close({ graceMs: 20 }).then(() => {
+        closedYet = true;
+      });
+      await vi.advanceTimersByTimeAsync(19);
+      await settleEventLoop();
+      expect(abortedYet).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await aborted;
+      // Then let the shutdown finish, moving the clock past any wait for open connections.
+      for (let i = 0; i < 100 && !closedYet; i++) {
+        await settleEventLoop();
+        await vi.advanceTimersToNextTimerAsync();
+      }
+      await closing;
+    } finally {
+      vi.useRealTimers();
+    }
     const { status, json } = await running;
     expect(status).toBe(503);
     expect(json.error.code).toBe('run_aborted');

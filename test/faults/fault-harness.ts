@@ -6,6 +6,7 @@
 import type { Agent, AgentEvent, RunOptions, RunResult } from '@agentloop/core';
 import { tool } from '@agentloop/tools';
 import { z } from 'zod';
+import { settleEventLoop } from '../support/deferred.js';
 
 /** How a run ended: with its result, or with the error it rejected with. */
 export type Settled<TOutput = string> =
@@ -72,16 +73,15 @@ export function watchUnhandledRejections() {
   const onRejection = (reason: unknown) => {
     seen.push(reason);
   };
-  const flush = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setImmediate(resolve));
-  };
+  // Node reports a rejection left unhandled once the microtasks have run: a few event-loop turns
+  // (real ones, even on a fake clock) let every pending one surface.
+  const flush = () => settleEventLoop();
   return {
     seen,
     start: () => {
       process.on('unhandledRejection', onRejection);
     },
-    /** Lets pending rejections surface (two macrotasks), still listening. */
+    /** Lets pending rejections surface (a few event-loop turns), still listening. */
     flush,
     /** Lets pending rejections surface, then stops listening. */
     stop: async () => {

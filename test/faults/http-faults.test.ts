@@ -43,7 +43,11 @@ afterEach(async () => {
   unhandled.seen.length = 0;
 });
 
-/** One run of the scripted conversation with a store, a counting tool and fast retries. */
+/**
+ * One run of the scripted conversation with a store, a counting tool and fast retries. The clock
+ * is real: the retry waits and the request timeout race a real socket, which a fake clock would
+ * run ahead of. They are a few milliseconds, and nothing here asserts how long anything took.
+ */
 async function runWith(
   mode: RunMode,
   steps: Step[],

@@ -9,8 +9,9 @@ import { runInNewContext } from 'node:vm';
 import { Agent, type AgentEvent, RunAbortedError } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { type Tool, tool } from '@agentloop/tools';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 import { watchUnhandledRejections } from './fault-harness.js';
 
 const MB = 1024 * 1024;
@@ -33,8 +34,14 @@ function misbehaving(name: string, execute: Tool['execute'], timeoutMs?: number)
   });
 }
 
-/** One turn calling `name`, then an answer; returns the result, the tool message and the time. */
-async function runOnce(t: ReturnType<typeof misbehaving>, options: { signal?: AbortSignal } = {}) {
+/**
+ * One turn calling `name`, then an answer; returns the result, the tool message and the time.
+ * `drive` runs while the run is in flight (to move a fake clock, or to abort at a known point).
+ */
+async function runOnce(
+  t: ReturnType<typeof misbehaving>,
+  options: { signal?: AbortSignal; drive?: () => Promise<unknown> } = {},
+) {
   const model = new ScriptedModel([
     { toolCalls: [{ id: 'call_1', name: t.name, arguments: {} }] },
     'Carried on.',
@@ -45,10 +52,12 @@ async function runOnce(t: ReturnType<typeof misbehaving>, options: { signal?: Ab
     events.push(event);
   });
   const started = performance.now();
-  const settled = await agent.run('Go.', options).then(
+  const pending = agent.run('Go.', options.signal ? { signal: options.signal } : {}).then(
     (result) => ({ ok: true as const, result }),
     (error: unknown) => ({ ok: false as const, error }),
   );
+  await options.drive?.();
+  const settled = await pending;
   const elapsedMs = performance.now() - started;
   const toolMessage = model.requests[1]?.messages.find((m) => m.role === 'tool');
   return { settled, elapsedMs, events, content: toolMessage?.content as string | undefined };
@@ -150,25 +159,44 @@ describe('tools that return what is awkward to send', () => {
 });
 
 describe('tools that do not settle in time', () => {
+  // A fake clock (performance.now too): a timeout passes when the test moves time, and a run's
+  // time is what the clock was moved by.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('never settling, with a timeout: the model sees the timeout and the run completes', async () => {
     const t = misbehaving('stuck', () => new Promise(() => {}), 50);
-    const { settled, content, elapsedMs } = await runOnce(t);
+    const { settled, content, elapsedMs } = await runOnce(t, {
+      drive: () => vi.advanceTimersByTimeAsync(50),
+    });
     if (!settled.ok) throw settled.error;
     expect(content).toContain('timed out after 50 ms');
     expect(settled.result.toolCalls[0]?.outcome.error?.code).toBe('timeout');
-    expect(elapsedMs).toBeLessThan(2_000);
+    expect(elapsedMs).toBe(50);
   });
 
   it('never settling and ignoring its signal: an abort ends the run at once', async () => {
     const controller = new AbortController();
+    const started = deferred();
     const t = misbehaving('deaf', () => {
-      setTimeout(() => controller.abort(new Error('user left')), 20);
+      started.resolve();
       return new Promise(() => {});
     });
-    const { settled, elapsedMs, events } = await runOnce(t, { signal: controller.signal });
+    const { settled, elapsedMs, events } = await runOnce(t, {
+      signal: controller.signal,
+      drive: async () => {
+        await started.promise;
+        controller.abort(new Error('user left'));
+      },
+    });
     expect(settled.ok).toBe(false);
     expect(RunAbortedError.isInstance((settled as { error: unknown }).error)).toBe(true);
-    expect(elapsedMs).toBeLessThan(2_000);
+    // No time passed: the run did not wait on any timer after the abort.
+    expect(elapsedMs).toBe(0);
     expect(events.at(-1)?.type).toBe('run:error');
   });
 
@@ -176,24 +204,27 @@ describe('tools that do not settle in time', () => {
     'a tool that %s after the abort: the run is aborted, the late value goes nowhere',
     async (how) => {
       const controller = new AbortController();
-      let settledLate = false;
+      const started = deferred();
+      // Settles when the test says, once the run has ended.
+      const late = deferred<string>();
       const t = misbehaving('late', () => {
-        setTimeout(() => controller.abort(), 10);
-        return new Promise((resolve, reject) =>
-          setTimeout(() => {
-            settledLate = true;
-            if (how === 'resolves') resolve('too late');
-            else reject(new Error('too late'));
-          }, 60),
-        );
+        started.resolve();
+        return late.promise;
       });
-      const { settled, events } = await runOnce(t, { signal: controller.signal });
+      const { settled, events } = await runOnce(t, {
+        signal: controller.signal,
+        drive: async () => {
+          await started.promise;
+          controller.abort();
+        },
+      });
       expect(settled.ok).toBe(false);
       const error = (settled as { error: RunAbortedError }).error;
       expect(RunAbortedError.isInstance(error)).toBe(true);
       const eventsAtEnd = events.length;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(settledLate).toBe(true);
+      if (how === 'resolves') late.resolve('too late');
+      else late.reject(new Error('too late'));
+      await settleEventLoop();
       // Nothing happens after the run's last event, and the late value is in no message.
       expect(events.length).toBe(eventsAtEnd);
       expect(events.filter((e) => e.type === 'run:error')).toHaveLength(1);

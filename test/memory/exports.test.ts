@@ -23,7 +23,7 @@ describe('@agentloop/memory errors', () => {
     expect(errors.map((e) => e.code)).toEqual([
       'context_overflow',
       'invalid_session_id',
-      'invalid_option',
+      'invalid_config',
       'session_store_error',
     ]);
     for (const error of errors) {

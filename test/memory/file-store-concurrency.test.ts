@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStore } from '@agentloop/memory/node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../packages/memory/src/session-file-lock.js';
+import { latch, settleEventLoop } from '../support/deferred.js';
 import { batchOf, wholeBatches } from './file-store-batches.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -105,10 +106,25 @@ describe('FileStore, the lock of a session file', () => {
     // Another process holds the lock (`<file>.lock`, a folder it keeps fresh).
     await mkdir(`${file}.lock`);
     let appended = false;
+    // The writer backs off between tries with a timer: three of them mean it was refused the
+    // lock three times and is still waiting, whatever the speed of the disk.
+    const realSetTimeout = globalThis.setTimeout;
+    const refused = latch(3);
+    const backoff = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+      ...args: Parameters<typeof setTimeout>
+    ) => {
+      refused.arrive();
+      return realSetTimeout(...args);
+    }) as typeof setTimeout);
     const append = store.append('s', [msg('mine')]).then(() => {
       appended = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      // A writer that ignored the lock would finish the append instead.
+      await Promise.race([refused.reached, append]);
+    } finally {
+      backoff.mockRestore();
+    }
     expect(appended).toBe(false);
     // The other process writes its line, then releases the lock.
     await writeFile(file, `${JSON.stringify(msg('theirs'))}\n`);
@@ -134,14 +150,39 @@ describe('FileStore, the lock of a session file', () => {
     const file = join(dir, 's.jsonl');
     await mkdir(`${file}.lock`);
     let ran = false;
-    const error = await withFileLock(
-      file,
-      async () => {
-        ran = true;
-      },
-      { waitMs: 100 },
-    ).catch((e: unknown) => e);
+    // A fake clock for the wait (the tries themselves are real file-system calls): let the
+    // event loop finish each try, then move the clock to the next retry, until it gives up.
+    vi.useFakeTimers();
+    let error: unknown;
+    let waited = 0;
+    try {
+      const started = Date.now();
+      let done = false;
+      const pending = withFileLock(
+        file,
+        async () => {
+          ran = true;
+        },
+        { waitMs: 100 },
+      )
+        .catch((e: unknown) => e)
+        .finally(() => {
+          done = true;
+        });
+      for (let i = 0; i < 10_000 && !done; i++) {
+        await settleEventLoop(1);
+        await vi.advanceTimersToNextTimerAsync();
+      }
+      error = await pending;
+      waited = Date.now() - started;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(ran).toBe(false);
+    // It kept trying for its 100 ms, and gave up at the first try after (a retry waits at most
+    // 150 ms).
+    expect(waited).toBeGreaterThanOrEqual(100);
+    expect(waited).toBeLessThan(100 + 150);
     expect(error).toMatchObject({ code: 'ELOCKED' });
     expect((error as Error).message).toContain(`${file}.lock`);
     expect((error as Error).message).toMatch(/delete that folder/);

@@ -1,16 +1,11 @@
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  InMemoryStore,
-  InvalidSessionIdError,
-  type MemoryStore,
-  TokenCounter,
-  trimMessages,
-} from '@agentloop/memory';
+import { InMemoryStore } from '@agentloop/memory';
 import { type CorruptLine, FileStore } from '@agentloop/memory/node';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryStoreContract } from './store-contract.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -21,103 +16,13 @@ afterEach(async () => {
 });
 
 const msg = (content: string): ChatCompletionMessageParam => ({ role: 'user', content });
-const stores: Array<[string, () => MemoryStore]> = [
-  ['InMemoryStore', () => new InMemoryStore()],
-  ['FileStore', () => new FileStore({ dir: join(dir, 'sessions'), onCorruptLine: () => {} })],
-];
 
-describe.each(stores)('%s', (_name, make) => {
-  it('loads [] for an unknown session, then what was appended, in order', async () => {
-    const store = make();
-    expect(await store.load('nobody')).toEqual([]);
-    await store.append('u42', [msg('one'), msg('two')]);
-    await store.append('u42', [{ role: 'assistant', content: 'three' }]);
-    await store.append('other', [msg('elsewhere')]);
-    expect(await store.load('u42')).toEqual([
-      msg('one'),
-      msg('two'),
-      { role: 'assistant', content: 'three' },
-    ]);
-    await store.clear('u42');
-    expect(await store.load('u42')).toEqual([]);
-    expect(await store.load('other')).toEqual([msg('elsewhere')]);
-  });
-
-  it('keeps every message of concurrent appends to one session, each batch whole', async () => {
-    const store = make();
-    await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        store.append('busy', [msg(`batch ${i} a`), msg(`batch ${i} b`)]),
-      ),
-    );
-    const loaded = await store.load('busy');
-    expect(loaded).toHaveLength(100);
-    for (let i = 0; i < 50; i++) {
-      const at = loaded.findIndex((m) => m.content === `batch ${i} a`);
-      expect(loaded[at + 1]).toEqual(msg(`batch ${i} b`));
-    }
-  });
-
-  it('keeps appends made without waiting in the order they were made', async () => {
-    const store = make();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('order', [msg(`m${i}`)])));
-    expect((await store.load('order')).map((m) => m.content)).toEqual(
-      Array.from({ length: 30 }, (_, i) => `m${i}`),
-    );
-  });
-
-  it.each([
-    ['../x', /path separator/],
-    ['a/b', /path separator/],
-    ['..', /starts with '\.'/],
-    ['/etc/passwd', /path separator/],
-    ['C:\\Windows\\x', /path separator/],
-    ['a\0b', /NUL/],
-    ['', /empty/],
-    ['x'.repeat(129), /more than 128/],
-    ['con', /reserved by Windows/],
-    ['bad id', /character " "/],
-  ])('refuses the session id %j with a clear error', async (id, reason) => {
-    const store = make();
-    for (const action of [
-      () => store.load(id),
-      () => store.append(id, [msg('x')]),
-      () => store.clear(id),
-    ]) {
-      const error = await action().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InvalidSessionIdError);
-      expect((error as InvalidSessionIdError).code).toBe('invalid_session_id');
-      expect((error as Error).message).toMatch(reason);
-    }
-  });
-
-  it('accepts ordinary ids', async () => {
-    const store = make();
-    for (const id of [
-      'u42',
-      'user@example.com',
-      'a.b-c_d',
-      '7f9c0d2e-1b2a-4c3d-9e8f-001122334455',
-    ]) {
-      await store.append(id, [msg(id)]);
-      expect(await store.load(id)).toEqual([msg(id)]);
-    }
-  });
-
-  it('keeps the full history: trimming never deletes from it', async () => {
-    const store = make();
-    const counter = new TokenCounter({ model: 'gpt-4o' });
-    for (let i = 0; i < 20; i++)
-      await store.append('s', [
-        msg(`question ${i} `.repeat(20)),
-        { role: 'assistant', content: `answer ${i}` },
-      ]);
-    const history = await store.load('s');
-    const trimmed = trimMessages({ messages: history, counter, maxTokens: 300 });
-    expect(trimmed.dropped.length).toBeGreaterThan(0);
-    expect(await store.load('s')).toHaveLength(40);
-  });
-});
+memoryStoreContract('InMemoryStore', () => new InMemoryStore());
+memoryStoreContract(
+  'FileStore',
+  () => new FileStore({ dir: join(dir, 'sessions'), onCorruptLine: () => {} }),
+  { reopen: (store) => new FileStore({ dir: (store as FileStore).dir, onCorruptLine: () => {} }) },
+);
 
 describe('InMemoryStore', () => {
   it('is not changed by later edits of appended or loaded messages', async () => {
@@ -195,5 +100,85 @@ describe('FileStore', () => {
     const store = new FileStore({ dir: join(blocker, 'sub') });
     const error = await store.append('x', [msg('hi')]).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'session_store_error', sessionId: 'x' });
+  });
+
+  it('writes a keyed batch as one line holding the key and its messages', async () => {
+    const store = new FileStore({ dir });
+    await store.append('u1', [msg('a')]);
+    await store.append('u1', [msg('b'), msg('c')], { key: 'run_1:1' });
+    await store.append('u1', [msg('again')], { key: 'run_1:1' });
+    expect(await readFile(join(dir, 'u1.jsonl'), 'utf8')).toBe(
+      `${JSON.stringify(msg('a'))}\n${JSON.stringify({ key: 'run_1:1', messages: [msg('b'), msg('c')] })}\n`,
+    );
+  });
+
+  it('loses a keyed batch torn by a crash whole, and lands it when appended again', async () => {
+    const reports: CorruptLine[] = [];
+    const store = new FileStore({ dir, onCorruptLine: (c) => reports.push(c) });
+    await store.append('crash', [msg('turn 1')], { key: 'run_1:1' });
+    // The process died in the middle of writing turn 2: half its line reached the file.
+    const line = JSON.stringify({ key: 'run_1:2', messages: [msg('turn 2'), msg('answer 2')] });
+    await appendFile(join(dir, 'crash.jsonl'), line.slice(0, line.indexOf('answer')));
+    expect(await store.load('crash')).toEqual([msg('turn 1')]);
+    expect(reports).toMatchObject([{ line: 2, last: true }]);
+    // The resumed run appends turn 2 again: its key was never written whole, so it lands.
+    const resumed = new FileStore({ dir, onCorruptLine: () => {} });
+    await resumed.append('crash', [msg('turn 2'), msg('answer 2')], { key: 'run_1:2' });
+    await resumed.append('crash', [msg('turn 2'), msg('answer 2')], { key: 'run_1:2' });
+    expect(await resumed.load('crash')).toEqual([msg('turn 1'), msg('turn 2'), msg('answer 2')]);
+  });
+
+  it('reads files written one message per line, and appends keyed batches after them', async () => {
+    await writeFile(
+      join(dir, 'old.jsonl'),
+      `${JSON.stringify(msg('old 1'))}\n${JSON.stringify({ role: 'assistant', content: 'old 2' })}\n`,
+    );
+    const store = new FileStore({ dir });
+    await store.append('old', [msg('new')], { key: 'run_1:1' });
+    await store.append('old', [msg('new')], { key: 'run_1:1' });
+    expect((await store.load('old')).map((m) => m.content)).toEqual(['old 1', 'old 2', 'new']);
+  });
+
+  it('refuses a keyed batch holding a message without a role whole, and lets its key land again', async () => {
+    const reports: CorruptLine[] = [];
+    await writeFile(
+      join(dir, 'bad.jsonl'),
+      `${JSON.stringify({ key: 'run_1:1', messages: [msg('fine'), { content: 'no role' }] })}\n`,
+    );
+    const store = new FileStore({ dir, onCorruptLine: (c) => reports.push(c) });
+    expect(await store.load('bad')).toEqual([]);
+    expect(reports[0]?.reason).toMatch(/message 1 of its keyed batch "run_1:1" has no valid role/);
+    await store.append('bad', [msg('again')], { key: 'run_1:1' });
+    expect(await store.load('bad')).toEqual([msg('again')]);
+  });
+
+  it('loads a batch whose key appears twice in the file once', async () => {
+    const line = JSON.stringify({ key: 'k', messages: [msg('once')] });
+    await writeFile(join(dir, 'dup.jsonl'), `${line}\n${line}\n`);
+    expect(await new FileStore({ dir }).load('dup')).toEqual([msg('once')]);
+  });
+
+  it('reads only what was appended since it last looked for keys', async () => {
+    const store = new FileStore({ dir });
+    const other = new FileStore({ dir });
+    for (let i = 0; i < 5; i++) await store.append('s', [msg(`m${i}`)], { key: `k${i}` });
+    await other.append('s', [msg('from the other')], { key: 'k5' });
+    // Damage a line this store has read already: it is not read again for keys...
+    const file = join(dir, 's.jsonl');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"key":"k0"', '"key":"K0"'));
+    await store.append('s', [msg('k0 again')], { key: 'k0' });
+    await store.append('s', [msg('k5 again')], { key: 'k5' });
+    // ...while a new store reads the file whole.
+    await new FileStore({ dir }).append('s', [msg('k0 once more')], { key: 'k0' });
+    expect((await store.load('s')).map((m) => m.content)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'from the other',
+      'k0 once more',
+    ]);
   });
 });

@@ -144,7 +144,10 @@ describe.skipIf(reason !== undefined)(
           expect(files, `${name}: ${target}`).toContain(target.replace(/^\.\//, ''));
         }
         const js = files.filter((f) => /^dist\/.*\.js$/.test(f));
-        expect(js.length, name).toBeGreaterThan(5);
+        // Every source file compiled (protocol, the smallest package, has four).
+        const sources = files.filter((f) => /^src\/.*\.ts$/.test(f));
+        expect(js.length, name).toBeGreaterThan(3);
+        expect(js.length, name).toBe(sources.length);
         for (const file of js) expect(files, name).toContain(file.replace(/\.js$/, '.d.ts'));
         for (const file of js) expect(files, name).toContain(`${file}.map`);
         for (const file of js) {
@@ -172,9 +175,17 @@ describe.skipIf(reason !== undefined)(
           if (versions.has(dep)) expect(range, `${name} → ${dep}`).toBe(versions.get(dep));
         }
       }
-      expect(packed.find((p) => p.name === '@agentloop/core')?.manifest.dependencies).toMatchObject(
-        { '@agentloop/tools': versions.get('@agentloop/tools') },
-      );
+      const dependencies = (name: string) =>
+        packed.find((p) => p.name === name)?.manifest.dependencies;
+      const protocol = { '@agentloop/protocol': versions.get('@agentloop/protocol') };
+      expect(versions.get('@agentloop/protocol')).toMatch(/^\d+\.\d+\.\d+/);
+      expect(dependencies('@agentloop/core')).toMatchObject({
+        '@agentloop/tools': versions.get('@agentloop/tools'),
+        ...protocol,
+      });
+      expect(dependencies('@agentloop/tools')).toMatchObject(protocol);
+      expect(dependencies('@agentloop/memory')).toMatchObject(protocol);
+      expect(dependencies('@agentloop/protocol')).toBeUndefined();
     });
 
     for (const conditions of [[], ['--conditions=source']]) {
@@ -189,6 +200,8 @@ describe.skipIf(reason !== undefined)(
           stored: 5,
           strict: true,
           marker: true,
+          oneBase: true,
+          claimFiles: ['run_consumer.claim'],
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);

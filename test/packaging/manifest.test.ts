@@ -35,25 +35,39 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     expect(manifest.files).toEqual(['dist', 'src']);
   });
 
-  it('takes openai (whose types are its message types) and zod from the consumer, as peers', () => {
-    // One copy of openai: a user's `new OpenAI()` passed as `openai(name, { client })` must be
-    // the class core was typed against (its #private fields make two copies incompatible).
-    expect(manifest.dependencies?.openai, 'openai in dependencies').toBeUndefined();
-    expect(manifest.peerDependencies?.openai).toMatch(/^\^6\./);
-    expect(manifest.dependencies?.zod, 'zod in dependencies').toBeUndefined();
-    if (dir === 'tools') expect(manifest.peerDependencies?.zod).toBe('^3.25.0 || ^4.0.0');
-    const optional = manifest.peerDependenciesMeta?.openai?.optional === true;
-    // core creates the client; tools and memory only use openai's types.
-    expect(optional).toBe(dir !== 'core');
+  it.runIf(dir === 'protocol')('has no dependencies at all, of any kind, for the consumer', () => {
+    // The bottom of the graph: every package installs it, so it must cost nothing to install.
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies ?? {}).toEqual({});
+    expect(manifest.devDependencies ?? {}).toEqual({});
   });
 
-  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory)', () => {
+  it.skipIf(dir === 'protocol')(
+    'takes openai (whose types are its message types) and zod from the consumer, as peers',
+    () => {
+      // One copy of openai: a user's `new OpenAI()` passed as `openai(name, { client })` must be
+      // the class core was typed against (its #private fields make two copies incompatible).
+      expect(manifest.dependencies?.openai, 'openai in dependencies').toBeUndefined();
+      expect(manifest.peerDependencies?.openai).toMatch(/^\^6\./);
+      expect(manifest.dependencies?.zod, 'zod in dependencies').toBeUndefined();
+      if (dir === 'tools') expect(manifest.peerDependencies?.zod).toBe('^3.25.0 || ^4.0.0');
+      const optional = manifest.peerDependenciesMeta?.openai?.optional === true;
+      // core creates the client; tools and memory only use openai's types.
+      expect(optional).toBe(dir !== 'core');
+    },
+  );
+
+  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol)', () => {
     const siblings = Object.entries(manifest.dependencies ?? {}).filter(([dep]) =>
       dep.startsWith('@agentloop/'),
     );
     for (const [dep, range] of siblings) expect(range, dep).toBe('workspace:*');
-    expect(siblings.map(([dep]) => dep).sort()).toEqual(
-      dir === 'core' ? ['@agentloop/memory', '@agentloop/tools'] : [],
-    );
+    const expected: Record<string, string[]> = {
+      protocol: [],
+      tools: ['@agentloop/protocol'],
+      memory: ['@agentloop/protocol'],
+      core: ['@agentloop/memory', '@agentloop/protocol', '@agentloop/tools'],
+    };
+    expect(siblings.map(([dep]) => dep).sort()).toEqual(expected[dir]);
   });
 });

@@ -32,6 +32,7 @@ export interface Manifest {
 
 /** The published packages: folder under `packages/` and name. */
 export const PACKAGES = [
+  { dir: 'protocol', name: '@agentloop/protocol' },
   { dir: 'tools', name: '@agentloop/tools' },
   { dir: 'memory', name: '@agentloop/memory' },
   { dir: 'core', name: '@agentloop/core' },

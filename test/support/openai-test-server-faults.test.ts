@@ -8,7 +8,8 @@ import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settleEventLoop } from '../support/deferred.js';
 import { startTestServer, type TestServer } from '../support/index.js';
 
 let server: TestServer;
@@ -19,8 +20,22 @@ beforeEach(async () => {
   client = new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 0 });
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await server.close();
 });
+
+/**
+ * Stops the timers (the server's pauses and keep-alive comments are timers; the sockets stay
+ * real): they run only as the test moves the clock.
+ */
+const stopTimers = () =>
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+
+/** Moves the clock `ms`, then lets the sockets carry what that sent. */
+async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  await settleEventLoop();
+}
 
 const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
 const call = (options: { signal?: AbortSignal } = {}) =>
@@ -91,6 +106,7 @@ describe('scripted faults', () => {
   });
 
   it('stalls a stream after n chunks, sending only keep-alive comments the client never yields', async () => {
+    stopTimers();
     server.reply({ content: 'A fairly long answer.', stallAfterChunks: 1, keepAliveMs: 5 });
     const controller = new AbortController();
     const stream = await client.chat.completions.create(
@@ -102,9 +118,8 @@ describe('scripted faults', () => {
       for await (const chunk of stream) received.push(chunk);
     })();
     // Let several comments through: the client parses them and yields nothing for them.
-    while ((server.requests[0]?.keepAlives ?? 0) < 5) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    for (let i = 0; i < 1_000 && (server.requests[0]?.keepAlives ?? 0) < 5; i++) await advance(5);
+    expect(server.requests[0]?.keepAlives).toBe(5);
     expect(received).toHaveLength(1);
     expect(received[0]?.choices[0]?.delta.role).toBe('assistant');
     controller.abort();
@@ -114,6 +129,7 @@ describe('scripted faults', () => {
   });
 
   it('stalls before the first chunk: headers only, then silence', async () => {
+    stopTimers();
     server.reply({ content: 'never sent', stallAfterChunks: 0 });
     const controller = new AbortController();
     // The response (headers) arrives; no chunk ever does.
@@ -125,7 +141,8 @@ describe('scripted faults', () => {
     const reading = (async () => {
       for await (const chunk of stream) received.push(chunk);
     })();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // A minute of silence, on the stopped clock.
+    await advance(60_000);
     expect(received).toEqual([]);
     expect(server.requests[0]?.keepAlives).toBe(0);
     controller.abort();
@@ -142,11 +159,19 @@ describe('scripted faults', () => {
   });
 
   it('delays a reply by delayMs', async () => {
+    stopTimers();
     server.reply({ content: 'late', delayMs: 60 });
-    const started = performance.now();
-    const { value } = await call();
+    let answered = false;
+    const pending = call().finally(() => {
+      answered = true;
+    });
+    await server.waitForRequests(1);
+    await settleEventLoop();
+    await advance(59);
+    expect(answered).toBe(false);
+    await advance(1);
+    const { value } = await pending;
     expect(value?.choices[0]?.message.content).toBe('late');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
   });
 });
 

@@ -68,9 +68,7 @@ describe('definition-time errors are AgentErrors with a code', () => {
     expect(thrown(() => new ToolRegistry([renamed])).code).toBe('invalid_tool_name');
     const handMade = { ...define({})(), parameters: { '~standard': {} } as never };
     expect(thrown(() => new ToolRegistry([handMade])).code).toBe('invalid_parameters');
-    expect(thrown(() => new ToolRegistry([{ name: 'x' } as never])).code).toBe(
-      'invalid_tool_definition',
-    );
+    expect(thrown(() => new ToolRegistry([{ name: 'x' } as never])).code).toBe('invalid_config');
   });
 
   it.each([
@@ -103,33 +101,41 @@ describe('definition-time errors are AgentErrors with a code', () => {
   });
 
   it.each([
-    ['execute missing', { execute: undefined }, /execute/],
-    ['description not a string', { description: 3 }, /description/],
+    ['execute missing', { execute: undefined }, 'execute', /execute/],
+    ['description not a string', { description: 3 }, 'description', /description/],
     [
       'timeoutMs negative',
       { timeoutMs: -1 },
+      'timeoutMs',
       /timeoutMs.*positive number of milliseconds, received -1/,
     ],
-    ['maxOutputChars zero', { maxOutputChars: 0 }, /maxOutputChars/],
-    ['strict not a boolean', { strict: 'yes' }, /strict/],
+    ['maxOutputChars zero', { maxOutputChars: 0 }, 'maxOutputChars', /maxOutputChars/],
+    ['strict not a boolean', { strict: 'yes' }, 'strict', /strict/],
     [
       'needsApproval not a boolean or function',
       { needsApproval: 'yes' },
+      'needsApproval',
       /needsApproval.*expected true, false or a function/,
     ],
-    ['idempotent not a boolean', { idempotent: 1 }, /idempotent.*expected true or false/],
-  ])('invalid_tool_definition: %s', (_label, overrides, message) => {
+    [
+      'idempotent not a boolean',
+      { idempotent: 1 },
+      'idempotent',
+      /idempotent.*expected true or false/,
+    ],
+  ])('invalid_config, the option named: %s', (_label, overrides, option, message) => {
     const error = thrown(define(overrides));
-    expect(error.code).toBe('invalid_tool_definition');
+    expect(error.code).toBe('invalid_config');
+    expect(error.option).toBe(option);
+    expect(error.toolName).toBe('search');
     expect(error.message).toMatch(message);
+    expect(error.toJSON()).toMatchObject({ code: 'invalid_config', option, toolName: 'search' });
   });
 
   it('registry options are checked too', () => {
-    expect(thrown(() => new ToolRegistry([], { maxOutputChars: -5 })).code).toBe(
-      'invalid_tool_definition',
-    );
-    expect(thrown(() => new ToolRegistry([], { timeoutMs: Number.NaN })).code).toBe(
-      'invalid_tool_definition',
-    );
+    const chars = thrown(() => new ToolRegistry([], { maxOutputChars: -5 }));
+    expect([chars.code, chars.option]).toEqual(['invalid_config', 'maxOutputChars']);
+    const timeout = thrown(() => new ToolRegistry([], { timeoutMs: Number.NaN }));
+    expect([timeout.code, timeout.option]).toEqual(['invalid_config', 'timeoutMs']);
   });
 });

@@ -2,6 +2,7 @@ import { ToolRegistry, tool } from '@agentloop/tools';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod/v3';
+import { deferred, settleEventLoop } from '../support/deferred.js';
 
 const weather = tool({
   name: 'get_weather',
@@ -209,6 +210,14 @@ describe('a tool that throws', () => {
 });
 
 describe('timeouts', () => {
+  // A fake clock: a timeout fires when the test moves time past it, not after a real wait.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('returns at the timeout even if the tool never settles, and aborts its signal', async () => {
     let seen: AbortSignal | undefined;
     const hang = tool({
@@ -221,14 +230,21 @@ describe('timeouts', () => {
         return new Promise<never>(() => {});
       },
     });
-    const outcome = await new ToolRegistry([hang]).execute(call('hang', {}));
+    let settled = false;
+    const pending = new ToolRegistry([hang]).execute(call('hang', {})).finally(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(29);
+    expect(settled).toBe(false);
+    expect(seen?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const outcome = await pending;
     expect(outcome.error?.code).toBe('timeout');
     expect(outcome.output).toMatch(/^Error: tool "hang" timed out after 30 ms and was cancelled\./);
     expect(seen?.aborted).toBe(true);
     expect((seen!.reason as DOMException).name).toBe('TimeoutError');
     expect((seen!.reason as DOMException).message).toContain('30 ms');
-    expect(outcome.durationMs).toBeGreaterThanOrEqual(25);
-    expect(outcome.durationMs).toBeLessThan(5_000);
+    expect(outcome.durationMs).toBe(30);
   });
 
   it('the registry timeout applies to tools without their own; the tool setting wins', async () => {
@@ -241,8 +257,13 @@ describe('timeouts', () => {
         execute: () => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 80)),
       });
     const registry = new ToolRegistry([slow('a'), slow('b', 2_000)], { timeoutMs: 20 });
-    expect((await registry.execute(call('a', {}))).error?.code).toBe('timeout');
-    expect(await registry.execute(call('b', {}))).toMatchObject({ ok: true, output: 'done' });
+    const a = registry.execute(call('a', {}));
+    await vi.advanceTimersByTimeAsync(20);
+    expect((await a).error?.code).toBe('timeout');
+    // The tool's own 2 s wins over the registry's 20 ms: it finishes at 80 ms.
+    const b = registry.execute(call('b', {}));
+    await vi.advanceTimersByTimeAsync(80);
+    expect(await b).toMatchObject({ ok: true, output: 'done' });
   });
 
   it('a tool that rejects after its timeout causes no unhandled rejection', async () => {
@@ -250,9 +271,12 @@ describe('timeouts', () => {
       () => new Promise((_resolve, reject) => setTimeout(() => reject(new Error('late')), 40)),
       { timeoutMs: 10 },
     );
-    const outcome = await new ToolRegistry([late]).execute(call('flaky', {}));
-    expect(outcome.error?.code).toBe('timeout');
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    const pending = new ToolRegistry([late]).execute(call('flaky', {}));
+    await vi.advanceTimersByTimeAsync(10);
+    expect((await pending).error?.code).toBe('timeout');
+    // The tool rejects at 40 ms; Node reports an unhandled rejection on its next turn.
+    await vi.advanceTimersByTimeAsync(30);
+    await settleEventLoop();
     expect(unhandled).toEqual([]);
   });
 });
@@ -261,26 +285,31 @@ describe('aborts', () => {
   it('the caller signal aborts the tool signal and resolves promptly with aborted', async () => {
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
+    const started = deferred();
+    // Rejects only when the test says, after the outcome is in.
+    const late = deferred<never>();
     const hang = tool({
       name: 'hang',
       description: '',
       parameters: z.object({}),
       execute: (_args, ctx) => {
         seen = ctx.signal;
-        return new Promise((_resolve, reject) => setTimeout(() => reject(new Error('later')), 60));
+        started.resolve();
+        return late.promise;
       },
     });
     const pending = new ToolRegistry([hang]).execute(call('hang', {}), {
       signal: controller.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await started.promise;
     controller.abort(new Error('user cancelled'));
     const outcome = await pending;
     expect(outcome.error?.code).toBe('aborted');
     expect(outcome.output).toContain('the run was aborted');
     expect(seen?.aborted).toBe(true);
     expect((seen!.reason as Error).message).toBe('user cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    late.reject(new Error('later'));
+    await settleEventLoop();
     expect(unhandled).toEqual([]);
   });
 
@@ -288,22 +317,33 @@ describe('aborts', () => {
     const controller = new AbortController();
     const add = vi.spyOn(controller.signal, 'addEventListener');
     let seen: AbortSignal | undefined;
+    const started = deferred();
+    const finish = deferred();
     const slow = tool({
       name: 'slow',
       description: '',
       parameters: z.object({}),
       execute: async (_args, ctx) => {
         seen = ctx.signal;
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        started.resolve();
+        await finish.promise;
         return ctx.signal.aborted ? 'saw the abort' : 'finished';
       },
     });
+    let settled = false;
     const pending = new ToolRegistry([slow]).execute(call('slow', {}), {
       signal: controller.signal,
       settleOnAbort: false,
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    void pending.finally(() => {
+      settled = true;
+    });
+    await started.promise;
     controller.abort(new Error('run failed'));
+    // Aborted, but the outcome waits for the tool to finish.
+    await settleEventLoop();
+    expect(settled).toBe(false);
+    finish.resolve();
     const outcome = await pending;
     expect(outcome).toMatchObject({ ok: true, output: 'saw the abort' });
     expect(seen?.aborted).toBe(true);
@@ -313,6 +353,8 @@ describe('aborts', () => {
   it('settleOnAbort: false with a timeout still aborts the tool on the caller abort', async () => {
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
+    const started = deferred();
+    const finish = deferred();
     const slow = tool({
       name: 'slow',
       description: '',
@@ -320,7 +362,8 @@ describe('aborts', () => {
       timeoutMs: 1_000,
       execute: async (_args, ctx) => {
         seen = ctx.signal;
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        started.resolve();
+        await finish.promise;
         return 'finished';
       },
     });
@@ -328,11 +371,12 @@ describe('aborts', () => {
       signal: controller.signal,
       settleOnAbort: false,
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await started.promise;
     controller.abort(new Error('run failed'));
     // The tool has its own signal (for the timeout); the caller's abort still reaches it.
     expect(seen?.aborted).toBe(true);
     expect(((seen as AbortSignal).reason as Error).message).toBe('run failed');
+    finish.resolve();
     expect(await pending).toMatchObject({ ok: true, output: 'finished' });
   });
 
@@ -364,8 +408,16 @@ describe('aborts', () => {
         execute: () => new Promise(() => {}),
       }),
     ]);
-    for (const name of ['flaky', 'boom', 'hang']) {
-      await registry.execute(call(name, {}), { signal: controller.signal });
+    // The hanging tool's 5 ms timeout passes on a fake clock.
+    vi.useFakeTimers();
+    try {
+      for (const name of ['flaky', 'boom', 'hang']) {
+        const pending = registry.execute(call(name, {}), { signal: controller.signal });
+        await vi.advanceTimersByTimeAsync(5);
+        await pending;
+      }
+    } finally {
+      vi.useRealTimers();
     }
     expect(add).toHaveBeenCalledTimes(3);
     expect(remove).toHaveBeenCalledTimes(3);

@@ -8,8 +8,9 @@ import { types } from 'node:util';
 import { Agent, type AgentEvent } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { formatToolOutput, ToolRegistry, tool } from '@agentloop/tools';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { settleEventLoop } from '../support/deferred.js';
 
 const TRAPS = [
   'get',
@@ -301,20 +302,29 @@ describe('a tool that returns a hostile value', () => {
 
 describe('hostile values on the timeout and abort paths', () => {
   it('a tool that rejects with a hostile value after its timeout', async () => {
-    const outcome = await settle(
-      new ToolRegistry([
-        toolOf(
-          () =>
-            new Promise((_resolve, reject) => {
-              setTimeout(() => reject(hostile()), 30);
-            }),
-          { timeoutMs: 5 },
-        ),
-      ]),
-    );
-    expect(outcome.error?.code).toBe('timeout');
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(unhandled.length).toBe(0);
+    // A fake clock: the timeout (5 ms) and the late rejection (30 ms) come when the test says.
+    vi.useFakeTimers();
+    try {
+      const pending = settle(
+        new ToolRegistry([
+          toolOf(
+            () =>
+              new Promise((_resolve, reject) => {
+                setTimeout(() => reject(hostile()), 30);
+              }),
+            { timeoutMs: 5 },
+          ),
+        ]),
+      );
+      await vi.advanceTimersByTimeAsync(5);
+      expect((await pending).error?.code).toBe('timeout');
+      await vi.advanceTimersByTimeAsync(25);
+      // Node reports an unhandled rejection on its next turn.
+      await settleEventLoop();
+      expect(unhandled.length).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   for (const settleOnAbort of [true, false]) {
@@ -341,7 +351,7 @@ describe('hostile values on the timeout and abort paths', () => {
       expect(seen?.aborted).toBe(true);
       expect(outcome.ok).toBe(false);
       expect(outcome.error?.code).toBe(settleOnAbort ? 'aborted' : 'tool_error');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await settleEventLoop();
       expect(unhandled.length).toBe(0);
     });
   }

@@ -1,5 +1,5 @@
 import { parseToolArguments, ToolRegistry, tool } from '@agentloop/tools';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod/v3';
 import { validateTools } from '../support/validate-tools.js';
@@ -63,12 +63,21 @@ describe('ToolOutcome carries toolCallId, name, ok, output, value, error, durati
         parameters: z.object({}),
         execute: () => new Promise((resolve) => setTimeout(() => resolve(ms), ms)),
       });
-    const registry = new ToolRegistry([wait('fast', 1), wait('slow', 60)]);
-    const [fast, slow] = await Promise.all([
-      registry.execute({ id: '1', name: 'fast', arguments: '{}' }),
-      registry.execute({ id: '2', name: 'slow', arguments: '{}' }),
-    ]);
-    expect(slow?.durationMs).toBeGreaterThan(fast?.durationMs ?? Number.POSITIVE_INFINITY);
+    // A fake clock (performance.now too): each duration is exactly the time the tool took.
+    vi.useFakeTimers();
+    try {
+      const registry = new ToolRegistry([wait('fast', 1), wait('slow', 60)]);
+      const both = Promise.all([
+        registry.execute({ id: '1', name: 'fast', arguments: '{}' }),
+        registry.execute({ id: '2', name: 'slow', arguments: '{}' }),
+      ]);
+      await vi.advanceTimersByTimeAsync(60);
+      const [fast, slow] = await both;
+      expect(fast?.durationMs).toBe(1);
+      expect(slow?.durationMs).toBe(60);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

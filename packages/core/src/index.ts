@@ -46,6 +46,7 @@ export {
   RunAbortedError,
 } from './errors/errors.js';
 export { RunStateError, type RunStateErrorCode } from './errors/run-state-error.js';
+export { RunStoreError } from './errors/run-store-error.js';
 export type { EventHooks, ListenerErrorHandler } from './events/event-bus.js';
 export type * from './events/events.js';
 export {
@@ -113,6 +114,7 @@ export { isAbortError, type OpenAIModelOptions, openai } from './models/openai-m
 export { definePrice, type ModelPrice, priceFor } from './models/pricing.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './models/retry.js';
 export { sumUsage, type Usage } from './models/usage.js';
+export { InMemoryRunStore } from './run/in-memory-run-store.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type {
   PartialRunResult,

@@ -1,35 +1,44 @@
 /**
- * The errors `@agentloop/memory` throws. Each has a stable snake_case `code`, context fields, an
- * optional `cause`, and the `Symbol.for('agentloop.error')` marker that `AgentError.isInstance`
- * in `@agentloop/core` checks (this package never imports core).
+ * The errors `@agentloop/memory` throws. Each is an `AgentError` (the base in
+ * `@agentloop/protocol`, the class `@agentloop/core` exports; this package never imports core)
+ * with a stable snake_case `code`, context fields and an optional `cause`.
  *
  * @module
  */
 
-const AGENT_ERROR_MARKER = Symbol.for('agentloop.error');
+import { AgentError, type ConfigErrorCode } from '@agentloop/protocol';
 
 /** The stable codes of the errors thrown by `@agentloop/memory`. */
 export type MemoryErrorCode =
   | 'context_overflow'
   | 'invalid_session_id'
   | 'session_store_error'
-  | 'invalid_option'
+  /** A wrong option ({@link InvalidOptionError}): the code every package gives a misconfiguration. */
+  | ConfigErrorCode
   /** Counting tokens where tiktoken cannot load: a runtime without Node builtins (edge). */
   | 'unsupported_runtime';
 
+/** Marks a {@link MemoryError} in every copy of the package. */
+const MEMORY_ERROR: unique symbol = Symbol.for('agentloop.error.memory');
+
+/** True for a {@link MemoryError} of this code from any copy of the package. */
+function isMemoryError(error: unknown, code: MemoryErrorCode): boolean {
+  return MemoryError.isInstance(error) && error.code === code;
+}
+
 /**
- * Base class of every error thrown by `@agentloop/memory`.
+ * Base class of every error thrown by `@agentloop/memory`, itself an `AgentError`.
  *
  * @example
  * ```ts
- * try { await store.load(id); } catch (e) { if (e instanceof MemoryError) console.log(e.code); }
+ * try { await store.load(id); } catch (e) { if (MemoryError.isInstance(e)) console.log(e.code); }
  * ```
  */
-export class MemoryError extends Error {
+export class MemoryError extends AgentError {
   /** The stable code of the fault. */
-  readonly code: MemoryErrorCode;
-  /** Marks agentloop errors across package copies; read by `AgentError.isInstance`. */
-  readonly [AGENT_ERROR_MARKER] = true;
+  declare readonly code: MemoryErrorCode;
+  /** Tells a {@link MemoryError} from other packages' errors of the same code. */
+  readonly [MEMORY_ERROR] = true as const;
 
   /**
    * @param message - What was expected, what came, and what to do.
@@ -37,9 +46,13 @@ export class MemoryError extends Error {
    * @param cause - The underlying error, if any.
    */
   constructor(message: string, code: MemoryErrorCode, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
+    super({ code, message, cause });
     this.name = 'MemoryError';
-    this.code = code;
+  }
+
+  /** True for a {@link MemoryError} (or a subclass) from any copy of the package. */
+  static override isInstance(error: unknown): error is MemoryError {
+    return AgentError.hasMarker(error, MEMORY_ERROR);
   }
 }
 
@@ -88,11 +101,21 @@ export class ContextOverflowError extends MemoryError {
     this.needed = needed;
     this.largestMessage = largestMessage;
   }
+
+  /** True for a {@link ContextOverflowError} from any copy of the package. */
+  static override isInstance(error: unknown): error is ContextOverflowError {
+    return isMemoryError(error, 'context_overflow');
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { budget: this.budget, needed: this.needed, largestMessage: this.largestMessage };
+  }
 }
 
 /**
  * Thrown for a misconfiguration: an option of `trimMessages`, `trimWithSummary`, `TokenCounter` or
- * `FileStore` that has the wrong type or range.
+ * `FileStore` that has the wrong type or range. Code `invalid_config`, the code every package
+ * gives a misconfiguration (`ConfigurationError.isInstance` in `@agentloop/core` is true for it).
  */
 export class InvalidOptionError extends MemoryError {
   /** The option at fault. */
@@ -110,9 +133,18 @@ export class InvalidOptionError extends MemoryError {
     } catch {
       shown = typeof got;
     }
-    super(`Invalid option '${option}': expected ${expected}, got ${shown}.`, 'invalid_option');
+    super(`Invalid option '${option}': expected ${expected}, got ${shown}.`, 'invalid_config');
     this.name = 'InvalidOptionError';
     this.option = option;
+  }
+
+  /** True for an {@link InvalidOptionError} from any copy of the package. */
+  static override isInstance(error: unknown): error is InvalidOptionError {
+    return isMemoryError(error, 'invalid_config');
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { option: this.option };
   }
 }
 
@@ -137,6 +169,17 @@ export class InvalidSessionIdError extends MemoryError {
     this.name = 'InvalidSessionIdError';
     this.sessionId = sessionId;
   }
+
+  /** True for an {@link InvalidSessionIdError} from any copy of the package. */
+  static override isInstance(error: unknown): error is InvalidSessionIdError {
+    return isMemoryError(error, 'invalid_session_id');
+  }
+
+  protected override details(): Record<string, unknown> {
+    return {
+      sessionId: typeof this.sessionId === 'string' ? this.sessionId : typeof this.sessionId,
+    };
+  }
 }
 
 /** Thrown by `FileStore` when the file system fails (permissions, disk full, ...). */
@@ -155,5 +198,14 @@ export class SessionStoreError extends MemoryError {
     this.name = 'SessionStoreError';
     this.sessionId = details.sessionId;
     this.file = details.file;
+  }
+
+  /** True for a {@link SessionStoreError} from any copy of the package. */
+  static override isInstance(error: unknown): error is SessionStoreError {
+    return isMemoryError(error, 'session_store_error');
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { sessionId: this.sessionId, file: this.file };
   }
 }

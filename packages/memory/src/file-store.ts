@@ -7,10 +7,13 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { appendKeyOf } from './append-key.js';
 import { InvalidOptionError, SessionStoreError } from './errors.js';
-import type { MemoryStore } from './memory-store.js';
+import type { AppendOptions, MemoryStore } from './memory-store.js';
+import { batchLine, parseSessionLine } from './session-file-lines.js';
 import { withFileLock } from './session-file-lock.js';
 import { assertSessionId } from './session-id.js';
+import { SessionKeyIndex } from './session-key-index.js';
 
 /** A line of a session file that could not be read back, as reported to `onCorruptLine`. */
 export interface CorruptLine {
@@ -41,8 +44,6 @@ export interface FileStoreOptions {
   onCorruptLine?: ((corrupt: CorruptLine) => void) | undefined;
 }
 
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
-
 function warn(corrupt: CorruptLine): void {
   process.emitWarning(
     `Skipped line ${corrupt.line} of session '${corrupt.sessionId}' (${corrupt.file}): ${corrupt.reason}.`,
@@ -51,11 +52,15 @@ function warn(corrupt: CorruptLine): void {
 }
 
 /**
- * A {@link MemoryStore} on disk: one append-only JSON Lines file per session (`<dir>/<id>.jsonl`,
- * one message per line), readable with any text tool.
+ * A {@link MemoryStore} on disk: one append-only JSON Lines file per session (`<dir>/<id>.jsonl`),
+ * readable with any text tool. An append without a key writes one message per line; an append
+ * with a key writes its whole batch as one line, `{"key":"…","messages":[…]}`.
  *
  * - A line that cannot be parsed (a write torn by a crash) is skipped and reported through
- *   `onCorruptLine`, never fatal; the next append starts on a new line.
+ *   `onCorruptLine`, never fatal; the next append starts on a new line. A keyed batch torn by a
+ *   crash is lost whole, never in part, and its key does not count: appending it again lands.
+ * - An append whose `key` the session file already holds does nothing, in this process or any
+ *   other (the keys live in the file). A store reads only what was appended since its last look.
  * - Appends, loads and clears of one session take turns, across the stores of a process and
  *   across processes (a lock folder `<id>.jsonl.lock` next to the file): every acknowledged batch
  *   lands whole, and a load never sees part of a batch. A lock left by a process killed while
@@ -75,6 +80,7 @@ export class FileStore implements MemoryStore {
   readonly dir: string;
   readonly #onCorruptLine: (corrupt: CorruptLine) => void;
   readonly #reported = new Set<string>();
+  readonly #keys = new SessionKeyIndex();
 
   /**
    * @param options - The folder, and what to do with unreadable lines.
@@ -114,12 +120,21 @@ export class FileStore implements MemoryStore {
   }
 
   /** {@inheritDoc MemoryStore.append} */
-  async append(sessionId: string, messages: readonly ChatCompletionMessageParam[]): Promise<void> {
+  async append(
+    sessionId: string,
+    messages: readonly ChatCompletionMessageParam[],
+    options?: AppendOptions,
+  ): Promise<void> {
     const file = this.fileOf(sessionId);
+    const key = appendKeyOf(options);
     if (!Array.isArray(messages)) {
       throw new InvalidOptionError('messages', 'an array of chat messages', messages);
     }
-    const lines = messages.map((message) => `${JSON.stringify(message)}\n`).join('');
+    // A keyed batch is written even when empty, so that its key is kept.
+    const lines =
+      key === undefined
+        ? messages.map((message) => `${JSON.stringify(message)}\n`).join('')
+        : batchLine(key, messages);
     if (lines.length === 0) return;
     // Taking a turn at once (the folder is created in turn) keeps this store's appends in the
     // order they were made.
@@ -130,6 +145,7 @@ export class FileStore implements MemoryStore {
         async () => {
           const handle = await open(file, 'a+');
           try {
+            if (key !== undefined && (await this.#keys.keysOf(file, handle)).has(key)) return;
             // After a torn last line, start on a new line so the next message is not glued to it.
             const { size } = await handle.stat();
             let prefix = '';
@@ -154,7 +170,10 @@ export class FileStore implements MemoryStore {
   async clear(sessionId: string): Promise<void> {
     const file = this.fileOf(sessionId);
     try {
-      await withFileLock(file, () => rm(file, { force: true }));
+      await withFileLock(file, async () => {
+        await rm(file, { force: true });
+        this.#keys.forget(file);
+      });
     } catch (error) {
       // No folder: nothing to delete.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -167,34 +186,30 @@ export class FileStore implements MemoryStore {
     // A file written by this store ends with a newline, leaving an empty last element.
     if (lines.at(-1) === '') lines.pop();
     const messages: ChatCompletionMessageParam[] = [];
+    const keys = new Set<string>();
     lines.forEach((raw, i) => {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.trim().length === 0) return;
-      let reason: string | undefined;
-      try {
-        const value: unknown = JSON.parse(line);
-        const role = (value as { role?: unknown } | null)?.role;
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          reason = 'it is not a JSON object';
-        } else if (typeof role !== 'string' || !ROLES.has(role)) {
-          reason = `it has no valid role (got ${JSON.stringify(role)})`;
-        } else {
-          messages.push(value as ChatCompletionMessageParam);
-          return;
+      const parsed = parseSessionLine(line);
+      if (parsed.kind === 'messages') {
+        if (parsed.key !== undefined) {
+          // Written at most once; a second copy (a file edited by hand, say) is left out too.
+          if (keys.has(parsed.key)) return;
+          keys.add(parsed.key);
         }
-      } catch (error) {
-        reason = `it is not valid JSON (${(error as Error).message})`;
+        for (const message of parsed.messages) messages.push(message);
+        return;
       }
-      const key = `${file}:${i + 1}`;
-      if (this.#reported.has(key)) return;
-      this.#reported.add(key);
+      const at = `${file}:${i + 1}`;
+      if (this.#reported.has(at)) return;
+      this.#reported.add(at);
       this.#onCorruptLine({
         sessionId,
         file,
         line: i + 1,
         last: i === lines.length - 1,
         text: line.slice(0, 200),
-        reason,
+        reason: parsed.reason,
       });
     });
     return messages;

@@ -86,7 +86,8 @@ export class ToolRegistry<TContext = unknown> {
   /**
    * @param tools - The tools to register; a duplicate or invalid name throws at once.
    * @param options - `maxOutputChars` (default 20,000) and a default `timeoutMs`.
-   * @throws ToolDefinitionError `duplicate_tool`, `invalid_tool_name` or `invalid_tool_definition`.
+   * @throws ToolDefinitionError `duplicate_tool`, `invalid_tool_name` or `invalid_config` (a bad
+   *   option or a value that is not a tool).
    */
   constructor(
     tools: Iterable<AnyTool<TContext>> = [],
@@ -105,13 +106,13 @@ export class ToolRegistry<TContext = unknown> {
    * @returns The registry, for chaining.
    * @throws ToolDefinitionError `duplicate_tool` when a tool of that name is registered,
    *   `invalid_tool_name`, `invalid_parameters` when its schema is not a zod object schema, or
-   *   `invalid_tool_definition` for an object that is not a tool.
+   *   `invalid_config` for an object that is not a tool.
    */
   register(tool: AnyTool<TContext>): this {
     if (typeof tool !== 'object' || tool === null || typeof tool.execute !== 'function') {
       throw new ToolDefinitionError(
         'Invalid tool: expected a tool made by tool({ name, description, parameters, execute }), received a value without an execute function.',
-        { code: 'invalid_tool_definition' },
+        { code: 'invalid_config' },
       );
     }
     assertToolName(tool.name);

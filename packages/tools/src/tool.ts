@@ -45,7 +45,7 @@ export function assertLimit(
   if (valid) return;
   throw new ToolDefinitionError(
     `Invalid ${field}${toolName ? ` for tool "${toolName}"` : ''}: expected a positive number of ${field === 'timeoutMs' ? 'milliseconds' : 'characters'}, received ${String(value)}. Leave it out for the default.`,
-    { code: 'invalid_tool_definition', toolName },
+    { code: 'invalid_config', toolName, option: field },
   );
 }
 
@@ -59,7 +59,8 @@ export function assertLimit(
  * @returns The tool, ready for a `ToolRegistry` or an `Agent`. Its type keeps the literal `name`,
  *   the argument and result types, so an agent's events and results narrow on the name.
  * @throws ToolDefinitionError `invalid_tool_name`, `invalid_parameters`, `strict_incompatible`
- *   (`strict: true` on a schema that cannot be strict) or `invalid_tool_definition`.
+ *   (`strict: true` on a schema that cannot be strict) or `invalid_config` (another field,
+ *   named by `option`).
  * @example
  * ```ts
  * const getWeather = tool({
@@ -81,7 +82,7 @@ export function tool<
   if (typeof definition !== 'object' || definition === null) {
     throw new ToolDefinitionError(
       `Invalid tool definition: expected an object with name, description, parameters and execute, received ${definition === null ? 'null' : typeof definition}.`,
-      { code: 'invalid_tool_definition' },
+      { code: 'invalid_config' },
     );
   }
   const {
@@ -99,19 +100,19 @@ export function tool<
   if (typeof description !== 'string') {
     throw new ToolDefinitionError(
       `Invalid description for tool "${name}": expected a string telling the model what the tool does, received ${typeof description}.`,
-      { code: 'invalid_tool_definition', toolName: name },
+      { code: 'invalid_config', toolName: name, option: 'description' },
     );
   }
   if (typeof execute !== 'function') {
     throw new ToolDefinitionError(
       `Invalid execute for tool "${name}": expected a function (args, ctx) => result, received ${typeof execute}.`,
-      { code: 'invalid_tool_definition', toolName: name },
+      { code: 'invalid_config', toolName: name, option: 'execute' },
     );
   }
   if (strict !== undefined && strict !== 'auto' && typeof strict !== 'boolean') {
     throw new ToolDefinitionError(
       `Invalid strict for tool "${name}": expected true, false or 'auto', received ${String(strict)}.`,
-      { code: 'invalid_tool_definition', toolName: name },
+      { code: 'invalid_config', toolName: name, option: 'strict' },
     );
   }
   if (
@@ -121,13 +122,13 @@ export function tool<
   ) {
     throw new ToolDefinitionError(
       `Invalid needsApproval for tool "${name}": expected true, false or a function (args, ctx) => boolean, received ${String(needsApproval)}.`,
-      { code: 'invalid_tool_definition', toolName: name },
+      { code: 'invalid_config', toolName: name, option: 'needsApproval' },
     );
   }
   if (idempotent !== undefined && typeof idempotent !== 'boolean') {
     throw new ToolDefinitionError(
       `Invalid idempotent for tool "${name}": expected true or false, received ${String(idempotent)}.`,
-      { code: 'invalid_tool_definition', toolName: name },
+      { code: 'invalid_config', toolName: name, option: 'idempotent' },
     );
   }
   assertLimit(timeoutMs, 'timeoutMs', name, true);

@@ -1,6 +1,16 @@
 // A consumer of the packed packages, run by plain `node` (no tsx, no conditions): every entry
 // point loads from dist/ and a small agent runs a custom tool, a built-in tool and memory.
-import { Agent, AgentError, ModelError } from '@agentloop/core';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Agent,
+  AgentError,
+  ConfigurationError,
+  InMemoryRunStore,
+  ModelError,
+} from '@agentloop/core';
+import { FileRunStore } from '@agentloop/core/node';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
 import { ToolRegistry, tool } from '@agentloop/tools';
@@ -30,7 +40,20 @@ const agent = new Agent({
   memory: { store, maxTokens: 16_000 },
 });
 const result = await agent.run('2 + 3, and the square root of 16?', { sessionId: 's1' });
+// The run stores: a claim on a run in files (Node entry) and in memory (root).
+const runs = mkdtempSync(join(tmpdir(), 'agentloop-consumer-runs-'));
+const fileClaim = await new FileRunStore({ dir: runs }).claim('run_consumer');
+const claimFiles = readdirSync(runs);
+await fileClaim.release();
+rmSync(runs, { recursive: true, force: true });
+await (await new InMemoryRunStore().claim('run_consumer')).release();
 const counter = new TokenCounter({ model: 'gpt-4o-mini' });
+let misconfigured;
+try {
+  calculatorTool({ maxLength: 0 });
+} catch (error) {
+  misconfigured = error;
+}
 const trimmed = trimMessages({ messages: result.messages, counter, maxTokens: 10_000 });
 
 console.log(
@@ -41,6 +64,9 @@ console.log(
     tokens: trimmed.tokens,
     strict: new ToolRegistry([add]).toOpenAITools()[0]?.function.strict,
     marker: AgentError.isInstance(new ModelError({ message: 'x', retryable: false })),
+    // One @agentloop/protocol installed for all three: a tools error is core's AgentError.
+    oneBase: misconfigured instanceof AgentError && ConfigurationError.isInstance(misconfigured),
+    claimFiles,
     from: import.meta.resolve('@agentloop/core'),
   }),
 );

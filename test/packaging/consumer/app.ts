@@ -3,7 +3,15 @@
  * `moduleResolution` NodeNext and Bundler: tool arguments and the structured output are inferred.
  * The `@ts-expect-error` lines fail the check if an inferred type decays to `any`.
  */
-import { Agent, type AgentEvent, openai, type RunResult } from '@agentloop/core';
+import {
+  Agent,
+  type AgentEvent,
+  InMemoryRunStore,
+  openai,
+  type RunResult,
+  type RunStore,
+} from '@agentloop/core';
+import { FileRunStore } from '@agentloop/core/node';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { type MemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
 import { FileStore } from '@agentloop/memory/node';
@@ -28,6 +36,7 @@ add.execute({ a: 'two' }, undefined as never);
 
 const tools: Tool[] = [add, calculatorTool(), weatherTool()];
 const store: MemoryStore = new FileStore({ dir: '.sessions' });
+const runStores: RunStore[] = [new FileRunStore({ dir: '.runs' }), new InMemoryRunStore()];
 const agent = new Agent({
   name: 'math',
   model: process.env.OPENAI_API_KEY ? openai('gpt-4o-mini') : new ScriptedModel(['{"sum":2}']),
@@ -50,5 +59,9 @@ export async function main(): Promise<number> {
   const messages: ChatCompletionMessageParam[] = result.messages;
   const counter = new TokenCounter({ model: 'gpt-4o' });
   trimMessages({ messages, counter, maxTokens: 1_000 });
+  const saved = await runStores[0]?.load(result.runId);
+  // @ts-expect-error a loaded snapshot's turn is a number
+  const turn: string | undefined = saved?.turn;
+  void turn;
   return result.output.sum + new ToolRegistry([add]).size;
 }

@@ -342,6 +342,9 @@ describe('httpGetTool over real sockets (default transport, local server)', () =
   });
 
   it('gives up at timeoutMs with a timeout error', async () => {
+    // A real clock: the tool's deadline is an AbortSignal.timeout over a real socket, which a
+    // fake clock cannot reach. /slow never answers, so only the timeout can end the call; the
+    // bound below is a generous sanity check, not a measurement.
     const before = server.clientAborts();
     const started = performance.now();
     const error = await Promise.resolve(get('/slow', { timeoutMs: 200 })).catch((e: unknown) => e);

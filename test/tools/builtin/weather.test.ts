@@ -1,6 +1,6 @@
 import { ToolRegistry } from '@agentloop/tools';
 import { BuiltinToolError, type FetchLike, weatherTool } from '@agentloop/tools/builtin';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalServer, sendJson, startLocalServer, toolContext } from './local-server.js';
 
 /** Places as Open-Meteo's geocoding API returns them (fields trimmed to a realistic subset). */
@@ -272,11 +272,21 @@ describe('weatherTool against a local Open-Meteo', () => {
 
     hang = true;
     const registry = new ToolRegistry([local({ timeoutMs: 150 })]);
-    const outcome = await registry.execute({
-      id: 'w2',
-      name: 'get_weather',
-      arguments: '{"city":"Oslo"}',
-    });
+    // The tool's timeout is a timer: stopped (the socket stays real), it passes when the test
+    // moves the clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let outcome: Awaited<ReturnType<ToolRegistry['execute']>>;
+    try {
+      const pending = registry.execute({
+        id: 'w2',
+        name: 'get_weather',
+        arguments: '{"city":"Oslo"}',
+      });
+      await vi.advanceTimersByTimeAsync(150);
+      outcome = await pending;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(outcome.error?.code).toBe('timeout');
     await expect.poll(() => server.clientAborts()).toBeGreaterThan(0);
   });

@@ -255,11 +255,22 @@ describe('webSearchTool with a custom backend', () => {
         }),
     };
     const registry = new ToolRegistry([webSearchTool({ backend, timeoutMs: 50 })]);
-    const outcome = await registry.execute({
-      id: 'q2',
-      name: 'web_search',
-      arguments: '{"query":"q"}',
-    });
+    // A fake clock: the timeout passes when the test moves time, not after a real wait.
+    vi.useFakeTimers();
+    let outcome: Awaited<ReturnType<ToolRegistry['execute']>>;
+    try {
+      const pending = registry.execute({
+        id: 'q2',
+        name: 'web_search',
+        arguments: '{"query":"q"}',
+      });
+      await vi.advanceTimersByTimeAsync(49);
+      expect(aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      outcome = await pending;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(outcome.error?.code).toBe('timeout');
     expect(aborted).toBe(true);
   });

@@ -11,9 +11,11 @@
  * Faults the model causes inside a turn (bad tool arguments, unknown tools, tools that throw) are
  * not exceptions: the model sees them as tool messages and carries on.
  *
- * Every error carries the `Symbol.for('agentloop.error')` marker, as do the errors of
- * `@agentloop/tools` and `@agentloop/memory`, so {@link AgentError.isInstance} recognises all of
- * them, even across duplicate copies of a package, where `instanceof` fails.
+ * `AgentError` itself lives in `@agentloop/protocol`, at the bottom of the package graph, and the
+ * errors of `@agentloop/tools` and `@agentloop/memory` extend it too: `instanceof AgentError`
+ * holds for all of them, and {@link AgentError.isInstance}, which checks the
+ * `Symbol.for('agentloop.error')` marker, recognises them even across duplicate copies of a
+ * package, where `instanceof` fails.
  *
  * @module
  */
@@ -25,6 +27,7 @@ export {
   AGENT_ERROR_MARKER,
   AgentError,
   type AgentErrorCode,
+  type AgentErrorInit,
   type AgentErrorLike,
   type AgentErrorOptions,
 } from './agent-error.js';
@@ -45,6 +48,11 @@ export interface ConfigurationErrorOptions extends AgentErrorOptions {
 /**
  * The user's configuration is wrong or incomplete (a missing API key, an invalid option).
  * Code `invalid_config`. Fix the configuration; retrying cannot help.
+ *
+ * `invalid_config` is the code of a misconfiguration in every package, and each names the option
+ * at fault in `option`, so {@link ConfigurationError.isInstance} is also true for the
+ * misconfiguration errors of tools (`ToolDefinitionError`, `BuiltinToolError`) and memory
+ * (`InvalidOptionError`).
  */
 export class ConfigurationError extends AgentError {
   /** The option at fault, when one can be named. */
@@ -59,7 +67,10 @@ export class ConfigurationError extends AgentError {
     this.option = options.option;
   }
 
-  /** True for a {@link ConfigurationError} from any copy of the package. */
+  /**
+   * True for a misconfiguration (code `invalid_config`) from any agentloop package or copy of
+   * one: a {@link ConfigurationError}, or tools' or memory's error of the same code.
+   */
   static override isInstance(error: unknown): error is ConfigurationError {
     return hasCode(error, 'invalid_config');
   }

@@ -1,4 +1,4 @@
-import { AgentError, type AgentErrorOptions, hasMarker } from './agent-error.js';
+import { AgentError, type AgentErrorOptions } from './agent-error.js';
 
 /**
  * What was wrong with a run's saved state or with what was asked of it:
@@ -62,7 +62,7 @@ export class RunStateError extends AgentError {
 
   /** True for a {@link RunStateError} from any copy of the package. */
   static override isInstance(error: unknown): error is RunStateError {
-    return hasMarker(error) && RUN_STATE_ERROR_CODES.has(error.code);
+    return AgentError.isInstance(error) && RUN_STATE_ERROR_CODES.has(error.code);
   }
 
   protected override details(): Record<string, unknown> {

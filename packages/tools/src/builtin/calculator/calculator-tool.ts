@@ -88,7 +88,7 @@ export interface CalculatorResult {
  *
  * @param options - `name` (default `calculator`), `description`, `maxLength`, `angle`.
  * @returns The tool.
- * @throws BuiltinToolError `invalid_options` for a bad option.
+ * @throws BuiltinToolError `invalid_config` for a bad option.
  * @example
  * ```ts
  * const agent = new Agent({ name: 'math', model, tools: [calculatorTool()] });

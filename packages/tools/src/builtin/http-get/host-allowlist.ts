@@ -23,12 +23,13 @@ export const withoutTrailingDot = (host: string): string =>
  * @param factory - The factory name, for errors.
  * @param allow - Entries: `example.com`, `*.example.com` (any subdomain, not the domain
  *   itself), an IP address, or `*` (any host; the address checks still apply).
- * @throws BuiltinToolError `invalid_options` for an empty list or an entry that is not a host.
+ * @throws BuiltinToolError `invalid_config` for an empty list or an entry that is not a host.
  */
 export function parseAllowlist(factory: string, allow: unknown): HostAllowlist {
   if (!Array.isArray(allow) || allow.length === 0) {
     invalidOption(
       factory,
+      'allow',
       'expected allow to be a non-empty array of host names, e.g. ["example.com", "*.wikipedia.org"]. Use ["*"] to allow any public host.',
     );
   }
@@ -39,6 +40,7 @@ export function parseAllowlist(factory: string, allow: unknown): HostAllowlist {
     if (typeof entry !== 'string' || entry.trim() === '') {
       invalidOption(
         factory,
+        'allow',
         `expected every allow entry to be a host name, received ${JSON.stringify(entry)}.`,
       );
     }
@@ -59,6 +61,7 @@ export function parseAllowlist(factory: string, allow: unknown): HostAllowlist {
     if (url === undefined || url.port !== '' || url.hostname === '' || url.hostname.includes('*')) {
       invalidOption(
         factory,
+        'allow',
         `the allow entry "${text}" is not a host name. Give bare hosts such as "example.com", "*.example.com" or "203.0.113.7", without scheme, port or path.`,
       );
     }

@@ -90,7 +90,7 @@ const defaultLookup: LookupAll = (hostname) => dnsLookup(hostname, { all: true, 
  *
  * @param options - `allow` and limits; `name` (default `http_get`), `description`.
  * @returns The tool.
- * @throws BuiltinToolError `invalid_options` for an empty or malformed allowlist or a bad limit.
+ * @throws BuiltinToolError `invalid_config` for an empty or malformed allowlist or a bad limit.
  * @example
  * ```ts
  * const get = httpGetTool({ allow: ['*.wikipedia.org', 'api.github.com'], maxBytes: 50_000 });
@@ -105,6 +105,7 @@ export function httpGetTool(options: HttpGetToolOptions): Tool<HttpGetArgs, Http
   if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
     invalidOption(
       factory,
+      'maxRedirects',
       `expected maxRedirects to be a whole number ≥ 0, received ${String(maxRedirects)}.`,
     );
   }

@@ -82,7 +82,7 @@ export interface LocalSearchResult {
  *
  * @param options - `dir` and limits; `name` (default `search_documents`), `description`.
  * @returns The tool.
- * @throws BuiltinToolError `invalid_options` when `dir` is not a folder or a limit is wrong.
+ * @throws BuiltinToolError `invalid_config` when `dir` is not a folder or a limit is wrong.
  * @example
  * ```ts
  * const agent = new Agent({ name: 'docs', model, tools: [localSearchTool({ dir: './docs' })] });
@@ -93,7 +93,11 @@ export function localSearchTool(
 ): Tool<LocalSearchArgs, LocalSearchResult> {
   const factory = 'localSearchTool';
   if (typeof options?.dir !== 'string' || options.dir === '') {
-    invalidOption(factory, 'expected dir to be the path of a folder to search, received none.');
+    invalidOption(
+      factory,
+      'dir',
+      'expected dir to be the path of a folder to search, received none.',
+    );
   }
   const dir = resolve(options.dir);
   let isDirectory = false;
@@ -105,6 +109,7 @@ export function localSearchTool(
   if (!isDirectory) {
     invalidOption(
       factory,
+      'dir',
       `expected dir to be an existing folder, but "${dir}" is not one. Create it or fix the path.`,
     );
   }
@@ -113,13 +118,18 @@ export function localSearchTool(
       (e.startsWith('.') ? e : `.${e}`).toLowerCase(),
     ),
   );
-  if (extensions.size === 0) invalidOption(factory, 'expected at least one extension.');
+  if (extensions.size === 0)
+    invalidOption(factory, 'extensions', 'expected at least one extension.');
   const defaultResults = positiveInt(factory, 'maxResults', options.maxResults, 5);
   const maxPerFile = positiveInt(factory, 'maxPerFile', options.maxPerFile, 2);
   const snippetChars = positiveInt(factory, 'snippetChars', options.snippetChars, 400);
   const exclude = options.exclude ?? [];
   if (!Array.isArray(exclude) || exclude.some((p) => typeof p !== 'string' || p.trim() === '')) {
-    invalidOption(factory, 'expected exclude to be an array of non-empty path patterns.');
+    invalidOption(
+      factory,
+      'exclude',
+      'expected exclude to be an array of non-empty path patterns.',
+    );
   }
   const index = new DocumentIndex({
     dir,

@@ -1,4 +1,4 @@
-import { AGENT_ERROR_MARKER } from '../../errors.js';
+import { AgentError, type ConfigErrorCode } from '@agentloop/protocol';
 
 /**
  * Codes of {@link BuiltinToolError}.
@@ -17,7 +17,8 @@ import { AGENT_ERROR_MARKER } from '../../errors.js';
  * - `io_error`: `localSearchTool` could not read its folder.
  *
  * Thrown by a factory at definition time:
- * - `invalid_options`: an option of a built-in tool factory is wrong or missing.
+ * - `invalid_config`: an option of a built-in tool factory, named by `option`, is wrong or
+ *   missing; the code every package gives a misconfiguration.
  */
 export type BuiltinToolErrorCode =
   | 'invalid_expression'
@@ -30,7 +31,7 @@ export type BuiltinToolErrorCode =
   | 'too_many_redirects'
   | 'timeout'
   | 'io_error'
-  | 'invalid_options';
+  | ConfigErrorCode;
 
 /** Options of {@link BuiltinToolError}. */
 export interface BuiltinToolErrorOptions {
@@ -38,6 +39,8 @@ export interface BuiltinToolErrorOptions {
   code: BuiltinToolErrorCode;
   /** The name of the tool concerned. */
   toolName?: string | undefined;
+  /** For `invalid_config`: the factory option at fault, e.g. `timeoutMs`. */
+  option?: string | undefined;
   /** For `invalid_expression` and `math_error`: the 1-based character position in the expression. */
   position?: number | undefined;
   /** For network faults: the URL concerned (never carries a key). */
@@ -48,13 +51,17 @@ export interface BuiltinToolErrorOptions {
   cause?: unknown;
 }
 
+/** Marks a {@link BuiltinToolError} in every copy of the package. */
+const BUILTIN_TOOL_ERROR: unique symbol = Symbol.for('agentloop.error.builtin_tool');
+
 /**
  * The error the built-in tools throw. Inside a run, a throw from `execute` becomes a `tool_error`
  * outcome whose message the model reads, so every message says what was expected, what came and
- * what to do. A factory given bad options throws it with code `invalid_options` at once.
+ * what to do. A factory given bad options throws it with code `invalid_config` at once, the
+ * option named in `option`.
  *
- * It carries the `Symbol.for('agentloop.error')` marker, so `AgentError.isInstance(error)` from
- * `@agentloop/core` is `true` for it.
+ * An `AgentError` (from `@agentloop/protocol`, re-exported by `@agentloop/core`), so both
+ * `error instanceof AgentError` and `AgentError.isInstance(error)` are `true` for it.
  *
  * @example
  * ```ts
@@ -65,31 +72,48 @@ export interface BuiltinToolErrorOptions {
  * }
  * ```
  */
-export class BuiltinToolError extends Error {
+export class BuiltinToolError extends AgentError {
   /** The stable code of the fault. */
-  readonly code: BuiltinToolErrorCode;
+  declare readonly code: BuiltinToolErrorCode;
   /** The name of the tool concerned, when known. */
   readonly toolName: string | undefined;
+  /** For `invalid_config`: the factory option at fault, when one can be named. */
+  readonly option: string | undefined;
   /** The 1-based position in a calculator expression, when the fault has one. */
   readonly position: number | undefined;
   /** The URL concerned, for network faults. */
   readonly url: string | undefined;
   /** The HTTP status, for `upstream_error`. */
   readonly status: number | undefined;
-  /** Marks agentloop errors across package copies; read by `AgentError.isInstance`. */
-  readonly [AGENT_ERROR_MARKER] = true;
+  /** Tells a {@link BuiltinToolError} from other errors of the same code. */
+  readonly [BUILTIN_TOOL_ERROR] = true as const;
 
   /**
    * @param message - What was expected, what came, and what to do.
    * @param options - The code and context fields.
    */
   constructor(message: string, options: BuiltinToolErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super({ code: options.code, message, cause: options.cause });
     this.name = 'BuiltinToolError';
-    this.code = options.code;
     this.toolName = options.toolName;
+    this.option = options.option;
     this.position = options.position;
     this.url = options.url;
     this.status = options.status;
+  }
+
+  /** True for a {@link BuiltinToolError} from any copy of the package. */
+  static override isInstance(error: unknown): error is BuiltinToolError {
+    return AgentError.hasMarker(error, BUILTIN_TOOL_ERROR);
+  }
+
+  protected override details(): Record<string, unknown> {
+    return {
+      ...(this.toolName !== undefined ? { toolName: this.toolName } : {}),
+      ...(this.option !== undefined ? { option: this.option } : {}),
+      ...(this.position !== undefined ? { position: this.position } : {}),
+      ...(this.url !== undefined ? { url: this.url } : {}),
+      ...(this.status !== undefined ? { status: this.status } : {}),
+    };
   }
 }

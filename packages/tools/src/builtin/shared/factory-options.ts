@@ -10,10 +10,11 @@ export interface BuiltinToolOptions {
   description?: string | undefined;
 }
 
-/** Throws `invalid_options` for the factory `factory`. */
-export function invalidOption(factory: string, message: string): never {
+/** Throws `invalid_config` for the option `option` of the factory `factory`. */
+export function invalidOption(factory: string, option: string, message: string): never {
   throw new BuiltinToolError(`Invalid options for ${factory}(): ${message}`, {
-    code: 'invalid_options',
+    code: 'invalid_config',
+    option,
   });
 }
 
@@ -28,6 +29,7 @@ export function positiveInt(
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     invalidOption(
       factory,
+      field,
       `expected ${field} to be a positive integer, received ${String(value)}. Leave it out for the default (${fallback}).`,
     );
   }
@@ -47,6 +49,7 @@ export function baseUrlOption(factory: string, field: string, value: unknown): U
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     invalidOption(
       factory,
+      field,
       `expected ${field} to be an http(s) URL such as "https://example.com", received ${JSON.stringify(String(value))}.`,
     );
   }
@@ -67,7 +70,7 @@ export function joinUrl(base: URL, path: string): URL {
 export function fetchOption(factory: string, value: unknown): FetchLike {
   if (value === undefined) return (url, init) => globalThis.fetch(url, init);
   if (typeof value !== 'function') {
-    invalidOption(factory, `expected fetch to be a function, received ${typeof value}.`);
+    invalidOption(factory, 'fetch', `expected fetch to be a function, received ${typeof value}.`);
   }
   return value as FetchLike;
 }

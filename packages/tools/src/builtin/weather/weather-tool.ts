@@ -113,7 +113,7 @@ const describePlace = (p: GeocodingPlace): string =>
  * @param options - Endpoints, `fetch`, `language`, `apiKey`, `timeoutMs`, `name` (default
  *   `get_weather`), `description`.
  * @returns The tool.
- * @throws BuiltinToolError `invalid_options` for a bad option.
+ * @throws BuiltinToolError `invalid_config` for a bad option.
  * @example
  * ```ts
  * const agent = new Agent({ name: 'weather', model, tools: [weatherTool()] });
@@ -126,6 +126,7 @@ export function weatherTool(options: WeatherToolOptions = {}): Tool<WeatherArgs,
   if (!/^[a-z]{2}$/i.test(language)) {
     invalidOption(
       factory,
+      'language',
       `expected language to be a two-letter code such as "en", received "${language}".`,
     );
   }

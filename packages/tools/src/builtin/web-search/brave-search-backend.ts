@@ -42,7 +42,7 @@ const braveResponseSchema = z.object({
  *
  * @param options - `apiKey` (default `BRAVE_SEARCH_API_KEY`), `baseUrl`, `fetch`, `country`, `searchLang`.
  * @returns The backend.
- * @throws BuiltinToolError `invalid_options` when no key is given or set in the environment.
+ * @throws BuiltinToolError `invalid_config` when no key is given or set in the environment.
  * @example
  * ```ts
  * const search = webSearchTool({ backend: braveSearchBackend() }); // reads BRAVE_SEARCH_API_KEY
@@ -54,6 +54,7 @@ export function braveSearchBackend(options: BraveSearchBackendOptions = {}): Web
   if (apiKey === undefined || apiKey.trim() === '') {
     invalidOption(
       factory,
+      'apiKey',
       'expected an API key: pass apiKey or set the BRAVE_SEARCH_API_KEY environment variable (get one at https://brave.com/search/api/).',
     );
   }

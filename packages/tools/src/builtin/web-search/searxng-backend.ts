@@ -41,7 +41,7 @@ const searxngResponseSchema = z.object({
  *
  * @param options - `baseUrl` and optional `fetch`, `language`, `categories`, `safeSearch`, `headers`.
  * @returns The backend.
- * @throws BuiltinToolError `invalid_options` when `baseUrl` is not an http(s) URL.
+ * @throws BuiltinToolError `invalid_config` when `baseUrl` is not an http(s) URL.
  * @example
  * ```ts
  * const search = webSearchTool({ backend: searxngBackend({ baseUrl: 'http://localhost:8888' }) });

@@ -38,7 +38,7 @@ export interface WebSearchOutput {
  *
  * @param options - `backend`, `maxResults`, `timeoutMs`, `name` (default `web_search`), `description`.
  * @returns The tool.
- * @throws BuiltinToolError `invalid_options` when `backend` is missing or a limit is wrong.
+ * @throws BuiltinToolError `invalid_config` when `backend` is missing or a limit is wrong.
  * @example
  * ```ts
  * const search = webSearchTool({ backend: searxngBackend({ baseUrl: process.env.SEARXNG_URL! }) });
@@ -50,6 +50,7 @@ export function webSearchTool(options: WebSearchToolOptions): Tool<WebSearchArgs
   if (typeof backend?.search !== 'function') {
     invalidOption(
       factory,
+      'backend',
       'expected backend to be a WebSearchBackend ({ name, search(query, { maxResults, signal }) }), e.g. searxngBackend({ baseUrl }).',
     );
   }
