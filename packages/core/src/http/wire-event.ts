@@ -34,17 +34,8 @@ export interface WireRunStartEvent extends EventBase {
   /** `true` when the run continues from a state or a checkpoint. */
   resumed?: true;
 }
-/** What a paused run waits for, as a client sees it (`args` bounded). */
-export interface WireInterruption {
-  id: string;
-  kind: 'approval' | 'unknown_outcome';
-  agent: string;
-  path: string[];
-  toolCallId: string;
-  name: string;
-  args: unknown;
-  reason?: string;
-}
+/** What a paused run waits for, as a client sees it: the interruption, its `args` bounded. */
+export type WireInterruption = Interruption;
 /** `tool:interrupt`: a call waits for a decision. */
 export interface WireToolInterruptEvent extends EventBase {
   type: 'tool:interrupt';
