@@ -1,29 +1,19 @@
-import type { ToolRegistry } from '@agentloop/tools';
-import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/completions';
-import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
-import type { Instructions, OutputSchema, RunInput, RunOptions } from '../agent/agent-options.js';
-import type { StreamSink } from '../agent/agent-stream.js';
-import {
-  ConfigurationError,
-  DeadlineExceededError,
-  MaxTurnsExceededError,
-  RunAbortedError,
-} from '../errors/errors.js';
-import { RunStateError } from '../errors/run-state-error.js';
-import { type AgentListeners, EventBus } from '../events/event-bus.js';
+import type { RunInput, RunOptions } from '../agent/agent-options.js';
+import { DeadlineExceededError, MaxTurnsExceededError, RunAbortedError } from '../errors/errors.js';
+import { EventBus } from '../events/event-bus.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
-import type { Middleware } from '../middleware/middleware.js';
 import { type MiddlewareStack, middlewareStack } from '../middleware/middleware-stack.js';
-import type { Model, ModelRequest, ModelSettings } from '../models/model.js';
-import type { RetryOptions } from '../models/retry.js';
-import { raceAbort } from './abort.js';
+import type { ModelRequest } from '../models/model.js';
 import type { ActiveRun } from './active-run.js';
+import { answered, takeAnswer } from './answer-step.js';
 import { checkStop } from './check-stop.js';
 import { checkpointer, snapshotOf } from './checkpoint.js';
-import { contentText, resolveInstructions, toAssistantMessage, toMessages } from './messages.js';
+import { endTurn, saveCheckpoint } from './end-turn.js';
+import { toAssistantMessage } from './messages.js';
 import { callModelThroughMiddleware } from './model-call-chain.js';
-import { type ModelTimeouts, resolveModelTimeouts } from './model-timeouts.js';
-import { checkResumable } from './resumable.js';
+import { resolveModelTimeouts } from './model-timeouts.js';
+import { loadSnapshot, openConversation } from './open-run.js';
+import type { ExecuteOptions, ResolvedAgent, RunStart } from './resolved-agent.js';
 import { runThroughMiddleware } from './run-chain.js';
 import { claimRun } from './run-claims.js';
 import { startDeadline } from './run-deadline.js';
@@ -32,61 +22,13 @@ import { freshProgress, restoreProgress } from './run-progress.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
 import type { RunSnapshot } from './run-snapshot.js';
-import { type RunState, snapshotOfState } from './run-state.js';
-import type { RunStore } from './run-store.js';
+import { snapshotOfState } from './run-state.js';
 import { runTools } from './run-tools.js';
-import {
-  enterSession,
-  fitToBudget,
-  loadHistory,
-  messagesToSend,
-  type ResolvedMemory,
-  saveTurn,
-} from './session-memory.js';
+import { enterSession, fitToBudget, messagesToSend } from './session-memory.js';
 import { type StopCondition, stopConditions } from './stop-when.js';
-import { checkOutput, refusedOutputError, repairMessage } from './structured-output.js';
 import { withUniqueToolCallIds } from './unique-tool-call-ids.js';
 
-/** An agent's configuration, validated and resolved at construction. */
-export interface ResolvedAgent<TContext> {
-  name: string;
-  instructions: Instructions<TContext> | undefined;
-  model: Model;
-  registry: ToolRegistry<TContext>;
-  modelSettings: ModelSettings | undefined;
-  toolChoice: ChatCompletionToolChoiceOption | undefined;
-  toolConcurrency: number;
-  maxTurns: number;
-  onMaxTurns: 'throw' | 'final-answer';
-  output: OutputSchema | undefined;
-  /** The strict response format derived from `output`, built once at construction. */
-  responseFormat: ResponseFormatJSONSchema | undefined;
-  maxOutputRepairs: number;
-  memory: ResolvedMemory | undefined;
-  retry: RetryOptions | undefined;
-  timeouts: ModelTimeouts | undefined;
-  /** The agent's middleware, its `beforeModel` / `beforeTool` shortcuts first. */
-  middleware: readonly Middleware<TContext>[];
-  stopWhen: readonly StopCondition<TContext>[];
-  listeners: AgentListeners;
-  runStore: RunStore | undefined;
-}
-
-/** How a run is executed: a plain call, or streamed with a sink receiving every event. */
-export interface ExecuteOptions {
-  mode: 'generate' | 'stream';
-  sink?: StreamSink;
-  /** Aborted by the stream's consumer when it stops reading. */
-  internalSignal?: AbortSignal;
-}
-
-/** Where a run starts: from input, or from where an earlier run stopped. */
-export type RunStart =
-  | { input: RunInput }
-  /** `agent.run(state)`: continue from a state the caller holds. */
-  | { state: RunState }
-  /** `agent.resume(runId)`: continue from the run store's latest checkpoint. */
-  | { runId: string };
+export type { ExecuteOptions, ResolvedAgent, RunStart } from './resolved-agent.js';
 
 /**
  * Runs the loop: instructions, history, then turns of (trim, model call, tools) until the model
@@ -200,32 +142,6 @@ export async function executeRun<TContext>(
   }
 }
 
-/** The snapshot a run continues from, checked against the agent (a copy: the loop changes it). */
-async function loadSnapshot<TContext>(
-  agent: ResolvedAgent<TContext>,
-  start: Exclude<RunStart, { input: RunInput }>,
-): Promise<RunSnapshot> {
-  let snapshot: RunSnapshot | undefined;
-  if ('state' in start) {
-    snapshot = structuredClone(snapshotOfState(start.state));
-  } else if (agent.runStore) {
-    snapshot = await agent.runStore.load(start.runId);
-    if (!snapshot) {
-      throw new RunStateError(
-        `Run "${start.runId}" has no checkpoint in the run store of agent "${agent.name}": it never ran with this store, or was deleted. Check the run id and the store's location.`,
-        { code: 'run_not_found', runId: start.runId },
-      );
-    }
-  } else {
-    throw new ConfigurationError(
-      `agent.resume("${start.runId}") needs a run store to load the run from: create agent "${agent.name}" with { runStore } (InMemoryRunStore, or FileRunStore from @agentloop/core/node), or continue from a state with agent.run(state).`,
-      { option: 'runStore' },
-    );
-  }
-  checkResumable(agent, snapshot);
-  return snapshot;
-}
-
 async function loop<TContext>(
   agent: ResolvedAgent<TContext>,
   run: ActiveRun<TContext>,
@@ -283,34 +199,9 @@ async function loop<TContext>(
       continue;
     }
 
-    const last = run.messages.at(-1);
-    if (run.turn > 0 && last?.role === 'assistant' && !last.tool_calls?.length) {
-      // The model answered.
-      const finalCall = run.turn > maxTurns;
-      run.text = contentText(last.content);
-      if (finalCall && run.text === '') {
-        throw new MaxTurnsExceededError({ maxTurns, result: partialResult(run) });
-      }
-      if (!agent.output) {
-        run.status = 'completed';
-        await endTurn(agent, run, 0);
-        return buildResult(run, run.text);
-      }
-      if (last.refusal) throw refusedOutputError(last.refusal, run.repairs);
-      const checked = await checkOutput(agent.output, run.text);
-      if (checked.ok) {
-        run.status = 'completed';
-        await endTurn(agent, run, 0);
-        return buildResult(run, checked.value);
-      }
-      // A reply cut off by the token limit or a filter cannot be repaired by asking again.
-      const incomplete = run.finishReason === 'length' || run.finishReason === 'content_filter';
-      if (incomplete || finalCall || run.repairs >= agent.maxOutputRepairs) {
-        throw checked.error({ repairs: run.repairs, finishReason: run.finishReason });
-      }
-      run.repairs += 1;
-      run.messages.push(repairMessage(checked.issues));
-      await endTurn(agent, run, 0);
+    if (answered(run)) {
+      const result = await takeAnswer(agent, run, maxTurns);
+      if (result) return result;
       continue;
     }
 
@@ -356,53 +247,5 @@ async function loop<TContext>(
       }));
     }
     await saveCheckpoint(run);
-  }
-}
-
-/** The conversation of a new run: instructions, the session's history, then the input. */
-async function openConversation<TContext>(
-  agent: ResolvedAgent<TContext>,
-  run: ActiveRun<TContext>,
-  input: RunInput,
-): Promise<void> {
-  const instructions = await resolveInstructions(agent.instructions, run);
-  const history = await loadHistory(run, agent.memory);
-  run.messages = [...(instructions ? [instructions] : []), ...history];
-  // Instructions are never stored and history is stored already: both count as saved.
-  run.firstNew = run.saved = run.messages.length;
-  run.messages.push(...toMessages(input));
-  if (run.messages.length === 0) {
-    // The API refuses a request without messages (400); say what to pass instead.
-    throw new ConfigurationError(
-      `Agent "${agent.name}" has no messages to send: the input is an empty array, there are no instructions${run.sessionId === undefined ? '' : `, and session "${run.sessionId}" has no history`}. Pass a user message, e.g. agent.run('...').`,
-      { option: 'input' },
-    );
-  }
-}
-
-async function saveCheckpoint<TContext>(run: ActiveRun<TContext>): Promise<void> {
-  const saving = run.checkpoint();
-  if (saving) await raceAbort(saving, run.signal);
-}
-
-async function endTurn<TContext>(
-  agent: ResolvedAgent<TContext>,
-  run: ActiveRun<TContext>,
-  toolCalls: number,
-): Promise<void> {
-  const saving = saveTurn(run, agent.memory);
-  if (saving) await raceAbort(saving, run.signal);
-  // The last check before the answer is returned: an abort during the turn (a listener, an
-  // output check) must not end in run:end.
-  run.signal.throwIfAborted();
-  await saveCheckpoint(run);
-  if (run.bus.wants('turn:end')) {
-    run.bus.emit({
-      type: 'turn:end',
-      runId: run.runId,
-      turn: run.turn,
-      finishReason: run.finishReason,
-      toolCalls,
-    });
   }
 }
