@@ -1,4 +1,4 @@
-import type { RunState } from '@agentloop/core';
+import { type RunState, RunStateError } from '@agentloop/core';
 import { HttpError } from './http-error.js';
 
 /** One rejection: the interruption, and what the model is told instead of the tool's result. */
@@ -121,6 +121,17 @@ export function applyDecisions(state: RunState, { approve, reject }: ApproveRequ
       400,
       'nothing_decided',
       `The request decides nothing, and run "${state.runId}" waits for ${waiting.map((i) => JSON.stringify(i.id)).join(', ')}. Send {"approve": [...]} or {"reject": [...]} naming them, or {"approve": "all"}.`,
+    );
+  }
+  const known = new Set(waiting.map((i) => i.id));
+  const unknown = [...(approve === 'all' ? [] : approve), ...reject.map((r) => r.id)].filter(
+    (id) => !known.has(id),
+  );
+  if (unknown.length > 0) {
+    const list = (ids: readonly string[]) => ids.map((id) => JSON.stringify(id)).join(', ');
+    throw new RunStateError(
+      `Run "${state.runId}" waits for no decision on ${list(unknown)} (unknown, or decided already); ${waiting.length === 0 ? 'it waits for none' : `it waits for ${list([...known])}`}. Nothing was decided: send the request again with those ids.`,
+      { code: 'unknown_interruption', runId: state.runId },
     );
   }
   for (const { id, message } of reject) state.reject(id, message === undefined ? {} : { message });
