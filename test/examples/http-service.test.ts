@@ -688,6 +688,7 @@ describe('configuration', () => {
       port: 8787,
       host: '127.0.0.1',
       sessionsDir: '.sessions',
+      runsDir: '.runs',
       maxConcurrentRuns: 32,
       maxBodyBytes: 65536,
       shutdownGraceMs: 10000,

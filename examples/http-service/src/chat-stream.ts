@@ -11,29 +11,31 @@ export interface ChatStreamOptions extends ChatJsonOptions {
 }
 
 /**
- * Runs an agent and streams its events to the client as server-sent events with core's
- * `pipeSSEToResponse` (`event: <type>` + `data: <toWireEvent JSON>`, ending with `run:end` or
- * `run:error`). The session id is also sent in the `x-session-id` header. A client that
+ * Runs an agent (or continues a paused run) and streams its events to the client as server-sent
+ * events with core's `pipeSSEToResponse` (`event: <type>` + `data: <toWireEvent JSON>`, ending
+ * with `run:end`, whose `status` says whether the run answered or paused, or `run:error`). The session id is also sent in the `x-session-id` header. A client that
  * disconnects aborts the run; a slow one slows it down (backpressure); one that takes nothing
  * for `drainTimeoutMs` is cut off (run aborted, connection destroyed). Resolves once the run has
  * wound down, so the slot is only freed when its tools are no longer running.
  *
- * @param options - the agent, the message, the run context, the admitted slot, the response.
+ * @param options - the agent, the input, the run context, the admitted slot, the response.
  */
 export async function runChatStream({
   agent,
-  message,
+  input,
   context,
+  hooks,
   slot,
   res,
   log,
   heartbeatMs,
   drainTimeoutMs,
 }: ChatStreamOptions): Promise<void> {
-  const stream = agent.stream(message, {
+  const stream = agent.stream(input, {
     signal: slot.signal,
     sessionId: context.sessionId,
     context,
+    ...(hooks ? { hooks } : {}),
   });
   try {
     await pipeSSEToResponse(stream, res, {

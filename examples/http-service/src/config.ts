@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   /** `SESSIONS_DIR`, default `.sessions`. */
   sessionsDir: string;
+  /** `RUNS_DIR`, default `.runs`: run checkpoints, where paused runs wait for approval. */
+  runsDir: string;
   /** `MAX_CONCURRENT_RUNS`, default 32. */
   maxConcurrentRuns: number;
   /** `MAX_BODY_BYTES`, default 65536. */
@@ -30,6 +32,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, 'PORT', 8787, 0, 65_535),
     host: text(env, 'HOST', '127.0.0.1'),
     sessionsDir: text(env, 'SESSIONS_DIR', '.sessions'),
+    runsDir: text(env, 'RUNS_DIR', '.runs'),
     maxConcurrentRuns: integer(env, 'MAX_CONCURRENT_RUNS', SERVICE_DEFAULTS.maxConcurrentRuns, 1),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', SERVICE_DEFAULTS.maxBodyBytes, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),

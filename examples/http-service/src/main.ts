@@ -3,6 +3,7 @@
  * Configuration comes from the environment (see README.md); Ctrl-C stops it gracefully.
  */
 
+import { FileRunStore } from '@agentloop/core/node';
 import { FileStore } from '@agentloop/memory/node';
 import { readCli, selectModel } from '@agentloop-examples/shared';
 import { readConfig } from './config.js';
@@ -13,10 +14,11 @@ import { createService } from './service.js';
 readCli({
   command: 'npx -y pnpm@10 --filter @agentloop-examples/http-service start',
   summary:
-    'Serves agents over HTTP: POST /v1/chat, POST /v1/chat/stream (SSE), GET /healthz. Ctrl-C stops it gracefully.',
+    'Serves agents over HTTP: POST /v1/chat, POST /v1/chat/stream (SSE), POST /v1/runs/<runId>/approve, GET /healthz. Ctrl-C stops it gracefully.',
   environment: [
     'PORT, HOST           where to listen (default 127.0.0.1:8787)',
     'SESSIONS_DIR         where sessions are stored (default .sessions)',
+    'RUNS_DIR             where runs waiting for approval are kept (default .runs)',
     'MAX_CONCURRENT_RUNS  runs at once before 429 (default 32)',
     'MAX_BODY_BYTES       the largest request body (default 65536)',
     'SHUTDOWN_GRACE_MS    how long runs may finish on Ctrl-C (default 10000)',
@@ -37,6 +39,7 @@ console.log(notice);
 const service = createService({
   agents: exampleAgents({ model }),
   store: new FileStore({ dir: config.sessionsDir }),
+  runStore: new FileRunStore({ dir: config.runsDir }),
   maxConcurrentRuns: config.maxConcurrentRuns,
   maxBodyBytes: config.maxBodyBytes,
   drainTimeoutMs: config.drainTimeoutMs,
@@ -44,7 +47,7 @@ const service = createService({
 
 const { address, port } = await service.listen(config.port, config.host);
 console.log(
-  `listening on http://${address}:${port} (POST /v1/chat, POST /v1/chat/stream, GET /healthz); sessions in ${config.sessionsDir}`,
+  `listening on http://${address}:${port} (POST /v1/chat, POST /v1/chat/stream, POST /v1/runs/<runId>/approve, GET /healthz); sessions in ${config.sessionsDir}, paused runs in ${config.runsDir}`,
 );
 
 let stopping = false;

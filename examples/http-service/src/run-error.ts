@@ -16,6 +16,8 @@ export interface ServiceLog {
  * | `ContextOverflowError` (`context_overflow`): the message alone exceeds the context budget | 413 |
  * | `InvalidSessionIdError` (`invalid_session_id`) | 400 |
  * | `RunAbortedError` (`run_aborted`): the service is shutting down (a client that left gets nothing) | 503 |
+ * | `RunStateError` `run_not_found`: no paused run of that id | 404 |
+ * | `RunStateError` `run_completed`, `run_in_progress`, `unknown_interruption`, `run_state_agent_mismatch`: the run is not in a state to take that request | 409 |
  * | anything else (a bug, a failing store, a misconfiguration) | 500 |
  *
  * @param error - what the run rejected with.
@@ -34,6 +36,13 @@ export function statusForRunError(error: unknown): number {
       return 400;
     case 'run_aborted':
       return 503;
+    case 'run_not_found':
+      return 404;
+    case 'run_completed':
+    case 'run_in_progress':
+    case 'unknown_interruption':
+    case 'run_state_agent_mismatch':
+      return 409;
     default:
       return 500;
   }

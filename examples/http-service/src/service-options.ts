@@ -1,4 +1,4 @@
-import type { AgentOptions, MemoryOptions } from '@agentloop/core';
+import type { AgentOptions, MemoryOptions, RunStore } from '@agentloop/core';
 import type { MemoryStore } from '@agentloop/memory';
 import type { ServiceLog } from './run-error.js';
 
@@ -11,11 +11,15 @@ export interface ChatContext {
 }
 
 /**
- * An agent the service runs: the options of `new Agent(...)` without a memory store, because the
- * service gives every agent its own `store` (so sessions always land where the service keeps them).
- * `memory.maxTokens` and the other memory options may still be set.
+ * An agent the service runs: the options of `new Agent(...)` without a memory store or a run
+ * store, because the service gives every agent its own `store` and `runStore` (so sessions and
+ * paused runs always land where the service looks for them). `memory.maxTokens` and the other
+ * memory options may still be set.
  */
-export type ServiceAgentOptions = Omit<AgentOptions<ChatContext, unknown>, 'memory'> & {
+export type ServiceAgentOptions = Omit<
+  AgentOptions<ChatContext, unknown>,
+  'memory' | 'runStore'
+> & {
   memory?: Omit<MemoryOptions, 'store'>;
 };
 
@@ -25,6 +29,13 @@ export interface ServiceOptions {
   agents: readonly ServiceAgentOptions[];
   /** Where sessions are kept, e.g. `new FileStore({ dir: '.sessions' })`. */
   store: MemoryStore;
+  /**
+   * Where runs are checkpointed, and paused runs wait for `POST /v1/runs/:id/approve`:
+   * `new FileRunStore({ dir: '.runs' })` (from `@agentloop/core/node`) lets them outlive a
+   * restart. Runs that end without pausing are deleted from it.
+   * @default new InMemoryRunStore()
+   */
+  runStore?: RunStore | undefined;
   /** Runs in progress at once; one more is answered 429. @default 32 */
   maxConcurrentRuns?: number | undefined;
   /** The largest request body, in bytes; a larger one is answered 413. @default 65536 */

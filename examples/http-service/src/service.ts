@@ -7,13 +7,23 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from '@agentloop/core';
+import {
+  Agent,
+  InMemoryRunStore,
+  type RunHooks,
+  RunState,
+  RunStateError,
+  type RunStore,
+} from '@agentloop/core';
+import { answerFault } from './answer-fault.js';
+import { applyDecisions, parseApproveRequest } from './approve-request.js';
 import { runChatJson } from './chat-json.js';
 import { parseChatRequest } from './chat-request.js';
 import { runChatStream } from './chat-stream.js';
 import { HttpError, sendJson } from './http-error.js';
-import { ClientGoneError, readJsonBody } from './read-json-body.js';
-import type { ServiceLog } from './run-error.js';
+import { readJsonBody } from './read-json-body.js';
+import { acceptsEventStream, decodePathSegment } from './request-negotiation.js';
+import { RunBook } from './run-book.js';
 import { RunSlots } from './run-slots.js';
 import {
   type ChatContext,
@@ -50,13 +60,17 @@ export interface ChatService {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-const ROUTES = 'POST /v1/chat, POST /v1/chat/stream and GET /healthz';
+const ROUTES =
+  'POST /v1/chat, POST /v1/chat/stream, POST /v1/runs/<runId>/approve and GET /healthz';
+const APPROVE_PATH = /^\/v1\/runs\/([^/]+)\/approve$/;
 
 /**
- * Creates the chat service: `POST /v1/chat` (JSON), `POST /v1/chat/stream` (server-sent events),
- * `GET /healthz`. Every agent keeps its sessions in `store`; at most `maxConcurrentRuns` runs go
- * at once (429 past it); a client that disconnects aborts its run, and so does a streaming
- * client that reads nothing for `drainTimeoutMs`.
+ * Creates the chat service: `POST /v1/chat` (JSON, or server-sent events when the client accepts
+ * `text/event-stream`), `POST /v1/chat/stream` (server-sent events), `POST /v1/runs/:id/approve`
+ * (decides a paused run's interruptions and continues it, answered like a chat), `GET /healthz`.
+ * Every agent keeps its sessions in `store` and checkpoints its runs in `runStore`; at most
+ * `maxConcurrentRuns` runs go at once (429 past it); a client that disconnects aborts its run,
+ * and so does a streaming client that reads nothing for `drainTimeoutMs`.
  *
  * @param options - see {@link ServiceOptions}.
  * @returns the service; nothing listens until `listen()`.
@@ -73,6 +87,7 @@ const ROUTES = 'POST /v1/chat, POST /v1/chat/stream and GET /healthz';
 export function createService({
   agents: definitions,
   store,
+  runStore = new InMemoryRunStore(),
   maxConcurrentRuns = SERVICE_DEFAULTS.maxConcurrentRuns,
   maxBodyBytes = SERVICE_DEFAULTS.maxBodyBytes,
   retryAfterSeconds = SERVICE_DEFAULTS.retryAfterSeconds,
@@ -81,7 +96,7 @@ export function createService({
   newSessionId = randomUUID,
   log = { error: (message, error) => console.error(message, error) },
 }: ServiceOptions): ChatService {
-  const agents = buildAgents(definitions, store);
+  const agents = buildAgents(definitions, store, runStore);
   const names = [...agents.keys()];
   if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 1)) {
     throw new RangeError(`maxBodyBytes must be a whole number >= 1, got ${String(maxBodyBytes)}.`);
@@ -93,14 +108,19 @@ export function createService({
   }
   const slots = new RunSlots(maxConcurrentRuns);
   const busySessions = new Set<string>();
+  const runs = new RunBook(runStore, log);
   let closing: Promise<void> | undefined;
 
-  const chat = async (req: IncomingMessage, res: ServerResponse, streaming: boolean) => {
-    const request = parseChatRequest(await readJsonBody(req, { maxBytes: maxBodyBytes }), names);
-    const name = request.agent ?? (names[0] as string);
-    const agent = agents.get(name) as Agent<ChatContext, unknown>;
-    if (closing) throw shuttingDown();
-    const sessionId = request.sessionId ?? newSessionId();
+  /** Admits a run on a session, runs it and answers (JSON or SSE); the session and slot are held until it ends. */
+  const answer = async (run: {
+    agent: Agent<ChatContext, unknown>;
+    input: string | RunState;
+    context: ChatContext;
+    hooks?: RunHooks<ChatContext>;
+    streaming: boolean;
+    res: ServerResponse;
+  }) => {
+    const { sessionId } = run.context;
     // Two runs interleaving their turns in one session would store a conversation neither made.
     if (busySessions.has(sessionId)) {
       throw new HttpError(
@@ -120,12 +140,67 @@ export function createService({
     }
     busySessions.add(sessionId);
     try {
-      const context: ChatContext = { sessionId, agent: name };
-      const run = { agent, message: request.message, context, slot, res, log };
-      await (streaming ? runChatStream({ ...run, heartbeatMs, drainTimeoutMs }) : runChatJson(run));
+      const { streaming, ...options } = run;
+      const admitted = { ...options, slot, log };
+      await (streaming
+        ? runChatStream({ ...admitted, heartbeatMs, drainTimeoutMs })
+        : runChatJson(admitted));
     } finally {
       busySessions.delete(sessionId);
       slot.release();
+    }
+  };
+
+  const chat = async (req: IncomingMessage, res: ServerResponse, streaming: boolean) => {
+    const request = parseChatRequest(await readJsonBody(req, { maxBytes: maxBodyBytes }), names);
+    const name = request.agent ?? (names[0] as string);
+    const agent = agents.get(name) as Agent<ChatContext, unknown>;
+    if (closing) throw shuttingDown();
+    const context: ChatContext = { sessionId: request.sessionId ?? newSessionId(), agent: name };
+    const watched = runs.watch();
+    try {
+      await answer({
+        agent,
+        input: request.message,
+        context,
+        hooks: watched.hooks,
+        streaming,
+        res,
+      });
+    } finally {
+      await watched.finish();
+    }
+  };
+
+  /**
+   * Decides a paused run's interruptions and continues it. The decisions are made on a copy of
+   * its checkpoint: a refused request (an unknown interruption, a busy session, too many runs)
+   * leaves the stored run as it was.
+   */
+  const approve = async (req: IncomingMessage, res: ServerResponse, runId: string) => {
+    const decisions = parseApproveRequest(await readJsonBody(req, { maxBytes: maxBodyBytes }));
+    if (closing) throw shuttingDown();
+    const { snapshot, release } = await runs.hold(runId);
+    try {
+      if (snapshot.status === 'completed') {
+        throw new RunStateError(
+          `Run "${runId}" has already completed: its interruptions were all decided and it answered. There is nothing left to approve; send a new message to the session instead.`,
+          { code: 'run_completed', runId },
+        );
+      }
+      const agent = agents.get(snapshot.agent);
+      if (!agent || snapshot.sessionId === undefined) {
+        throw new RunStateError(
+          `Run "${runId}" was started by agent "${snapshot.agent}"${snapshot.sessionId === undefined ? ' without a session' : ''}, which this service does not run (its agents are ${names.map((n) => JSON.stringify(n)).join(', ')}). Continue it where it was started.`,
+          { code: 'run_state_agent_mismatch', runId },
+        );
+      }
+      const state = RunState.fromSnapshot(snapshot);
+      applyDecisions(state, decisions);
+      const context: ChatContext = { sessionId: snapshot.sessionId, agent: snapshot.agent };
+      await answer({ agent, input: state, context, streaming: acceptsEventStream(req), res });
+    } finally {
+      release();
     }
   };
 
@@ -140,7 +215,13 @@ export function createService({
     if (path === '/v1/chat' || path === '/v1/chat/stream') {
       if (method !== 'POST') throw methodNotAllowed(method, path, 'POST');
       if (closing) throw shuttingDown();
-      return chat(req, res, path === '/v1/chat/stream');
+      return chat(req, res, path === '/v1/chat/stream' || acceptsEventStream(req));
+    }
+    const approval = APPROVE_PATH.exec(path ?? '');
+    if (approval) {
+      if (method !== 'POST') throw methodNotAllowed(method, path as string, 'POST');
+      if (closing) throw shuttingDown();
+      return approve(req, res, decodePathSegment(approval[1] as string));
     }
     throw new HttpError(
       404,
@@ -181,6 +262,7 @@ export function createService({
 function buildAgents(
   definitions: readonly ServiceAgentOptions[],
   store: ServiceOptions['store'],
+  runStore: RunStore,
 ): Map<string, Agent<ChatContext, unknown>> {
   if (definitions.length === 0) {
     throw new Error('createService needs at least one agent in `agents`.');
@@ -194,7 +276,7 @@ function buildAgents(
     }
     agents.set(
       definition.name,
-      new Agent({ ...definition, memory: { ...definition.memory, store } }),
+      new Agent({ ...definition, memory: { ...definition.memory, store }, runStore }),
     );
   }
   return agents;
@@ -216,24 +298,4 @@ function shuttingDown(): HttpError {
     'The service is shutting down and takes no new runs; retry on another instance.',
     { connection: 'close' },
   );
-}
-
-/** Answers a fault of the request (an `HttpError`) or an unexpected one (500, logged). */
-function answerFault(error: unknown, res: ServerResponse, log: ServiceLog): void {
-  if (error instanceof ClientGoneError) return;
-  if (error instanceof HttpError) {
-    sendJson(res, error.status, error.toBody(), error.headers);
-    return;
-  }
-  log.error('A request failed unexpectedly.', error);
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  sendJson(res, 500, {
-    error: {
-      code: 'internal_error',
-      message: 'The request failed unexpectedly; the server logged it.',
-    },
-  });
 }
