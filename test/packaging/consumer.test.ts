@@ -128,12 +128,13 @@ describe.skipIf(reason !== undefined)(
         writeFileSync(join(consumer, file), JSON.stringify({ compilerOptions, files: ['app.ts'] }));
         checks.set(label, run(process.execPath, [tsc, '-p', file, '--listFiles'], consumer));
       }
-    });
+      // Packing five packages takes seconds, and longer on a busy machine.
+    }, 180_000);
 
     afterAll(async () => {
       await Promise.all(checks.values());
       if (scratch) rmSync(scratch, { recursive: true, force: true });
-    });
+    }, 180_000);
 
     it('ships dist (a .d.ts for every .js), src for the source maps, README, LICENSE and nothing else', () => {
       for (const { name, files, manifest } of packed) {
