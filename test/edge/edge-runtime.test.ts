@@ -206,4 +206,4 @@ describe('the packages on an edge runtime', () => {
     });
     expect(runStore.second).toMatchObject({ code: 'run_in_progress' });
   });
-});
+}, 60_000);
