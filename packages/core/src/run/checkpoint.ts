@@ -42,7 +42,7 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     ...(run.summary ? { summary: run.summary } : {}),
     ...(pending ? { pending: pending.map((entry) => parts.pending(entry)) } : {}),
     interruptions: run.interruptions.map((i) => ({ ...i })),
-    savedAt: new Date().toISOString(),
+    savedAt: isoNow(),
   };
 }
 
@@ -127,6 +127,19 @@ function partsOf<TContext>(run: ActiveRun<TContext>): SnapshotParts {
     runParts.set(run as ActiveRun<unknown>, parts);
   }
   return parts;
+}
+
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** The time as an ISO string; checkpoints within one millisecond share it (formatting is slow). */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 function toJsonOutcome(outcome: ToolOutcome): SnapshotToolOutcome {
