@@ -207,9 +207,11 @@ export function checkpointer(
   let writing: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   const write = (): Promise<void> => {
-    const saving = store.save(take()).finally(() => {
+    const saving = store.save(take());
+    const settled = () => {
       if (writing === saving) writing = undefined;
-    });
+    };
+    saving.then(settled, settled);
     writing = saving;
     return saving;
   };

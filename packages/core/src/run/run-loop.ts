@@ -230,7 +230,8 @@ async function loop<TContext>(
 ): Promise<RunResult<unknown>> {
   if (input !== undefined) {
     await openConversation(agent, run, input);
-    await saveCheckpoint(run);
+    const checkpointing = saveCheckpoint(run);
+    if (checkpointing) await checkpointing;
   }
 
   const tools = agent.registry.size > 0 ? agent.registry.toOpenAITools() : undefined;
@@ -259,7 +260,8 @@ async function loop<TContext>(
       const results = await runTools(run, toolOptions);
       if (!results) {
         run.status = 'interrupted';
-        await saveCheckpoint(run);
+        const checkpointing = saveCheckpoint(run);
+        if (checkpointing) await checkpointing;
         return buildResult(run, undefined);
       }
       const calls = run.pending.length;
@@ -331,7 +333,8 @@ async function loop<TContext>(
         status: 'waiting' as const,
       }));
     }
-    await saveCheckpoint(run);
+    const checkpointing = saveCheckpoint(run);
+    if (checkpointing) await checkpointing;
   }
 }
 
@@ -356,9 +359,10 @@ async function openConversation<TContext>(
   }
 }
 
-async function saveCheckpoint<TContext>(run: ActiveRun<TContext>): Promise<void> {
+/** Checkpoints the run, cut short by an abort; `undefined` (no tick to wait) without a store. */
+function saveCheckpoint<TContext>(run: ActiveRun<TContext>): Promise<void> | undefined {
   const saving = run.checkpoint();
-  if (saving) await raceAbort(saving, run.signal);
+  return saving && raceAbort(saving, run.signal);
 }
 
 async function endTurn<TContext>(
@@ -371,7 +375,8 @@ async function endTurn<TContext>(
   // The last check before the answer is returned: an abort during the turn (a listener, an
   // output check) must not end in run:end.
   run.signal.throwIfAborted();
-  await saveCheckpoint(run);
+  const checkpointing = saveCheckpoint(run);
+  if (checkpointing) await checkpointing;
   if (run.bus.wants('turn:end')) {
     run.bus.emit({
       type: 'turn:end',
