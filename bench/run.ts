@@ -11,6 +11,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
+import { runCheckpointCostBenchmark } from './checkpoint-cost.js';
 import { runColdStartBenchmark } from './cold-start.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
@@ -24,6 +25,7 @@ import { runTurnOverheadBenchmark } from './turn-overhead.js';
 const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> = [
   () => runLoopOverheadBenchmark(),
   () => runTurnOverheadBenchmark(),
+  () => runCheckpointCostBenchmark(),
   () => runParallelSpeedupBenchmark(),
   () => runScaleBenchmark(),
   runMemoryBenchmark,

@@ -24,7 +24,8 @@ export interface TurnOverheadOptions {
 const TARGET_PLAIN_US = 100;
 const TARGET_MEMORY_US = 500;
 
-const echo = tool({
+/** The tool every turn calls (shared with the checkpoint-cost benchmark). */
+export const lookupTool = tool({
   name: 'lookup',
   description: 'Looks a key up',
   parameters: z.object({ key: z.string() }),
@@ -38,7 +39,7 @@ const echo = tool({
 const USAGE = { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 };
 
 /** A model that calls `lookup` once per turn, then answers on the last turn. */
-function turnsModel(turns: number): ScriptedModel {
+export function turnsModel(turns: number): ScriptedModel {
   return new ScriptedModel((request) => {
     const assistantTurns = request.messages.filter((m) => m.role === 'assistant').length;
     if (assistantTurns + 1 >= turns) return { content: 'Done.', usage: USAGE };
@@ -74,11 +75,11 @@ export async function runTurnOverheadBenchmark({
   runs = 300,
   warmup = 100,
 }: TurnOverheadOptions = {}): Promise<BenchResult> {
-  const plain = new Agent({ name: 'plain', model: turnsModel(turns), tools: [echo] });
+  const plain = new Agent({ name: 'plain', model: turnsModel(turns), tools: [lookupTool] });
   const withMemory = new Agent({
     name: 'memory',
     model: turnsModel(turns),
-    tools: [echo],
+    tools: [lookupTool],
     memory: { maxTokens: 8_000 },
   });
   // A model whose `requests` log grows without bound would skew late runs; a fresh agent per

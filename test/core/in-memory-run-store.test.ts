@@ -31,39 +31,48 @@ describe('frozenCopy (what InMemoryRunStore keeps)', () => {
     );
   });
 
-  it('copies again only what changed: unchanged parts of a saved-again snapshot are reused', () => {
-    const snapshot = sampleSnapshot();
-    const first = frozenCopy(snapshot);
-    snapshot.turn = 3;
-    snapshot.messages.push({ role: 'user', content: 'more' });
-    const second = frozenCopy(snapshot);
-    expect(second).not.toBe(first);
-    expect(second.turn).toBe(3);
-    expect(first.turn).toBe(2);
-    expect(second.messages).not.toBe(first.messages);
-    expect(second.messages).toHaveLength(first.messages.length + 1);
-    // The conversation so far, the usage and the records are the same frozen objects.
-    for (let i = 0; i < first.messages.length; i++) {
-      expect(second.messages[i]).toBe(first.messages[i]);
-    }
-    expect(second.usage).toBe(first.usage);
-    expect(second.toolCalls).toBe(first.toolCalls);
-    // Nothing changed at all: the previous copy itself.
-    expect(frozenCopy(snapshot)).toBe(second);
-  });
-
-  it('sees a change made in place deep inside a reused part', () => {
+  it('copies again what is not frozen, so a change made in place is seen', () => {
     const snapshot = sampleSnapshot();
     const first = frozenCopy(snapshot);
     const call = (snapshot.messages[6] as { tool_calls: { function: { arguments: string } }[] })
       .tool_calls[0];
     if (call === undefined) throw new Error('fixture');
     call.function.arguments = '{"order":43}';
-    const second = frozenCopy(snapshot);
+    snapshot.messages.push({ role: 'user', content: 'more' });
+    const second = frozenCopy(snapshot, first);
+    expect(second).toEqual(snapshot);
     expect(second.messages[6]).not.toBe(first.messages[6]);
-    expect(second.messages[6]).toEqual(snapshot.messages[6]);
-    expect(second.messages[5]).toBe(first.messages[5]);
     expect(JSON.stringify(first.messages[6])).toContain('{\\"order\\":42}');
+    expect(JSON.stringify(second.messages[6])).toContain('{\\"order\\":43}');
+  });
+
+  it('keeps what it finds again at its place in the previous copy without walking it', () => {
+    // A frozen message whose content counts its reads: a walk over it reads it.
+    let reads = 0;
+    const counted = Object.freeze(
+      Object.defineProperty({ role: 'user' }, 'content', {
+        enumerable: true,
+        get: () => {
+          reads += 1;
+          return 'counted';
+        },
+      }),
+    );
+    const conversation = Object.freeze([Object.freeze({ role: 'system', content: 'x' }), counted]);
+    const first = frozenCopy({ turn: 1, messages: conversation, usage: { total: 1 } });
+    expect(first.messages).toBe(conversation);
+    expect(reads).toBe(1);
+    // The next save: a longer conversation, sharing the first two messages.
+    const longer = Object.freeze([...conversation, Object.freeze({ role: 'user', content: 'y' })]);
+    const second = frozenCopy({ turn: 2, messages: longer, usage: { total: 2 } }, first);
+    expect(second.messages).toBe(longer);
+    expect(second.messages[1]).toBe(counted);
+    expect(second).toEqual({ turn: 2, messages: longer, usage: { total: 2 } });
+    expect(Object.isFrozen(second.usage)).toBe(true);
+    expect(reads).toBe(1);
+    // Without the previous copy, the same save walks it again.
+    frozenCopy({ turn: 2, messages: longer, usage: { total: 2 } });
+    expect(reads).toBe(2);
   });
 
   it('keeps objects frozen to the leaves as they are (they cannot change)', () => {

@@ -1,5 +1,7 @@
 import type { ToolOutcome } from '@agentloop/tools';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ActiveRun } from './active-run.js';
+import { frozenCopy } from './frozen-copy.js';
 import type { ToolCallRecord } from './run-result.js';
 import {
   type PendingToolCall,
@@ -10,10 +12,13 @@ import {
 import type { RunStore } from './run-store.js';
 
 /**
- * The run's progress as a snapshot: plain JSON, sharing nothing the loop mutates later (the
- * message objects are never changed once in the conversation, so copying the arrays is enough).
+ * The run's progress as a snapshot: plain JSON, sharing nothing the loop or the user can change
+ * later. The conversation and the finished calls are frozen copies made once per run (see
+ * {@link SnapshotParts}); a store that copies what it keeps (`InMemoryRunStore`) keeps those as
+ * they are, so a checkpoint copies only the few small parts that change from step to step.
  */
 export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
+  const parts = partsOf(run);
   const pending = run.pending;
   // The calls of the turn in progress are in `pending`; `toolCalls` keeps the earlier turns'.
   const records = pending
@@ -26,61 +31,115 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     status: run.status,
     ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
     turn: run.turn,
-    messages: run.messages.slice(),
+    messages: parts.conversation(run.messages),
     firstNew: run.firstNew,
     saved: run.saved,
     usage: { ...run.usage },
-    toolCalls: records.map(snapshotRecord),
+    toolCalls: records.map((record) => parts.record(record)),
     finishReason: run.finishReason,
     text: run.text,
     repairs: run.repairs,
     ...(run.summary ? { summary: run.summary } : {}),
-    ...(pending ? { pending: pending.map(snapshotPending) } : {}),
+    ...(pending ? { pending: pending.map((entry) => parts.pending(entry)) } : {}),
     interruptions: run.interruptions.map((i) => ({ ...i })),
-    savedAt: new Date().toISOString(),
+    savedAt: isoNow(),
   };
 }
 
-/** The outcomes of the turn's finished calls, converted to JSON only when a snapshot is taken. */
-const liveOutcomes = new WeakMap<PendingToolCall, ToolOutcome>();
-
-/** Keeps a finished call's outcome for the next snapshot. */
-export function keepOutcome(entry: PendingToolCall, outcome: ToolOutcome): void {
-  liveOutcomes.set(entry, outcome);
+/** Keeps a finished call's outcome for the next snapshot, which converts it to JSON. */
+export function keepOutcome<TContext>(
+  run: ActiveRun<TContext>,
+  entry: PendingToolCall,
+  outcome: ToolOutcome,
+): void {
+  partsOf(run).outcomes.set(entry, outcome);
 }
 
-function snapshotPending(entry: PendingToolCall): PendingToolCall {
-  const live = liveOutcomes.get(entry);
-  return live ? { ...entry, outcome: snapshotOutcome(live) } : { ...entry };
-}
+/**
+ * What one run's snapshots share, copied and frozen once: the conversation, the finished calls'
+ * records and outcomes. Kept per run in plain maps that go with it: an entry in a weak map costs
+ * more than a whole small copy, and there would be several per turn.
+ */
+class SnapshotParts {
+  /** The outcomes of the turn's finished calls, converted to JSON when a snapshot is taken. */
+  readonly outcomes = new Map<PendingToolCall, ToolOutcome>();
+  readonly #json = new Map<ToolOutcome, SnapshotToolOutcome>();
+  readonly #records = new Map<ToolCallRecord, RunSnapshot['toolCalls'][number]>();
+  #messages: ChatCompletionMessageParam[] | undefined;
+  #frozen: readonly ChatCompletionMessageParam[] = [];
 
-const recordCache = new WeakMap<ToolCallRecord, RunSnapshot['toolCalls'][number]>();
-
-function snapshotRecord(record: ToolCallRecord): RunSnapshot['toolCalls'][number] {
-  let saved = recordCache.get(record);
-  if (!saved) {
-    saved = {
-      id: record.id,
-      name: record.name,
-      arguments: jsonOrUndefined(record.arguments),
-      turn: record.turn,
-      outcome: snapshotOutcome(record.outcome),
-    };
-    recordCache.set(record, saved);
+  /**
+   * The conversation as a frozen array of frozen messages. The loop only ever appends to
+   * `run.messages` and never changes a message once it is there, so each message is copied once
+   * (as it was at the first snapshot that held it) and the array again only when it grew.
+   */
+  conversation(messages: ChatCompletionMessageParam[]): ChatCompletionMessageParam[] {
+    if (messages !== this.#messages || messages.length < this.#frozen.length) {
+      this.#messages = messages;
+      this.#frozen = [];
+    }
+    const known = this.#frozen.length;
+    if (known !== messages.length) {
+      const added = messages.slice(known).map((message) => frozenCopy(message));
+      this.#frozen = Object.freeze([...this.#frozen, ...added]);
+    }
+    return this.#frozen as ChatCompletionMessageParam[];
   }
-  return saved;
+
+  record(record: ToolCallRecord): RunSnapshot['toolCalls'][number] {
+    let saved = this.#records.get(record);
+    if (!saved) {
+      saved = frozenCopy({
+        id: record.id,
+        name: record.name,
+        arguments: jsonOrUndefined(record.arguments),
+        turn: record.turn,
+        outcome: this.#outcome(record.outcome),
+      });
+      this.#records.set(record, saved);
+    }
+    return saved;
+  }
+
+  pending(entry: PendingToolCall): PendingToolCall {
+    const live = this.outcomes.get(entry);
+    return live ? { ...entry, outcome: this.#outcome(live) } : { ...entry };
+  }
+
+  /** A tool outcome as JSON: the value and validated arguments only when they are plain JSON. */
+  #outcome(outcome: ToolOutcome): SnapshotToolOutcome {
+    let saved = this.#json.get(outcome);
+    if (!saved) {
+      saved = frozenCopy(toJsonOutcome(outcome));
+      this.#json.set(outcome, saved);
+    }
+    return saved;
+  }
 }
 
-const outcomeCache = new WeakMap<ToolOutcome, SnapshotToolOutcome>();
+/** One `SnapshotParts` per run, made at its first snapshot (or first finished call). */
+const runParts = new WeakMap<ActiveRun<unknown>, SnapshotParts>();
 
-/** A tool outcome as JSON: the value and validated arguments only when they are plain JSON. */
-function snapshotOutcome(outcome: ToolOutcome): SnapshotToolOutcome {
-  let saved = outcomeCache.get(outcome);
-  if (!saved) {
-    saved = toJsonOutcome(outcome);
-    outcomeCache.set(outcome, saved);
+function partsOf<TContext>(run: ActiveRun<TContext>): SnapshotParts {
+  let parts = runParts.get(run as ActiveRun<unknown>);
+  if (!parts) {
+    parts = new SnapshotParts();
+    runParts.set(run as ActiveRun<unknown>, parts);
   }
-  return saved;
+  return parts;
+}
+
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** The time as an ISO string; checkpoints within one millisecond share it (formatting is slow). */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 function toJsonOutcome(outcome: ToolOutcome): SnapshotToolOutcome {
@@ -148,9 +207,11 @@ export function checkpointer(
   let writing: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   const write = (): Promise<void> => {
-    const saving = store.save(take()).finally(() => {
+    const saving = store.save(take());
+    const settled = () => {
       if (writing === saving) writing = undefined;
-    });
+    };
+    saving.then(settled, settled);
     writing = saving;
     return saving;
   };

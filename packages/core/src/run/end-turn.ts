@@ -3,10 +3,10 @@ import type { ActiveRun } from './active-run.js';
 import type { ResolvedAgent } from './resolved-agent.js';
 import { saveTurn } from './session-memory.js';
 
-/** Saves a checkpoint when the run has a store, racing the run's signal. */
-export async function saveCheckpoint<TContext>(run: ActiveRun<TContext>): Promise<void> {
+/** Checkpoints the run, cut short by an abort; `undefined` (no tick to wait) without a store. */
+export function saveCheckpoint<TContext>(run: ActiveRun<TContext>): Promise<void> | undefined {
   const saving = run.checkpoint();
-  if (saving) await raceAbort(saving, run.signal);
+  return saving && raceAbort(saving, run.signal);
 }
 
 /**
@@ -23,7 +23,8 @@ export async function endTurn<TContext>(
   // The last check before the answer is returned: an abort during the turn (a listener, an
   // output check) must not end in run:end.
   run.signal.throwIfAborted();
-  await saveCheckpoint(run);
+  const checkpointing = saveCheckpoint(run);
+  if (checkpointing) await checkpointing;
   if (run.bus.wants('turn:end')) {
     run.bus.emit({
       type: 'turn:end',

@@ -31,7 +31,8 @@ export class InMemoryRunStore implements RunStore {
   /** {@inheritDoc RunStore.save} */
   async save(snapshot: RunSnapshot): Promise<void> {
     const runId = assertSnapshotRunId(snapshot);
-    this.#runs.set(runId, frozenCopy(snapshot));
+    // Copied against the last save: the parts it shares with it are not walked again.
+    this.#runs.set(runId, frozenCopy(snapshot, this.#runs.get(runId)));
   }
 
   /** {@inheritDoc RunStore.load} */

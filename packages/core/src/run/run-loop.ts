@@ -160,7 +160,8 @@ async function loop<TContext>(
 ): Promise<RunResult<unknown>> {
   if (input !== undefined) {
     await openConversation(agent, run, input);
-    await saveCheckpoint(run);
+    const checkpointing = saveCheckpoint(run);
+    if (checkpointing) await checkpointing;
   }
 
   const tools = agent.registry.size > 0 ? agent.registry.toOpenAITools() : undefined;
@@ -189,7 +190,8 @@ async function loop<TContext>(
       const results = await runTools(run, toolOptions);
       if (!results) {
         run.status = 'interrupted';
-        await saveCheckpoint(run);
+        const checkpointing = saveCheckpoint(run);
+        if (checkpointing) await checkpointing;
         return buildResult(run, undefined);
       }
       const calls = run.pending.length;
@@ -246,6 +248,7 @@ async function loop<TContext>(
         status: 'waiting' as const,
       }));
     }
-    await saveCheckpoint(run);
+    const checkpointing = saveCheckpoint(run);
+    if (checkpointing) await checkpointing;
   }
 }

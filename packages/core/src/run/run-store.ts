@@ -13,7 +13,10 @@ export interface RunClaim {
  * whole: a reader never sees a mix of two.
  */
 export interface RunStore {
-  /** Saves the run's latest snapshot, replacing the one before. */
+  /**
+   * Saves the run's latest snapshot, replacing the one before. The snapshot's conversation and
+   * finished calls are frozen (the run's next snapshots share them): copy them to change them.
+   */
   save(snapshot: RunSnapshot): Promise<void>;
   /** The latest snapshot of a run; `undefined` when the store has none. */
   load(runId: string): Promise<RunSnapshot | undefined>;

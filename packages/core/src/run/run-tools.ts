@@ -168,7 +168,7 @@ async function settle<TContext>(
   }
 
   entry.status = 'done';
-  keepOutcome(entry, outcome);
+  keepOutcome(run, entry, outcome);
   record(run, entry, args.ok ? args.value : entry.arguments, outcome);
   if (run.bus.wants('tool:end')) {
     run.bus.emit({

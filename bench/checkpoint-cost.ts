@@ -1,0 +1,120 @@
+/**
+ * Benchmark: what checkpointing costs per turn, in process on `ScriptedModel` (no HTTP): the
+ * same run with no run store, with `InMemoryRunStore` and with `FileRunStore` in a temporary
+ * folder, timed in one sitting.
+ *
+ * @module
+ */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, InMemoryRunStore, type RunStore } from '@agentloop/core';
+import { FileRunStore } from '@agentloop/core/node';
+import type { ScriptedModel } from '@agentloop/core/testing';
+import { type BenchResult, type BenchRow, fmt, median, now, rowsTable } from './stats.js';
+import { lookupTool, turnsModel } from './turn-overhead.js';
+
+/** Options of {@link runCheckpointCostBenchmark}. */
+export interface CheckpointCostOptions {
+  /** Turns per run (the last one is the answer). @default 10 */
+  turns?: number;
+  /** Timed runs per variant. @default 300 */
+  runs?: number;
+  /** Untimed runs of each variant first, so the JIT has settled. @default 100 */
+  warmup?: number;
+}
+
+/** In memory, a checkpoint at every step must cost at most this much over no store. */
+const TARGET_IN_MEMORY_RATIO = 1.05;
+
+interface Variant {
+  name: string;
+  agent: Agent;
+  model: ScriptedModel;
+  store: RunStore | undefined;
+  perTurnUs: number[];
+}
+
+function variant(name: string, turns: number, store: RunStore | undefined): Variant {
+  const model = turnsModel(turns);
+  const agent = new Agent({
+    name: 'checkpoints',
+    model,
+    tools: [lookupTool],
+    ...(store ? { runStore: store } : {}),
+  });
+  return { name, agent, model, store, perTurnUs: [] };
+}
+
+async function runOnce(v: Variant, turns: number, timed: boolean): Promise<void> {
+  const started = now();
+  const result = await v.agent.run('Look the keys up.');
+  const elapsed = now() - started;
+  if (result.turns !== turns)
+    throw new Error(`${v.name}: expected ${turns} turns, got ${result.turns}`);
+  if (timed) v.perTurnUs.push((elapsed * 1000) / turns);
+  // Untimed: the stores and the model's request log stay as small as after the first run, so a
+  // late run does not pay for a heap grown by the earlier ones.
+  await v.store?.delete(result.runId);
+  v.model.requests.length = 0;
+}
+
+/**
+ * Measures the per-turn cost of a 10-turn run with no run store, with `InMemoryRunStore` and
+ * with `FileRunStore` (a temporary folder, removed afterwards). The runs of the three variants
+ * are interleaved, each round in a rotated order, so drift on a busy machine hits all alike.
+ *
+ * @returns rows in microseconds per turn and the ratios to no store (target: in memory at most
+ *   1.05 x).
+ */
+export async function runCheckpointCostBenchmark({
+  turns = 10,
+  runs = 300,
+  warmup = 100,
+}: CheckpointCostOptions = {}): Promise<BenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'agentloop-bench-runs-'));
+  try {
+    const variants = [
+      variant('no store', turns, undefined),
+      variant('InMemoryRunStore', turns, new InMemoryRunStore()),
+      variant('FileRunStore', turns, new FileRunStore({ dir })),
+    ];
+    for (let i = 0; i < warmup + runs; i++) {
+      for (let k = 0; k < variants.length; k++) {
+        await runOnce(variants[(i + k) % variants.length] as Variant, turns, i >= warmup);
+      }
+    }
+    const [none, memory, file] = variants.map((v) => median(v.perTurnUs)) as [
+      number,
+      number,
+      number,
+    ];
+    const memoryRatio = memory / none;
+    const rows: BenchRow[] = [
+      { name: 'per turn, no store', value: none, unit: 'us' },
+      { name: 'per turn, InMemoryRunStore', value: memory, unit: 'us' },
+      { name: 'per turn, FileRunStore (temp dir)', value: file, unit: 'us' },
+      {
+        name: 'InMemoryRunStore / no store',
+        value: memoryRatio,
+        unit: 'x',
+        target: `<= ${TARGET_IN_MEMORY_RATIO}`,
+        pass: memoryRatio <= TARGET_IN_MEMORY_RATIO,
+      },
+      { name: 'FileRunStore / no store', value: file / none, unit: 'x' },
+    ];
+    const title = 'Checkpoint cost per turn (ScriptedModel, no HTTP)';
+    const checkpoints = 1 + (turns - 1) * 4 + 2;
+    const markdown = [
+      `## ${title}`,
+      '',
+      rowsTable(rows),
+      '',
+      `Runs of ${turns} turns (${turns - 1} with one \`lookup\` call, then the answer) on \`ScriptedModel\`, as in the section above, on three agents: no \`runStore\`, \`new InMemoryRunStore()\` and \`new FileRunStore({ dir })\` in a temporary folder. A run with a store checkpoints ${checkpoints} times (at the start; per tool turn when the reply arrives, before the tool starts, after it ends and at turn end; then the reply and the end of the answer turn); FileRunStore writes each checkpoint to a flushed temporary file renamed over the last. The runs of the three agents are interleaved, each round in a rotated order; medians over ${runs} runs of each after ${warmup} warm-up runs of each, divided by the turns. The ratios are of the medians. Between runs, untimed, the run is deleted from its store. FileRunStore's checkpoints add ${fmt((file - none) / 1000)} ms per turn, most of it waiting for the disk.`,
+    ].join('\n');
+    return { title, rows, markdown };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
