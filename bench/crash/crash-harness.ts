@@ -50,7 +50,7 @@ export interface KillRecord {
   index: number;
   plan: string;
   resumePlan?: string;
-  /** The first process died of the kill (an `external-timed` kill can come too late). */
+  /** The first process died of the kill (an `external-*` kill can come too late, 3 times). */
   killed: boolean;
   /** Kills that landed in resuming processes (`resume-killed`). */
   resumeKills: number;
@@ -72,7 +72,7 @@ export interface PointSummary {
   description: string;
   /** Runs killed at the point (the first process died of the kill). */
   kills: number;
-  /** `external-timed` runs that finished before the kill landed (checked all the same). */
+  /** `external-*` runs that finished before the kill landed 3 times (checked all the same). */
   missed: number;
   completed: number;
   /** Kills whose resume stopped at one or more `unknown_outcome` interruptions. */
@@ -238,19 +238,20 @@ async function runKill(
       );
       firstWatch.stop();
       record.killed = firstExit.signal === 'SIGKILL' && !firstExit.timedOut;
-      if (record.killed || first.point !== 'external-timed' || attempt === 3) break;
-      // The run finished before the timer: try again with half the delay, from scratch.
+      if (record.killed || !isExternal(first) || attempt === 3) break;
+      // The run finished before the parent's kill landed (on a busy machine the child can
+      // outrun the parent): try again from scratch, with half the delay for a timed kill.
       if (reportOf(firstExit) === undefined) break;
       await rm(dir, { recursive: true, force: true });
       dir = await mkdtemp(join(tmpdir(), 'agentloop-crash-'));
       runId = undefined;
-      first = { ...first, delayMs: first.delayMs / 2 };
+      if (first.point === 'external-timed') first = { ...first, delayMs: first.delayMs / 2 };
       record.plan = describePlan(first);
     }
     let report = record.killed ? undefined : reportOf(firstExit);
     if (!record.killed) {
       if (!report) return fail(record, dir, `the first process failed: ${describeExit(firstExit)}`);
-      if (first.point !== 'external-timed') {
+      if (!isExternal(first)) {
         return fail(record, dir, 'the first process completed without reaching its kill point');
       }
     }
@@ -317,9 +318,14 @@ function fail(record: KillRecord, dir: string, error: string): KillRecord {
   return record;
 }
 
-/** The plan a child carries out itself; the parent carries out the `external-*` ones. */
+/** Whether the parent carries out the kill (the `external-*` points), not the child. */
+function isExternal(plan: KillPlan): plan is Exclude<KillPlan, ChildKillPlan> {
+  return plan.point === 'external-tool-start' || plan.point === 'external-timed';
+}
+
+/** The plan a child carries out itself. */
 function childPlan(plan: KillPlan): ChildKillPlan | undefined {
-  return plan.point === 'external-tool-start' || plan.point === 'external-timed' ? undefined : plan;
+  return isExternal(plan) ? undefined : plan;
 }
 
 /**
