@@ -6,8 +6,9 @@
  * Usage: `node --conditions=source --import tsx bench/crash/crash-child.ts '<ChildConfig JSON>'`
  *
  * Every line it prints is written synchronously (so it is out before a kill): `mark <what> <id>`
- * as the run goes (`run`, `tool:start`), then, when the run has completed, `report <JSON>`
- * ({@link ChildReport}).
+ * as the run goes (`run`, `tool:start`, `decision`), then, when the run has completed,
+ * `report <JSON>` ({@link ChildReport}). A resume refused because the run is claimed prints
+ * `refused run_in_progress` and exits with 3.
  *
  * @module
  */
@@ -35,15 +36,26 @@ import {
   type ToolName,
   toolOutput,
 } from './crash-scenario.js';
-import { die, KillingMemoryStore, KillingRunStore, patchFileWrites } from './kill-hooks.js';
+import {
+  armClaimKill,
+  die,
+  KillingMemoryStore,
+  KillingRunStore,
+  patchFileWrites,
+} from './kill-hooks.js';
 import { random, seedOf } from './kill-points.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
 const plan = config.plan;
 const print = (line: string) => writeSync(1, `${line}\n`);
 
-if (plan?.point === 'checkpoint-rename' || plan?.point === 'session-torn') {
+if (
+  plan?.point === 'checkpoint-rename' ||
+  plan?.point === 'session-torn' ||
+  plan?.point === 'claim-torn'
+) {
   await patchFileWrites();
+  if (plan.point === 'claim-torn') armClaimKill();
 }
 
 const logFile = join(config.dir, 'executions.log');
@@ -151,6 +163,11 @@ if (config.mode === 'run') {
     if (error.code === 'run_completed') {
       // Killed after the final checkpoint: the run is over, its transcript is in the store.
       outcome = 'already-completed';
+    } else if (error.code === 'run_in_progress') {
+      // Another process holds the run, or one that died while writing its claim, which cannot
+      // be told from one still writing it until the claim is old: refused, as it must be.
+      print('refused run_in_progress');
+      process.exit(3);
     } else if (error.code === 'run_not_found') {
       // Killed before the first checkpoint landed: the run never existed; start it again.
       outcome = 'restarted';

@@ -56,6 +56,8 @@ export interface KillRecord {
   resumeKills: number;
   /** Session locks left held by a killed process, aged past their stale time before resuming. */
   staleLocks: number;
+  /** Resumes refused with `run_in_progress` (a claim torn by a kill, while it was fresh). */
+  refusedResumes: number;
   outcome?: ChildReport['outcome'];
   check?: KillCheck;
   /** Session lines the final load skipped as torn. */
@@ -91,6 +93,7 @@ export interface PointSummary {
   tornLines: number;
   repeatedKeyLines: number;
   staleLocks: number;
+  refusedResumes: number;
   restarted: number;
   alreadyCompleted: number;
   resumeKills: number;
@@ -203,6 +206,7 @@ async function runKill(
     killed: false,
     resumeKills: 0,
     staleLocks: 0,
+    refusedResumes: 0,
     tornLines: 0,
     repeatedKeyLines: 0,
   };
@@ -262,7 +266,7 @@ async function runKill(
       if (runId === undefined) {
         return fail(record, dir, 'the killed process never announced its run id');
       }
-      record.staleLocks += await ageStaleLock(dir);
+      record.staleLocks += await age(join(dir, 'sessions', `${SESSION_ID}.jsonl.lock`));
       cutOff.push(...(await cutOffCalls(dir, runId)));
       const config: ChildConfig = {
         mode: 'resume',
@@ -275,6 +279,20 @@ async function runKill(
       const exit = await runChild(command, config, { onLine: watch(undefined).onLine });
       if (exit.signal === 'SIGKILL' && !exit.timedOut) {
         record.resumeKills += 1;
+        continue;
+      }
+      if (exit.code === 3 && exit.lines.includes('refused run_in_progress')) {
+        // Only a claim torn by a kill may stop a resume, and only while it is fresh: its holder
+        // cannot be told from one still writing it. Age it past its grace, as the lock.
+        record.refusedResumes += 1;
+        if (point !== 'claim-torn' || record.refusedResumes > 1) {
+          return fail(
+            record,
+            dir,
+            'a resume was refused with run_in_progress, and no live process holds the run',
+          );
+        }
+        await age(join(dir, 'runs', `${runId}.claim`));
         continue;
       }
       report = reportOf(exit);
@@ -329,20 +347,19 @@ function childPlan(plan: KillPlan): ChildKillPlan | undefined {
 }
 
 /**
- * A session lock left by a killed process is taken over once it is 10 s old. Rather than wait,
- * the harness ages it, as if the restart came that much later.
+ * A session lock, or an unreadable run claim, left by a killed process is taken over once it is
+ * 10 s old. Rather than wait, the harness ages it, as if the restart came that much later.
  *
- * @returns 1 when a lock was left, else 0.
+ * @returns 1 when the file was there, else 0.
  */
-async function ageStaleLock(dir: string): Promise<number> {
-  const lock = join(dir, 'sessions', `${SESSION_ID}.jsonl.lock`);
+async function age(file: string): Promise<number> {
   try {
-    await stat(lock);
+    await stat(file);
   } catch {
     return 0;
   }
   const past = new Date(Date.now() - 60_000);
-  await utimes(lock, past, past);
+  await utimes(file, past, past);
   return 1;
 }
 
@@ -431,6 +448,7 @@ function summarise(point: KillPoint, records: readonly KillRecord[]): PointSumma
     tornLines: sum((r) => r.tornLines),
     repeatedKeyLines: sum((r) => r.repeatedKeyLines),
     staleLocks: sum((r) => r.staleLocks),
+    refusedResumes: sum((r) => r.refusedResumes),
     restarted: count((r) => r.outcome === 'restarted'),
     alreadyCompleted: count((r) => r.outcome === 'already-completed'),
     resumeKills: sum((r) => r.resumeKills),

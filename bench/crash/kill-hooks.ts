@@ -49,25 +49,45 @@ export function snapshotEvents(previous: RunSnapshot | undefined, next: RunSnaps
 const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
 let renameArmed = false;
 let appendCut: number | undefined;
+let claimArmed = false;
+
+/** Kills the process half-way through writing the next claim file. */
+export function armClaimKill(): void {
+  claimArmed = true;
+}
 
 /**
  * Patches the file functions the stores write through, so a planned kill can land inside a
  * write: `rename` (a checkpoint's temp file is written and flushed, then renamed over the last
- * one) and `FileHandle.appendFile` (a session's line). Unarmed, they pass straight through.
+ * one), `FileHandle.appendFile` (a session's line) and `FileHandle.writeFile` of a claim file.
+ * Unarmed, they pass straight through.
  */
 export async function patchFileWrites(): Promise<void> {
-  const rename = fsp.rename;
+  const { rename, open } = fsp;
+  const paths = new WeakMap<object, string>();
   fsp.rename = async (from, to) => {
     if (renameArmed && String(from).endsWith('.tmp')) die();
     return rename(from, to);
   };
-  // `import { rename } from 'node:fs/promises'` in the store sees the patched function.
-  syncBuiltinESMExports();
-  const handle = await fsp.open(process.execPath, 'r');
-  const proto = Object.getPrototypeOf(handle) as {
-    appendFile(data: string | Uint8Array, options?: unknown): Promise<void>;
+  fsp.open = async (...args: Parameters<typeof open>) => {
+    const handle = await open(...args);
+    paths.set(handle, String(args[0]));
+    return handle;
   };
+  // `import { rename } from 'node:fs/promises'` in the stores sees the patched functions.
+  syncBuiltinESMExports();
+  const handle = await open(process.execPath, 'r');
+  type Write = (data: string | Uint8Array, options?: unknown) => Promise<void>;
+  const proto = Object.getPrototypeOf(handle) as { appendFile: Write; writeFile: Write };
   await handle.close();
+  const writeFile = proto.writeFile;
+  proto.writeFile = async function (this: object, data, options) {
+    if (claimArmed && paths.get(this)?.endsWith('.claim') && typeof data === 'string') {
+      await writeFile.call(this, data.slice(0, Math.floor(data.length / 2)), options);
+      die();
+    }
+    return writeFile.call(this, data, options);
+  };
   const appendFile = proto.appendFile;
   proto.appendFile = async function (this: unknown, data, options) {
     if (appendCut === undefined || typeof data !== 'string') {

@@ -25,6 +25,8 @@ export const KILL_POINTS = {
   'external-tool-start': 'SIGKILL from the parent when the child announces a tool:start',
   'external-timed': 'SIGKILL from the parent at a random moment of the run',
   'resume-killed': 'killed at a random point above, then the resume killed at its n-th save',
+  'claim-torn':
+    'killed at a random point above, then the resume killed mid claim write (claim file unreadable)',
 } as const;
 
 /** A place a run is killed at. */
@@ -61,7 +63,9 @@ export type KillPlan =
   | { point: 'checkpoint-rename'; event: string }
   | { point: 'external-timed'; delayMs: number }
   /** Only for a resume: the `index`-th save of this process (1-based), before or after it lands. */
-  | { point: 'save-index'; index: number; when: 'before' | 'after' };
+  | { point: 'save-index'; index: number; when: 'before' | 'after' }
+  /** Only for a resume: half-way through writing the run's claim file. */
+  | { point: 'claim-torn' };
 
 /** A kill plan a child carries out by itself (every point but the `external-*` ones). */
 export type ChildKillPlan = Exclude<
@@ -116,7 +120,11 @@ const between = (low: number, high: number, next: () => number) =>
 
 /** The kill points a child carries out itself, which `resume-killed` draws its first kill from. */
 const SELF_KILLS = KILL_POINT_NAMES.filter(
-  (p) => p !== 'external-tool-start' && p !== 'external-timed' && p !== 'resume-killed',
+  (p) =>
+    p !== 'external-tool-start' &&
+    p !== 'external-timed' &&
+    p !== 'resume-killed' &&
+    p !== 'claim-torn',
 );
 
 /**
@@ -166,6 +174,11 @@ export function planKill(
       const when = next() < 0.5 ? 'before' : 'after';
       return { first, resume: { point: 'save-index', index: between(1, 6, next), when } };
     }
+    case 'claim-torn':
+      return {
+        first: planKill(pick(SELF_KILLS, next), next, runMs).first,
+        resume: { point: 'claim-torn' },
+      };
   }
 }
 

@@ -52,6 +52,9 @@ describe('kill -9 and resume (bench/crash)', () => {
     expect((torn?.tornLines ?? 0) + (torn?.repeatedKeyLines ?? 0)).toBe(KILLS_PER_POINT);
     expect(byPoint['session-torn']?.staleLocks).toBe(KILLS_PER_POINT);
     expect(byPoint['final-saved']?.alreadyCompleted).toBe(KILLS_PER_POINT);
+    // A resume killed mid claim leaves a claim nobody can read: the next resume is refused
+    // (never run alongside a holder that may be alive) until the claim is past its grace.
+    expect(byPoint['claim-torn']?.refusedResumes).toBe(KILLS_PER_POINT);
   }, 180_000);
 });
 
