@@ -9,10 +9,11 @@
  * @module
  */
 
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { runCheckpointCostBenchmark } from './checkpoint-cost.js';
 import { runColdStartBenchmark } from './cold-start.js';
+import { CRASH_SECTION_TITLE, extractSection } from './crash/crash-report.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
@@ -54,5 +55,8 @@ const header = [
   '',
 ];
 const file = new URL('./RESULTS.md', import.meta.url);
+// The crash harness (`pnpm bench:crash`, minutes long) writes its own section: keep it.
+const crash = extractSection(await readFile(file, 'utf8').catch(() => ''), CRASH_SECTION_TITLE);
+if (crash) sections.push(crash);
 await writeFile(file, `${header.join('\n')}${sections.join('\n\n')}\n`);
 console.log(`Wrote ${file.pathname}`);
