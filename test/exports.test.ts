@@ -55,6 +55,7 @@ const EXPORTS: Record<string, string[]> = {
     'ToolDefinitionError',
     'ToolRegistry',
     'formatToolOutput',
+    'jsonSchemaTool',
     'normalizeStrictNulls',
     'parseToolArguments',
     'toJSONSchema',
