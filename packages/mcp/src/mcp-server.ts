@@ -125,6 +125,7 @@ export class McpServer {
    * @throws McpServerError when the server cannot be reached or refuses to list its tools.
    */
   async listTools(): Promise<McpToolDefinition[]> {
+    await this.#connection.session();
     await this.#fresh();
     return [...(this.#definitions?.values() ?? [])];
   }
@@ -165,6 +166,9 @@ export class McpServer {
         `expected true, false, a list of tool names or a function, received ${String(needsApproval)}.`,
       );
     }
+    // A lost connection is made again (or the failure thrown) before any list is given out:
+    // a list kept from before would hide that the server is gone.
+    await this.#connection.session();
     await this.#fresh();
     const all = [...(this.#definitions?.values() ?? [])];
     const offered = new Set(all.map((tool) => tool.name));
