@@ -13,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { runColdStartBenchmark } from './cold-start.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
+import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
 import { requireBuild } from './require-build.js';
@@ -28,6 +29,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runScaleBenchmark(),
   runMemoryBenchmark,
   () => runColdStartBenchmark(),
+  () => runMcpCallOverheadBenchmark(),
 ];
 
 await requireBuild();
