@@ -128,12 +128,13 @@ describe.skipIf(reason !== undefined)(
         writeFileSync(join(consumer, file), JSON.stringify({ compilerOptions, files: ['app.ts'] }));
         checks.set(label, run(process.execPath, [tsc, '-p', file, '--listFiles'], consumer));
       }
-    });
+      // Packing five packages and starting three type checks takes a while on a busy machine.
+    }, 120_000);
 
     afterAll(async () => {
       await Promise.all(checks.values());
       if (scratch) rmSync(scratch, { recursive: true, force: true });
-    });
+    }, 120_000);
 
     it('ships dist (a .d.ts for every .js), src for the source maps, README, LICENSE and nothing else', () => {
       for (const { name, files, manifest } of packed) {
@@ -202,6 +203,8 @@ describe.skipIf(reason !== undefined)(
           marker: true,
           oneBase: true,
           claimFiles: ['run_consumer.claim'],
+          mcp: 'invalid_config',
+          jsonSchema: true,
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);
@@ -220,7 +223,7 @@ describe.skipIf(reason !== undefined)(
         expect(ours.some((f) => f.endsWith('/core/dist/index.d.ts'))).toBe(true);
         expect(ours.some((f) => f.endsWith('/tools/dist/builtin/index.d.ts'))).toBe(true);
         expect(ours.filter((f) => !f.endsWith('.d.ts'))).toEqual([]);
-      });
+      }, 120_000);
     }
   },
 );

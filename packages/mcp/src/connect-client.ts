@@ -1,11 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   ErrorCode,
   McpError,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpServerError } from './errors.js';
+import { httpStatusOf } from './http-status.js';
 import type { McpHttpServerOptions, McpStdioServerOptions, ResolvedMcpOptions } from './options.js';
 import type { StderrTail } from './stderr-tail.js';
 import {
@@ -45,14 +45,8 @@ export function describeTarget(options: ResolvedMcpOptions): string {
 
 /** Whether a failed first request means "no streamable HTTP here" (a legacy SSE server answers 4xx). */
 function isHttpClientError(error: unknown): boolean {
-  return (
-    error instanceof StreamableHTTPError &&
-    typeof error.code === 'number' &&
-    error.code >= 400 &&
-    error.code < 500 &&
-    error.code !== 401 &&
-    error.code !== 403
-  );
+  const status = httpStatusOf(error);
+  return status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403;
 }
 
 /** The message of a failure, with its cause's when that says more. */

@@ -1,8 +1,8 @@
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientSession } from './connect-client.js';
 import type { McpConnection } from './connection.js';
 import { McpServerError, McpToolCallError } from './errors.js';
+import { httpStatusOf } from './http-status.js';
 
 /** What one call needs. */
 export interface ToolCallRequest {
@@ -21,8 +21,9 @@ export interface ToolCallRequest {
  * session (what servers that restarted answer, the reference servers among them).
  */
 function sessionGone(error: unknown): boolean {
-  if (error instanceof StreamableHTTPError) {
-    return error.code === 404 || (error.code === 400 && /session/i.test(error.message));
+  const status = httpStatusOf(error);
+  if (status !== undefined) {
+    return status === 404 || (status === 400 && /session/i.test((error as Error).message));
   }
   // The legacy SSE transport's POST failure.
   return error instanceof Error && /\(HTTP 404\)|HTTP 400\).*session/i.test(error.message);

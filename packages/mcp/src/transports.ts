@@ -1,5 +1,4 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpHttpServerOptions, McpStdioServerOptions } from './options.js';
 import { StderrTail } from './stderr-tail.js';
@@ -34,6 +33,11 @@ export function stdioTransport(options: McpStdioServerOptions): MadeTransport {
 }
 
 /**
+ * The HTTP transports are loaded when a server is reached by URL: they import
+ * `eventsource-parser`, whose `source` export condition points at TypeScript sources, so a
+ * program run with `--conditions=source` (a common name in monorepos) could not even load this
+ * package if they were imported up front; a stdio server needs neither.
+ *
  * The legacy SSE transport's module, loaded when first needed. Its specifier is a variable so
  * that TypeScript does not read its types: they reach `eventsource-parser`, whose `source`
  * export condition (the condition this workspace type-checks with) points at sources that do
@@ -82,5 +86,8 @@ export async function httpTransport(
       }),
     };
   }
+  const { StreamableHTTPClientTransport } = await import(
+    '@modelcontextprotocol/sdk/client/streamableHttp.js'
+  );
   return { kind, transport: new StreamableHTTPClientTransport(url, common) };
 }
