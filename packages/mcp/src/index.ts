@@ -11,7 +11,7 @@ export {
   type McpServerErrorOptions,
   McpToolCallError,
 } from './errors.js';
-export { McpServer, type McpToolsOptions } from './mcp-server.js';
+export { McpServer } from './mcp-server.js';
 export type {
   McpCommonOptions,
   McpHttpServerOptions,
@@ -30,4 +30,5 @@ export type {
 } from './server-events.js';
 export type { McpApprovalCheck } from './tool-adapter.js';
 export type { McpToolDefinition } from './tool-list.js';
+export type { McpToolsOptions } from './tool-selection.js';
 export type { TransportKind } from './transports.js';

@@ -1,50 +1,19 @@
-import {
-  type NeedsApproval,
-  type StrictMode,
-  type Tool,
-  ToolDefinitionError,
-} from '@agentloop/tools';
+import { type Tool, ToolDefinitionError } from '@agentloop/tools';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { McpConnection } from './connection.js';
 import { McpServerError, McpToolCallError } from './errors.js';
 import type { ResolvedMcpOptions } from './options.js';
 import { type McpServerEvent, type McpServerEventOf, ServerEvents } from './server-events.js';
-import { adaptTool, type McpApprovalCheck, type ToolHost } from './tool-adapter.js';
+import { adaptTool, type ToolHost } from './tool-adapter.js';
 import { callMcpTool } from './tool-call.js';
 import { diffTools, fingerprint, listAllTools, type McpToolDefinition } from './tool-list.js';
-import { agentToolNames } from './tool-names.js';
+import {
+  adaptOptions,
+  checkToolsOptions,
+  type McpToolsOptions,
+  selectTools,
+} from './tool-selection.js';
 import type { TransportKind } from './transports.js';
-
-/** Options of `server.tools()`. */
-export interface McpToolsOptions {
-  /** Only these tools (names as the server gives them). @default every tool */
-  include?: readonly string[] | undefined;
-  /** Leave these tools out (names as the server gives them). */
-  exclude?: readonly string[] | undefined;
-  /**
-   * Put a prefix before every tool name: `true` for the server's `name` (`fs` gives
-   * `fs_read_file`), or a prefix of your own. Use it when two servers offer tools of one name.
-   * @default false
-   */
-  prefix?: boolean | string | undefined;
-  /**
-   * Pause the run for an approval before a call: `true` for every tool, a list of the tools
-   * that need one, or a function of the arguments (and the tool's definition).
-   * @default false
-   */
-  needsApproval?: boolean | readonly string[] | McpApprovalCheck | undefined;
-  /**
-   * Whether a call may run again after a crash (`agent.resume`). By default, a tool the server
-   * marks `readOnlyHint` or `idempotentHint` is idempotent and others are not.
-   */
-  idempotent?: boolean | undefined;
-  /** Strict mode of every tool's schema, as `jsonSchemaTool` takes it. @default 'auto' */
-  strict?: StrictMode | undefined;
-  /** Each tool's `timeoutMs`. */
-  timeoutMs?: number | undefined;
-  /** Each tool's `maxOutputChars`. */
-  maxOutputChars?: number | undefined;
-}
 
 /**
  * A connected MCP server: made by `connectMcpServer`, it holds one connection (one child
@@ -150,68 +119,18 @@ export class McpServer {
    * ```
    */
   async tools(options: McpToolsOptions = {}): Promise<Tool<Record<string, unknown>, unknown>[]> {
-    const { include, exclude, prefix = false, needsApproval = false, idempotent } = options;
-    this.#checkNames('include', include);
-    this.#checkNames('exclude', exclude);
-    if (typeof prefix !== 'boolean' && typeof prefix !== 'string') {
-      this.#invalid('prefix', `expected true, false or a string, received ${String(prefix)}.`);
-    }
-    if (
-      typeof needsApproval !== 'boolean' &&
-      typeof needsApproval !== 'function' &&
-      !Array.isArray(needsApproval)
-    ) {
-      this.#invalid(
-        'needsApproval',
-        `expected true, false, a list of tool names or a function, received ${String(needsApproval)}.`,
-      );
-    }
+    checkToolsOptions(this.name, options);
     // A lost connection is made again (or the failure thrown) before any list is given out:
     // a list kept from before would hide that the server is gone.
     await this.#connection.session();
     await this.#fresh();
-    const all = [...(this.#definitions?.values() ?? [])];
-    const offered = new Set(all.map((tool) => tool.name));
-    for (const [option, names] of [
-      ['include', include],
-      ['exclude', exclude],
-      ['needsApproval', Array.isArray(needsApproval) ? needsApproval : undefined],
-    ] as const) {
-      const unknown = (names ?? []).filter((name) => !offered.has(name));
-      if (unknown.length > 0) {
-        this.#invalid(
-          option,
-          `MCP server "${this.name}" offers no tool named ${unknown.map((n) => `"${n}"`).join(', ')}. It offers: ${[...offered].join(', ') || '(none)'}.`,
-        );
-      }
-    }
-    const chosen = all.filter(
-      (tool) =>
-        (include === undefined || include.includes(tool.name)) &&
-        !(exclude ?? []).includes(tool.name),
-    );
-    const names = agentToolNames(
-      chosen.map((tool) => tool.name),
-      prefix === true ? this.name : prefix === false ? undefined : prefix,
-    );
+    const chosen = selectTools(this.name, [...(this.#definitions?.values() ?? [])], options);
     const tools: Tool<Record<string, unknown>, unknown>[] = [];
     const broken: string[] = [];
     const brokenNames: string[] = [];
-    for (const definition of chosen) {
+    for (const { definition, name } of chosen) {
       try {
-        tools.push(
-          adaptTool(definition, this.#host, {
-            name: names.get(definition.name) ?? definition.name,
-            needsApproval: approvalFor(definition, needsApproval),
-            idempotent:
-              idempotent ??
-              (definition.annotations?.readOnlyHint === true ||
-                definition.annotations?.idempotentHint === true),
-            strict: options.strict,
-            timeoutMs: options.timeoutMs,
-            maxOutputChars: options.maxOutputChars,
-          }),
-        );
+        tools.push(adaptTool(definition, this.#host, adaptOptions(definition, name, options)));
       } catch (error) {
         if (!ToolDefinitionError.isInstance(error)) throw error;
         broken.push(`"${definition.name}": ${error.message}`);
@@ -323,29 +242,4 @@ export class McpServer {
       callTimeoutMs: this.#options.callTimeoutMs,
     });
   }
-
-  #checkNames(option: string, names: unknown): void {
-    if (names === undefined) return;
-    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
-      this.#invalid(option, 'expected an array of tool names (as the server gives them).');
-    }
-  }
-
-  #invalid(option: string, message: string): never {
-    throw new McpServerError(`Invalid ${option} for MCP server "${this.name}": ${message}`, {
-      code: 'invalid_config',
-      serverName: this.name,
-      option,
-    });
-  }
-}
-
-/** One tool's `needsApproval`, from what `tools()` was given. */
-function approvalFor(
-  definition: McpToolDefinition,
-  given: NonNullable<McpToolsOptions['needsApproval']>,
-): NeedsApproval<Record<string, unknown>> {
-  if (typeof given === 'boolean') return given;
-  if (typeof given === 'function') return (args, ctx) => given(args, ctx, definition);
-  return (given as readonly string[]).includes(definition.name);
 }
