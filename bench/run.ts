@@ -15,6 +15,7 @@ import { runCheckpointCostBenchmark } from './checkpoint-cost.js';
 import { runColdStartBenchmark } from './cold-start.js';
 import { CRASH_SECTION_TITLE, extractSection } from './crash/crash-report.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
+import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
 import { requireBuild } from './require-build.js';
@@ -31,6 +32,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runScaleBenchmark(),
   runMemoryBenchmark,
   () => runColdStartBenchmark(),
+  () => runMcpCallOverheadBenchmark(),
 ];
 
 await requireBuild();

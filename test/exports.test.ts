@@ -56,6 +56,7 @@ const EXPORTS: Record<string, string[]> = {
     'ToolDefinitionError',
     'ToolRegistry',
     'formatToolOutput',
+    'jsonSchemaTool',
     'normalizeStrictNulls',
     'parseToolArguments',
     'toJSONSchema',
@@ -82,6 +83,14 @@ const EXPORTS: Record<string, string[]> = {
     'trimWithSummary',
   ],
   '@agentloop/memory/node': ['FileStore'],
+  // MCP servers as tools (issue 15): Node only (stdio children, sockets), so no edge test reaches it.
+  '@agentloop/mcp': [
+    'McpServer',
+    'McpServerError',
+    'McpToolCallError',
+    'McpToolContent',
+    'connectMcpServer',
+  ],
   // The bottom of the graph (issue 12, point 8): the one error base the three packages extend.
   '@agentloop/protocol': ['AGENT_ERROR_MARKER', 'AgentError', 'serializeCause'],
 };
@@ -98,7 +107,8 @@ const PROMISED: Record<string, string[]> = {
     'OutputValidationError',
   ],
   '@agentloop/core/testing': ['ScriptedModel'],
-  '@agentloop/tools': ['tool', 'ToolRegistry', 'toJSONSchema'],
+  '@agentloop/tools': ['tool', 'ToolRegistry', 'toJSONSchema', 'jsonSchemaTool'],
+  '@agentloop/mcp': ['connectMcpServer'],
   '@agentloop/memory': [
     'TokenCounter',
     'encodingForModel',
@@ -127,6 +137,7 @@ describe('public exports', () => {
     ['tools', ['.']],
     ['memory', ['.']],
     ['protocol', ['.']],
+    ['mcp', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

@@ -9,7 +9,7 @@
 import { Agent, AgentError, InMemoryRunStore, openai, toSSEResponse } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
-import { tool } from '@agentloop/tools';
+import { jsonSchemaTool, tool } from '@agentloop/tools';
 import { z } from 'zod';
 
 const add = tool({
@@ -147,6 +147,21 @@ async function runStore() {
   return { loaded: await store.load('run_edge'), second };
 }
 
+/** A JSON-Schema tool: ajv compiles to code, which edge forbids; the error says so at definition. */
+function jsonSchemaToolOnEdge() {
+  try {
+    jsonSchemaTool({
+      name: 'add',
+      description: '',
+      inputSchema: { type: 'object', properties: { a: { type: 'number' } } },
+      execute: () => 1,
+    });
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
 /** What the test asserts, as JSON: the web-standards-only part. */
 async function web(): Promise<string> {
   return JSON.stringify({
@@ -159,6 +174,7 @@ async function web(): Promise<string> {
     memory: await memory(),
     runStore: await runStore(),
     openaiWithoutKey: await openaiWithoutKey(),
+    jsonSchemaTool: jsonSchemaToolOnEdge(),
   });
 }
 

@@ -79,6 +79,7 @@ interface EdgeReport {
   };
   openaiWithoutKey: { name: string; code: string; message: string } | undefined;
   runStore: { loaded: unknown; second: { code: string } | undefined };
+  jsonSchemaTool: { name: string; code: string; message: string } | undefined;
 }
 
 let built: Bundle;
@@ -195,6 +196,16 @@ describe('the packages on an edge runtime', () => {
     expect(memory.trimType).toBe('function');
     expect(memory.counting).toMatchObject({ agentError: true, code: 'unsupported_runtime' });
     expect(memory.counting?.message).toContain('TokenCounter needs Node.js');
+  });
+
+  it('refuses a JSON-Schema tool at definition, saying the runtime forbids compiling code', () => {
+    expect(report.jsonSchemaTool).toMatchObject({
+      name: 'ToolDefinitionError',
+      code: 'invalid_parameters',
+    });
+    expect(report.jsonSchemaTool?.message).toContain(
+      'Cannot define tool "add" from a JSON Schema here: this runtime forbids generating code from strings',
+    );
   });
 
   it("keeps run checkpoints and claims with core's InMemoryRunStore", () => {

@@ -5,7 +5,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleRun, spawnExample } from './spawn-example.js';
 
-const EXAMPLES = ['demo', 'weather-bot', 'search-bot', 'custom-agent', 'http-service'] as const;
+const EXAMPLES = [
+  'demo',
+  'weather-bot',
+  'search-bot',
+  'custom-agent',
+  'http-service',
+  'mcp-agent',
+] as const;
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$|node:internal/m;
 
 const runs = new Map<string, { help: ExampleRun; unknown: ExampleRun }>();

@@ -128,7 +128,7 @@ describe.skipIf(reason !== undefined)(
         writeFileSync(join(consumer, file), JSON.stringify({ compilerOptions, files: ['app.ts'] }));
         checks.set(label, run(process.execPath, [tsc, '-p', file, '--listFiles'], consumer));
       }
-      // Packing five packages takes seconds, and longer on a busy machine.
+      // Packing the packages takes seconds, and longer on a busy machine.
     }, 180_000);
 
     afterAll(async () => {
@@ -203,6 +203,8 @@ describe.skipIf(reason !== undefined)(
           marker: true,
           oneBase: true,
           claimFiles: ['run_consumer.claim'],
+          mcp: 'invalid_config',
+          jsonSchema: true,
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);
@@ -221,7 +223,7 @@ describe.skipIf(reason !== undefined)(
         expect(ours.some((f) => f.endsWith('/core/dist/index.d.ts'))).toBe(true);
         expect(ours.some((f) => f.endsWith('/tools/dist/builtin/index.d.ts'))).toBe(true);
         expect(ours.filter((f) => !f.endsWith('.d.ts'))).toEqual([]);
-      });
+      }, 120_000);
     }
   },
 );

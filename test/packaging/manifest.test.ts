@@ -42,7 +42,13 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     expect(manifest.devDependencies ?? {}).toEqual({});
   });
 
-  it.skipIf(dir === 'protocol')(
+  it.runIf(dir === 'mcp')('is built on the official MCP SDK 1.x, and needs no openai', () => {
+    expect(manifest.dependencies?.['@modelcontextprotocol/sdk']).toMatch(/^\^1\./);
+    expect(manifest.dependencies?.openai).toBeUndefined();
+    expect(manifest.peerDependencies?.openai).toBeUndefined();
+  });
+
+  it.skipIf(dir === 'protocol' || dir === 'mcp')(
     'takes openai (whose types are its message types) and zod from the consumer, as peers',
     () => {
       // One copy of openai: a user's `new OpenAI()` passed as `openai(name, { client })` must be
@@ -57,7 +63,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     },
   );
 
-  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol)', () => {
+  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol; mcp → tools)', () => {
     const siblings = Object.entries(manifest.dependencies ?? {}).filter(([dep]) =>
       dep.startsWith('@agentloop/'),
     );
@@ -67,6 +73,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
       tools: ['@agentloop/protocol'],
       memory: ['@agentloop/protocol'],
       core: ['@agentloop/memory', '@agentloop/protocol', '@agentloop/tools'],
+      mcp: ['@agentloop/protocol', '@agentloop/tools'],
     };
     expect(siblings.map(([dep]) => dep).sort()).toEqual(expected[dir]);
   });

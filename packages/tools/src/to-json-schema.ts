@@ -1,4 +1,5 @@
 import { ToolDefinitionError } from './errors.js';
+import { jsonSchemaOf } from './json-schema-parameters.js';
 import type { JsonSchema } from './json-schema-utils.js';
 import { optionalNullsToUndefined } from './optional-nulls.js';
 import { type StrictConversion, toStrictSchema } from './strict-schema.js';
@@ -39,14 +40,16 @@ export interface ParametersConversion {
 const cache = new WeakMap<object, ParametersConversion>();
 
 /**
- * Converts a zod schema once and remembers the result for that schema object.
+ * Converts a zod schema (or reads the schema of a `jsonSchemaTool`'s parameters) once and
+ * remembers the result for that schema object.
  *
  * @throws ToolDefinitionError `invalid_parameters`.
  */
 export function convertParameters(schema: unknown, toolName?: string): ParametersConversion {
   const cached = typeof schema === 'object' && schema !== null ? cache.get(schema) : undefined;
   if (cached) return cached;
-  const plain = zodToParametersSchema(schema, toolName);
+  // A JSON-Schema tool's parameters carry their schema; a zod schema is converted.
+  const plain = jsonSchemaOf(schema) ?? zodToParametersSchema(schema, toolName);
   const conversion: ParametersConversion = { plain, strict: toStrictSchema(plain) };
   cache.set(schema as object, conversion);
   return conversion;

@@ -9,7 +9,7 @@ import {
 } from './prepare-tool-call.js';
 import { runToolCall } from './run-tool-call.js';
 import { convertParameters } from './to-json-schema.js';
-import { assertLimit, assertToolName } from './tool.js';
+import { assertLimit, assertToolName } from './tool-fields.js';
 import type { AnyTool, ToolCall, ToolOutcome } from './types.js';
 
 /** Options of a {@link ToolRegistry}. */

@@ -12,8 +12,9 @@ import {
 } from '@agentloop/core';
 import { FileRunStore } from '@agentloop/core/node';
 import { ScriptedModel } from '@agentloop/core/testing';
+import { connectMcpServer, McpServerError } from '@agentloop/mcp';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
-import { ToolRegistry, tool } from '@agentloop/tools';
+import { jsonSchemaTool, ToolRegistry, tool } from '@agentloop/tools';
 import { calculatorTool } from '@agentloop/tools/builtin';
 import { z } from 'zod';
 
@@ -54,6 +55,19 @@ try {
 } catch (error) {
   misconfigured = error;
 }
+// @agentloop/mcp loads, and its misconfiguration is the same AgentError; a JSON-Schema tool validates with ajv.
+const mcpError = await connectMcpServer({ name: '' }).catch((error) => error);
+const echo = jsonSchemaTool({
+  name: 'echo',
+  description: '',
+  inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+  execute: ({ text }) => text,
+});
+const echoed = await new ToolRegistry([echo]).execute({
+  id: 'c',
+  name: 'echo',
+  arguments: '{"text":1}',
+});
 const trimmed = trimMessages({ messages: result.messages, counter, maxTokens: 10_000 });
 
 console.log(
@@ -67,6 +81,8 @@ console.log(
     // One @agentloop/protocol installed for all three: a tools error is core's AgentError.
     oneBase: misconfigured instanceof AgentError && ConfigurationError.isInstance(misconfigured),
     claimFiles,
+    mcp: McpServerError.isInstance(mcpError) && mcpError instanceof AgentError && mcpError.code,
+    jsonSchema: echoed.output.includes('text: expected string, received number'),
     from: import.meta.resolve('@agentloop/core'),
   }),
 );
