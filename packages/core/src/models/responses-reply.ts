@@ -119,19 +119,22 @@ function messageOf(output: readonly unknown[]): { message: ModelMessage; calls: 
   for (const item of output) {
     if (!isRecord(item) || typeof item.type !== 'string') continue;
     if (item.type === 'message') {
-      let own = '';
+      let own: string | undefined;
       for (const part of Array.isArray(item.content) ? item.content : []) {
         if (!isRecord(part)) continue;
-        if (part.type === 'output_text' && typeof part.text === 'string') own += part.text;
+        if (part.type === 'output_text' && typeof part.text === 'string') {
+          own = (own ?? '') + part.text;
+        }
         if (part.type === 'refusal' && typeof part.refusal === 'string') {
           refusal = (refusal ?? '') + part.refusal;
         }
       }
-      text = (text ?? '') + own;
+      // A message of only a refusal has no text, as a Chat Completions refusal has `content: null`.
+      if (own !== undefined) text = (text ?? '') + own;
       entries.push({
         type: 'message',
         id: typeof item.id === 'string' ? item.id : '',
-        text: own,
+        text: own ?? '',
         ...(typeof item.phase === 'string' ? { phase: item.phase } : {}),
       });
     } else if (item.type === 'function_call') {
