@@ -70,9 +70,8 @@ const OUTPUT_PARTS = ['output_text', 'refusal'];
 
 function quoteList(values: readonly string[]): string {
   const quoted = values.map((v) => `'${v}'`);
-  return quoted.length <= 1
-    ? quoted.join('')
-    : `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+  if (quoted.length <= 2) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
 }
 
 function invalidValue(param: string, value: unknown, supported: readonly string[]) {
