@@ -2,9 +2,12 @@
  * openaiResponses() against the local test server's strict /v1/responses: what a request says,
  * what a reply becomes, reasoning items kept and sent back in place, usage and cost.
  */
+import { InMemoryStore } from '@agentloop/memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Agent } from '../../packages/core/src/agent/agent.js';
 import { ConfigurationError } from '../../packages/core/src/errors/errors.js';
-import type { ModelRequest } from '../../packages/core/src/models/model.js';
+import type { Model, ModelRequest } from '../../packages/core/src/models/model.js';
+import { openai } from '../../packages/core/src/models/openai-model.js';
 import { openaiResponses } from '../../packages/core/src/models/responses-model.js';
 import { usageFromCompletion } from '../../packages/core/src/models/usage.js';
 import { startTestServer, type TestServer } from '../support/index.js';
@@ -316,5 +319,38 @@ describe('openaiResponses(): the reply', () => {
       .generate(request)
       .catch((e: unknown) => e);
     expect(lasting).toMatchObject({ name: 'ModelError', retryable: false });
+  });
+});
+
+describe('a session that changes API', () => {
+  it('goes on over Chat Completions without the Responses entries, and back with them', async () => {
+    server.reply(
+      { reasoningItems: true, content: 'First, from Responses.' },
+      { content: 'Second, from Chat Completions.' },
+      { content: 'Third, from Responses again.' },
+    );
+    const store = new InMemoryStore();
+    const options = { apiKey: 'test-key', baseURL: server.url };
+    const on = (m: Model) => new Agent({ name: 'switch', model: m, memory: { store } });
+    await on(openaiResponses('gpt-5-mini', options)).run('one', { sessionId: 's' });
+    await on(openai('gpt-5-mini', options)).run('two', { sessionId: 's' });
+    await on(openaiResponses('gpt-5-mini', options)).run('three', { sessionId: 's' });
+    expect(server.requests.map((r) => r.rejected)).toEqual([undefined, undefined, undefined]);
+    const chatAssistant = server.requests[1]?.body.messages[1] as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(chatAssistant).toMatchObject({ role: 'assistant', content: 'First, from Responses.' });
+    expect(chatAssistant).not.toHaveProperty('responses_output');
+    // Back on Responses, the first reply's reasoning goes back in its place.
+    const input = server.requests[2]?.responsesBody?.input as { type?: string; role?: string }[];
+    expect(input.map((i) => i.type ?? i.role)).toEqual([
+      'message',
+      'reasoning',
+      'message',
+      'message',
+      'message',
+      'message',
+    ]);
   });
 });

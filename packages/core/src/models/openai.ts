@@ -10,6 +10,7 @@ import type {
 } from './model.js';
 import { checkModelOptions, OpenAIConnection, type OpenAIModelOptions } from './openai-client.js';
 import { fromCompletion } from './openai-response.js';
+import { withoutOutputEntries } from './responses-output.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 
 export type { OpenAIModelOptions } from './openai-client.js';
@@ -32,7 +33,12 @@ class OpenAIChatModel implements Model {
     let completion: unknown;
     try {
       completion = await client.chat.completions.create(
-        { ...request, model: this.name, stream: false },
+        {
+          ...request,
+          messages: withoutOutputEntries(request.messages),
+          model: this.name,
+          stream: false,
+        },
         connection.requestOptions(client, signal, timeoutMs),
       );
       return fromCompletion(completion, this.name, connection.secrets);
@@ -58,6 +64,7 @@ class OpenAIChatModel implements Model {
         .create(
           {
             ...request,
+            messages: withoutOutputEntries(request.messages),
             model: this.name,
             stream: true,
             stream_options: { include_usage: true },

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ResponseReasoningItem } from 'openai/resources/responses/responses';
 
 /**
@@ -62,4 +63,23 @@ export function outputEntriesOf(message: object): OutputEntry[] | undefined {
   return field.filter(
     (entry): entry is OutputEntry => isRecord(entry) && typeof entry.type === 'string',
   );
+}
+
+/**
+ * The conversation without the Responses output entries, for a Chat Completions request: a
+ * session begun on `openaiResponses()` can go on with `openai()`, whose servers do not know the
+ * field (OpenAI's refuses properties it does not know). The same array when no message has one.
+ *
+ * @param messages - The conversation.
+ */
+export function withoutOutputEntries(
+  messages: ChatCompletionMessageParam[],
+): ChatCompletionMessageParam[] {
+  if (!messages.some((m) => m.role === 'assistant' && RESPONSES_OUTPUT_FIELD in m)) return messages;
+  return messages.map((message) => {
+    if (message.role !== 'assistant' || !(RESPONSES_OUTPUT_FIELD in message)) return message;
+    const { [RESPONSES_OUTPUT_FIELD]: _entries, ...rest } = message as typeof message &
+      Record<string, unknown>;
+    return rest as ChatCompletionMessageParam;
+  });
 }
