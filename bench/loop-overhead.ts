@@ -1,6 +1,8 @@
 /**
  * Benchmark 1: the whole loop over HTTP against the local test server (zero model latency),
  * next to a hand-written loop on the raw `openai` client making the same requests: the floor.
+ * Both wire APIs: `openai()` against a raw `client.chat.completions` loop, and
+ * `openaiResponses()` against a raw `client.responses` loop.
  *
  * Each measurement runs in a fresh process (`loop-overhead-child.ts`) with its own server, and
  * the figure is the median over several such processes. The ratio of one process moves by a few
@@ -10,13 +12,14 @@
  * @module
  */
 
-import { Agent, openai } from '@agentloop/core';
+import { Agent, openai, openaiResponses } from '@agentloop/core';
 import { tool } from '@agentloop/tools';
 import OpenAI from 'openai';
 import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
+import type { FunctionTool, ResponseInputItem } from 'openai/resources/responses/responses';
 import { z } from 'zod';
 import { type RecordedRequest, type Step, startTestServer } from '../test/support/index.js';
 import { DIST_FLAGS, lastJsonLine, runNode } from './child-process.js';
@@ -40,6 +43,10 @@ export interface LoopOverheadOptions {
 export interface LoopOverheadSample {
   agentMs: number;
   rawMs: number;
+  /** The agent on `openaiResponses()`. */
+  responsesAgentMs: number;
+  /** The raw `client.responses` loop. */
+  responsesRawMs: number;
 }
 
 const TARGET_RATIO = 1.15;
@@ -55,10 +62,18 @@ const lookup = tool({
   execute: async ({ key }) => lookupValue(key),
 });
 
-/** The script both loops meet: `toolTurns` turns of parallel calls, then an answer. */
+/** How many tool turns a request's conversation holds, on either API. */
+function turnOf(request: RecordedRequest, callsPerTurn: number): number {
+  if (request.api === 'chat')
+    return request.body.messages.filter((m) => m.role === 'assistant').length;
+  const input = (request.responsesBody?.input ?? []) as { type?: string }[];
+  return input.filter((item) => item.type === 'function_call').length / callsPerTurn;
+}
+
+/** The script the loops meet: `toolTurns` turns of parallel calls, then an answer. */
 function responder(toolTurns: number, callsPerTurn: number) {
   return (request: RecordedRequest): Step => {
-    const turn = request.body.messages.filter((m) => m.role === 'assistant').length;
+    const turn = turnOf(request, callsPerTurn);
     if (turn >= toolTurns) return { content: `Looked up ${turn * callsPerTurn} keys.` };
     return {
       toolCalls: Array.from({ length: callsPerTurn }, (_, i) => ({
@@ -99,6 +114,31 @@ async function rawLoop(client: OpenAI, tools: ChatCompletionTool[]): Promise<num
   }
 }
 
+/** The floor on the Responses API: the output items go back as they came, then the results. */
+async function rawResponsesLoop(client: OpenAI, tools: FunctionTool[]): Promise<number> {
+  const input: ResponseInputItem[] = [{ role: 'user', content: 'Look the keys up.' }];
+  for (let turn = 1; ; turn++) {
+    const response = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input,
+      tools,
+      store: false,
+    });
+    const calls = response.output.filter((item) => item.type === 'function_call');
+    input.push(...(response.output as ResponseInputItem[]));
+    if (calls.length === 0) return turn;
+    const results = await Promise.all(
+      calls.map(async (call) => {
+        const args = JSON.parse(call.arguments) as { key: string };
+        return JSON.stringify(lookupValue(args.key));
+      }),
+    );
+    calls.forEach((call, i) => {
+      input.push({ type: 'function_call_output', call_id: call.call_id, output: results[i] ?? '' });
+    });
+  }
+}
+
 /**
  * Times runs of agentloop and of the hand-written loop in this process, interleaved so that
  * drift on a busy machine hits both alike, and returns the median run of each.
@@ -111,40 +151,70 @@ export async function measureLoopOverhead({
 }: Omit<LoopOverheadOptions, 'forks'> = {}): Promise<LoopOverheadSample> {
   const server = await startTestServer({ responder: responder(toolTurns, callsPerTurn) });
   try {
+    const options = { apiKey: 'test-key', baseURL: server.url };
     const agent = new Agent({
       name: 'overhead',
-      model: openai('gpt-4o-mini', { apiKey: 'test-key', baseURL: server.url }),
+      model: openai('gpt-4o-mini', options),
+      tools: [lookup],
+    });
+    const responsesAgent = new Agent({
+      name: 'overhead-responses',
+      model: openaiResponses('gpt-4o-mini', options),
       tools: [lookup],
     });
     const client = new OpenAI({ apiKey: 'test-key', baseURL: server.url, maxRetries: 0 });
     const tools = agent.tools.toOpenAITools();
+    // The same schema in the Responses shape (strict as the agent sends it).
+    const responsesTools: FunctionTool[] = tools.flatMap((t) =>
+      t.type === 'function'
+        ? [
+            {
+              type: 'function',
+              name: t.function.name,
+              description: t.function.description ?? null,
+              parameters: t.function.parameters ?? null,
+              strict: t.function.strict ?? false,
+            },
+          ]
+        : [],
+    );
     const turns = toolTurns + 1;
-
-    const runAgent = async () => {
-      const result = await agent.run('Look the keys up.');
-      if (result.turns !== turns) throw new Error(`agentloop made ${result.turns} turns`);
-    };
-    const runRaw = async () => {
-      const made = await rawLoop(client, tools);
-      if (made !== turns) throw new Error(`the raw loop made ${made} turns`);
+    const expect = (who: string, made: number) => {
+      if (made !== turns) throw new Error(`${who} made ${made} turns`);
     };
 
-    for (let i = 0; i < warmup; i++) {
-      await runAgent();
-      await runRaw();
-    }
-    const agentMs: number[] = [];
-    const rawMs: number[] = [];
+    const loops = {
+      agentMs: async () => expect('agentloop', (await agent.run('Look the keys up.')).turns),
+      rawMs: async () => expect('the raw loop', await rawLoop(client, tools)),
+      responsesAgentMs: async () =>
+        expect('agentloop on Responses', (await responsesAgent.run('Look the keys up.')).turns),
+      responsesRawMs: async () =>
+        expect('the raw Responses loop', await rawResponsesLoop(client, responsesTools)),
+    };
+    const names = Object.keys(loops) as (keyof typeof loops)[];
+
+    for (let i = 0; i < warmup; i++) for (const name of names) await loops[name]();
+    const times: Record<keyof typeof loops, number[]> = {
+      agentMs: [],
+      rawMs: [],
+      responsesAgentMs: [],
+      responsesRawMs: [],
+    };
     for (let i = 0; i < runs; i++) {
-      // Alternate which goes first so neither always runs on a warmer connection pool.
-      const order = i % 2 === 0 ? [runAgent, runRaw] : [runRaw, runAgent];
-      for (const run of order) {
+      // Rotate which goes first so none always runs on a warmer connection pool.
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length] as keyof typeof loops;
         const started = now();
-        await run();
-        (run === runAgent ? agentMs : rawMs).push(now() - started);
+        await loops[name]();
+        times[name].push(now() - started);
       }
     }
-    return { agentMs: median(agentMs), rawMs: median(rawMs) };
+    return {
+      agentMs: median(times.agentMs),
+      rawMs: median(times.rawMs),
+      responsesAgentMs: median(times.responsesAgentMs),
+      responsesRawMs: median(times.responsesRawMs),
+    };
   } finally {
     await server.close();
   }
@@ -174,6 +244,10 @@ export async function runLoopOverheadBenchmark({
   const ratio = median(ratios);
   const agentMedian = median(samples.map((sample) => sample.agentMs));
   const rawMedian = median(samples.map((sample) => sample.rawMs));
+  const responsesRatios = samples.map((sample) => sample.responsesAgentMs / sample.responsesRawMs);
+  const responsesRatio = median(responsesRatios);
+  const responsesAgentMedian = median(samples.map((sample) => sample.responsesAgentMs));
+  const responsesRawMedian = median(samples.map((sample) => sample.responsesRawMs));
   const turns = toolTurns + 1;
   const rows: BenchRow[] = [
     { name: 'agentloop run', value: agentMedian, unit: 'ms' },
@@ -190,6 +264,20 @@ export async function runLoopOverheadBenchmark({
       value: ((agentMedian - rawMedian) * 1000) / turns,
       unit: 'us',
     },
+    { name: 'agentloop run, Responses API', value: responsesAgentMedian, unit: 'ms' },
+    { name: 'raw `client.responses` loop (floor)', value: responsesRawMedian, unit: 'ms' },
+    {
+      name: 'ratio agentloop / floor, Responses API',
+      value: responsesRatio,
+      unit: 'x',
+      target: `<= ${TARGET_RATIO}`,
+      pass: responsesRatio <= TARGET_RATIO,
+    },
+    {
+      name: 'overhead per turn, Responses API',
+      value: ((responsesAgentMedian - responsesRawMedian) * 1000) / turns,
+      unit: 'us',
+    },
   ];
   const title = 'Loop overhead over HTTP (local test server)';
   const markdown = [
@@ -197,7 +285,7 @@ export async function runLoopOverheadBenchmark({
     '',
     rowsTable(rows),
     '',
-    `A run is ${toolTurns} turns of ${callsPerTurn} parallel \`lookup\` calls, then the answer (${turns} requests) against the local test server in the same process, which answers at once. Each of ${forks} fresh processes times ${runs} runs of each loop, interleaved, after ${warmup} warm-up runs of each; both loops send the same messages and tool schema. The figures are medians over the processes; the ratio is the median of the per-process ratios (${ratios.map((r) => r.toFixed(3)).join(', ')}). The floor parses and answers the calls by hand (${fmt(rawMedian / turns)} ms per request, server included).`,
+    `A run is ${toolTurns} turns of ${callsPerTurn} parallel \`lookup\` calls, then the answer (${turns} requests) against the local test server in the same process, which answers at once. Each of ${forks} fresh processes times ${runs} runs of each loop, interleaved, after ${warmup} warm-up runs of each; both loops send the same messages and tool schema. The figures are medians over the processes; the ratio is the median of the per-process ratios (${ratios.map((r) => r.toFixed(3)).join(', ')}). The floor parses and answers the calls by hand (${fmt(rawMedian / turns)} ms per request, server included). The Responses rows run \`openaiResponses()\` against a raw \`client.responses\` loop that sends the output items back as they came (\`store: false\`), in the same processes, interleaved with the other two; their ratios: ${responsesRatios.map((r) => r.toFixed(3)).join(', ')}.`,
   ].join('\n');
   return { title, rows, markdown };
 }

@@ -39,6 +39,7 @@ const EXPORTS: Record<string, string[]> = {
     'formatSSE',
     'isAbortError',
     'openai',
+    'openaiResponses',
     'pipeSSEToResponse',
     'priceFor',
     'stopAtTool',

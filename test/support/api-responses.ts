@@ -115,11 +115,11 @@ export function defaultFaultBody(status: number, model: string): ApiErrorBody {
  *
  * @param index - The request's position in `server.requests`.
  */
-export function scriptExhausted(index: number): CannedAnswer {
+export function scriptExhausted(index: number, path = '/v1/chat/completions'): CannedAnswer {
   return {
     status: 500,
     body: apiErrorBody({
-      message: `test server: script exhausted: request #${index} reached POST /v1/chat/completions but no scripted step is queued and no responder is set. Queue answers with server.reply(...) or pass { responder } to startTestServer().`,
+      message: `test server: script exhausted: request #${index} reached POST ${path} but no scripted step is queued and no responder is set. Queue answers with server.reply(...) or pass { responder } to startTestServer().`,
       type: 'server_error',
       code: 'test_script_exhausted',
     }),

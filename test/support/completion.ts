@@ -119,7 +119,12 @@ export function resolveReply(
   const reasoningTokens = spec.reasoningTokens ?? 0;
   const promptTokens =
     spec.promptTokens ??
-    estimateTokens(JSON.stringify([request.messages, request.tools ?? []]).length);
+    estimateTokens(
+      JSON.stringify([
+        request.messages ?? (request as { input?: unknown }).input,
+        request.tools ?? [],
+      ]).length,
+    );
   const replyCharacters =
     (content?.length ?? 0) +
     (refusal?.length ?? 0) +

@@ -7,7 +7,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiErrorBody } from './api-error.js';
 import { type CannedAnswer, defaultFaultBody } from './api-responses.js';
-import { buildCompletion, resolveReply } from './completion.js';
+import { buildCompletion, randomId, resolveReply } from './completion.js';
+import type { ReasoningLedger } from './reasoning-ledger.js';
+import {
+  buildResponse,
+  planOutput,
+  type ReasoningMode,
+  type ResponsesRequestView,
+} from './responses-body.js';
+import { buildResponsesEvents, encodeResponsesEvent } from './responses-sse.js';
 import {
   type FaultStep,
   type RawStep,
@@ -18,6 +26,14 @@ import {
   stepKind,
 } from './script.js';
 import { buildChunks, DEFAULT_STREAM_SHAPE, encodeEvent, splitForWrite } from './sse.js';
+
+/** What a `/v1/responses` answer needs besides the step: the ledger and the default reasoning. */
+export interface ResponsesContext {
+  /** Where issued reasoning items are recorded. */
+  ledger: ReasoningLedger;
+  /** Reasoning items of replies that do not say. */
+  reasoningItems: ReasoningMode;
+}
 
 /** One request/response pair and whether it is closed, and by whom. */
 export interface Exchange {
@@ -84,17 +100,44 @@ export function refuse(record: RecordedRequest, exchange: Exchange, answer: Cann
   send(record, exchange, answer.status, answer.body);
 }
 
+/** A reply resolved for a `/v1/responses` request: its id, and its planned output items. */
+function responsesReply(
+  record: RecordedRequest,
+  step: ReplyStep,
+  nowMs: number,
+  context: ResponsesContext,
+) {
+  const view = record.body as unknown as ResponsesRequestView;
+  const reply = { ...resolveReply(step, record.body, nowMs), id: randomId('resp_', 48) };
+  const items = planOutput(
+    reply,
+    step.reasoningItems ?? context.reasoningItems,
+    view,
+    context.ledger,
+  );
+  return { reply, items, view };
+}
+
 async function streamReply(
   record: RecordedRequest,
   exchange: Exchange,
   step: ReplyStep,
   shapeDefaults: StreamShape,
   nowMs: number,
+  context: ResponsesContext,
 ): Promise<void> {
   const shape = { ...DEFAULT_STREAM_SHAPE, ...shapeDefaults, ...step.stream };
-  const includeUsage =
-    record.body.stream === true && record.body.stream_options?.include_usage === true;
-  const chunks = buildChunks(resolveReply(step, record.body, nowMs), shape, includeUsage);
+  let chunks: Buffer[];
+  if (record.api === 'responses') {
+    const { reply, items, view } = responsesReply(record, step, nowMs, context);
+    chunks = buildResponsesEvents(reply, items, view, shape).map(encodeResponsesEvent);
+  } else {
+    const includeUsage =
+      record.body.stream === true && record.body.stream_options?.include_usage === true;
+    chunks = buildChunks(resolveReply(step, record.body, nowMs), shape, includeUsage).map(
+      encodeEvent,
+    );
+  }
   record.status = 200;
   exchange.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -107,7 +150,7 @@ async function streamReply(
     if (i > 0 && step.chunkDelayMs !== undefined && step.chunkDelayMs > 0) {
       await pause(step.chunkDelayMs, exchange);
     }
-    for (const part of splitForWrite(encodeEvent(chunk), shape.splitUtf8)) {
+    for (const part of splitForWrite(chunk, shape.splitUtf8)) {
       if (exchange.isClosed) return;
       await write(exchange, part);
       // Yield to the event loop between byte runs so they tend to reach the client as separate reads.
@@ -117,7 +160,8 @@ async function streamReply(
   if (exchange.isClosed) return;
   if (step.stallAfterChunks !== undefined) return stall(record, exchange, step.keepAliveMs);
   if (limit !== undefined) return cut(exchange);
-  await write(exchange, encodeEvent('[DONE]'));
+  // The Responses API ends its stream without a `[DONE]`.
+  if (record.api === 'chat') await write(exchange, encodeEvent('[DONE]'));
   exchange.res.end();
 }
 
@@ -143,8 +187,15 @@ async function jsonReply(
   exchange: Exchange,
   step: ReplyStep,
   nowMs: number,
+  context: ResponsesContext,
 ): Promise<void> {
-  const completion = buildCompletion(resolveReply(step, record.body, nowMs));
+  let completion: object;
+  if (record.api === 'responses') {
+    const { reply, items, view } = responsesReply(record, step, nowMs, context);
+    completion = buildResponse(reply, items, view);
+  } else {
+    completion = buildCompletion(resolveReply(step, record.body, nowMs));
+  }
   if (step.cutAfterChunks === undefined)
     return send(record, exchange, 200, completion, step.headers);
   // A non-streaming reply that is "cut" announces its full length, sends half, and drops the connection.
@@ -193,6 +244,7 @@ async function sendRaw(record: RecordedRequest, exchange: Exchange, step: RawSte
  * @param exchange - The request/response pair.
  * @param shapeDefaults - The server's default stream shape.
  * @param now - The server clock.
+ * @param context - The ledger and default reasoning of `/v1/responses` answers.
  */
 export async function runStep(
   step: Step,
@@ -200,6 +252,7 @@ export async function runStep(
   exchange: Exchange,
   shapeDefaults: StreamShape,
   now: () => number,
+  context: ResponsesContext,
 ): Promise<void> {
   const kind = stepKind(step);
   if (kind === 'hang' || exchange.isClosed) return;
@@ -213,6 +266,6 @@ export async function runStep(
   if (kind === 'fault') return sendFault(record, exchange, step as FaultStep);
   const reply = step as ReplyStep;
   if (record.body.stream === true)
-    return streamReply(record, exchange, reply, shapeDefaults, now());
-  return jsonReply(record, exchange, reply, now());
+    return streamReply(record, exchange, reply, shapeDefaults, now(), context);
+  return jsonReply(record, exchange, reply, now(), context);
 }

@@ -8,6 +8,8 @@
 export { type ApiErrorBody, type ApiErrorObject, apiErrorBody } from './api-error.js';
 export { startTestServer, type TestServer, type TestServerOptions } from './openai-test-server.js';
 export type { ProviderRules } from './provider-rules.js';
+export { type IssuedReasoning, ReasoningLedger } from './reasoning-ledger.js';
+export type { ReasoningMode } from './responses-body.js';
 export type {
   FaultStep,
   FinishReason,
@@ -30,3 +32,9 @@ export {
   type ValidationResult,
   validateChatRequest,
 } from './validate-request.js';
+export {
+  INPUT_ITEM_TYPES,
+  type ResponsesFailure,
+  validateResponsesInput,
+} from './validate-responses-input.js';
+export { validateResponsesRequest } from './validate-responses-request.js';

@@ -8,13 +8,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import { apiErrorBody } from './api-error.js';
 import { checkAuthorization, INVALID_JSON, invalidUrl, scriptExhausted } from './api-responses.js';
 import { randomId } from './completion.js';
 import { type Exchange, readBody, refuse, runStep, send } from './exchange.js';
 import { type ProviderRules, providerRuleSet } from './provider-rules.js';
+import { ReasoningLedger } from './reasoning-ledger.js';
+import type { ReasoningMode } from './responses-body.js';
 import type { RecordedRequest, Responder, Step, StreamShape } from './script.js';
 import { validateChatRequest } from './validate-request.js';
+import { validateResponsesRequest } from './validate-responses-request.js';
+
+const ROUTES: Record<string, 'chat' | 'responses'> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/responses': 'responses',
+};
 
 /** Options of {@link startTestServer}. */
 export interface TestServerOptions {
@@ -33,13 +42,18 @@ export interface TestServerOptions {
    * mode, Gemini thought signatures, history arguments parsed as JSON). @default none
    */
   emulate?: ProviderRules;
+  /**
+   * `/v1/responses`: reasoning items in replies that do not say (`ReplyStep.reasoningItems`).
+   * @default false
+   */
+  reasoningItems?: ReasoningMode;
 }
 
 /** A running test server. */
 export interface TestServer {
   /** Base URL for the `openai` client's `baseURL`: `http://127.0.0.1:<port>/v1`. */
   readonly url: string;
-  /** Every request that reached `POST /v1/chat/completions`, in arrival order. */
+  /** Every request that reached `POST /v1/chat/completions` or `POST /v1/responses`, in arrival order. */
   readonly requests: readonly RecordedRequest[];
   /** Queue scripted steps; each request that passes validation takes the next one. */
   reply(...steps: Step[]): void;
@@ -82,8 +96,16 @@ export interface TestServer {
  * ```
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { apiKey, responder, stream: shapeDefaults = {}, now = Date.now, emulate = {} } = options;
+  const {
+    apiKey,
+    responder,
+    stream: shapeDefaults = {},
+    now = Date.now,
+    emulate = {},
+    reasoningItems = false,
+  } = options;
   const rules = providerRuleSet(emulate);
+  const responses = { ledger: new ReasoningLedger(), reasoningItems };
   const queue: Step[] = [...(options.steps ?? [])];
   const requests: RecordedRequest[] = [];
   const listeners = new Set<() => void>();
@@ -123,7 +145,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (raw === null || exchange.isClosed) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
-    if (method !== 'POST' || path !== '/v1/chat/completions') {
+    const api = ROUTES[path];
+    if (method !== 'POST' || api === undefined) {
       const answer = invalidUrl(method, path);
       return send(null, exchange, answer.status, answer.body);
     }
@@ -138,10 +161,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
     const record: RecordedRequest = {
       index: requests.length,
+      api,
       method,
       path,
       headers: req.headers,
       body: (isObject ? parsed : {}) as ChatCompletionCreateParams,
+      responsesBody: api === 'responses' && isObject ? (parsed as ResponseCreateParams) : undefined,
       receivedAt: now(),
       rejected: undefined,
       status: undefined,
@@ -153,15 +178,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const authProblem = checkAuthorization(req.headers, apiKey);
     if (authProblem) return refuse(record, exchange, authProblem);
     if (parseFailed) return refuse(record, exchange, INVALID_JSON);
-    const validation = validateChatRequest(parsed);
-    if (!validation.ok) {
-      const { message, param, code } = validation;
-      return refuse(record, exchange, {
-        status: 400,
-        body: apiErrorBody({ message, param, code }),
-      });
+    if (api === 'responses') {
+      const problem = validateResponsesRequest(parsed, responses.ledger);
+      if (problem) {
+        const { message, param, code, status = 400 } = problem;
+        return refuse(record, exchange, { status, body: apiErrorBody({ message, param, code }) });
+      }
+    } else {
+      const validation = validateChatRequest(parsed);
+      if (!validation.ok) {
+        const { message, param, code } = validation;
+        return refuse(record, exchange, {
+          status: 400,
+          body: apiErrorBody({ message, param, code }),
+        });
+      }
     }
-    const ruleRefusal = rules.check(parsed);
+    const ruleRefusal = api === 'chat' ? rules.check(parsed) : null;
     if (ruleRefusal) {
       record.rejected = { ...ruleRefusal.rejected, status: ruleRefusal.status };
       return send(record, exchange, ruleRefusal.status, ruleRefusal.body);
@@ -182,10 +215,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
     }
     if (step === undefined) {
-      const answer = scriptExhausted(record.index);
+      const answer = scriptExhausted(record.index, path);
       return send(record, exchange, answer.status, answer.body);
     }
-    await runStep(rules.prepare(step), record, exchange, shapeDefaults, now);
+    await runStep(rules.prepare(step), record, exchange, shapeDefaults, now, responses);
   }
 
   function waitUntil(

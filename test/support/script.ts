@@ -6,6 +6,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import type { ApiErrorObject } from './api-error.js';
 
 /** A `finish_reason` the API can answer with. */
@@ -84,6 +85,13 @@ export interface ReplyStep {
   reasoningContent?: string;
   /** The same under the name Ollama, OpenRouter and Groq use: `reasoning`. */
   reasoning?: string;
+  /**
+   * `/v1/responses` only: reasoning items in the output, `true` for one before the first item,
+   * `'interleaved'` for one before every item (its summary is `reasoningContent` or
+   * `reasoning`). They carry `encrypted_content` when the request includes it, and the server
+   * remembers which item each preceded. @default the server's `reasoningItems`
+   */
+  reasoningItems?: boolean | 'interleaved';
   /** Wait this long before answering (a client abort meanwhile counts in `aborted`). */
   delayMs?: number;
   /** Streaming only: wait this long between chunks, so a test can abort mid-stream. @default 0 */
@@ -152,18 +160,25 @@ export interface RawStep {
 /** One scripted answer. */
 export type Step = ReplyStep | FaultStep | ResetStep | HangStep | RawStep;
 
-/** A request the server received on its chat-completions endpoint. */
+/** A request the server received on its chat-completions or responses endpoint. */
 export interface RecordedRequest {
   /** Position in `server.requests`, from 0. */
   index: number;
+  /** Which API the request used: `POST /v1/chat/completions` or `POST /v1/responses`. */
+  api: 'chat' | 'responses';
   /** HTTP method. */
   method: string;
   /** Path, e.g. `/v1/chat/completions`. */
   path: string;
   /** Request headers (lower-case names). */
   headers: IncomingHttpHeaders;
-  /** The parsed JSON body (`{}` when it was not JSON: then `rejected` is set). */
+  /**
+   * The parsed JSON body (`{}` when it was not JSON: then `rejected` is set). For a
+   * `/v1/responses` request it is that body, typed in `responsesBody`.
+   */
   body: ChatCompletionCreateParams;
+  /** The body of a `/v1/responses` request (`undefined` for chat completions). */
+  responsesBody: ResponseCreateParams | undefined;
   /** When it arrived, from the server's clock. */
   receivedAt: number;
   /** Set when the server refused it (bad auth, bad JSON, or a request the API would reject). */

@@ -13,7 +13,7 @@ type Delta = ChatCompletionChunk.Choice.Delta;
 type ToolCallDelta = ChatCompletionChunk.Choice.Delta.ToolCall;
 
 /** A small deterministic generator (mulberry32), so split points replay identically per seed. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -28,7 +28,7 @@ function seededRandom(seed: number): () => number {
  * Cuts text into pieces of 1..maxLength code points at random points (never inside a surrogate
  * pair); text of two or more code points always yields at least two pieces.
  */
-function splitText(text: string, random: () => number, maxLength: number): string[] {
+export function splitText(text: string, random: () => number, maxLength: number): string[] {
   const points = Array.from(text);
   if (points.length === 0) return [];
   const cap = Math.max(1, Math.min(maxLength, Math.ceil(points.length / 2)));

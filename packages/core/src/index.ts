@@ -112,6 +112,10 @@ export type {
 } from './models/model.js';
 export { isAbortError, type OpenAIModelOptions, openai } from './models/openai-model.js';
 export { definePrice, type ModelPrice, priceFor } from './models/pricing.js';
+export {
+  type OpenAIResponsesModelOptions,
+  openaiResponses,
+} from './models/responses-model.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './models/retry.js';
 export { sumUsage, type Usage } from './models/usage.js';
 export { InMemoryRunStore } from './run/in-memory-run-store.js';

@@ -1,0 +1,243 @@
+import OpenAI, { type ClientOptions } from 'openai';
+import { ConfigurationError } from '../errors/errors.js';
+import { ModelError, type PartialToolCall } from '../errors/model-error.js';
+import { readableErrorsFetch } from './error-body-fetch.js';
+import { toModelError } from './openai-errors.js';
+import { redactingLogger, scrub } from './redact.js';
+
+/** Options of `openai()` and `openaiResponses()`: how to reach the endpoint. */
+export interface OpenAIModelOptions {
+  /** The API key. @default `process.env.OPENAI_API_KEY` */
+  apiKey?: string | undefined;
+  /**
+   * An OpenAI-compatible endpoint, e.g. `http://localhost:11434/v1` (Ollama), vLLM, llama.cpp,
+   * LM Studio. A local endpoint needs no key.
+   * @default `process.env.OPENAI_BASE_URL`, else `https://api.openai.com/v1`
+   */
+  baseURL?: string | undefined;
+  /**
+   * A ready `OpenAI` client (e.g. `AzureOpenAI`); `apiKey`, `baseURL`, `organization`,
+   * `defaultHeaders` and `fetch` are then ignored. Requests are sent with `maxRetries: 0`
+   * whatever the client's setting, because the loop owns retries.
+   */
+  client?: OpenAI | undefined;
+  /** The OpenAI organization id. @default `process.env.OPENAI_ORG_ID` */
+  organization?: string | undefined;
+  /** Headers sent with every request. */
+  defaultHeaders?: Record<string, string> | undefined;
+  /**
+   * The `openai` client's own request timeout: how long a request may wait for the response
+   * headers, in ms. A run bounds every call by its `timeouts` anyway, and by default the client
+   * is told that bound (plus a second), so it neither cuts a call sooner nor waits longer; set
+   * this to cut requests sooner, e.g. when calling the model outside an agent.
+   * @default the run's `timeouts.firstByteMs` plus 1 s in a run; else the client's (10 minutes)
+   */
+  timeoutMs?: number | undefined;
+  /** A `fetch` implementation (proxies, tests). @default `globalThis.fetch` */
+  fetch?: ClientOptions['fetch'] | undefined;
+}
+
+/** What a stream had delivered when it failed, for the error. */
+export interface StreamProgress {
+  chunks: number;
+  text: string;
+  toolCalls: readonly PartialToolCall[];
+}
+
+/** The longest timeout a timer can hold; the client's own must stay below it. */
+const MAX_CLIENT_TIMEOUT_MS = 2_147_483_647;
+
+/** Sent as the key to endpoints that need none, so the client does not refuse to start. */
+const NO_KEY_PLACEHOLDER = 'no-key-needed';
+
+/**
+ * Checks a model factory's arguments at definition time, so a mistake is reported where it was
+ * made rather than at the first call.
+ *
+ * @param factory - The factory's name for messages (`openai`, `openaiResponses`).
+ * @param name - The model name given.
+ * @param options - The options given.
+ * @throws ConfigurationError for an empty name or a timeout that is not a positive number.
+ */
+export function checkModelOptions(
+  factory: string,
+  name: unknown,
+  options: OpenAIModelOptions,
+): void {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ConfigurationError(
+      `${factory}() needs a model name such as 'gpt-4o-mini', got ${JSON.stringify(name)}.`,
+      { option: 'model' },
+    );
+  }
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+    throw new ConfigurationError(
+      `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
+      { option: 'timeoutMs' },
+    );
+  }
+}
+
+/**
+ * One model's connection to an OpenAI endpoint, shared by the Chat Completions and the
+ * Responses adapters: the client made on first use, the timeouts each call passes to it, the
+ * secrets that must never appear in an error, and the conversion of failures to `ModelError`s.
+ */
+export class OpenAIConnection {
+  readonly #model: string;
+  readonly #factory: string;
+  readonly #options: OpenAIModelOptions;
+  #client: OpenAI | undefined;
+  #secrets: readonly string[] = [];
+
+  /**
+   * @param model - The model name, for messages.
+   * @param factory - The factory that made the model (`openai`, `openaiResponses`), for messages.
+   * @param options - How to reach the endpoint.
+   */
+  constructor(model: string, factory: string, options: OpenAIModelOptions) {
+    this.#model = model;
+    this.#factory = factory;
+    this.#options = options;
+  }
+
+  /** Strings that must not appear in an error (the API key), known once the client exists. */
+  get secrets(): readonly string[] {
+    return this.#secrets;
+  }
+
+  /**
+   * The client, created on first use so that constructing a model does no work. Its timeout is
+   * the one the first call asks for: a request that asks for the client's own timeout passes
+   * none, and the client then sends no `X-Stainless-Timeout` header, which it adds to every
+   * request given a timeout of its own.
+   *
+   * @param timeoutMs - The first call's client timeout (see {@link clientTimeout}).
+   * @throws ConfigurationError when there is neither a key nor a base URL.
+   */
+  client(timeoutMs: number | undefined): OpenAI {
+    if (this.#client) return this.#client;
+    const { client, apiKey, baseURL, organization, defaultHeaders, fetch } = this.#options;
+    if (client) {
+      this.#secrets = typeof client.apiKey === 'string' ? [client.apiKey] : [];
+      this.#client = client;
+      return client;
+    }
+    const key = apiKey ?? envVar('OPENAI_API_KEY');
+    const url = baseURL ?? envVar('OPENAI_BASE_URL');
+    if (key === undefined && url === undefined) {
+      throw new ConfigurationError(
+        `No API key for model '${this.#model}'. Set OPENAI_API_KEY, pass ${this.#factory}('${this.#model}', { apiKey }), or set a baseURL (OPENAI_BASE_URL or { baseURL }) for a local server such as Ollama, vLLM or LM Studio, which needs no key.`,
+        { option: 'apiKey' },
+      );
+    }
+    this.#secrets = key === undefined ? [] : [key];
+    this.#client = new OpenAI({
+      apiKey: key ?? NO_KEY_PLACEHOLDER,
+      baseURL: url ?? null,
+      maxRetries: 0,
+      ...(organization !== undefined ? { organization } : {}),
+      ...(defaultHeaders !== undefined ? { defaultHeaders } : {}),
+      ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
+      fetch: readableErrorsFetch(() => fetch ?? globalThis.fetch),
+      logger: redactingLogger(this.#secrets),
+    });
+    return this.#client;
+  }
+
+  /**
+   * The client's timeout for a call: `timeoutMs` when set; else, under a caller's bound, the
+   * bound plus a second (the caller's bound fires first and reports which bound it was; the
+   * client's own only keeps it from giving up sooner); else the client's default (10 minutes).
+   *
+   * @param bound - The caller's bound on the call (`ModelCallOptions.timeoutMs`).
+   */
+  clientTimeout(bound: number | undefined): number | undefined {
+    return (
+      this.#options.timeoutMs ??
+      (bound === undefined ? undefined : Math.min(Math.ceil(bound) + 1000, MAX_CLIENT_TIMEOUT_MS))
+    );
+  }
+
+  /**
+   * The per-request options of a call: no retries (the loop owns them), the caller's signal, and
+   * the call's timeout when it differs from the client's.
+   */
+  requestOptions(client: OpenAI, signal: AbortSignal | undefined, timeoutMs: number | undefined) {
+    // A client made here already has its timeout unless the calls ask for different ones.
+    const timeout =
+      timeoutMs === undefined && this.#options.client === undefined
+        ? OpenAI.DEFAULT_TIMEOUT
+        : timeoutMs;
+    return {
+      maxRetries: 0,
+      ...(signal ? { signal } : {}),
+      ...(timeout !== undefined && timeout !== client.timeout ? { timeout } : {}),
+    };
+  }
+
+  /**
+   * What a failed call throws: an abort error when the caller aborted, else a scrubbed
+   * `ModelError` (see `toModelError`).
+   *
+   * @param error - What the client, the stream or the adapter threw.
+   * @param signal - The caller's signal.
+   * @param stream - What a stream had delivered, when it was one.
+   */
+  fail(error: unknown, signal: AbortSignal | undefined, stream?: StreamProgress): Error {
+    return toModelError(error, {
+      model: this.#model,
+      baseURL: this.#client?.baseURL ?? '',
+      secrets: this.#secrets,
+      signal,
+      stream,
+    });
+  }
+
+  /**
+   * Looks at the answer to a streamed request before its events are read. Some OpenAI-compatible
+   * servers ignore `stream: true` and answer one whole JSON body: that body is returned, parsed.
+   * An answer that is neither JSON nor server-sent events fails with a `ModelError` naming what
+   * came. Server-sent events return `undefined`: read the stream.
+   *
+   * @param response - The raw HTTP response.
+   * @param signal - The caller's signal.
+   * @returns `{ body }` for a whole JSON answer, `undefined` for a stream.
+   */
+  async wholeBodyOf(
+    response: Response,
+    signal: AbortSignal | undefined,
+  ): Promise<{ body: unknown } | undefined> {
+    const contentType = response.headers.get('content-type') ?? '';
+    if (/json/i.test(contentType)) {
+      try {
+        return { body: JSON.parse(await response.text()) as unknown };
+      } catch (error) {
+        throw this.fail(error, signal);
+      }
+    }
+    if (contentType === '' || /event-stream/i.test(contentType)) return undefined;
+    // Scrubbed before it is cut: a key cut in half would escape the scrub in fail().
+    const body = scrub(await response.text().catch(() => ''), this.#secrets);
+    throw this.fail(
+      new ModelError({
+        message: `The stream from ${this.#model} is not server-sent events: the server answered ${response.status} with "${contentType}" (${JSON.stringify(body.slice(0, 120))}). Check that the base URL points at an OpenAI-compatible /v1 endpoint.`,
+        retryable: false,
+        status: response.status,
+        model: this.#model,
+      }),
+      signal,
+    );
+  }
+}
+
+/**
+ * An environment variable, unless empty. Edge runtimes (Vercel Edge, Cloudflare Workers) may
+ * have no `process` at all: there the model's options are the only source.
+ */
+function envVar(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const value = env?.[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
