@@ -37,8 +37,15 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     ...(run.summary ? { summary: run.summary } : {}),
     ...(pending ? { pending: pending.map(snapshotPending) } : {}),
     interruptions: run.interruptions.map((i) => ({ ...i })),
+    ...metadataOf(run.metadata),
     savedAt: new Date().toISOString(),
   };
+}
+
+/** The run's metadata as a snapshot field: a copy, or nothing when none was written. */
+function metadataOf(metadata: Record<string, string>): { metadata?: Record<string, string> } {
+  for (const _ in metadata) return { metadata: { ...metadata } };
+  return {};
 }
 
 /** The outcomes of the turn's finished calls, converted to JSON only when a snapshot is taken. */
