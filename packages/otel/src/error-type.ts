@@ -9,6 +9,18 @@
 /** The conventions' fallback value of `error.type`. */
 export const OTHER_ERROR = '_OTHER';
 
+/**
+ * `error.type` for what a step threw while its run's signal was aborted: the step sees the abort's
+ * reason, the caller gets `RunAbortedError`, or `DeadlineExceededError` when the run's
+ * `deadlineMs` passed (its reason is a `TimeoutError`, as `AbortSignal.timeout()`'s is).
+ */
+export function abortType(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError'
+    ? 'deadline_exceeded'
+    : 'run_aborted';
+}
+
 /** `error.type` for what a step threw. */
 export function errorType(error: unknown): string {
   if (typeof error !== 'object' || error === null) return OTHER_ERROR;

@@ -99,7 +99,7 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
         endRunSpan(run, result, content);
         return result;
       } catch (error) {
-        failSpan(run.span, error);
+        failSpan(run.span, error, ctx.signal);
         throw error;
       } finally {
         run.span.end();
@@ -135,7 +135,7 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
         if (run) addUsage(run, tokens);
         return response;
       } catch (error) {
-        failSpan(span, error);
+        failSpan(span, error, ctx.signal);
         throw error;
       } finally {
         span.end();
@@ -156,7 +156,7 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
         return outcome;
       } catch (error) {
         if (isInterrupt(error)) span.setAttribute(ATTRIBUTES.toolInterrupted, true);
-        else failSpan(span, error);
+        else failSpan(span, error, ctx.signal);
         throw error;
       } finally {
         span.end();
