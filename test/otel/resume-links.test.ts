@@ -138,7 +138,12 @@ describe('a paused and continued run', () => {
         // The tracer is outermost; the gate inside it pauses every call not yet approved.
         middleware: [
           otelMiddleware({ tracer: t.tracer }),
-          { wrapToolCall: (ctx, next) => (ctx.interrupt('check first'), next()) },
+          {
+            wrapToolCall: (ctx, next) => {
+              ctx.interrupt('check first');
+              return next();
+            },
+          },
         ],
       });
       return { ...t, agent };
