@@ -123,9 +123,9 @@ describe('content on spans', () => {
       email: 'ada@example.com',
     });
     // The 5,000 characters of notes are cut to the bound, with a note of how much went.
-    const result = call.attributes[ATTRIBUTES.toolCallResult] as string;
-    expect(result.length).toBeLessThan(200);
-    expect(result).toMatch(/^\{"email":"ada@example\.com".*…\[\d+ more characters cut\]$/);
+    const result = JSON.parse(call.attributes[ATTRIBUTES.toolCallResult] as string);
+    expect(result).toMatchObject({ email: 'ada@example.com', plan: 'gold' });
+    expect(result.notes).toMatch(/^x{100}…\[4900 more characters cut\]$/);
   });
 
   it('scrubs key-shaped strings and the given secrets from content', async () => {

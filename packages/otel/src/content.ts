@@ -105,7 +105,11 @@ export function toolDefinitionsJson(
 function toGenAiMessage(message: ChatCompletionMessageParam): GenAiMessage {
   const parts: Part[] = [];
   if (message.role === 'tool') {
-    parts.push({ type: 'tool_call_response', id: message.tool_call_id, response: text(message) });
+    parts.push({
+      type: 'tool_call_response',
+      id: message.tool_call_id,
+      response: parsed(text(message)),
+    });
     return { role: 'tool', parts };
   }
   const content = message.content;
@@ -135,7 +139,7 @@ function toGenAiMessage(message: ChatCompletionMessageParam): GenAiMessage {
         type: 'tool_call',
         id: call.id,
         name: call.function.name,
-        arguments: parsedOrRaw(call.function.arguments),
+        arguments: parsed(call.function.arguments),
       });
     }
   }
@@ -154,7 +158,11 @@ function text(message: { content: unknown }): string {
     .join('');
 }
 
-function parsedOrRaw(json: string): unknown {
+/**
+ * A JSON text as the value it holds, or the text itself when it is not JSON: the conventions want
+ * arguments and results as objects when they are.
+ */
+export function parsed(json: string): unknown {
   try {
     return JSON.parse(json);
   } catch {

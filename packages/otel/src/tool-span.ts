@@ -7,7 +7,7 @@
 import type { ToolCallContext, WrapToolCall } from '@agentloop/core';
 import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ATTRIBUTES, OPERATIONS } from './attributes.js';
-import { boundJson, boundText, type ContentLimits } from './content.js';
+import { boundJson, boundText, type ContentLimits, parsed } from './content.js';
 
 /** What a tool call came to (`@agentloop/tools`' `ToolOutcome`). */
 type ToolOutcome = Awaited<ReturnType<Parameters<WrapToolCall<unknown>>[1]>>;
@@ -38,7 +38,8 @@ export function endToolSpan(
   content: ContentLimits | undefined,
 ): void {
   if (outcome.ok) {
-    if (content) span.setAttribute(ATTRIBUTES.toolCallResult, boundText(outcome.output, content));
+    if (content)
+      span.setAttribute(ATTRIBUTES.toolCallResult, boundJson(parsed(outcome.output), content));
     return;
   }
   const code = outcome.error?.code ?? 'tool_error';
