@@ -128,7 +128,8 @@ describe.skipIf(reason !== undefined)(
         writeFileSync(join(consumer, file), JSON.stringify({ compilerOptions, files: ['app.ts'] }));
         checks.set(label, run(process.execPath, [tsc, '-p', file, '--listFiles'], consumer));
       }
-    });
+      // One `pnpm pack` per package, each a few seconds on a busy machine.
+    }, 120_000);
 
     afterAll(async () => {
       await Promise.all(checks.values());
@@ -202,6 +203,8 @@ describe.skipIf(reason !== undefined)(
           marker: true,
           oneBase: true,
           claimFiles: ['run_consumer.claim'],
+          traced: 'Traced.',
+          semconv: '1.41.0',
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);
@@ -219,6 +222,7 @@ describe.skipIf(reason !== undefined)(
           .filter((line) => line.includes('/node_modules/@agentloop/'));
         expect(ours.some((f) => f.endsWith('/core/dist/index.d.ts'))).toBe(true);
         expect(ours.some((f) => f.endsWith('/tools/dist/builtin/index.d.ts'))).toBe(true);
+        expect(ours.some((f) => f.endsWith('/otel/dist/index.d.ts'))).toBe(true);
         expect(ours.filter((f) => !f.endsWith('.d.ts'))).toEqual([]);
       });
     }

@@ -42,7 +42,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     expect(manifest.devDependencies ?? {}).toEqual({});
   });
 
-  it.skipIf(dir === 'protocol')(
+  it.skipIf(dir === 'protocol' || dir === 'otel')(
     'takes openai (whose types are its message types) and zod from the consumer, as peers',
     () => {
       // One copy of openai: a user's `new OpenAI()` passed as `openai(name, { client })` must be
@@ -57,6 +57,17 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     },
   );
 
+  it.runIf(dir === 'otel')(
+    'takes @opentelemetry/api from the consumer, as a peer, and no other OpenTelemetry package',
+    () => {
+      // One API copy: spans nest only when the tracer provider the app registered and the API
+      // this package calls are the same module. The SDK is the app's choice.
+      expect(manifest.peerDependencies).toEqual({ '@opentelemetry/api': '^1.4.0' });
+      const deps = Object.keys(manifest.dependencies ?? {});
+      expect(deps.filter((dep) => dep.startsWith('@opentelemetry/'))).toEqual([]);
+    },
+  );
+
   it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol)', () => {
     const siblings = Object.entries(manifest.dependencies ?? {}).filter(([dep]) =>
       dep.startsWith('@agentloop/'),
@@ -67,6 +78,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
       tools: ['@agentloop/protocol'],
       memory: ['@agentloop/protocol'],
       core: ['@agentloop/memory', '@agentloop/protocol', '@agentloop/tools'],
+      otel: ['@agentloop/core'],
     };
     expect(siblings.map(([dep]) => dep).sort()).toEqual(expected[dir]);
   });

@@ -36,6 +36,7 @@ export const PACKAGES = [
   { dir: 'tools', name: '@agentloop/tools' },
   { dir: 'memory', name: '@agentloop/memory' },
   { dir: 'core', name: '@agentloop/core' },
+  { dir: 'otel', name: '@agentloop/otel' },
 ] as const;
 
 /** Reads `packages/<dir>/package.json`. */

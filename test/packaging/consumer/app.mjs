@@ -13,6 +13,7 @@ import {
 import { FileRunStore } from '@agentloop/core/node';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
+import { GEN_AI_SEMCONV_VERSION, otelMiddleware } from '@agentloop/otel';
 import { ToolRegistry, tool } from '@agentloop/tools';
 import { calculatorTool } from '@agentloop/tools/builtin';
 import { z } from 'zod';
@@ -54,6 +55,12 @@ try {
 } catch (error) {
   misconfigured = error;
 }
+// Traced with the API alone (no SDK registered): the spans are no-ops and the run is unchanged.
+const traced = await new Agent({
+  name: 'traced',
+  model: new ScriptedModel(['Traced.']),
+  middleware: [otelMiddleware({ captureContent: true })],
+}).run('hi');
 const trimmed = trimMessages({ messages: result.messages, counter, maxTokens: 10_000 });
 
 console.log(
@@ -67,6 +74,8 @@ console.log(
     // One @agentloop/protocol installed for all three: a tools error is core's AgentError.
     oneBase: misconfigured instanceof AgentError && ConfigurationError.isInstance(misconfigured),
     claimFiles,
+    traced: traced.text,
+    semconv: GEN_AI_SEMCONV_VERSION,
     from: import.meta.resolve('@agentloop/core'),
   }),
 );
