@@ -94,6 +94,7 @@ const EXPORTS: Record<string, string[]> = {
   ],
   // The bottom of the graph (issue 12, point 8): the one error base the three packages extend.
   '@agentloop/protocol': ['AGENT_ERROR_MARKER', 'AgentError', 'serializeCause'],
+  '@agentloop/otel': ['ATTRIBUTES', 'GEN_AI_SEMCONV_VERSION', 'otelMiddleware'],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -120,6 +121,7 @@ const PROMISED: Record<string, string[]> = {
   ],
   // Moved from the root (issue 11, point 21): the root loads on edge runtimes, FileStore needs files.
   '@agentloop/memory/node': ['FileStore'],
+  '@agentloop/otel': ['otelMiddleware'],
 };
 
 describe('public exports', () => {
@@ -139,6 +141,7 @@ describe('public exports', () => {
     ['memory', ['.']],
     ['protocol', ['.']],
     ['mcp', ['.']],
+    ['otel', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

@@ -234,7 +234,7 @@ describe('what a middleware resolves to is checked', () => {
     const model = new ScriptedModel([]);
     expect(
       () => new Agent({ name: 'a', model, middleware: [{ wrapModel: () => {} } as never] }),
-    ).toThrow(/none of wrapRun, wrapModelCall, wrapToolCall \(it has "wrapModel"\)/);
+    ).toThrow(/none of wrapRun, wrapModelCall, wrapToolCall, events \(it has "wrapModel"\)/);
     expect(
       () => new Agent({ name: 'a', model, middleware: [{ wrapToolCall: 'no' } as never] }),
     ).toThrow(/middleware\[0\]\.wrapToolCall" must be a function/);

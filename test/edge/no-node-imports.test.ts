@@ -20,12 +20,14 @@ const ROOTS = [
   'packages/core/src/testing/index.ts',
   'packages/memory/src/index.ts',
   'packages/tools/src/index.ts',
+  'packages/otel/src/index.ts',
 ];
 
 /** The workspace packages, by name, to their `src` folder. */
 const WORKSPACE: Record<string, string> = {
   '@agentloop/core': 'packages/core/src',
   '@agentloop/memory': 'packages/memory/src',
+  '@agentloop/otel': 'packages/otel/src',
   '@agentloop/protocol': 'packages/protocol/src',
   '@agentloop/tools': 'packages/tools/src',
 };
@@ -126,6 +128,7 @@ describe('Node builtins reachable from the package roots', () => {
     expect(reached).toContain(join('packages', 'core', 'src', 'run', 'run-signal.ts'));
     expect(reached).toContain(join('packages', 'memory', 'src', 'encoder-cache.ts'));
     expect(reached).toContain(join('packages', 'tools', 'src', 'execute-tool-call.ts'));
+    expect(reached).toContain(join('packages', 'otel', 'src', 'otel-middleware.ts'));
   });
 
   it('are imported by no module', () => {

@@ -205,6 +205,8 @@ describe.skipIf(reason !== undefined)(
           claimFiles: ['run_consumer.claim'],
           mcp: 'invalid_config',
           jsonSchema: true,
+          traced: 'Traced.',
+          semconv: '1.41.0',
         });
         expect(result.tokens).toBeGreaterThan(20);
         expect(result.from).toMatch(/\/consumer\/node_modules\/@agentloop\/core\/dist\/index\.js$/);
@@ -222,6 +224,7 @@ describe.skipIf(reason !== undefined)(
           .filter((line) => line.includes('/node_modules/@agentloop/'));
         expect(ours.some((f) => f.endsWith('/core/dist/index.d.ts'))).toBe(true);
         expect(ours.some((f) => f.endsWith('/tools/dist/builtin/index.d.ts'))).toBe(true);
+        expect(ours.some((f) => f.endsWith('/otel/dist/index.d.ts'))).toBe(true);
         expect(ours.filter((f) => !f.endsWith('.d.ts'))).toEqual([]);
       }, 120_000);
     }

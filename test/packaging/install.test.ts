@@ -80,7 +80,7 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
       JSON.stringify({ name: 'my-app', private: true, type: 'module' }),
     );
     const tarballs = readdirSync(packed).map((file) => join(packed, file));
-    expect(tarballs).toHaveLength(5);
+    expect(tarballs).toHaveLength(6);
     install = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, 'zod'],
@@ -93,12 +93,13 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('installs the five tarballs together with npm, openai coming as their peer', () => {
+  it('installs the six tarballs together with npm, openai coming as their peer', () => {
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       '@agentloop/core',
       '@agentloop/mcp',
       '@agentloop/memory',
+      '@agentloop/otel',
       '@agentloop/protocol',
       '@agentloop/tools',
       'zod',

@@ -48,7 +48,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     expect(manifest.peerDependencies?.openai).toBeUndefined();
   });
 
-  it.skipIf(dir === 'protocol' || dir === 'mcp')(
+  it.skipIf(dir === 'protocol' || dir === 'mcp' || dir === 'otel')(
     'takes openai (whose types are its message types) and zod from the consumer, as peers',
     () => {
       // One copy of openai: a user's `new OpenAI()` passed as `openai(name, { client })` must be
@@ -63,7 +63,18 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     },
   );
 
-  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol; mcp → tools)', () => {
+  it.runIf(dir === 'otel')(
+    'takes @opentelemetry/api from the consumer, as a peer, and no other OpenTelemetry package',
+    () => {
+      // One API copy: spans nest only when the tracer provider the app registered and the API
+      // this package calls are the same module. The SDK is the app's choice.
+      expect(manifest.peerDependencies).toEqual({ '@opentelemetry/api': '^1.4.0' });
+      const deps = Object.keys(manifest.dependencies ?? {});
+      expect(deps.filter((dep) => dep.startsWith('@opentelemetry/'))).toEqual([]);
+    },
+  );
+
+  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol; mcp → tools; otel → core)', () => {
     const siblings = Object.entries(manifest.dependencies ?? {}).filter(([dep]) =>
       dep.startsWith('@agentloop/'),
     );
@@ -74,6 +85,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
       memory: ['@agentloop/protocol'],
       core: ['@agentloop/memory', '@agentloop/protocol', '@agentloop/tools'],
       mcp: ['@agentloop/protocol', '@agentloop/tools'],
+      otel: ['@agentloop/core'],
     };
     expect(siblings.map(([dep]) => dep).sort()).toEqual(expected[dir]);
   });

@@ -37,6 +37,7 @@ export const PACKAGES = [
   { dir: 'memory', name: '@agentloop/memory' },
   { dir: 'core', name: '@agentloop/core' },
   { dir: 'mcp', name: '@agentloop/mcp' },
+  { dir: 'otel', name: '@agentloop/otel' },
 ] as const;
 
 /** Reads `packages/<dir>/package.json`. */

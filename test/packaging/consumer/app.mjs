@@ -14,6 +14,7 @@ import { FileRunStore } from '@agentloop/core/node';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { connectMcpServer, McpServerError } from '@agentloop/mcp';
 import { InMemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
+import { GEN_AI_SEMCONV_VERSION, otelMiddleware } from '@agentloop/otel';
 import { jsonSchemaTool, ToolRegistry, tool } from '@agentloop/tools';
 import { calculatorTool } from '@agentloop/tools/builtin';
 import { z } from 'zod';
@@ -68,6 +69,12 @@ const echoed = await new ToolRegistry([echo]).execute({
   name: 'echo',
   arguments: '{"text":1}',
 });
+// Traced with the API alone (no SDK registered): the spans are no-ops and the run is unchanged.
+const traced = await new Agent({
+  name: 'traced',
+  model: new ScriptedModel(['Traced.']),
+  middleware: [otelMiddleware({ captureContent: true })],
+}).run('hi');
 const trimmed = trimMessages({ messages: result.messages, counter, maxTokens: 10_000 });
 
 console.log(
@@ -83,6 +90,8 @@ console.log(
     claimFiles,
     mcp: McpServerError.isInstance(mcpError) && mcpError instanceof AgentError && mcpError.code,
     jsonSchema: echoed.output.includes('text: expected string, received number'),
+    traced: traced.text,
+    semconv: GEN_AI_SEMCONV_VERSION,
     from: import.meta.resolve('@agentloop/core'),
   }),
 );

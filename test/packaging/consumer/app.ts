@@ -15,6 +15,7 @@ import { FileRunStore } from '@agentloop/core/node';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { type MemoryStore, TokenCounter, trimMessages } from '@agentloop/memory';
 import { FileStore } from '@agentloop/memory/node';
+import { otelMiddleware } from '@agentloop/otel';
 import { type Tool, type ToolOutcome, ToolRegistry, tool } from '@agentloop/tools';
 import { calculatorTool, weatherTool } from '@agentloop/tools/builtin';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -43,6 +44,7 @@ const agent = new Agent({
   tools,
   output: z.object({ sum: z.number() }),
   memory: { store, maxTokens: 16_000 },
+  middleware: [otelMiddleware({ captureContent: false })],
 });
 agent.on('tool:end', (event) => {
   const outcome: ToolOutcome = event.outcome;

@@ -1,5 +1,6 @@
 import type { ToolRegistry } from '@agentloop/tools';
 import { ConfigurationError } from '../errors/errors.js';
+import { EVENT_TYPES } from '../events/events.js';
 import { isStopAtTool, type StopCondition, stopConditions } from '../run/stop-when.js';
 
 const HOOKS = ['wrapRun', 'wrapModelCall', 'wrapToolCall'] as const;
@@ -35,14 +36,42 @@ export function validateMiddleware(agent: string, value: unknown): void {
         );
       }
     }
-    if (hooks.length === 0) {
+    const events = (middleware as Record<string, unknown>).events;
+    if (events !== undefined) validateEvents(agent, `${option}.events`, events);
+    if (hooks.length === 0 && events === undefined) {
       const keys = Object.keys(middleware);
       throw new ConfigurationError(
-        `Agent "${agent}": "${option}" has none of wrapRun, wrapModelCall, wrapToolCall${keys.length > 0 ? ` (it has ${keys.map((k) => `"${k}"`).join(', ')})` : ''}, so it would never be called. Check the hook names.`,
+        `Agent "${agent}": "${option}" has none of wrapRun, wrapModelCall, wrapToolCall, events${keys.length > 0 ? ` (it has ${keys.map((k) => `"${k}"`).join(', ')})` : ''}, so it would never be called. Check the hook names.`,
         { option },
       );
     }
   });
+}
+
+const EVENT_KEYS: ReadonlySet<string> = new Set([...EVENT_TYPES, 'onEvent']);
+
+/** Checks a middleware's `events`: listeners keyed by event type or `onEvent`, each a function. */
+function validateEvents(agent: string, option: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(
+      `Agent "${agent}": "${option}" must be an object of listeners such as { 'model:retry': (event) => {} }; got ${describe(value)}.`,
+      { option },
+    );
+  }
+  for (const [key, listener] of Object.entries(value)) {
+    if (!EVENT_KEYS.has(key)) {
+      throw new ConfigurationError(
+        `Agent "${agent}": "${option}" has a listener for "${key}", which is no event type; use one of ${[...EVENT_KEYS].join(', ')}.`,
+        { option: `${option}.${key}` },
+      );
+    }
+    if (typeof listener !== 'function') {
+      throw new ConfigurationError(
+        `Agent "${agent}": "${option}.${key}" must be a function (event) => void; got ${describe(listener)}.`,
+        { option: `${option}.${key}` },
+      );
+    }
+  }
 }
 
 /**

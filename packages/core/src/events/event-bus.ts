@@ -122,23 +122,27 @@ export class AgentListeners {
 }
 
 /**
- * Delivers one run's events to the agent's listeners, the run's hooks and an optional sink
- * (the stream). A listener that throws, or returns a promise that rejects, is reported and
- * otherwise ignored.
+ * Delivers one run's events to the agent's listeners, the run's hooks, its middleware's `events`
+ * and an optional sink (the stream). A listener that throws, or returns a promise that rejects,
+ * is reported and otherwise ignored.
  */
 export class EventBus {
   readonly #listeners: AgentListeners;
   readonly #hooks: EventHooks | undefined;
+  readonly #observers: readonly EventHooks[];
   readonly #sink: ((event: AgentEvent) => void) | undefined;
   #ended = false;
 
   constructor(options: {
     listeners: AgentListeners;
     hooks?: EventHooks | undefined;
+    /** The `events` of the run's middleware, called after the run's hooks. */
+    observers?: readonly EventHooks[] | undefined;
     sink?: ((event: AgentEvent) => void) | undefined;
   }) {
     this.#listeners = options.listeners;
     this.#hooks = options.hooks;
+    this.#observers = options.observers ?? [];
     this.#sink = options.sink;
   }
 
@@ -149,9 +153,8 @@ export class EventBus {
   wants(type: AgentEventType): boolean {
     if (this.#ended) return false;
     if (this.#sink !== undefined) return true;
-    const hooks = this.#hooks;
-    if (hooks !== undefined && (hooks[type] !== undefined || hooks.onEvent !== undefined))
-      return true;
+    if (hooksWant(this.#hooks, type)) return true;
+    for (const observer of this.#observers) if (hooksWant(observer, type)) return true;
     return this.#listeners.listens(type);
   }
 
@@ -164,14 +167,20 @@ export class EventBus {
     if (this.#ended) return;
     if (event.type === 'run:end' || event.type === 'run:error') this.#ended = true;
     this.#listeners.deliver(event);
-    const hooks = this.#hooks;
-    if (hooks !== undefined) {
-      const onError = this.#listeners.onListenerError;
-      const hook = hooks[event.type] as AnyListener | undefined;
-      if (hook) callListener(hook, event, onError);
-      if (hooks.onEvent) callListener(hooks.onEvent, event, onError);
-    }
+    const onError = this.#listeners.onListenerError;
+    if (this.#hooks !== undefined) callHooks(this.#hooks, event, onError);
+    for (const observer of this.#observers) callHooks(observer, event, onError);
     // The sink is ours (the stream queue); it does not throw.
     this.#sink?.(event);
   }
+}
+
+function hooksWant(hooks: EventHooks | undefined, type: AgentEventType): boolean {
+  return hooks !== undefined && (hooks[type] !== undefined || hooks.onEvent !== undefined);
+}
+
+function callHooks(hooks: EventHooks, event: AgentEvent, onError: ListenerErrorHandler): void {
+  const hook = hooks[event.type] as AnyListener | undefined;
+  if (hook) callListener(hook, event, onError);
+  if (hooks.onEvent) callListener(hooks.onEvent as AnyListener, event, onError);
 }

@@ -27,6 +27,14 @@ export interface RunMiddlewareContext<TContext> {
   resumed: boolean;
   /** The run's `sessionId`, when it has one. */
   sessionId: string | undefined;
+  /**
+   * Strings kept with the run: what a middleware writes here is in every later checkpoint and
+   * in `result.state`, and a continued run (`agent.run(state)`, `agent.resume(runId)`, in this
+   * process or another) finds it here again. For the little a middleware needs to connect the
+   * parts of a run, such as the span ids a tracer links a resumed run to; keep it small, and
+   * prefix keys with the middleware's name (`otel.span`). Values must be strings.
+   */
+  metadata: Record<string, string>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { EventHooks } from '../events/event-bus.js';
 import { isBeforeToolHook } from './interceptor-middleware.js';
 import type { Middleware, WrapModelCall, WrapRun, WrapToolCall } from './middleware.js';
 
@@ -35,4 +36,20 @@ export function middlewareStack<TContext>(
     }
   }
   return stack;
+}
+
+/**
+ * The event listeners of a run's middleware (their `events`), the agent's first: the event bus
+ * calls them as it calls the run's hooks.
+ */
+export function middlewareEvents(
+  ...levels: readonly (readonly Middleware<never>[] | undefined)[]
+): EventHooks[] {
+  const observers: EventHooks[] = [];
+  for (const level of levels) {
+    for (const middleware of level ?? []) {
+      if (middleware.events) observers.push(middleware.events as EventHooks);
+    }
+  }
+  return observers;
 }

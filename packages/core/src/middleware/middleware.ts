@@ -1,5 +1,6 @@
 import type { ToolOutcome } from '@agentloop/tools';
 import type { ToolList } from '../agent/tool-calls.js';
+import type { EventHooks } from '../events/event-bus.js';
 import type { ModelRequest, ModelResponse } from '../models/model.js';
 import type { RunResult } from '../run/run-result.js';
 import type {
@@ -108,4 +109,13 @@ export interface Middleware<TContext = unknown, TTools extends ToolList = ToolLi
   wrapModelCall?: WrapModelCall<TContext>;
   /** Wraps every tool call that can run (see {@link WrapToolCall}). */
   wrapToolCall?: WrapToolCall<TContext, TTools>;
+  /**
+   * Listeners for the events of every run this middleware is in, keyed by event type (or
+   * `onEvent` for all), as a run's `hooks` take them: for what only events tell, such as a
+   * model call's retries (`model:retry`) or its first streamed chunk (`text:delta`). Each is
+   * called when the event is emitted, inside the step that emits it (a `model:retry` inside the
+   * `wrapModelCall` chain of its call); its return value is ignored and a throw never breaks the
+   * run. Events of other runs (another agent's, a child's) do not reach them.
+   */
+  events?: EventHooks<TTools>;
 }

@@ -54,6 +54,8 @@ export interface ActiveRun<TContext> {
   pending: PendingToolCall[] | undefined;
   /** What the run waits for once it is `interrupted`. */
   interruptions: SnapshotInterruption[];
+  /** What its `wrapRun` middleware keep with the run (`ctx.metadata`), saved in every snapshot. */
+  metadata: Record<string, string>;
   /**
    * Saves a snapshot with the run store, when the agent has one; resolves once it is stored.
    * Checkpoints asked for while one is being written share the next write.

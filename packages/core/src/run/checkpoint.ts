@@ -42,8 +42,15 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     ...(run.summary ? { summary: run.summary } : {}),
     ...(pending ? { pending: pending.map((entry) => parts.pending(entry)) } : {}),
     interruptions: run.interruptions.map((i) => ({ ...i })),
+    ...metadataOf(run.metadata),
     savedAt: isoNow(),
   };
+}
+
+/** The run's metadata as a snapshot field: a copy, or nothing when none was written. */
+function metadataOf(metadata: Record<string, string>): { metadata?: Record<string, string> } {
+  for (const _ in metadata) return { metadata: { ...metadata } };
+  return {};
 }
 
 /** Keeps a finished call's outcome for the next snapshot, which converts it to JSON. */

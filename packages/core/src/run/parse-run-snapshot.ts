@@ -136,6 +136,11 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
   if (root.status === 'interrupted' && interruptionIds.size === 0 && !decided) {
     at.fail('interruptions', 'is empty, but the status is "interrupted" and no call was decided');
   }
+  if (root.metadata !== undefined) {
+    for (const [key, value] of Object.entries(at.object('metadata', root.metadata))) {
+      at.string(`metadata.${key}`, value);
+    }
+  }
   at.string('savedAt', root.savedAt);
   if (Number.isNaN(Date.parse(root.savedAt as string))) at.fail('savedAt', 'is not an ISO date');
   return value as RunSnapshot;

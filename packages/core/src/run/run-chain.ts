@@ -35,5 +35,6 @@ export function runThroughMiddleware<TContext>(
     input: input ?? [],
     resumed: input === undefined,
     sessionId: state.sessionId,
+    metadata: state.metadata,
   });
 }

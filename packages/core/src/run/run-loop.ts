@@ -2,7 +2,11 @@ import type { RunInput, RunOptions } from '../agent/agent-options.js';
 import { DeadlineExceededError, MaxTurnsExceededError, RunAbortedError } from '../errors/errors.js';
 import { EventBus } from '../events/event-bus.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
-import { type MiddlewareStack, middlewareStack } from '../middleware/middleware-stack.js';
+import {
+  type MiddlewareStack,
+  middlewareEvents,
+  middlewareStack,
+} from '../middleware/middleware-stack.js';
 import type { ModelRequest } from '../models/model.js';
 import type { ActiveRun } from './active-run.js';
 import { answered, takeAnswer } from './answer-step.js';
@@ -69,6 +73,7 @@ export async function executeRun<TContext>(
   const bus = new EventBus({
     listeners: agent.listeners,
     hooks: options.hooks,
+    observers: middlewareEvents(agent.middleware, options.middleware),
     sink: sink ? (event) => sink.push(event) : undefined,
   });
   const run: ActiveRun<TContext> = {

@@ -19,6 +19,7 @@ export type RunProgress = Pick<
   | 'status'
   | 'pending'
   | 'interruptions'
+  | 'metadata'
 >;
 
 /** The progress of a run about to start. */
@@ -37,6 +38,7 @@ export function freshProgress(): RunProgress {
     status: 'running',
     pending: undefined,
     interruptions: [],
+    metadata: {},
   };
 }
 
@@ -66,5 +68,6 @@ export function restoreProgress(snapshot: RunSnapshot): RunProgress {
     status: 'running',
     pending: snapshot.pending,
     interruptions: snapshot.interruptions,
+    metadata: { ...snapshot.metadata },
   };
 }

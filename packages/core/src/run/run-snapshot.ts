@@ -119,6 +119,11 @@ export interface RunSnapshot {
   pending?: PendingToolCall[];
   /** What the run waits for, when `status` is `interrupted`. */
   interruptions: SnapshotInterruption[];
+  /**
+   * Strings the run's `wrapRun` middleware keep with it (`ctx.metadata`), such as a tracer's
+   * span ids; absent when none were written.
+   */
+  metadata?: Record<string, string>;
   /** ISO time of this checkpoint. */
   savedAt: string;
 }
