@@ -1,0 +1,45 @@
+/**
+ * What the inspector's server answers, as the page reads it.
+ *
+ * @module
+ */
+import type { LoggedEvent } from './logged-event.js';
+import type { LogProblem } from './run-index.js';
+import type { RunSummary } from './run-summary.js';
+
+/** The log being shown. */
+export interface SourceInfo {
+  /** The path given to the inspector, resolved. */
+  path: string;
+  kind: 'file' | 'dir';
+  /** The files read (one for a file; the `.jsonl` files of a folder) and their sizes in bytes. */
+  files: Array<{ name: string; bytes: number }>;
+}
+
+/** `GET /api/runs`. */
+export interface RunsResponse {
+  source: SourceInfo;
+  /** Changes with every line read: the page fetches again when the updates stream says so. */
+  version: number;
+  /** Events read. */
+  events: number;
+  /** Every run, the most recently started first. */
+  runs: RunSummary[];
+  /** Lines that could not be read (the first ones), and how many there were in all. */
+  problems: LogProblem[];
+  problemCount: number;
+  /** What to say about the source itself (a file gone, a last line still being written). */
+  notes: string[];
+}
+
+/** `GET /api/runs/:runId`. */
+export interface RunResponse {
+  version: number;
+  summary: RunSummary;
+  events: LoggedEvent[];
+}
+
+/** Each message of `GET /api/updates` (server-sent events). */
+export interface UpdateMessage {
+  version: number;
+}
