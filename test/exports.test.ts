@@ -83,6 +83,14 @@ const EXPORTS: Record<string, string[]> = {
   '@agentloop/memory/node': ['FileStore'],
   // The bottom of the graph (issue 12, point 8): the one error base the three packages extend.
   '@agentloop/protocol': ['AGENT_ERROR_MARKER', 'AgentError', 'serializeCause'],
+  // Issue 17: record runs and look at them on a local page.
+  '@agentloop/inspector': [
+    'DEFAULT_INSPECTOR_PORT',
+    'DEFAULT_MAX_VALUE_CHARS',
+    'InspectorError',
+    'runLog',
+    'startInspector',
+  ],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -126,6 +134,7 @@ describe('public exports', () => {
     ['tools', ['.']],
     ['memory', ['.']],
     ['protocol', ['.']],
+    ['inspector', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

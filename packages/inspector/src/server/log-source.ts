@@ -7,7 +7,7 @@
  * @module
  */
 import { type Stats, statSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InspectorError } from '../errors.js';
 import { RunIndex } from '../model/run-index.js';
@@ -21,6 +21,8 @@ interface FileState {
   /** The bytes of a line not yet ended by a newline. */
   rest: Buffer;
   ino: number;
+  /** The file's first bytes as read: different bytes there mean it was rewritten. */
+  head: Buffer;
 }
 
 /** What the page is told about the files. */
@@ -31,6 +33,7 @@ export interface SourceFile {
 
 const LOG_FILE = /\.(jsonl|ndjson)$/i;
 const CHUNK = 1024 * 1024;
+const HEAD_BYTES = 256;
 
 /** A log file or folder, read into a {@link RunIndex} as it grows. */
 export class LogSource {
@@ -142,6 +145,7 @@ export class LogSource {
         file.offset = 0;
         file.lines = 0;
         file.rest = Buffer.alloc(0);
+        file.head = Buffer.alloc(0);
       }
       for (const path of paths) await this.#readFile(path);
       return true;
@@ -150,7 +154,7 @@ export class LogSource {
   }
 
   async #readFile(path: string): Promise<'ok' | 'reset' | 'missing'> {
-    let handle: Awaited<ReturnType<typeof open>>;
+    let handle: FileHandle;
     try {
       handle = await open(path, 'r');
     } catch (error) {
@@ -165,10 +169,21 @@ export class LogSource {
       const stats = await handle.stat();
       let file = this.#files.get(path);
       if (!file) {
-        file = { path, offset: 0, lines: 0, rest: Buffer.alloc(0), ino: stats.ino };
+        file = {
+          path,
+          offset: 0,
+          lines: 0,
+          rest: Buffer.alloc(0),
+          ino: stats.ino,
+          head: Buffer.alloc(0),
+        };
         this.#files.set(path, file);
       }
-      if (stats.size < file.offset + file.rest.length || stats.ino !== file.ino) {
+      if (
+        stats.size < file.offset + file.rest.length ||
+        stats.ino !== file.ino ||
+        !(await sameHead(handle, file.head))
+      ) {
         file.ino = stats.ino;
         return 'reset';
       }
@@ -177,6 +192,10 @@ export class LogSource {
         const buffer = Buffer.alloc(Math.min(CHUNK, stats.size - position));
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
         if (bytesRead === 0) break;
+        if (file.head.length < HEAD_BYTES && position < HEAD_BYTES) {
+          const head = buffer.subarray(0, Math.min(bytesRead, HEAD_BYTES - position));
+          file.head = Buffer.concat([file.head, head]);
+        }
         position += bytesRead;
         this.#addBytes(file, buffer.subarray(0, bytesRead));
       }
@@ -201,6 +220,14 @@ export class LogSource {
     file.offset += start;
     file.rest = Buffer.from(data.subarray(start));
   }
+}
+
+/** Whether the file still starts with the bytes read from it before. */
+async function sameHead(handle: FileHandle, head: Buffer): Promise<boolean> {
+  if (head.length === 0) return true;
+  const now = Buffer.alloc(head.length);
+  const { bytesRead } = await handle.read(now, 0, head.length, 0);
+  return bytesRead === head.length && now.equals(head);
 }
 
 function code(error: unknown): string {

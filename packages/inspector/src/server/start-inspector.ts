@@ -104,10 +104,10 @@ export async function startInspector({
     } else if (url.pathname === '/app.css') {
       send(response, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css);
     } else if (url.pathname === '/api/runs') {
-      await source.poll();
+      await refresh();
       sendJson(response, runsResponse(source));
     } else if (url.pathname.startsWith('/api/runs/')) {
-      await source.poll();
+      await refresh();
       const runId = decodeURIComponent(url.pathname.slice('/api/runs/'.length));
       const run = source.index.run(runId);
       if (!run) {
@@ -139,16 +139,17 @@ export async function startInspector({
     }
   }
 
-  const tick = async () => {
-    try {
-      if (await source.poll()) {
-        version++;
-        for (const client of clients) client.write(`data: ${JSON.stringify({ version })}\n\n`);
-      }
-    } catch {
-      // A read that failed is tried again at the next tick; the page keeps what it has.
+  /** Reads what the log gained; whoever reads it, every open page is told. */
+  async function refresh(): Promise<void> {
+    if (await source.poll()) {
+      version++;
+      for (const client of clients) client.write(`data: ${JSON.stringify({ version })}\n\n`);
     }
-  };
+  }
+  const tick = () =>
+    refresh().catch(() => {
+      // A read that failed is tried again at the next tick; the page keeps what it has.
+    });
   const poller = setInterval(() => void tick(), pollMs);
   const heartbeat = setInterval(() => {
     for (const client of clients) client.write(': ping\n\n');
