@@ -101,7 +101,7 @@ describe('runLog', () => {
     expect(quietTypes).not.toContain('tool:args');
     expect(chattyTypes).toContain('text:delta');
     expect(chattyTypes).toContain('tool:args');
-    expect(chattyTypes.filter((type) => !/delta|args/.test(type))).toEqual(quietTypes);
+    expect(chattyTypes.filter((type) => !/delta|args/.test(String(type)))).toEqual(quietTypes);
   });
 
   it('scrubs keys: the OPENAI_API_KEY value, given secrets, sk- keys and Bearer tokens', async () => {
@@ -297,7 +297,10 @@ describe('runLog', () => {
     const outcomes = written
       .filter((line) => line.type === 'tool:end')
       .map((line) => {
-        const { outcome, denied } = line as { outcome: { ok: boolean; error?: { code: string } } };
+        const { outcome, denied } = line as {
+          outcome: { ok: boolean; error?: { code: string } };
+          denied?: boolean;
+        };
         return denied ? 'denied' : outcome.ok ? 'ok' : outcome.error?.code;
       })
       .sort();
