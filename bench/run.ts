@@ -12,6 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { runColdStartBenchmark } from './cold-start.js';
+import { runInspectorPageBenchmark } from './inspector-page.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
@@ -28,6 +29,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runScaleBenchmark(),
   runMemoryBenchmark,
   () => runColdStartBenchmark(),
+  () => runInspectorPageBenchmark(),
 ];
 
 await requireBuild();

@@ -336,4 +336,48 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
     await expect.poll(() => page.locator('tr[data-run-id]').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('[data-testid=empty-log]').count()).toBe(0);
   });
+
+  it('folds the turns of a long run, and a click on a bar opens its turn at the call', async () => {
+    const file = join(dir, 'long.jsonl');
+    const out: string[] = [];
+    let ts = Date.now();
+    const push = (event: Record<string, unknown>) =>
+      out.push(JSON.stringify({ ts: ts++, runId: 'run_long', ...event }));
+    push({ type: 'run:start', turn: 0, agent: 'long-bot' });
+    for (let turn = 1; turn <= 12; turn++) {
+      push({ type: 'model:start', turn, model: 'gpt-4o-mini', messages: turn, tools: 1 });
+      push({
+        type: 'model:end',
+        turn,
+        finishReason: 'tool_calls',
+        usage: {
+          promptTokens: 1,
+          completionTokens: 1,
+          totalTokens: 2,
+          cachedTokens: 0,
+          reasoningTokens: 0,
+        },
+        durationMs: 1,
+      });
+      push({ type: 'tool:start', turn, toolCallId: `call_${turn}`, name: 'step', args: { turn } });
+      push({
+        type: 'tool:end',
+        turn,
+        toolCallId: `call_${turn}`,
+        name: 'step',
+        outcome: { ok: true, output: `step ${turn} done`, durationMs: 1 },
+      });
+    }
+    writeFileSync(file, `${out.join('\n')}\n`);
+    const page = await open(file);
+    await page.click('tr[data-run-id=run_long] [data-col=agent] a');
+    await page.waitForSelector('[data-testid=turns-folded]');
+    // The cost is unknown (no price in the log): never a wrong number.
+    expect(await page.textContent('[data-field=cost]')).toBe('—');
+    expect(await page.locator('[data-testid=tool-call]').count()).toBe(0);
+    await page.click('.bar[data-key=call_12]');
+    await page.waitForSelector('[data-call=call_12].selected');
+    expect(await page.textContent('[data-call=call_12] [data-field=result]')).toBe('step 12 done');
+    expect(await page.locator('[data-testid=tool-call]').count()).toBe(1);
+  });
 });

@@ -19,7 +19,10 @@ export interface SourceInfo {
 /** `GET /api/runs`. */
 export interface RunsResponse {
   source: SourceInfo;
-  /** Changes with every line read: the page fetches again when the updates stream says so. */
+  /**
+   * Grows whenever the log changed; the updates stream sends the same number, so the page
+   * fetches again only when it differs from what it has.
+   */
   version: number;
   /** Events read. */
   events: number;

@@ -93,13 +93,20 @@ export function buildTimeScale(
 
   const at = (ts: number): number => {
     if (ts <= startTs) return 0;
-    for (const piece of placed) {
-      if (ts <= piece.to) {
-        const span = piece.to - piece.from || 1;
-        return piece.x0 + ((ts - piece.from) / span) * (piece.x1 - piece.x0);
-      }
+    // The first piece that ends at or after ts (pieces are in time order): a binary search,
+    // since a long run has thousands of bars and hundreds of pieces.
+    let low = 0;
+    let high = placed.length - 1;
+    if (high < 0 || ts > (placed[high]?.to ?? 0)) return 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((placed[middle]?.to ?? 0) < ts) low = middle + 1;
+      else high = middle;
     }
-    return 1;
+    const piece = placed[low];
+    if (!piece) return 1;
+    const span = piece.to - piece.from || 1;
+    return piece.x0 + ((Math.max(ts, piece.from) - piece.from) / span) * (piece.x1 - piece.x0);
   };
   const breaks = placed
     .filter((piece) => piece.compressed)

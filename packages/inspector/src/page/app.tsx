@@ -28,37 +28,35 @@ export function App() {
   const [filter, setFilter] = useState<RunFilter>({ text: '', status: 'all' });
   const routeRef = useRef(route);
   routeRef.current = route;
-  const loading = useRef<Promise<void> | undefined>(undefined);
-  const stale = useRef(false);
+  const loading = useRef(false);
+  /** A fetch is owed whatever the version: the route changed, or the page just opened. */
+  const owed = useRef(true);
+  /** The newest log version the server announced, and the one on screen. */
+  const announced = useRef(0);
+  const shown = useRef(-1);
 
   const load = useCallback(async () => {
-    // One load at a time; changes that come meanwhile cause one more.
-    if (loading.current) {
-      stale.current = true;
-      return;
-    }
-    const once = async () => {
+    // One load at a time; what is asked for meanwhile is fetched by the same loop.
+    if (loading.current) return;
+    loading.current = true;
+    while (owed.current || announced.current > shown.current) {
+      owed.current = false;
       const current = routeRef.current;
       try {
         const [list, one] = await Promise.all([
           fetchRuns(),
           current.view === 'run' ? fetchRun(current.runId) : Promise.resolve(undefined),
         ]);
+        shown.current = list.version;
         setRuns(list);
         if (current.view === 'run') setRun(one ?? null);
         setFailure(undefined);
       } catch (error) {
         setFailure(error instanceof Error ? error.message : String(error));
+        break;
       }
-    };
-    loading.current = (async () => {
-      do {
-        stale.current = false;
-        await once();
-      } while (stale.current);
-    })();
-    await loading.current;
-    loading.current = undefined;
+    }
+    loading.current = false;
   }, []);
 
   useEffect(() => {
@@ -68,11 +66,17 @@ export function App() {
       routeRef.current = next;
       setRun(undefined);
       window.scrollTo(0, 0);
+      owed.current = true;
       void load();
     };
     window.addEventListener('hashchange', onHash);
     void load();
-    const stop = listenForUpdates(() => void load(), setLive);
+    const stop = listenForUpdates((version) => {
+      // A smaller number than before: the server was restarted, and counts from 0 again.
+      if (version < announced.current) owed.current = true;
+      announced.current = version;
+      void load();
+    }, setLive);
     return () => {
       window.removeEventListener('hashchange', onHash);
       stop();

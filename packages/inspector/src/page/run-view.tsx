@@ -6,10 +6,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { RunResponse } from '../model/api-types.js';
 import { buildRunTimeline } from '../model/run-timeline.js';
-import { CallDetails } from './call-details.js';
 import { formatCost, formatCount, formatMs, formatTime, formatValue } from './format.js';
 import { StatusBadge } from './status-badge.js';
 import { Timeline } from './timeline.js';
+import { TurnSection } from './turn-section.js';
+
+/** Runs with more turns than this show each turn's calls only when asked. */
+const FOLD_TURNS = 10;
 
 /** The run view. */
 export function RunView({ data }: { data: RunResponse }) {
@@ -17,6 +20,27 @@ export function RunView({ data }: { data: RunResponse }) {
   const timeline = useMemo(() => buildRunTimeline(events), [events]);
   const [selected, setSelected] = useState<string>();
   const [raw, setRaw] = useState(false);
+  // A long run's turns are folded: thousands of calls laid out at once would take seconds.
+  const folded = timeline.turns.length > FOLD_TURNS;
+  const [openTurns, setOpenTurns] = useState<ReadonlySet<number>>(new Set());
+  const [allOpen, setAllOpen] = useState(false);
+  const turnOf = useMemo(() => {
+    const turns = new Map<string, number>();
+    for (const turn of timeline.turns) {
+      for (const call of [...turn.modelCalls, ...turn.tools]) turns.set(call.key, turn.turn);
+    }
+    return turns;
+  }, [timeline]);
+  const toggleTurn = (turn: number) => {
+    const next = new Set(openTurns);
+    if (!next.delete(turn)) next.add(turn);
+    setOpenTurns(next);
+  };
+  const select = (key: string) => {
+    const turn = turnOf.get(key);
+    if (turn !== undefined && !openTurns.has(turn)) setOpenTurns(new Set(openTurns).add(turn));
+    setSelected(key);
+  };
 
   useEffect(() => {
     if (!selected) return;
@@ -67,7 +91,7 @@ export function RunView({ data }: { data: RunResponse }) {
           <pre data-testid="run-input">{summary.input}</pre>
         </div>
       )}
-      <Timeline timeline={timeline} selected={selected} onSelect={setSelected} />
+      <Timeline timeline={timeline} selected={selected} onSelect={select} />
       {timeline.error && (
         <div class="outcome error" data-testid="run-error" role="alert">
           <h2>
@@ -106,26 +130,24 @@ export function RunView({ data }: { data: RunResponse }) {
         </div>
       )}
       <div class="turns">
+        {folded && (
+          <p class="note" data-testid="turns-folded">
+            {timeline.turns.length} turns: each opens on a click on its heading or on one of its
+            bars.{' '}
+            <button type="button" class="more" onClick={() => setAllOpen(true)}>
+              Open every turn
+            </button>
+          </p>
+        )}
         {timeline.turns.map((turn) => (
-          <section class="turn" key={turn.turn} data-turn={turn.turn}>
-            <h2>
-              Turn {turn.turn}
-              <span class="sub">
-                {' '}
-                · {formatMs(turn.endTs - turn.startTs)}
-                {turn.finishReason ? ` · finish ${turn.finishReason}` : ''}
-                {turn.tools.length > 1 ? ` · ${turn.tools.length} tool calls` : ''}
-              </span>
-            </h2>
-            {turn.trims.map((trim) => (
-              <p class="trim" key={trim.ts} data-testid="trim">
-                ✂ context trimmed: {trim.dropped} message{trim.dropped === 1 ? '' : 's'} dropped
-                {trim.shrunk ? `, ${trim.shrunk} tool output(s) cut` : ''}, {trim.kept} sent (
-                {formatCount(trim.tokens)} of {formatCount(trim.maxTokens)} tokens)
-              </p>
-            ))}
-            <CallDetails turn={turn} selected={selected} onSelect={setSelected} />
-          </section>
+          <TurnSection
+            turn={turn}
+            open={!folded || allOpen || openTurns.has(turn.turn)}
+            onToggle={() => toggleTurn(turn.turn)}
+            selected={selected}
+            onSelect={select}
+            key={turn.turn}
+          />
         ))}
       </div>
       {timeline.other.length > 0 && (

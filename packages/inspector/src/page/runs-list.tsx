@@ -17,7 +17,7 @@ export interface RunFilter {
   status: RunStatus | 'all';
 }
 
-const PAGE_ROWS = 300;
+const PAGE_ROWS = 200;
 
 /**
  * The runs that pass a filter.

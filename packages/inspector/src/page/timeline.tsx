@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { useMemo } from 'preact/hooks';
 import type { RunTimeline } from '../model/run-timeline.js';
 import { buildTimeScale, type Interval, type TimeScale } from '../model/time-scale.js';
 import { formatCount, formatMs } from './format.js';
@@ -114,11 +115,13 @@ export function Timeline({
   selected: string | undefined;
   onSelect: (key: string) => void;
 }) {
-  const rows = timelineRows(timeline);
-  const activity: Interval[] = rows
-    .filter((row) => row.kind !== 'turn' && row.bar)
-    .map((row) => [row.bar?.start ?? 0, row.bar?.end ?? 0]);
-  const scale = buildTimeScale(timeline.startTs, timeline.endTs, activity);
+  const { rows, scale } = useMemo(() => {
+    const rows = timelineRows(timeline);
+    const activity: Interval[] = rows
+      .filter((row) => row.kind !== 'turn' && row.bar)
+      .map((row) => [row.bar?.start ?? 0, row.bar?.end ?? 0]);
+    return { rows, scale: buildTimeScale(timeline.startTs, timeline.endTs, activity) };
+  }, [timeline]);
   const shown = rows.slice(0, MAX_ROWS);
   return (
     <section class="timeline" data-testid="timeline">
@@ -144,16 +147,18 @@ export function Timeline({
         </div>
       </div>
       <div class="tl-body">
-        <Grid scale={scale} />
-        {shown.map((row) => (
-          <TimelineRow
-            row={row}
-            scale={scale}
-            selected={row.key === selected}
-            onSelect={onSelect}
-            key={row.key}
-          />
-        ))}
+        <div class="tl-rows">
+          <Grid scale={scale} />
+          {shown.map((row) => (
+            <TimelineRow
+              row={row}
+              scale={scale}
+              selected={row.key === selected}
+              onSelect={onSelect}
+              key={row.key}
+            />
+          ))}
+        </div>
       </div>
       {rows.length > shown.length && (
         <p class="note">

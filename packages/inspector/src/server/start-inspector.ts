@@ -105,7 +105,7 @@ export async function startInspector({
       send(response, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css);
     } else if (url.pathname === '/api/runs') {
       await refresh();
-      sendJson(response, runsResponse(source));
+      sendJson(response, runsResponse(source, version));
     } else if (url.pathname.startsWith('/api/runs/')) {
       await refresh();
       const runId = decodeURIComponent(url.pathname.slice('/api/runs/'.length));
@@ -119,7 +119,7 @@ export async function startInspector({
         );
       } else {
         const body: RunResponse = {
-          version: source.index.version,
+          version,
           summary: run.summary,
           events: [...run.events],
         };
@@ -205,11 +205,11 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-function runsResponse(source: LogSource): RunsResponse {
+function runsResponse(source: LogSource, version: number): RunsResponse {
   const { index } = source;
   return {
     source: { path: source.path, kind: source.kind, files: source.files },
-    version: index.version,
+    version,
     events: index.eventCount,
     runs: index.runs(),
     problems: [...index.problems],
