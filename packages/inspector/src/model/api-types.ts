@@ -11,6 +11,8 @@ import type { RunSummary } from './run-summary.js';
 export interface SourceInfo {
   /** The path given to the inspector, resolved. */
   path: string;
+  /** The path as it was given. */
+  given: string;
   kind: 'file' | 'dir';
   /** The files read (one for a file; the `.jsonl` files of a folder) and their sizes in bytes. */
   files: Array<{ name: string; bytes: number }>;

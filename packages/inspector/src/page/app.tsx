@@ -90,7 +90,7 @@ export function App() {
           agentloop inspector
         </a>
         <span class="source" title={runs?.source.path}>
-          {runs?.source.path}
+          {runs?.source.given}
         </span>
         <span class={`live ${live ? 'on' : 'off'}`} data-testid="live">
           {live ? '● live' : '○ reconnecting…'}

@@ -120,7 +120,7 @@ function ModelCall({
         <ul class="retries" data-testid="retries">
           {call.retries.map((retry) => (
             <li key={retry.ts}>
-              {`↻ retry ${retry.attempt} after ${retry.error.code}${retry.error.status ? ` (HTTP ${retry.error.status})` : ''}: ${retry.error.message}; waited ${formatMs(retry.delayMs)}`}
+              {`↻ retry ${retry.attempt} after ${retry.error.code}${retry.error.status ? ` (HTTP ${retry.error.status})` : ''}: ${retry.error.message} (waited ${formatMs(retry.delayMs)})`}
             </li>
           ))}
         </ul>

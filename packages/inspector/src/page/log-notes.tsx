@@ -16,8 +16,8 @@ export function LogNotes({ runs }: { runs: RunsResponse }) {
       {empty && (
         <p class="note" data-testid="empty-log">
           {source.kind === 'dir'
-            ? `The folder ${source.path} has no run log files (.jsonl) yet.`
-            : `The log ${source.path} is empty.`}{' '}
+            ? `The folder ${source.given} has no run log files (.jsonl) yet.`
+            : `The log ${source.given} is empty.`}{' '}
           Runs appear here as soon as an agent with <code>runLog</code> writes them.
         </p>
       )}

@@ -177,7 +177,12 @@ function Figure({ name, value, raw }: { name: string; value: string; raw?: numbe
 
 function ErrorFields({ error }: { error: Record<string, unknown> }) {
   const rest = Object.entries(error).filter(
-    ([key]) => key !== 'name' && key !== 'code' && key !== 'message',
+    ([key, value]) =>
+      key !== 'name' &&
+      key !== 'code' &&
+      key !== 'message' &&
+      value !== null &&
+      value !== undefined,
   );
   if (rest.length === 0) return null;
   return <pre class="fields">{formatValue(Object.fromEntries(rest))}</pre>;

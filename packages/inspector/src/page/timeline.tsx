@@ -31,9 +31,9 @@ const MAX_ROWS = 2000;
 const GLYPHS: Record<Mark['kind'], string> = {
   trim: '✂',
   retry: '↻',
-  interrupt: '⏸',
+  interrupt: '‖',
   resume: '▶',
-  pause: '⏸',
+  pause: '‖',
   error: '✕',
   end: '■',
 };
@@ -212,7 +212,8 @@ function TimelineRow({
           <button
             type="button"
             class={`bar ${row.kind} ${bar.state}`}
-            style={{ left: pct(x0), width: pct(x1 - x0) }}
+            // A bar too short to see keeps its few pixels inside the track, even at the end.
+            style={{ left: `min(${pct(x0)}, calc(100% - 3px))`, width: pct(x1 - x0) }}
             title={bar.title}
             data-key={row.key}
             data-kind={row.kind}
@@ -225,7 +226,7 @@ function TimelineRow({
         {row.marks.map((mark, index) => (
           <span
             class={`mark ${mark.kind}`}
-            style={{ left: pct(scale.at(mark.ts)) }}
+            style={{ left: `min(${pct(scale.at(mark.ts))}, calc(100% - 6px))` }}
             title={mark.label}
             data-mark={mark.kind}
             key={`${mark.kind}-${mark.ts}-${index}`}
@@ -258,7 +259,7 @@ function Legend() {
       ))}
       <span>✂ trim</span>
       <span>↻ retry</span>
-      <span>⏸ pause</span>
+      <span>‖ pause</span>
       <span>▶ resume</span>
       <span>✕ error</span>
     </p>

@@ -39,14 +39,17 @@ const HEAD_BYTES = 256;
 export class LogSource {
   /** The path as given, resolved. */
   readonly path: string;
+  /** The path as given (what the page shows). */
+  readonly given: string;
   readonly kind: 'file' | 'dir';
   #index = new RunIndex();
   #files = new Map<string, FileState>();
   #notes = new Set<string>();
   #reading: Promise<boolean> | undefined;
 
-  private constructor(path: string, kind: 'file' | 'dir') {
+  private constructor(path: string, given: string, kind: 'file' | 'dir') {
     this.path = path;
+    this.given = given;
     this.kind = kind;
   }
 
@@ -70,7 +73,7 @@ export class LogSource {
         error,
       );
     }
-    const source = new LogSource(full, stats.isDirectory() ? 'dir' : 'file');
+    const source = new LogSource(full, path, stats.isDirectory() ? 'dir' : 'file');
     await source.poll();
     return source;
   }

@@ -98,7 +98,7 @@ export async function startInspector({
     }
     const url = new URL(request.url ?? '/', `http://${HOST}`);
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      send(response, 200, 'text/html; charset=utf-8', pageHtml(source.path));
+      send(response, 200, 'text/html; charset=utf-8', pageHtml(source.given));
     } else if (url.pathname === '/app.js') {
       send(response, 200, 'text/javascript; charset=utf-8', (await loadPageAssets()).js);
     } else if (url.pathname === '/app.css') {
@@ -208,7 +208,7 @@ function listen(server: Server, port: number): Promise<void> {
 function runsResponse(source: LogSource, version: number): RunsResponse {
   const { index } = source;
   return {
-    source: { path: source.path, kind: source.kind, files: source.files },
+    source: { path: source.path, given: source.given, kind: source.kind, files: source.files },
     version,
     events: index.eventCount,
     runs: index.runs(),
