@@ -339,12 +339,14 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
 
   it('folds the turns of a long run, and a click on a bar opens its turn at the call', async () => {
     const file = join(dir, 'long.jsonl');
+    // 60 turns: 181 rows, more than a timeline builds at once.
+    const TURNS = 60;
     const out: string[] = [];
     let ts = Date.now();
     const push = (event: Record<string, unknown>) =>
       out.push(JSON.stringify({ ts: ts++, runId: 'run_long', ...event }));
     push({ type: 'run:start', turn: 0, agent: 'long-bot' });
-    for (let turn = 1; turn <= 12; turn++) {
+    for (let turn = 1; turn <= TURNS; turn++) {
       push({ type: 'model:start', turn, model: 'gpt-4o-mini', messages: turn, tools: 1 });
       push({
         type: 'model:end',
@@ -375,9 +377,15 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
     // The cost is unknown (no price in the log): never a wrong number.
     expect(await page.textContent('[data-field=cost]')).toBe('—');
     expect(await page.locator('[data-testid=tool-call]').count()).toBe(0);
-    await page.click('.bar[data-key=call_12]');
-    await page.waitForSelector('[data-call=call_12].selected');
-    expect(await page.textContent('[data-call=call_12] [data-field=result]')).toBe('step 12 done');
+    expect(await page.getAttribute('.tl-body', 'data-rows')).toBe('181');
+    expect(await page.locator('.bar[data-kind=tool]').count()).toBeLessThan(TURNS);
+    expect(await page.locator('.bar[data-key=call_60]').count()).toBe(0);
+    await page.locator('.tl-body').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.click('.bar[data-key=call_60]');
+    await page.waitForSelector('[data-call=call_60].selected');
+    expect(await page.textContent('[data-call=call_60] [data-field=result]')).toBe('step 60 done');
     expect(await page.locator('[data-testid=tool-call]').count()).toBe(1);
   });
 });

@@ -28,7 +28,7 @@ export interface RunsResponse {
   version: number;
   /** Events read. */
   events: number;
-  /** Every run, the most recently started first. */
+  /** Every run, the most recently started first (the input cut to its start, no answer). */
   runs: RunSummary[];
   /** Lines that could not be read (the first ones), and how many there were in all. */
   problems: LogProblem[];

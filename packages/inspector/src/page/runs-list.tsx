@@ -17,7 +17,7 @@ export interface RunFilter {
   status: RunStatus | 'all';
 }
 
-const PAGE_ROWS = 200;
+const PAGE_ROWS = 100;
 
 /**
  * The runs that pass a filter.

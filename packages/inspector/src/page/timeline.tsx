@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { RunTimeline } from '../model/run-timeline.js';
 import { buildTimeScale, type Interval, type TimeScale } from '../model/time-scale.js';
 import { formatCount, formatMs } from './format.js';
@@ -27,7 +27,12 @@ interface Row {
   marks: Mark[];
 }
 
-const MAX_ROWS = 2000;
+/** From this many rows on, only the rows in view are built. */
+const WINDOW_FROM = 150;
+/** The height of a row of a windowed timeline, in CSS pixels (as in style.css). */
+const ROW_PX = 20;
+/** Rows built above and below the view, so a scroll shows rows at once. */
+const OVERSCAN = 15;
 const GLYPHS: Record<Mark['kind'], string> = {
   trim: '✂',
   retry: '↻',
@@ -122,7 +127,38 @@ export function Timeline({
       .map((row) => [row.bar?.start ?? 0, row.bar?.end ?? 0]);
     return { rows, scale: buildTimeScale(timeline.startTs, timeline.endTs, activity) };
   }, [timeline]);
-  const shown = rows.slice(0, MAX_ROWS);
+  // Many rows: only those in (or near) the scrolled view are built, each at its place.
+  const windowed = rows.length > WINDOW_FROM;
+  const body = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600 });
+  const first = windowed ? Math.max(0, Math.floor(view.top / ROW_PX) - OVERSCAN) : 0;
+  const last = windowed
+    ? Math.min(rows.length, Math.ceil((view.top + view.height) / ROW_PX) + OVERSCAN)
+    : rows.length;
+  useEffect(() => {
+    const element = body.current;
+    if (element && windowed) setView({ top: element.scrollTop, height: element.clientHeight });
+  }, [windowed]);
+  useEffect(() => {
+    // A call selected below: bring its row into the timeline's view.
+    const element = body.current;
+    const index = rows.findIndex((row) => row.key === selected);
+    if (!element || !windowed || index < 0) return;
+    const top = index * ROW_PX;
+    if (top < element.scrollTop || top + ROW_PX > element.scrollTop + element.clientHeight) {
+      element.scrollTop = Math.max(0, top - element.clientHeight / 2);
+    }
+  }, [selected, rows, windowed]);
+  const row = (item: Row, index: number) => (
+    <TimelineRow
+      row={item}
+      scale={scale}
+      selected={item.key === selected}
+      onSelect={onSelect}
+      top={windowed ? index * ROW_PX : undefined}
+      key={item.key}
+    />
+  );
   return (
     <section class="timeline" data-testid="timeline">
       <div class="tl-row tl-axis">
@@ -146,26 +182,20 @@ export function Timeline({
           ))}
         </div>
       </div>
-      <div class="tl-body">
-        <div class="tl-rows">
+      <div
+        class={`tl-body${windowed ? ' windowed' : ''}`}
+        ref={body}
+        data-rows={rows.length}
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          setView({ top: element.scrollTop, height: element.clientHeight });
+        }}
+      >
+        <div class="tl-rows" style={windowed ? { height: `${rows.length * ROW_PX}px` } : undefined}>
           <Grid scale={scale} />
-          {shown.map((row) => (
-            <TimelineRow
-              row={row}
-              scale={scale}
-              selected={row.key === selected}
-              onSelect={onSelect}
-              key={row.key}
-            />
-          ))}
+          {rows.slice(first, last).map((item, index) => row(item, first + index))}
         </div>
       </div>
-      {rows.length > shown.length && (
-        <p class="note">
-          The first {formatCount(MAX_ROWS)} of {formatCount(rows.length)} rows are drawn; every call
-          is listed below.
-        </p>
-      )}
       <Legend />
     </section>
   );
@@ -193,17 +223,24 @@ function TimelineRow({
   scale,
   selected,
   onSelect,
+  top,
 }: {
   row: Row;
   scale: TimeScale;
   selected: boolean;
   onSelect: (key: string) => void;
+  /** Its place in a windowed timeline. */
+  top: number | undefined;
 }) {
   const bar = row.bar;
   const x0 = bar ? scale.at(bar.start) : 0;
   const x1 = bar ? scale.at(bar.end) : 0;
   return (
-    <div class={`tl-row tl-${row.kind}${selected ? ' selected' : ''}`} data-row={row.key}>
+    <div
+      class={`tl-row tl-${row.kind}${selected ? ' selected' : ''}`}
+      data-row={row.key}
+      style={top === undefined ? undefined : { top: `${top}px` }}
+    >
       <div class="tl-label" title={row.label}>
         {row.label}
       </div>

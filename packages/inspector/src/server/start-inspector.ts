@@ -37,6 +37,8 @@ export interface Inspector {
 export const DEFAULT_INSPECTOR_PORT = 4760;
 const HOST = '127.0.0.1';
 const HEARTBEAT_MS = 15_000;
+/** The most characters of a run's input the runs list is sent. */
+const LIST_INPUT_CHARS = 300;
 
 /**
  * Serves the inspector page for a run log on 127.0.0.1 (never on another interface: the log
@@ -71,6 +73,7 @@ export async function startInspector({
   const source = await LogSource.open(path);
   const clients = new Set<ServerResponse>();
   let version = 0;
+  let runsJson: { version: number; text: string } | undefined;
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) {
@@ -105,7 +108,11 @@ export async function startInspector({
       send(response, 200, 'text/css; charset=utf-8', (await loadPageAssets()).css);
     } else if (url.pathname === '/api/runs') {
       await refresh();
-      sendJson(response, runsResponse(source, version));
+      // Built once per version of the log: every open page asks for it after each change.
+      if (runsJson?.version !== version) {
+        runsJson = { version, text: JSON.stringify(runsResponse(source, version)) };
+      }
+      send(response, 200, 'application/json; charset=utf-8', runsJson.text);
     } else if (url.pathname.startsWith('/api/runs/')) {
       await refresh();
       const runId = decodeURIComponent(url.pathname.slice('/api/runs/'.length));
@@ -211,7 +218,14 @@ function runsResponse(source: LogSource, version: number): RunsResponse {
     source: { path: source.path, given: source.given, kind: source.kind, files: source.files },
     version,
     events: index.eventCount,
-    runs: index.runs(),
+    // The list shows the start of each input and no answer: a long log's list stays small.
+    runs: index
+      .runs()
+      .map(({ answer: _answer, ...run }) =>
+        run.input !== undefined && run.input.length > LIST_INPUT_CHARS
+          ? { ...run, input: `${run.input.slice(0, LIST_INPUT_CHARS)}…` }
+          : run,
+      ),
     problems: [...index.problems],
     problemCount: index.problemCount,
     notes: source.notes,
