@@ -14,6 +14,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { runCheckpointCostBenchmark } from './checkpoint-cost.js';
 import { runColdStartBenchmark } from './cold-start.js';
 import { CRASH_SECTION_TITLE, extractSection } from './crash/crash-report.js';
+import { runInspectorPageBenchmark } from './inspector-page.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
@@ -33,6 +34,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   runMemoryBenchmark,
   () => runColdStartBenchmark(),
   () => runMcpCallOverheadBenchmark(),
+  () => runInspectorPageBenchmark(),
 ];
 
 await requireBuild();

@@ -95,6 +95,14 @@ const EXPORTS: Record<string, string[]> = {
   // The bottom of the graph (issue 12, point 8): the one error base the three packages extend.
   '@agentloop/protocol': ['AGENT_ERROR_MARKER', 'AgentError', 'serializeCause'],
   '@agentloop/otel': ['ATTRIBUTES', 'GEN_AI_SEMCONV_VERSION', 'otelMiddleware'],
+  // Issue 17: record runs and look at them on a local page.
+  '@agentloop/inspector': [
+    'DEFAULT_INSPECTOR_PORT',
+    'DEFAULT_MAX_VALUE_CHARS',
+    'InspectorError',
+    'runLog',
+    'startInspector',
+  ],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -142,6 +150,7 @@ describe('public exports', () => {
     ['protocol', ['.']],
     ['mcp', ['.']],
     ['otel', ['.']],
+    ['inspector', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

@@ -3,16 +3,24 @@
  * finish quickly with exit code 0, nothing on stderr, nothing that looks like an error, and
  * show what it promises: parallel tool calls, events, a trim, usage and cited files.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunIndex } from '../../packages/inspector/src/model/run-index.js';
 import { type ExampleRun, lineIndex, spawnExample } from './spawn-example.js';
 
 let run: ExampleRun;
 let lines: string[];
+const scratch = mkdtempSync(join(tmpdir(), 'agentloop-demo-'));
+const logFile = join(scratch, 'runs.jsonl');
 
 beforeAll(async () => {
-  run = await spawnExample('examples/demo/src/main.ts');
+  run = await spawnExample('examples/demo/src/main.ts', ['--log', logFile]);
   lines = run.stdout.split('\n');
 });
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('pnpm demo, offline', () => {
   it('exits 0 in seconds with an empty stderr and says in one line that it runs offline', () => {
@@ -87,5 +95,28 @@ describe('pnpm demo, offline', () => {
     expect(run.stdout).toMatch(/• \S+\.md:\d+/);
     const cited = lines.find((l) => l.includes('cited files:')) ?? '';
     expect(cited).toMatch(/README\.md/);
+  });
+
+  it('records every run in a run log and says how to open it in the inspector', () => {
+    const index = new RunIndex();
+    const text = readFileSync(logFile, 'utf8');
+    text.split('\n').forEach((line, i) => {
+      index.addLine(line, 'runs.jsonl', i + 1);
+    });
+    expect(index.problemCount).toBe(0);
+    const runs = index.runs();
+    expect(runs.map((r) => r.agent).sort()).toEqual([
+      'search-bot',
+      'weather-bot',
+      'weather-bot',
+      'weather-bot',
+      'weather-bot',
+      'weather-bot',
+    ]);
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    expect(runs.reduce((sum, r) => sum + r.trims, 0)).toBeGreaterThan(0);
+    expect(
+      lineIndex(lines, /run log: .*runs\.jsonl · see the runs: npx -y pnpm@10 inspect /),
+    ).toBeGreaterThan(0);
   });
 });

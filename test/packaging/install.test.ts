@@ -80,7 +80,8 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
       JSON.stringify({ name: 'my-app', private: true, type: 'module' }),
     );
     const tarballs = readdirSync(packed).map((file) => join(packed, file));
-    expect(tarballs).toHaveLength(6);
+    // core, tools, memory, protocol, mcp, otel and the inspector.
+    expect(tarballs).toHaveLength(7);
     install = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, 'zod'],
@@ -93,10 +94,11 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('installs the six tarballs together with npm, openai coming as their peer', () => {
+  it('installs the seven tarballs together with npm, openai coming as their peer', () => {
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       '@agentloop/core',
+      '@agentloop/inspector',
       '@agentloop/mcp',
       '@agentloop/memory',
       '@agentloop/otel',
@@ -108,6 +110,16 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
       readFileSync(join(app, 'node_modules/openai/package.json'), 'utf8'),
     ) as { version: string };
     expect(openai.version).toMatch(/^6\./);
+  });
+
+  it('gives the inspector command, as the README says: npx agentloop-inspect', async () => {
+    const { code, output } = await run(
+      join(app, 'node_modules', '.bin', 'agentloop-inspect'),
+      ['--help'],
+      app,
+    );
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^Usage: agentloop-inspect <file\|dir> \[--port N\]/);
   });
 
   it("runs the README's agent.mjs with plain node", async () => {

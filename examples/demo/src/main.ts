@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import type { RunResult } from '@agentloop/core';
+import { runLog } from '@agentloop/inspector';
 import {
   exitQuietlyWhenStdoutCloses,
   formatMs,
@@ -13,13 +15,24 @@ import { sessionSection } from './session-section.js';
 import { totalUsage } from './total-usage.js';
 import { weatherSection } from './weather-section.js';
 
+/** Where the demo records its runs unless `--log` says otherwise. */
+const DEFAULT_LOG = '.agentloop/demo-runs.jsonl';
+
 // The README's first quick-start command (`npx -y pnpm@10 demo`): the weather and search bots end to end.
 exitQuietlyWhenStdoutCloses();
-readCli({
+const { values } = readCli({
   command: 'npx -y pnpm@10 demo',
   summary:
     'The weather and search bots end to end: parallel tool calls, events, trimming, sessions, usage.',
+  options: {
+    log: {
+      value: '<file>',
+      description: `where every run's events are recorded (default ${DEFAULT_LOG})`,
+    },
+  },
 });
+// Every event of every run, for the inspector: `npx -y pnpm@10 inspect <file>`.
+const log = runLog({ file: values.log ?? DEFAULT_LOG });
 const started = performance.now();
 const { offline, notice } = selectModel({ offline: weatherResponder });
 print('agentloop demo');
@@ -27,9 +40,9 @@ print(notice);
 
 try {
   const results: RunResult[] = [];
-  results.push(await weatherSection());
-  results.push(await searchSection());
-  results.push(...(await sessionSection()));
+  results.push(await weatherSection(log));
+  results.push(await searchSection(log));
+  results.push(...(await sessionSection(log)));
 
   const { usage, calls } = totalUsage(results);
   print();
@@ -40,6 +53,10 @@ try {
     );
   }
   print(`   done in ${formatMs(performance.now() - started)}`);
+  await log.flush();
+  const near = relative(process.cwd(), log.file);
+  const file = near.startsWith('..') || near === '' ? log.file : near;
+  print(`   run log: ${file} · see the runs: npx -y pnpm@10 inspect ${file}`);
 } catch (error) {
   console.error(`The demo stopped: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -1,4 +1,5 @@
 import type { RunResult } from '@agentloop/core';
+import type { RunLog } from '@agentloop/inspector';
 import {
   citedSources,
   createSearchBot,
@@ -13,13 +14,15 @@ import { heading, print } from './print.js';
  * The search bot over this repository's documents, run with `agent.run` and per-run hooks:
  * it searches, answers from the passages found, and the files it cites are listed.
  *
+ * @param log - records every event of the runs, for the inspector.
  * @returns the run's result.
  */
-export async function searchSection(): Promise<RunResult> {
+export async function searchSection(log: RunLog): Promise<RunResult> {
   heading(2, "Search bot · BM25 search over this repository's docs, answers that cite files");
   const { model } = selectModel({ offline: searchResponder });
   const searxngUrl = process.env.SEARXNG_URL?.trim() || undefined;
   const bot = createSearchBot({ model, searxngUrl });
+  bot.on('*', log);
   const progress = new ToolProgress({ describe: describeSearchOutcome });
 
   print(`? ${DEFAULT_SEARCH_QUESTION}`);

@@ -1,4 +1,5 @@
 import type { RunResult } from '@agentloop/core';
+import type { RunLog } from '@agentloop/inspector';
 import { InMemoryStore } from '@agentloop/memory';
 import { formatCount, formatUsage, selectModel } from '@agentloop-examples/shared';
 import { createWeatherBot, fixtureFetch, weatherResponder } from '@agentloop-examples/weather-bot';
@@ -24,9 +25,10 @@ export const SESSION_QUESTIONS = [
  * request is trimmed to the budget (oldest turns first, a tool call never split from its
  * result), which `memory:trim` reports.
  *
+ * @param log - records every event of the runs, for the inspector.
  * @returns the results of the session's runs.
  */
-export async function sessionSection(): Promise<RunResult[]> {
+export async function sessionSection(log: RunLog): Promise<RunResult[]> {
   heading(
     3,
     `A session under a ${formatCount(SESSION_BUDGET)}-token budget · memory:trim keeps requests small`,
@@ -38,6 +40,7 @@ export async function sessionSection(): Promise<RunResult[]> {
     ...(offline ? { fetch: fixtureFetch({ latencyScale: 0.2 }) } : {}),
     memory: { store, maxTokens: SESSION_BUDGET, reserveOutputTokens: SESSION_REPLY_TOKENS },
   });
+  bot.on('*', log);
 
   const results: RunResult[] = [];
   let trims = 0;

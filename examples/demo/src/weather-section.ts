@@ -1,4 +1,5 @@
 import type { RunResult } from '@agentloop/core';
+import type { RunLog } from '@agentloop/inspector';
 import { formatUsage, selectModel, ToolProgress } from '@agentloop-examples/shared';
 import {
   createWeatherBot,
@@ -15,12 +16,14 @@ import { heading, print } from './print.js';
  * their progress comes from `tool:start` / `tool:end`, the answer from `text:delta`, and the
  * whole event sequence is printed at the end.
  *
+ * @param log - records every event of the runs, for the inspector.
  * @returns the run's result.
  */
-export async function weatherSection(): Promise<RunResult> {
+export async function weatherSection(log: RunLog): Promise<RunResult> {
   heading(1, 'Weather bot · parallel tool calls, lifecycle events, streamed answer');
   const { model, offline } = selectModel({ offline: weatherResponder });
   const bot = createWeatherBot({ model, ...(offline ? { fetch: fixtureFetch() } : {}) });
+  bot.on('*', log);
   const progress = new ToolProgress({ describe: describeWeatherOutcome });
   const timeline = new EventTimeline();
 

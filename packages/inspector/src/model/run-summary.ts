@@ -1,0 +1,169 @@
+/**
+ * What the runs list shows of a run, computed from its logged events: agent, times, status,
+ * turns, tokens, cost, error.
+ *
+ * @module
+ */
+import type { LoggedEvent } from './logged-event.js';
+
+/** Where a run stands, as far as its log tells. */
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+/** Tokens summed over a run's model calls. */
+export interface TokenTotals {
+  prompt: number;
+  completion: number;
+  total: number;
+  cached: number;
+  reasoning: number;
+}
+
+/** A run error as logged (`toWireError`). */
+export interface LoggedError {
+  name: string;
+  code: string;
+  message: string;
+}
+
+/** One run, summed up. */
+export interface RunSummary {
+  runId: string;
+  /** The agent's name (`(unknown)` when the log has no `run:start` for the run). */
+  agent: string;
+  sessionId?: string;
+  /** The first event's time, in ms since the epoch. */
+  startTs: number;
+  /** The last event's time. */
+  lastTs: number;
+  /**
+   * Time spent running: from each start (the first, and each resumption) to the run's end or
+   * pause, added up. A run waiting for an approval is not running.
+   */
+  durationMs: number;
+  /** `running` until a `run:end` or `run:error` follows its latest start. */
+  status: RunStatus;
+  /** How many times the run was resumed (`run:start` with `resumed`). */
+  resumptions: number;
+  /** The highest turn number seen. */
+  turns: number;
+  modelCalls: number;
+  toolCalls: number;
+  /** Tool calls that ended without `ok` (faults, timeouts, denials). */
+  toolFaults: number;
+  retries: number;
+  trims: number;
+  /** Calls waiting for a decision when the run was last paused. */
+  interruptions: number;
+  tokens: TokenTotals;
+  /** The cost in USD, summed over model calls; `null` when any call's cost is unknown. */
+  cost: number | null;
+  /** The models called, in order of first use. */
+  models: string[];
+  /** The run's error, when it failed. */
+  error?: LoggedError;
+  /** The user's input (its last user message). */
+  input?: string;
+  /** The answer's text, when it completed. */
+  answer?: string;
+  /** How many events the log holds for the run. */
+  events: number;
+}
+
+/**
+ * Sums up a run from its events, in the order they were logged.
+ *
+ * @param runId - the run.
+ * @param events - its events (not empty).
+ * @returns the summary.
+ */
+export function summarizeRun(runId: string, events: readonly LoggedEvent[]): RunSummary {
+  const tokens: TokenTotals = { prompt: 0, completion: 0, total: 0, cached: 0, reasoning: 0 };
+  const summary: RunSummary = {
+    runId,
+    agent: '(unknown)',
+    startTs: events[0]?.ts ?? 0,
+    lastTs: events.at(-1)?.ts ?? 0,
+    durationMs: 0,
+    status: 'running',
+    resumptions: 0,
+    turns: 0,
+    modelCalls: 0,
+    toolCalls: 0,
+    toolFaults: 0,
+    retries: 0,
+    trims: 0,
+    interruptions: 0,
+    tokens,
+    cost: 0,
+    models: [],
+    events: events.length,
+  };
+  let segmentStart: number | undefined = summary.startTs;
+  let costKnown = true;
+  const tools = new Set<string>();
+  for (const event of events) {
+    summary.turns = Math.max(summary.turns, event.turn);
+    switch (event.type) {
+      case 'run:start':
+        if (event.resumed) summary.resumptions++;
+        if (summary.agent === '(unknown)') summary.agent = event.agent;
+        if (event.sessionId !== undefined) summary.sessionId = event.sessionId;
+        if (event.input !== undefined && summary.input === undefined) summary.input = event.input;
+        segmentStart ??= event.ts;
+        summary.status = 'running';
+        break;
+      case 'model:start':
+        if (!summary.models.includes(event.model)) summary.models.push(event.model);
+        break;
+      case 'model:retry':
+        summary.retries++;
+        break;
+      case 'memory:trim':
+        summary.trims++;
+        break;
+      case 'model:end': {
+        summary.modelCalls++;
+        const usage = event.usage;
+        tokens.prompt += usage.promptTokens;
+        tokens.completion += usage.completionTokens;
+        tokens.total += usage.totalTokens;
+        tokens.cached += usage.cachedTokens;
+        tokens.reasoning += usage.reasoningTokens;
+        if (typeof usage.cost === 'number') summary.cost = (summary.cost ?? 0) + usage.cost;
+        else costKnown = false;
+        break;
+      }
+      case 'tool:end':
+        tools.add(event.toolCallId);
+        if (!event.outcome.ok) summary.toolFaults++;
+        break;
+      case 'tool:interrupt':
+        tools.add(event.toolCallId);
+        break;
+      case 'run:end':
+        summary.status = event.status;
+        summary.interruptions = event.result.interruptions.length;
+        if (event.status === 'completed') summary.answer = event.result.text;
+        summary.durationMs += event.ts - (segmentStart ?? event.ts);
+        segmentStart = undefined;
+        break;
+      case 'run:error':
+        summary.status = 'failed';
+        summary.error = {
+          name: event.error.name,
+          code: event.error.code,
+          message: event.error.message,
+        };
+        summary.durationMs += event.ts - (segmentStart ?? event.ts);
+        segmentStart = undefined;
+        break;
+      default:
+        break;
+    }
+  }
+  if (segmentStart !== undefined) summary.durationMs += summary.lastTs - segmentStart;
+  summary.toolCalls = tools.size;
+  // Float sums of prices: round as core does, so the figure matches the log's to the digit.
+  summary.cost = costKnown ? Math.round((summary.cost ?? 0) * 1e10) / 1e10 : null;
+  return summary;
+}
