@@ -14,6 +14,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { runColdStartBenchmark } from './cold-start.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
+import { runOtelOverheadBenchmark } from './otel-overhead.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
 import { requireBuild } from './require-build.js';
 import { runScaleBenchmark } from './scale.js';
@@ -24,6 +25,7 @@ import { runTurnOverheadBenchmark } from './turn-overhead.js';
 const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> = [
   () => runLoopOverheadBenchmark(),
   () => runTurnOverheadBenchmark(),
+  () => runOtelOverheadBenchmark(),
   () => runParallelSpeedupBenchmark(),
   () => runScaleBenchmark(),
   runMemoryBenchmark,
