@@ -41,6 +41,12 @@ export interface OtelOverheadOptions {
   turns?: number;
   /** Fresh processes measured; the figures are their medians. @default 5 */
   forks?: number;
+  /**
+   * The test server to run against; by default one in this process. The benchmark gives its
+   * children one in the parent process, so a child measures the client side only, as a service
+   * calling a remote model would see it.
+   */
+  url?: string;
 }
 
 /** What one process measured, in ms per run (HTTP) and µs per turn (in process). */
@@ -129,6 +135,7 @@ export async function measureOtelOverhead({
   runs = 300,
   warmup = 50,
   turns = 10,
+  url,
 }: Omit<OtelOverheadOptions, 'forks'> = {}): Promise<OtelOverheadSample> {
   let spans = 0;
   const dropAll: SpanExporter = {
@@ -144,12 +151,16 @@ export async function measureOtelOverhead({
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracing = [otelMiddleware({ tracer: provider.getTracer('bench') })];
 
-  const server = await startTestServer({ responder: responder(toolTurns, callsPerTurn) });
+  const server =
+    url === undefined
+      ? await startTestServer({ responder: responder(toolTurns, callsPerTurn) })
+      : undefined;
+  const baseURL = url ?? server?.url;
   try {
     const make = (middleware: typeof tracing) =>
       new Agent({
         name: 'overhead',
-        model: openai('gpt-4o-mini', { apiKey: 'test-key', baseURL: server.url }),
+        model: openai('gpt-4o-mini', { apiKey: 'test-key', baseURL }),
         tools: [lookup],
         middleware,
       });
@@ -180,7 +191,7 @@ export async function measureOtelOverhead({
       spans,
     };
   } finally {
-    await server.close();
+    await server?.close();
     await provider.shutdown();
   }
 }
@@ -193,16 +204,22 @@ export async function runOtelOverheadBenchmark({
   forks = 5,
   ...options
 }: OtelOverheadOptions = {}): Promise<BenchResult> {
-  const samples: OtelOverheadSample[] = [];
-  for (let fork = 0; fork < forks; fork++) {
-    const outcome = await runNode([
-      ...DIST_FLAGS,
-      'bench/otel-overhead-child.ts',
-      JSON.stringify(options),
-    ]);
-    samples.push(lastJsonLine<OtelOverheadSample>(outcome, 'the otel-overhead child process'));
-  }
   const { toolTurns = 5, callsPerTurn = 3, runs = 300, warmup = 50, turns = 10 } = options;
+  // The model server stays here: the children time the agent's side of the wire only.
+  const server = await startTestServer({ responder: responder(toolTurns, callsPerTurn) });
+  const samples: OtelOverheadSample[] = [];
+  try {
+    for (let fork = 0; fork < forks; fork++) {
+      const outcome = await runNode([
+        ...DIST_FLAGS,
+        'bench/otel-overhead-child.ts',
+        JSON.stringify({ ...options, url: server.url }),
+      ]);
+      samples.push(lastJsonLine<OtelOverheadSample>(outcome, 'the otel-overhead child process'));
+    }
+  } finally {
+    await server.close();
+  }
   const ratios = samples.map((s) => s.pairedRatio);
   const ratio = median(ratios);
   const plainMs = median(samples.map((s) => s.plainMs));
@@ -234,7 +251,7 @@ export async function runOtelOverheadBenchmark({
     '',
     rowsTable(rows),
     '',
-    `The loop-overhead workload (${toolTurns} turns of ${callsPerTurn} parallel \`lookup\` calls, then the answer, over HTTP to the local test server) run by the same agent with and without \`otelMiddleware\`: the OpenTelemetry SDK's \`BasicTracerProvider\` with a \`BatchSpanProcessor\` and an exporter that drops the spans, and the AsyncLocalStorage context manager, as the Node SDK sets them up. Each of ${forks} fresh processes times ${runs} runs of each, interleaved, after ${warmup} warm-up runs; the ratio is the median over the processes of each one's median ratio of runs made back to back (${ratios.map((r) => r.toFixed(3)).join(', ')}). The in-process rows are runs of ${turns} turns on \`ScriptedModel\` (one call a turn), where nothing hides the spans' cost: it is reported, not held to the target.`,
+    `The loop-overhead workload (${toolTurns} turns of ${callsPerTurn} parallel \`lookup\` calls, then the answer, over HTTP to the local test server, which runs in the parent process so that each child times the agent's side only) run by the same agent with and without \`otelMiddleware\`: the OpenTelemetry SDK's \`BasicTracerProvider\` with a \`BatchSpanProcessor\` and an exporter that drops the spans, and the AsyncLocalStorage context manager, as the Node SDK sets them up. Each of ${forks} fresh processes times ${runs} runs of each, interleaved, after ${warmup} warm-up runs; the ratio is the median over the processes of each one's median ratio of runs made back to back (${ratios.map((r) => r.toFixed(3)).join(', ')}). The in-process rows are runs of ${turns} turns on \`ScriptedModel\` (one call a turn), where nothing hides the spans' cost: it is reported, not held to the target.`,
   ].join('\n');
   return { title, rows, markdown };
 }
