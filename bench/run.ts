@@ -18,6 +18,7 @@ import { runInspectorPageBenchmark } from './inspector-page.js';
 import { runLoopOverheadBenchmark } from './loop-overhead.js';
 import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
+import { runOtelOverheadBenchmark } from './otel-overhead.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
 import { requireBuild } from './require-build.js';
 import { runScaleBenchmark } from './scale.js';
@@ -29,6 +30,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runLoopOverheadBenchmark(),
   () => runTurnOverheadBenchmark(),
   () => runCheckpointCostBenchmark(),
+  () => runOtelOverheadBenchmark(),
   () => runParallelSpeedupBenchmark(),
   () => runScaleBenchmark(),
   runMemoryBenchmark,
