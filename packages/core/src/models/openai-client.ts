@@ -1,7 +1,9 @@
 import OpenAI, { type ClientOptions } from 'openai';
+import { createAbortError } from '../errors/abort-error.js';
 import { ConfigurationError } from '../errors/errors.js';
 import { ModelError, type PartialToolCall } from '../errors/model-error.js';
 import { readableErrorsFetch } from './error-body-fetch.js';
+import type { ModelCallOptions, ModelResponse, ModelStreamEvent } from './model.js';
 import { toModelError } from './openai-errors.js';
 import { redactingLogger, scrub } from './redact.js';
 
@@ -229,6 +231,97 @@ export class OpenAIConnection {
       signal,
     );
   }
+
+  /**
+   * Reads a streamed reply to its end, the same for both wire APIs: a whole JSON body in place of
+   * the stream becomes one reply, each wire event goes through the accumulator, a stream that
+   * breaks or ends before the model finished becomes a `ModelError` with what had arrived.
+   *
+   * @param streamed - The client's answer: the event iterable and the raw HTTP response.
+   * @param reader - How this API's events and whole bodies become replies, and its words for them.
+   * @param options - The caller's signal and chunk callback.
+   * @returns The model's stream events, ending with the `response` event.
+   */
+  async *readReply<Event>(
+    streamed: { data: AsyncIterable<Event>; response: Response },
+    reader: ReplyStreamReader<Event>,
+    options: ModelCallOptions,
+  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const { signal } = options;
+    const whole = await this.wholeBodyOf(streamed.response, signal);
+    if (whole) {
+      // Some OpenAI-compatible servers ignore `stream: true` and send one whole reply.
+      let reply: ModelResponse;
+      try {
+        reply = reader.fromWhole(whole.body);
+      } catch (error) {
+        throw this.fail(error, signal);
+      }
+      if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
+      yield { type: 'response', response: reply };
+      return;
+    }
+    const acc = reader.accumulator;
+    const progress = () => ({
+      chunks: acc.chunks,
+      text: acc.partialText,
+      toolCalls: acc.partialToolCalls,
+    });
+    try {
+      for await (const event of streamed.data) {
+        // SSE comments (keep-alives) never get here: the client's parser drops them.
+        options.onChunk?.();
+        for (const out of acc.push(event)) yield out;
+      }
+    } catch (error) {
+      throw this.fail(error, signal, progress());
+    }
+    // The client ends a stream quietly when its request is aborted; that is not an answer.
+    if (signal?.aborted) throw createAbortError(signal);
+    if (!acc.finished) {
+      throw this.fail(
+        new ModelError({
+          message:
+            acc.chunks === 0
+              ? `The stream from ${this.#model} ended before any ${reader.unit} arrived.`
+              : `The stream from ${this.#model} ended before the model finished (${reader.missingEnd}).`,
+          retryable: acc.chunks === 0,
+          model: this.#model,
+          midStream: acc.chunks > 0,
+          partialText: acc.partialText,
+          partialToolCalls: acc.partialToolCalls,
+        }),
+        signal,
+      );
+    }
+    let reply: ModelResponse;
+    try {
+      reply = reader.finish();
+    } catch (error) {
+      throw this.fail(error, signal, progress());
+    }
+    yield { type: 'response', response: reply };
+  }
+}
+
+/** How one wire API's stream becomes a reply: what `OpenAIConnection.readReply` needs of it. */
+export interface ReplyStreamReader<Event> {
+  /** Folds the wire events into model stream events and, at the end, the reply. */
+  accumulator: {
+    readonly chunks: number;
+    readonly finished: boolean;
+    readonly partialText: string;
+    readonly partialToolCalls: PartialToolCall[];
+    push(event: Event): ModelStreamEvent[];
+  };
+  /** The reply when the stream finished. */
+  finish(): ModelResponse;
+  /** The reply from a whole JSON body sent in place of the stream. */
+  fromWhole(body: unknown): ModelResponse;
+  /** What one wire event is called in messages: `chunk`, `event`. */
+  unit: string;
+  /** What a finished stream has and this one did not, for the message. */
+  missingEnd: string;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { createAbortError, throwIfAborted } from '../errors/abort-error.js';
-import { ModelError } from '../errors/model-error.js';
+import { throwIfAborted } from '../errors/abort-error.js';
 import type {
   Model,
   ModelCallOptions,
@@ -75,52 +74,17 @@ class OpenAIChatModel implements Model {
     } catch (error) {
       throw connection.fail(error, signal);
     }
-    const whole = await connection.wholeBodyOf(response, signal);
-    if (whole) {
-      // Some OpenAI-compatible servers ignore `stream: true` and send one whole completion.
-      let reply: ModelResponse;
-      try {
-        reply = fromCompletion(whole.body, this.name, connection.secrets);
-      } catch (error) {
-        throw connection.fail(error, signal);
-      }
-      if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
-      yield { type: 'response', response: reply };
-      return;
-    }
-    const progress = () => ({
-      chunks: acc.chunks,
-      text: acc.partialText,
-      toolCalls: acc.partialToolCalls,
-    });
-    try {
-      for await (const chunk of chunks) {
-        // SSE comments (keep-alives) never get here: the client's parser drops them.
-        options.onChunk?.();
-        for (const event of acc.push(chunk)) yield event;
-      }
-    } catch (error) {
-      throw connection.fail(error, signal, progress());
-    }
-    // The client ends a stream quietly when its request is aborted; that is not an answer.
-    if (signal?.aborted) throw createAbortError(signal);
-    if (!acc.finished) {
-      throw connection.fail(
-        new ModelError({
-          message:
-            acc.chunks === 0
-              ? `The stream from ${this.name} ended before any chunk arrived.`
-              : `The stream from ${this.name} ended before the model finished (no finish_reason).`,
-          retryable: acc.chunks === 0,
-          model: this.name,
-          midStream: acc.chunks > 0,
-          partialText: acc.partialText,
-          partialToolCalls: acc.partialToolCalls,
-        }),
-        signal,
-      );
-    }
-    yield { type: 'response', response: acc.toResponse() };
+    yield* connection.readReply(
+      { data: chunks, response },
+      {
+        accumulator: acc,
+        finish: () => acc.toResponse(),
+        fromWhole: (body) => fromCompletion(body, this.name, connection.secrets),
+        unit: 'chunk',
+        missingEnd: 'no finish_reason',
+      },
+      options,
+    );
   }
 }
 

@@ -1,7 +1,6 @@
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { Reasoning } from 'openai/resources/shared';
-import { createAbortError, throwIfAborted } from '../errors/abort-error.js';
-import { ModelError } from '../errors/model-error.js';
+import { throwIfAborted } from '../errors/abort-error.js';
 import type {
   Model,
   ModelCallOptions,
@@ -104,57 +103,17 @@ class OpenAIResponsesModel implements Model {
     } catch (error) {
       throw connection.fail(error, signal);
     }
-    const whole = await connection.wholeBodyOf(response, signal);
-    if (whole) {
-      // A server that ignores `stream: true` and sends the whole reply.
-      let reply: ModelResponse;
-      try {
-        reply = fromResponse(whole.body, this.name, connection.secrets);
-      } catch (error) {
-        throw connection.fail(error, signal);
-      }
-      if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
-      yield { type: 'response', response: reply };
-      return;
-    }
-    const progress = () => ({
-      chunks: acc.chunks,
-      text: acc.partialText,
-      toolCalls: acc.partialToolCalls,
-    });
-    try {
-      for await (const event of events) {
-        options.onChunk?.();
-        for (const out of acc.push(event)) yield out;
-      }
-    } catch (error) {
-      throw connection.fail(error, signal, progress());
-    }
-    // The client ends a stream quietly when its request is aborted; that is not an answer.
-    if (signal?.aborted) throw createAbortError(signal);
-    if (!acc.finished) {
-      throw connection.fail(
-        new ModelError({
-          message:
-            acc.chunks === 0
-              ? `The stream from ${this.name} ended before any event arrived.`
-              : `The stream from ${this.name} ended before the model finished (no response.completed event).`,
-          retryable: acc.chunks === 0,
-          model: this.name,
-          midStream: acc.chunks > 0,
-          partialText: acc.partialText,
-          partialToolCalls: acc.partialToolCalls,
-        }),
-        signal,
-      );
-    }
-    let reply: ModelResponse;
-    try {
-      reply = acc.toResponse(this.name, connection.secrets);
-    } catch (error) {
-      throw connection.fail(error, signal, progress());
-    }
-    yield { type: 'response', response: reply };
+    yield* connection.readReply(
+      { data: events, response },
+      {
+        accumulator: acc,
+        finish: () => acc.toResponse(this.name, connection.secrets),
+        fromWhole: (body) => fromResponse(body, this.name, connection.secrets),
+        unit: 'event',
+        missingEnd: 'no response.completed event',
+      },
+      options,
+    );
   }
 }
 
