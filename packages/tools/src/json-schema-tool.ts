@@ -1,7 +1,6 @@
 import { ToolDefinitionError } from './errors.js';
 import { jsonSchemaParameters } from './json-schema-parameters.js';
-import { toJSONSchema } from './to-json-schema.js';
-import { assertToolFields } from './tool-fields.js';
+import { assertToolFields, frozenTool } from './tool-fields.js';
 import type { NeedsApproval, StrictMode, Tool, ToolContext } from './types.js';
 
 /**
@@ -84,29 +83,8 @@ export function jsonSchemaTool<
     );
   }
   assertToolFields(definition);
-  const {
-    name,
-    description,
-    inputSchema,
-    execute,
-    timeoutMs,
-    strict,
-    maxOutputChars,
-    needsApproval,
-    idempotent,
-  } = definition;
-  const parameters = jsonSchemaParameters<TArgs>(inputSchema, name);
-  const converted = toJSONSchema(parameters, { strict: strict ?? 'auto', toolName: name });
-  return Object.freeze({
-    name,
-    description,
-    parameters,
-    jsonSchema: converted.schema,
-    strict: converted.strict,
-    timeoutMs,
-    maxOutputChars,
-    needsApproval: needsApproval ?? false,
-    idempotent: idempotent ?? false,
-    execute,
-  });
+  return frozenTool(
+    definition,
+    jsonSchemaParameters<TArgs>(definition.inputSchema, definition.name),
+  );
 }

@@ -1,4 +1,6 @@
 import { ToolDefinitionError } from './errors.js';
+import { toJSONSchema } from './to-json-schema.js';
+import type { StrictMode } from './types.js';
 
 /** What a tool name must match (the OpenAI API's rule). */
 export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -115,4 +117,43 @@ export function assertToolFields(definition: ToolFields): asserts definition is 
   }
   assertLimit(timeoutMs, 'timeoutMs', name, true);
   assertLimit(maxOutputChars, 'maxOutputChars', name, true);
+}
+
+/**
+ * The tool both definers return, from a definition whose fields `assertToolFields` has checked
+ * and the parameters its schema gave: the JSON Schema the model sees is made here, once.
+ *
+ * @param definition - The checked definition.
+ * @param parameters - What validates the arguments (a zod schema, or the JSON Schema wrapper).
+ * @returns The frozen tool.
+ */
+export function frozenTool<
+  D extends {
+    name: string;
+    description: string;
+    execute: unknown;
+    timeoutMs?: number | undefined;
+    strict?: StrictMode | undefined;
+    maxOutputChars?: number | undefined;
+    needsApproval?: unknown;
+    idempotent?: boolean | undefined;
+  },
+  P,
+>(definition: D, parameters: P) {
+  const { name, description, execute, timeoutMs, strict, maxOutputChars } = definition;
+  const converted = toJSONSchema(parameters, { strict: strict ?? 'auto', toolName: name });
+  return Object.freeze({
+    name: name as D['name'],
+    description,
+    parameters,
+    jsonSchema: converted.schema,
+    strict: converted.strict,
+    timeoutMs,
+    maxOutputChars,
+    needsApproval: (definition.needsApproval ?? false) as
+      | Exclude<D['needsApproval'], undefined>
+      | false,
+    idempotent: definition.idempotent ?? false,
+    execute: execute as D['execute'],
+  });
 }

@@ -1,6 +1,5 @@
 import { ToolDefinitionError } from './errors.js';
-import { toJSONSchema } from './to-json-schema.js';
-import { assertToolFields } from './tool-fields.js';
+import { assertToolFields, frozenTool } from './tool-fields.js';
 import type { InferToolArgs, Tool, ToolDefinition, ToolParameters } from './types.js';
 
 /**
@@ -39,31 +38,8 @@ export function tool<
       { code: 'invalid_config' },
     );
   }
-  const {
-    name,
-    description,
-    parameters,
-    execute,
-    timeoutMs,
-    strict,
-    maxOutputChars,
-    needsApproval,
-    idempotent,
-  } = definition;
   assertToolFields(definition);
-  const converted = toJSONSchema(parameters, { strict: strict ?? 'auto', toolName: name });
-  return Object.freeze({
-    name,
-    description,
-    parameters,
-    jsonSchema: converted.schema,
-    strict: converted.strict,
-    timeoutMs,
-    maxOutputChars,
-    needsApproval: needsApproval ?? false,
-    idempotent: idempotent ?? false,
-    execute,
-  });
+  return frozenTool(definition, definition.parameters);
 }
 
 /**
