@@ -11,6 +11,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
 } from 'openai/resources/chat/completions';
+import { countResponsesOutputTokens } from './responses-output-tokens.js';
 
 /** Framing of every message (`<|start|>{role}\n{content}<|end|>`), from the OpenAI cookbook. */
 export const TOKENS_PER_MESSAGE = 3;
@@ -66,7 +67,8 @@ function countToolCall(call: ChatCompletionMessageToolCall, countText: (text: st
  * `content`, `name`, `refusal`, `tool_call_id`), plus {@link TOKENS_PER_NAME} with a `name`, plus
  * the content parts (text exactly; images, audio and files estimated), plus each tool call
  * ({@link TOKENS_PER_TOOL_CALL} + its id, name and arguments), a legacy `function_call`, and the
- * reasoning text an assistant message carries back (`reasoning_content`, `reasoning`).
+ * reasoning an assistant message carries back (`reasoning_content`, `reasoning`, and the reasoning
+ * items of a Responses reply in `responses_output`).
  *
  * @param message - The message.
  * @param countText - Counts the tokens of a text.
@@ -104,6 +106,8 @@ export function countMessageTokens(
     };
     if (typeof reasoningContent === 'string') tokens += countText(reasoningContent);
     if (typeof reasoning === 'string') tokens += countText(reasoning);
+    // Reasoning items of a Responses reply go back too.
+    tokens += countResponsesOutputTokens(message, countText);
   }
   return tokens;
 }
