@@ -104,7 +104,15 @@ const EXPORTS: Record<string, string[]> = {
     'startInspector',
   ],
   // Issue 13: sessions, checkpoints and runs across processes on Redis.
-  '@agentloop/redis': [],
+  '@agentloop/redis': [
+    'DEFAULT_KEY_PREFIX',
+    'DEFAULT_REDIS_TIMEOUT_MS',
+    'DEFAULT_RUN_LEASE_MS',
+    'LeaseLostError',
+    'RedisError',
+    'RedisRunStore',
+    'RedisUnavailableError',
+  ],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */

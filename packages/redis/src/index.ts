@@ -5,4 +5,21 @@
  *
  * @packageDocumentation
  */
-export {};
+export {
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  type RedisConnection,
+} from './connection.js';
+export {
+  LeaseLostError,
+  RedisError,
+  type RedisErrorCode,
+  RedisUnavailableError,
+} from './errors.js';
+export {
+  DEFAULT_RUN_LEASE_MS,
+  type RedisRunClaim,
+  RedisRunStore,
+  type RedisRunStoreOptions,
+  type RunHolder,
+} from './redis-run-store.js';
