@@ -108,9 +108,12 @@ const EXPORTS: Record<string, string[]> = {
     'DEFAULT_KEY_PREFIX',
     'DEFAULT_REDIS_TIMEOUT_MS',
     'DEFAULT_RUN_LEASE_MS',
+    'DEFAULT_SESSION_LEASE_MS',
     'LeaseLostError',
     'RedisError',
     'RedisRunStore',
+    'RedisSessionLock',
+    'RedisStore',
     'RedisUnavailableError',
   ],
 };

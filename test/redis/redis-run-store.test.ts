@@ -16,6 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runStoreContract, sampleSnapshot } from '../core/run-store-contract.js';
 import { deleteKeys, findRedis, uniquePrefix } from '../support/redis.js';
+import { closedPort, eventually } from './redis-test-helpers.js';
 
 const redis = await findRedis();
 const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
@@ -248,29 +249,3 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     };
   }
 });
-
-/** Retries `attempt` until it resolves (the lease it waits for expires) or `withinMs` passes. */
-async function eventually<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-/** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 1;
-      server.close(() => resolve(port));
-    });
-  });
-}
