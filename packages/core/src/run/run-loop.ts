@@ -84,6 +84,7 @@ export async function executeRun<TContext>(
     signal,
     bus,
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
+    sessionLease: undefined,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
     ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
@@ -101,7 +102,7 @@ export async function executeRun<TContext>(
   });
 
   let failed = true;
-  let leaveSession = () => {};
+  let leaveSession = async () => {};
   try {
     signal.throwIfAborted();
     leaveSession = await enterSession(run, agent.memory);
@@ -142,7 +143,8 @@ export async function executeRun<TContext>(
     throw error;
   } finally {
     deadline.clear();
-    leaveSession();
+    // The session first: the next run in line (here or in another process) may start now.
+    await leaveSession().catch(() => {});
     end(failed);
     await release().catch(() => {});
   }
