@@ -221,7 +221,12 @@ export class RedisStore implements MemoryStore {
 
   async #call<T>(call: () => Promise<T>, action: string, sessionId: string): Promise<T> {
     try {
-      return await bounded(call, `${action} the history of session '${sessionId}'`, this.timeoutMs);
+      return await bounded(
+        this.#connection.client,
+        call,
+        `${action} the history of session '${sessionId}'`,
+        this.timeoutMs,
+      );
     } catch (error) {
       if (!RedisUnavailableError.isInstance(error)) throw error;
       const key = sessionKey(this.prefix, sessionId);
