@@ -103,6 +103,19 @@ const EXPORTS: Record<string, string[]> = {
     'runLog',
     'startInspector',
   ],
+  // Issue 13: sessions, checkpoints and runs across processes on Redis.
+  '@agentloop/redis': [
+    'DEFAULT_KEY_PREFIX',
+    'DEFAULT_REDIS_TIMEOUT_MS',
+    'DEFAULT_RUN_LEASE_MS',
+    'DEFAULT_SESSION_LEASE_MS',
+    'LeaseLostError',
+    'RedisError',
+    'RedisRunStore',
+    'RedisSessionLock',
+    'RedisStore',
+    'RedisUnavailableError',
+  ],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -151,6 +164,7 @@ describe('public exports', () => {
     ['mcp', ['.']],
     ['otel', ['.']],
     ['inspector', ['.']],
+    ['redis', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

@@ -34,6 +34,10 @@ export interface StartedRedis {
   readonly port: number;
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  pauseServer(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  resumeServer(): void;
 }
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
@@ -78,6 +82,10 @@ async function locate(): Promise<FoundRedis> {
 }
 
 function idle(url: string | undefined, reason: string): FoundRedis {
+  // On CI (.ci/run makes sure a Redis answers) a missing Redis is a failure, never a skip.
+  if (url === undefined && ['true', '1'].includes((process.env.CI ?? '').toLowerCase())) {
+    throw new Error(`CI=${process.env.CI} but the Redis tests cannot run: ${reason}`);
+  }
   return { url, reason, stop: async () => {} };
 }
 
@@ -101,6 +109,18 @@ export function answersPing(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Starts a `redis-server` of the test's own on a free port, whatever else answers: for tests that
+ * stop and restart Redis, which must never stop the shared server at 127.0.0.1:6379. `undefined`
+ * when the binary is not installed.
+ */
+export async function startPrivateRedis(): Promise<(StartedRedis & { url: string }) | undefined> {
+  const binary = SERVER_BINARIES.find((path) => existsSync(path));
+  if (!binary) return undefined;
+  const started = await startServer(binary);
+  return { ...started, url: `redis://127.0.0.1:${started.port}` };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -117,6 +137,8 @@ async function startServer(binary: string): Promise<StartedRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const startServer = async () => {
+    // Started already: one server per port.
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn(
       binary,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -141,5 +163,39 @@ async function startServer(binary: string): Promise<StartedRedis> {
   };
   await startServer();
   process.once('exit', () => child?.kill('SIGKILL'));
-  return { port, startServer, stopServer };
+  return {
+    port,
+    startServer,
+    stopServer,
+    pauseServer: () => child?.kill('SIGSTOP'),
+    resumeServer: () => child?.kill('SIGCONT'),
+  };
+}
+
+/**
+ * Deletes every key under `prefix` (the test's own, from {@link uniquePrefix}).
+ *
+ * @param client - An ioredis client of the test's Redis.
+ * @param prefix - The test's prefix.
+ */
+export async function deleteKeys(
+  client: {
+    scan(
+      cursor: string,
+      match: 'MATCH',
+      pattern: string,
+      count: 'COUNT',
+      n: number,
+    ): Promise<[string, string[]]>;
+    del(...keys: string[]): Promise<number>;
+  },
+  prefix: string,
+): Promise<void> {
+  if (!prefix.startsWith('agentloop-test:')) throw new Error(`not a test prefix: ${prefix}`);
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== '0');
 }

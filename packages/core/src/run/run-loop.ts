@@ -52,7 +52,8 @@ export async function executeRun<TContext>(
       : 'state' in start
         ? snapshotOfState(start.state).runId
         : `run_${crypto.randomUUID()}`;
-  const release = await claimRun(agent.runStore, runId);
+  const held = await claimRun(agent.runStore, runId);
+  const release = held.release;
   let snapshot: RunSnapshot | undefined;
   try {
     snapshot = 'input' in start ? undefined : await loadSnapshot(agent, start);
@@ -83,11 +84,12 @@ export async function executeRun<TContext>(
     signal,
     bus,
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
+    sessionLease: undefined,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
     ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
     partialText: undefined,
-    checkpoint: checkpointer(agent.runStore, () => snapshotOf(run)),
+    checkpoint: checkpointer(held.save, () => snapshotOf(run)),
   };
   bus.emit({
     type: 'run:start',
@@ -100,7 +102,7 @@ export async function executeRun<TContext>(
   });
 
   let failed = true;
-  let leaveSession = () => {};
+  let leaveSession = async () => {};
   try {
     signal.throwIfAborted();
     leaveSession = await enterSession(run, agent.memory);
@@ -141,7 +143,8 @@ export async function executeRun<TContext>(
     throw error;
   } finally {
     deadline.clear();
-    leaveSession();
+    // The session first: the next run in line (here or in another process) may start now.
+    await leaveSession().catch(() => {});
     end(failed);
     await release().catch(() => {});
   }
