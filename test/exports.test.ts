@@ -103,6 +103,8 @@ const EXPORTS: Record<string, string[]> = {
     'runLog',
     'startInspector',
   ],
+  // Issue 13: sessions, checkpoints and runs across processes on Redis.
+  '@agentloop/redis': [],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
@@ -151,6 +153,7 @@ describe('public exports', () => {
     ['mcp', ['.']],
     ['otel', ['.']],
     ['inspector', ['.']],
+    ['redis', ['.']],
   ])(
     'packages/%s maps each entry point to src (source) and dist (types, default)',
     (dir, entries) => {

@@ -80,8 +80,8 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
       JSON.stringify({ name: 'my-app', private: true, type: 'module' }),
     );
     const tarballs = readdirSync(packed).map((file) => join(packed, file));
-    // core, tools, memory, protocol, mcp, otel and the inspector.
-    expect(tarballs).toHaveLength(7);
+    // core, tools, memory, protocol, mcp, otel, redis and the inspector.
+    expect(tarballs).toHaveLength(8);
     install = await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, 'zod'],
@@ -94,7 +94,7 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('installs the seven tarballs together with npm, openai coming as their peer', () => {
+  it('installs the eight tarballs together with npm, openai coming as their peer', () => {
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       '@agentloop/core',
@@ -103,6 +103,7 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
       '@agentloop/memory',
       '@agentloop/otel',
       '@agentloop/protocol',
+      '@agentloop/redis',
       '@agentloop/tools',
       'zod',
     ]);

@@ -48,7 +48,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     expect(manifest.peerDependencies?.openai).toBeUndefined();
   });
 
-  it.skipIf(dir === 'protocol' || dir === 'mcp' || dir === 'otel')(
+  it.skipIf(dir === 'protocol' || dir === 'mcp' || dir === 'otel' || dir === 'redis')(
     'takes openai (whose types are its message types) and zod from the consumer, as peers',
     () => {
       // One copy of openai: a user's `new OpenAI()` passed as `openai(name, { client })` must be
@@ -74,7 +74,15 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     },
   );
 
-  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol; mcp → tools; otel → core)', () => {
+  it.runIf(dir === 'redis')('is built on ioredis and BullMQ, and takes openai through core', () => {
+    // Redis is the engine (DESIGN.md): ioredis is the client, BullMQ the queue; openai's types
+    // reach it through core and memory, whose peer it already is.
+    expect(manifest.dependencies?.ioredis).toMatch(/^\^\d/);
+    expect(manifest.dependencies?.bullmq).toMatch(/^\^\d/);
+    expect(manifest.dependencies?.openai).toBeUndefined();
+  });
+
+  it('depends on its sibling packages by workspace:* only, one way (core → tools, memory → protocol; mcp → tools; otel → core; redis → core, memory)', () => {
     const siblings = Object.entries(manifest.dependencies ?? {}).filter(([dep]) =>
       dep.startsWith('@agentloop/'),
     );
@@ -86,6 +94,7 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
       core: ['@agentloop/memory', '@agentloop/protocol', '@agentloop/tools'],
       mcp: ['@agentloop/protocol', '@agentloop/tools'],
       otel: ['@agentloop/core'],
+      redis: ['@agentloop/core', '@agentloop/memory', '@agentloop/protocol'],
     };
     expect(siblings.map(([dep]) => dep).sort()).toEqual(expected[dir]);
   });

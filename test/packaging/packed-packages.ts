@@ -38,6 +38,7 @@ export const PACKAGES = [
   { dir: 'core', name: '@agentloop/core' },
   { dir: 'mcp', name: '@agentloop/mcp' },
   { dir: 'otel', name: '@agentloop/otel' },
+  { dir: 'redis', name: '@agentloop/redis' },
 ] as const;
 
 /** Reads `packages/<dir>/package.json`. */
