@@ -104,7 +104,14 @@ const EXPORTS: Record<string, string[]> = {
     'startInspector',
   ],
   // Issue 13: sessions, checkpoints and runs across processes on Redis.
-  '@agentloop/redis': [],
+  '@agentloop/redis': [
+    'DEFAULT_LOCK_DURATION_MS',
+    'DEFAULT_RETENTION_MS',
+    'DEFAULT_STALLED_INTERVAL_MS',
+    'RunQueue',
+    'RunQueueError',
+    'RunWorker',
+  ],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */
