@@ -1,5 +1,5 @@
-import { InMemoryRunStore, type WireEvent } from '@agentloop/core';
-import { RunQueue, RunQueueError, RunWorker } from '@agentloop/redis';
+import type { WireEvent } from '@agentloop/core';
+import { RedisUnavailableError, RunQueue, RunQueueError, RunWorker } from '@agentloop/redis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { deferred } from '../support/deferred.js';
 import { findRedis, uniquePrefix } from '../support/redis.js';
@@ -28,7 +28,6 @@ describe.skipIf(!redis.url)(`RunQueue and RunWorker (${redis.reason})`, () => {
 
   function setUp(agents: Parameters<typeof actAgent>[0][], { workers = 1 } = {}) {
     prefix = uniquePrefix('queue');
-    const runStore = new InMemoryRunStore();
     const queue = new RunQueue({ connection: url, prefix });
     closers.push(() => queue.close());
     const built = Object.fromEntries(agents.map((a) => [a.name ?? 'actor', actAgent(a)]));
@@ -37,14 +36,13 @@ describe.skipIf(!redis.url)(`RunQueue and RunWorker (${redis.reason})`, () => {
         connection: url,
         prefix,
         agents: built,
-        runStore,
         concurrency: 4,
       });
       closers.push(() => worker.close());
       return worker;
     };
     for (let i = 0; i < workers; i++) start();
-    return { queue, runStore, start };
+    return { queue, start };
   }
 
   async function collect(queue: RunQueue, runId: string, after?: string) {
@@ -208,7 +206,7 @@ describe.skipIf(!redis.url)(`RunQueue and RunWorker (${redis.reason})`, () => {
     closers.push(() => queue.close());
     const started = Date.now();
     const error = await queue.enqueue({ agent: 'a', input: 'x' }).catch((e: unknown) => e);
-    expect(RunQueueError.isInstance(error) && error.code).toBe('redis_unavailable');
+    expect(RedisUnavailableError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/127\.0\.0\.1:1/);
     expect(Date.now() - started).toBeLessThan(15_000);
   });

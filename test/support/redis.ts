@@ -159,3 +159,31 @@ async function startServer(binary: string): Promise<StartedRedis> {
   process.once('exit', () => child?.kill('SIGKILL'));
   return { port, startServer, stopServer };
 }
+
+/**
+ * Deletes every key under `prefix` (the test's own, from {@link uniquePrefix}).
+ *
+ * @param client - An ioredis client of the test's Redis.
+ * @param prefix - The test's prefix.
+ */
+export async function deleteKeys(
+  client: {
+    scan(
+      cursor: string,
+      match: 'MATCH',
+      pattern: string,
+      count: 'COUNT',
+      n: number,
+    ): Promise<[string, string[]]>;
+    del(...keys: string[]): Promise<number>;
+  },
+  prefix: string,
+): Promise<void> {
+  if (!prefix.startsWith('agentloop-test:')) throw new Error(`not a test prefix: ${prefix}`);
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== '0');
+}

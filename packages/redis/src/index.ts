@@ -5,7 +5,17 @@
  *
  * @packageDocumentation
  */
-export type { RedisConnection } from './queue/connection.js';
+export {
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  type RedisConnection,
+} from './connection.js';
+export {
+  LeaseLostError,
+  RedisError,
+  type RedisErrorCode,
+  RedisUnavailableError,
+} from './errors.js';
 export {
   RunQueueError,
   type RunQueueErrorCode,
@@ -27,3 +37,10 @@ export {
   RunWorker,
   type RunWorkerOptions,
 } from './queue/run-worker.js';
+export {
+  DEFAULT_RUN_LEASE_MS,
+  type RedisRunClaim,
+  RedisRunStore,
+  type RedisRunStoreOptions,
+  type RunHolder,
+} from './redis-run-store.js';

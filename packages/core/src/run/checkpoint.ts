@@ -9,7 +9,6 @@ import {
   type RunSnapshot,
   type SnapshotToolOutcome,
 } from './run-snapshot.js';
-import type { RunStore } from './run-store.js';
 
 /**
  * The run's progress as a snapshot: plain JSON, sharing nothing the loop or the user can change
@@ -201,20 +200,21 @@ function jsonOrUndefined(value: unknown, depth = 0): unknown {
 }
 
 /**
- * The run's `checkpoint` function: saves `take()` with the store, one write at a time and in
+ * The run's `checkpoint` function: saves `take()` with `save` (the store's, or a claim's fenced
+ * save), one write at a time and in
  * order. A checkpoint asked for while a write is under way shares the next write, which takes
  * its snapshot when it starts, so it holds every change made before it was asked for. Without a
  * store it does nothing and returns `undefined` (no tick is spent).
  */
 export function checkpointer(
-  store: RunStore | undefined,
+  save: ((snapshot: RunSnapshot) => Promise<void>) | undefined,
   take: () => RunSnapshot,
 ): () => Promise<void> | undefined {
-  if (!store) return () => undefined;
+  if (!save) return () => undefined;
   let writing: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   const write = (): Promise<void> => {
-    const saving = store.save(take());
+    const saving = save(take());
     const settled = () => {
       if (writing === saving) writing = undefined;
     };

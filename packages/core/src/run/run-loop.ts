@@ -54,7 +54,8 @@ export async function executeRun<TContext>(
       : 'state' in start
         ? snapshotOfState(start.state).runId
         : (options.runId ?? `run_${crypto.randomUUID()}`);
-  const release = await claimRun(agent.runStore, runId);
+  const held = await claimRun(agent.runStore, runId);
+  const release = held.release;
   let snapshot: RunSnapshot | undefined;
   try {
     snapshot = 'input' in start ? undefined : await loadSnapshot(agent, start);
@@ -89,7 +90,7 @@ export async function executeRun<TContext>(
     consumerReady: sink ? () => sink.ready() : undefined,
     ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
     partialText: undefined,
-    checkpoint: checkpointer(agent.runStore, () => snapshotOf(run)),
+    checkpoint: checkpointer(held.save, () => snapshotOf(run)),
   };
   bus.emit({
     type: 'run:start',

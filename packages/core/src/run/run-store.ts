@@ -4,6 +4,14 @@ import type { RunSnapshot } from './run-snapshot.js';
 export interface RunClaim {
   /** Gives the run back. Safe to call more than once. */
   release(): Promise<void>;
+  /**
+   * Saves a snapshot of the claimed run only while this claim still holds it (a fenced write),
+   * for stores whose claims can be lost or taken over (a lease that expired, say). When a claim
+   * has it, the run checkpoints through it instead of {@link RunStore.save}; a save refused
+   * because the claim was lost rejects, and the run fails with that error instead of running on
+   * unrecorded.
+   */
+  save?(snapshot: RunSnapshot): Promise<void>;
 }
 
 /**

@@ -1,20 +1,21 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../connection.js';
+import { LeaseLostError, RedisUnavailableError } from '../errors.js';
 import { RunQueueError } from './errors.js';
-
-/**
- * Where Redis is: a URL (`redis://user:pass@host:6379/0`, `rediss://` for TLS) or ioredis
- * options. The queue and the worker open their own connections from it.
- */
-export type RedisConnection = string | RedisOptions;
 
 /** How long a Redis that does not answer is waited for before a typed error. @default 10 s */
 export const DEFAULT_UNAVAILABLE_AFTER_MS = 10_000;
 
-/** ioredis options from a {@link RedisConnection}. */
+/**
+ * ioredis options from a {@link RedisConnection}: the queue and the worker open connections of
+ * their own (blocking reads, a subscriber, BullMQ's), so a client given is used for its options.
+ */
 export function redisOptions(connection: RedisConnection, option = 'connection'): RedisOptions {
+  if (connection instanceof Redis) return { ...connection.options };
   if (typeof connection === 'object' && connection !== null && !Array.isArray(connection)) {
-    return { ...connection };
+    const { replyMapping: _ignored, ...options } = connection as RedisOptions;
+    return options;
   }
   if (typeof connection !== 'string') {
     throw new RunQueueError(
@@ -92,7 +93,8 @@ export function bullConnection(options: RedisOptions, extra: RedisOptions): Conn
 
 /** True for the errors ioredis gives when Redis cannot be reached or the connection broke. */
 export function isConnectionFault(error: unknown): boolean {
-  if (RunQueueError.isInstance(error)) return error.code === 'redis_unavailable';
+  if (RedisUnavailableError.isInstance(error) || LeaseLostError.isInstance(error)) return true;
+  if (RunQueueError.isInstance(error)) return false;
   if (!(error instanceof Error)) return false;
   const text = `${error.name} ${error.message} ${(error as { code?: unknown }).code ?? ''}`;
   return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|Command timed out|connect ETIMEDOUT|Reached the max retries|LOADING|enableOfflineQueue/i.test(
@@ -116,7 +118,7 @@ export async function withinBound<T>(
   try {
     return await Promise.race([operation(), timeout]);
   } catch (error) {
-    if (isConnectionFault(error) && !RunQueueError.isInstance(error)) {
+    if (isConnectionFault(error) && !RedisUnavailableError.isInstance(error)) {
       throw unavailable({ ms, where, what, runId, cause: error });
     }
     throw error;
@@ -125,12 +127,11 @@ export async function withinBound<T>(
   }
 }
 
-/** The `redis_unavailable` error. */
+/** The `redis_unavailable` error: what could not be done, and where Redis was expected. */
 export function unavailable({
   ms,
   where,
   what,
-  runId,
   cause,
 }: {
   ms: number;
@@ -138,9 +139,6 @@ export function unavailable({
   what: string;
   runId?: string | undefined;
   cause?: unknown;
-}): RunQueueError {
-  return new RunQueueError(
-    `Redis at ${where} did not answer ${what} within ${ms} ms${cause instanceof Error ? ` (${cause.message})` : ''}: check that it is running and reachable. Nothing acknowledged is lost; retry when it is back (enqueue again with the same runId to run it once).`,
-    { code: 'redis_unavailable', runId, cause },
-  );
+}): RedisUnavailableError {
+  return new RedisUnavailableError(`${what} (Redis at ${where})`, ms, cause);
 }

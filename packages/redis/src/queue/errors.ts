@@ -3,9 +3,6 @@ import { AgentError, type ConfigErrorCode } from '@agentloop/protocol';
 /**
  * Codes of {@link RunQueueError}.
  *
- * - `redis_unavailable`: Redis did not answer within the bound (`unavailableAfterMs`): it is
- *   down, unreachable, or the connection was lost and not regained. Nothing was lost that was
- *   acknowledged; retry the call (an `enqueue` with the same `runId` runs once).
  * - `run_not_found`: the queue knows no run of that id (never enqueued, or expired).
  * - `run_not_interrupted`: `resume()` on a run that is not waiting for decisions.
  * - `worker_lost`: the run's worker died or lost Redis more often than the worker's bound; the
@@ -14,7 +11,6 @@ import { AgentError, type ConfigErrorCode } from '@agentloop/protocol';
  * - `invalid_config`: an option or argument is wrong (named by `option`).
  */
 export type RunQueueErrorCode =
-  | 'redis_unavailable'
   | 'run_not_found'
   | 'run_not_interrupted'
   | 'worker_lost'
@@ -37,13 +33,14 @@ export interface RunQueueErrorOptions {
 const RUN_QUEUE_ERROR: unique symbol = Symbol.for('agentloop.error.run_queue');
 
 /**
- * Thrown by `RunQueue` and `RunWorker` (and sent as a queued run's `run:error`) when Redis is
- * down or gone, a run is unknown or in the wrong state, or an option is wrong.
+ * Thrown by `RunQueue` and `RunWorker` (and sent as a queued run's `run:error`) when a run is
+ * unknown or in the wrong state, was given up, or an option is wrong. A Redis that is down or
+ * gone is a `RedisUnavailableError` (`redis_unavailable`) instead.
  *
  * @example
  * ```ts
  * try { await queue.enqueue({ agent: 'triage', input: 'Hi' }); }
- * catch (error) { if (RunQueueError.isInstance(error) && error.code === 'redis_unavailable') retryLater(); }
+ * catch (error) { if (RunQueueError.isInstance(error) && error.code === 'run_not_found') ... }
  * ```
  */
 export class RunQueueError extends AgentError {

@@ -1,10 +1,16 @@
+import { DEFAULT_KEY_PREFIX, prefixOption } from '../connection.js';
 import { RunQueueError } from './errors.js';
 
-/** The BullMQ queue's name (its keys are `<prefix>:runs:*`). */
+/** The BullMQ queue's name (its keys are `<prefix>queue:runs:*`). */
 export const QUEUE_NAME = 'runs';
 
-/** The key prefix when none is given. */
-export const DEFAULT_PREFIX = 'agentloop';
+/** The key prefix when none is given (the stores'). */
+export const DEFAULT_PREFIX = DEFAULT_KEY_PREFIX;
+
+/** BullMQ's prefix under ours: it adds `:` and the queue's name. */
+export function bullPrefix(prefix: string): string {
+  return `${prefix}queue`;
+}
 
 /** The keys of one run. */
 export interface RunKeys {
@@ -18,13 +24,13 @@ export interface RunKeys {
 
 /** The keys of run `runId` under `prefix`. */
 export function runKeys(prefix: string, runId: string): RunKeys {
-  const base = `${prefix}:run:${runId}`;
+  const base = `${prefix}queued:{${runId}}`;
   return { record: base, events: `${base}:events`, cancel: `${base}:cancel` };
 }
 
 /** The channel on which cancellations reach the workers. */
 export function cancelChannel(prefix: string): string {
-  return `${prefix}:cancel`;
+  return `${prefix}queue:cancel`;
 }
 
 /**
@@ -37,7 +43,7 @@ export function jobIdOf(runId: string, gen: number): string {
 
 /** The lock BullMQ holds on a job while a worker runs it: events are written only under it. */
 export function lockKeyOf(prefix: string, jobId: string): string {
-  return `${prefix}:${QUEUE_NAME}:${jobId}:lock`;
+  return `${bullPrefix(prefix)}:${QUEUE_NAME}:${jobId}:lock`;
 }
 
 const RUN_ID = /^[A-Za-z0-9_.-]{1,200}$/;
@@ -51,11 +57,7 @@ export function checkRunId(runId: unknown, option = 'runId'): string {
   );
 }
 
-/** Checks a key prefix. */
-export function checkPrefix(prefix: unknown): string {
-  if (typeof prefix === 'string' && /^[A-Za-z0-9_.:-]{1,100}$/.test(prefix)) return prefix;
-  throw new RunQueueError(
-    `"prefix" must be 1 to 100 letters, digits, "_", ".", ":" or "-", such as "myapp"; got ${typeof prefix === 'string' ? JSON.stringify(prefix) : typeof prefix}.`,
-    { code: 'invalid_config', option: 'prefix' },
-  );
+/** Checks a key prefix (the stores' rule: no `{` or `}`). */
+export function checkPrefix(prefix: unknown, owner: string): string {
+  return prefixOption(prefix, owner);
 }

@@ -39,7 +39,7 @@ export async function* readRunEvents({
         {
           ms: BLOCK_MS + unavailableAfterMs,
           where,
-          what: `the events of run "${runId}"`,
+          what: `read the events of run "${runId}"`,
           runId,
         },
       ).catch((error: unknown) => {

@@ -1,22 +1,22 @@
 import type { RunInput, WireError } from '@agentloop/core';
 import { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../connection.js';
 import {
   blockingClient,
   bullConnection,
   commandClient,
   DEFAULT_UNAVAILABLE_AFTER_MS,
   describeRedis,
-  type RedisConnection,
   redisOptions,
   withinBound,
 } from './connection.js';
 import { RunQueueError } from './errors.js';
 import {
+  bullPrefix,
   cancelChannel,
   checkPrefix,
   checkRunId,
-  DEFAULT_PREFIX,
   jobIdOf,
   QUEUE_NAME,
   runKeys,
@@ -45,11 +45,11 @@ export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 export interface RunQueueOptions {
   /** Where Redis is: a URL or ioredis options. */
   connection: RedisConnection;
-  /** The prefix of every key (the workers must use the same). @default 'agentloop' */
+  /** The prefix of every key (the workers must use the same). @default 'agentloop:' */
   prefix?: string;
   /**
    * How long a call waits for a Redis that does not answer before it rejects with
-   * `RunQueueError` `redis_unavailable`. @default 10 000 ms
+   * `RedisUnavailableError` (`redis_unavailable`). @default 10 000 ms
    */
   unavailableAfterMs?: number;
 }
@@ -102,11 +102,11 @@ export class RunQueue {
   /** @param options - see {@link RunQueueOptions}. */
   constructor({
     connection,
-    prefix = DEFAULT_PREFIX,
+    prefix,
     unavailableAfterMs = DEFAULT_UNAVAILABLE_AFTER_MS,
   }: RunQueueOptions) {
     this.#options = redisOptions(connection);
-    this.#prefix = checkPrefix(prefix);
+    this.#prefix = checkPrefix(prefix, 'RunQueue');
     this.#unavailableAfterMs = checkBound(unavailableAfterMs);
     this.#where = describeRedis(this.#options);
   }
@@ -117,8 +117,8 @@ export class RunQueue {
    * returns the same id.
    *
    * @returns the run's id.
-   * @throws RunQueueError `invalid_config` for bad arguments, `redis_unavailable` when Redis does
-   * not answer within `unavailableAfterMs`.
+   * @throws RunQueueError `invalid_config` for bad arguments; RedisUnavailableError
+   * (`redis_unavailable`) when Redis does not answer within `unavailableAfterMs`.
    */
   async enqueue({ agent, input, sessionId, context, runId }: EnqueueOptions): Promise<{
     runId: string;
@@ -146,7 +146,7 @@ export class RunQueue {
       ...(context !== undefined ? { context: checkContext(context) } : {}),
     };
     const keys = runKeys(this.#prefix, id);
-    await this.#bound(`enqueue of run "${id}"`, id, async () => {
+    await this.#bound(`enqueue run "${id}"`, id, async () => {
       const client = await this.#commands();
       // A run the queue knows already (queued, running or ended, maybe with its job removed)
       // is not queued again.
@@ -163,7 +163,7 @@ export class RunQueue {
    * read on with `after` set to the `run:end` event's id. A reading cut off (a dropped client, a
    * restart) resumes with `after` set to the last id it got.
    *
-   * @throws RunQueueError `run_not_found`, `redis_unavailable`.
+   * @throws RunQueueError `run_not_found`; RedisUnavailableError.
    */
   async *events(
     runId: string,
@@ -200,7 +200,7 @@ export class RunQueue {
    * Waits for the run (or its latest resumption) to end: `completed` with the answer,
    * `interrupted` with the interruptions to decide (then `resume`), or `failed` with the error.
    *
-   * @throws RunQueueError `run_not_found`, `redis_unavailable`.
+   * @throws RunQueueError `run_not_found`; RedisUnavailableError.
    */
   async result(runId: string, { signal }: { signal?: AbortSignal } = {}): Promise<QueuedRunResult> {
     this.#open();
@@ -223,7 +223,7 @@ export class RunQueue {
   /**
    * Where the run stands now: `queued`, `running`, `interrupted`, `completed` or `failed`.
    *
-   * @throws RunQueueError `run_not_found`, `redis_unavailable`.
+   * @throws RunQueueError `run_not_found`; RedisUnavailableError.
    */
   async status(runId: string): Promise<QueuedRunStatus> {
     this.#open();
@@ -236,7 +236,7 @@ export class RunQueue {
    * `ctx.signal` abort) and ends the same way. A worker that takes the run later sees the
    * cancellation too. Cancelling an ended run does nothing.
    *
-   * @throws RunQueueError `run_not_found`, `redis_unavailable`.
+   * @throws RunQueueError `run_not_found`; RedisUnavailableError.
    */
   async cancel(runId: string): Promise<void> {
     this.#open();
@@ -244,7 +244,7 @@ export class RunQueue {
     const record = await this.#record(id);
     if (isEnded(record.status) && record.status !== 'interrupted') return;
     const keys = runKeys(this.#prefix, id);
-    await this.#bound(`the cancellation of run "${id}"`, id, async () => {
+    await this.#bound(`cancel run "${id}"`, id, async () => {
       const client = await this.#commands();
       await client.set(keys.cancel, '1', 'PX', DEFAULT_RETENTION_MS);
       await client.publish(cancelChannel(this.#prefix), id);
@@ -283,7 +283,7 @@ export class RunQueue {
    *
    * @param decisions - keyed by interruption id (`result.interruptions[i].id`); interruptions
    * left out stay waiting, and the run interrupts again on them.
-   * @throws RunQueueError `run_not_interrupted`, `run_not_found`, `invalid_config`, `redis_unavailable`.
+   * @throws RunQueueError `run_not_interrupted`, `run_not_found`, `invalid_config`; RedisUnavailableError.
    */
   async resume(runId: string, decisions: Record<string, QueuedDecision>): Promise<void> {
     this.#open();
@@ -298,7 +298,7 @@ export class RunQueue {
     const ended = JSON.parse(record.result) as QueuedRunResult;
     const waiting = ended.status === 'interrupted' ? ended.interruptions.map((i) => i.id) : [];
     const checked = checkDecisions(id, decisions, waiting);
-    await this.#bound(`the resumption of run "${id}"`, id, async () => {
+    await this.#bound(`resume run "${id}"`, id, async () => {
       const client = await this.#commands();
       const answer = await client.agentloopResume(runKeys(this.#prefix, id).record);
       if (!/^\d+$/.test(answer)) {
@@ -329,7 +329,7 @@ export class RunQueue {
     result?: string;
     terminalId?: string;
   }> {
-    const fields = await this.#bound(`run "${runId}"`, runId, async () =>
+    const fields = await this.#bound(`read run "${runId}"`, runId, async () =>
       (await this.#commands()).hgetall(runKeys(this.#prefix, runId).record),
     );
     if (!fields.status) {
@@ -369,7 +369,7 @@ export class RunQueue {
   #bullQueue(): Queue {
     this.#queue ??= new Queue(QUEUE_NAME, {
       connection: bullConnection(this.#options, { maxRetriesPerRequest: 2 }),
-      prefix: this.#prefix,
+      prefix: bullPrefix(this.#prefix),
       defaultJobOptions: JOB_OPTIONS,
     });
     this.#queue.on('error', () => {});

@@ -9,26 +9,21 @@ import {
 } from '@agentloop/core';
 import { type Job, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../connection.js';
+import { RedisError } from '../errors.js';
+import { RedisRunStore } from '../redis-run-store.js';
 import {
   bullConnection,
   commandClient,
   DEFAULT_UNAVAILABLE_AFTER_MS,
   describeRedis,
   isConnectionFault,
-  type RedisConnection,
   redisOptions,
   unavailable,
 } from './connection.js';
 import { RunQueueError } from './errors.js';
 import { EventPublisher } from './event-publisher.js';
-import {
-  cancelChannel,
-  checkPrefix,
-  DEFAULT_PREFIX,
-  lockKeyOf,
-  QUEUE_NAME,
-  runKeys,
-} from './keys.js';
+import { bullPrefix, cancelChannel, checkPrefix, lockKeyOf, QUEUE_NAME, runKeys } from './keys.js';
 import type { QueuedJob } from './queued-job.js';
 import { executeJob, type QueueAgent } from './run-execution.js';
 import { checkBound, DEFAULT_RETENTION_MS } from './run-queue.js';
@@ -52,8 +47,9 @@ export interface RunWorkerOptions {
   /**
    * Where runs are checkpointed and claimed (a lease, so one worker owns a run at a time). It
    * must be shared by every worker of the queue: a run taken over is resumed from it.
+   * @default a `RedisRunStore` on the same connection and prefix, its lease `lockDurationMs`
    */
-  runStore: RunStore;
+  runStore?: RunStore;
   /**
    * BullMQ's `lockDuration`: a worker renews its jobs' locks every half of it; a dead worker's
    * runs are seen as stalled once it passes. @default 10 000 ms
@@ -84,7 +80,6 @@ export interface RunWorkerOptions {
  * const worker = new RunWorker({
  *   connection: 'redis://127.0.0.1:6379',
  *   agents: { weather },
- *   runStore: new RedisRunStore({ connection: 'redis://127.0.0.1:6379' }),
  *   concurrency: 8,
  * });
  * process.on('SIGTERM', () => worker.close());   // finishes the runs it holds, takes no more
@@ -104,13 +99,14 @@ export class RunWorker {
   /** The runs going on here, by id: what cancels each. */
   readonly #running = new Map<string, AbortController>();
   #closing: Promise<void> | undefined;
+  #closeStore: () => Promise<void> = async () => {};
 
   /** @param options - see {@link RunWorkerOptions}. */
   constructor({
     connection,
     agents,
     concurrency = 8,
-    prefix = DEFAULT_PREFIX,
+    prefix,
     runStore,
     lockDurationMs = DEFAULT_LOCK_DURATION_MS,
     stalledIntervalMs = DEFAULT_STALLED_INTERVAL_MS,
@@ -120,11 +116,21 @@ export class RunWorker {
     onError = () => {},
   }: RunWorkerOptions) {
     this.#options = redisOptions(connection);
-    this.#prefix = checkPrefix(prefix);
+    this.#prefix = checkPrefix(prefix, 'RunWorker');
     this.#agents = checkAgents(agents);
-    this.#runStore = checkRunStore(runStore);
     positive('concurrency', concurrency, 10_000);
     positive('lockDurationMs', lockDurationMs, 600_000);
+    if (runStore === undefined) {
+      const own = new RedisRunStore({
+        connection: this.#options,
+        prefix: this.#prefix,
+        leaseMs: lockDurationMs,
+      });
+      this.#runStore = own;
+      this.#closeStore = () => own.close();
+    } else {
+      this.#runStore = checkRunStore(runStore);
+    }
     positive('stalledIntervalMs', stalledIntervalMs, 600_000);
     positive('maxStalledCount', maxStalledCount, 1_000);
     positive('claimWaitMs', claimWaitMs, 600_000);
@@ -148,7 +154,7 @@ export class RunWorker {
       (job, token, signal) => this.#process(job, token, signal),
       {
         connection: bullConnection(this.#options, { maxRetriesPerRequest: null }),
-        prefix: this.#prefix,
+        prefix: bullPrefix(this.#prefix),
         concurrency,
         lockDuration: lockDurationMs,
         stalledInterval: stalledIntervalMs,
@@ -168,7 +174,7 @@ export class RunWorker {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#worker.close();
-      await Promise.allSettled([this.#subscriber.quit(), this.#client.quit()]);
+      await Promise.allSettled([this.#subscriber.quit(), this.#client.quit(), this.#closeStore()]);
       this.#subscriber.disconnect();
       this.#client.disconnect();
     })();
@@ -204,7 +210,7 @@ export class RunWorker {
             : unavailable({
                 ms: this.#unavailableAfterMs,
                 where: describeRedis(this.#options),
-                what: `the events of run "${runId}"`,
+                what: `write the events of run "${runId}"`,
                 runId,
                 cause,
               });
@@ -310,19 +316,18 @@ export class RunWorker {
 function outsideTheRun(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
     if (RunStoreError.isInstance(e) || isConnectionFault(e)) return true;
-    if (
-      RunQueueError.isInstance(e) &&
-      (e.code === 'worker_lost' || e.code === 'redis_unavailable')
-    ) {
-      return true;
-    }
+    if (RunQueueError.isInstance(e) && e.code === 'worker_lost') return true;
     e = (e as { cause?: unknown } | null)?.cause;
   }
   return false;
 }
 
 function AgentErrorLike(error: unknown): boolean {
-  return RunStoreError.isInstance(error) || RunQueueError.isInstance(error);
+  return (
+    RunStoreError.isInstance(error) ||
+    RunQueueError.isInstance(error) ||
+    RedisError.isInstance(error)
+  );
 }
 
 function cancelled(runId: string): Error {

@@ -1,0 +1,170 @@
+/**
+ * The `connection` option every `@agentloop/redis` class takes, and the time bound on each call.
+ *
+ * @module
+ */
+
+import { AgentError } from '@agentloop/protocol';
+import { Redis, type RedisOptions } from 'ioredis';
+import { RedisError, RedisUnavailableError } from './errors.js';
+
+/**
+ * Where Redis is: an ioredis client (shared, never closed by agentloop), a `redis://` URL, or
+ * ioredis options (the last two make a client of its own, closed by `close()`).
+ */
+export type RedisConnection = Redis | string | RedisOptions;
+
+/** The default bound on one Redis call, in milliseconds. */
+export const DEFAULT_REDIS_TIMEOUT_MS = 5_000;
+
+/** The default prefix of every key agentloop writes. */
+export const DEFAULT_KEY_PREFIX = 'agentloop:';
+
+/** A client and whether agentloop made it (and so closes it). */
+export interface ResolvedConnection {
+  client: Redis;
+  owned: boolean;
+}
+
+/**
+ * Resolves the `connection` option.
+ *
+ * @param connection - What the user gave.
+ * @param owner - The class taking it, for the error message.
+ * @returns the client to use.
+ * @throws RedisError `invalid_config` for anything else.
+ */
+export function resolveConnection(connection: unknown, owner: string): ResolvedConnection {
+  if (connection instanceof Redis) return { client: connection, owned: false };
+  // A client from another copy of ioredis: it still speaks the same commands.
+  if (isClientLike(connection)) return { client: connection as Redis, owned: false };
+  // Our own clients retry a lost connection for ever (each call is bounded by `timeoutMs`
+  // instead), and never wait on a connection that is not up to fail a call.
+  const defaults = { maxRetriesPerRequest: 1, connectTimeout: 5_000 };
+  if (typeof connection === 'string' && /^rediss?:\/\//.test(connection)) {
+    return { client: quiet(new Redis(connection, defaults)), owned: true };
+  }
+  if (typeof connection === 'object' && connection !== null && !Array.isArray(connection)) {
+    // agentloop reads replies in ioredis's default (legacy) shape.
+    const { replyMapping: _ignored, ...options } = connection as RedisOptions;
+    return { client: quiet(new Redis({ ...defaults, ...options })), owned: true };
+  }
+  throw new RedisError(
+    `${owner} needs \`connection\`: an ioredis client, a redis:// URL or ioredis options such as { host, port }; got ${connection === null ? 'null' : typeof connection === 'string' ? JSON.stringify(connection) : typeof connection}.`,
+    { code: 'invalid_config', option: 'connection' },
+  );
+}
+
+/**
+ * A client of agentloop's own reports a lost connection through the calls it fails (as typed
+ * errors), not as an unhandled `error` event printed on every reconnection attempt.
+ */
+function quiet(client: Redis): Redis {
+  client.on('error', () => {});
+  return client;
+}
+
+function isClientLike(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { eval?: unknown }).eval === 'function' &&
+    typeof (value as { get?: unknown }).get === 'function' &&
+    typeof (value as { quit?: unknown }).quit === 'function'
+  );
+}
+
+/**
+ * Checks a positive duration option.
+ *
+ * @returns the value, or the default when it is `undefined`.
+ * @throws RedisError `invalid_config`.
+ */
+export function durationOption(
+  value: unknown,
+  fallback: number,
+  option: string,
+  owner: string,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RedisError(
+      `${owner}: \`${option}\` must be a positive number of milliseconds; got ${String(value)}.`,
+      { code: 'invalid_config', option },
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks the `prefix` option.
+ *
+ * @throws RedisError `invalid_config`.
+ */
+export function prefixOption(value: unknown, owner: string): string {
+  if (value === undefined) return DEFAULT_KEY_PREFIX;
+  if (typeof value !== 'string' || /[{}]/.test(value)) {
+    throw new RedisError(
+      `${owner}: \`prefix\` must be a string without '{' or '}' (they mark Redis Cluster hash tags); got ${JSON.stringify(value)}.`,
+      { code: 'invalid_config', option: 'prefix' },
+    );
+  }
+  return value;
+}
+
+/**
+ * Runs one Redis call, bounded: a Redis that is down, unreachable or slow becomes a
+ * {@link RedisUnavailableError} within `timeoutMs`, never a hang. A call given up on may still
+ * reach Redis later (the client queues it while reconnecting); every write agentloop makes is
+ * safe to land late (keyed, or fenced).
+ *
+ * @param call - The call.
+ * @param operation - What it does, for the error (`save run "run_1"`).
+ * @param timeoutMs - The bound.
+ */
+export function bounded<T>(
+  call: () => Promise<T>,
+  operation: string,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new RedisUnavailableError(operation, timeoutMs)),
+      timeoutMs,
+    );
+    let pending: Promise<T>;
+    try {
+      pending = call();
+    } catch (error) {
+      clearTimeout(timer);
+      reject(new RedisUnavailableError(operation, timeoutMs, error));
+      return;
+    }
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        // agentloop's own refusals (a lost lease) pass as they are; agentloop's scripts answer
+        // with values, so any other rejection is the server's or the connection's.
+        reject(
+          AgentError.isInstance(error)
+            ? error
+            : new RedisUnavailableError(operation, timeoutMs, error),
+        );
+      },
+    );
+  });
+}
+
+/** Closes a client agentloop made; a shared client is left to its owner. */
+export async function closeConnection({ client, owned }: ResolvedConnection): Promise<void> {
+  if (!owned) return;
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
