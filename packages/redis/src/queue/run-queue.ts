@@ -367,12 +367,15 @@ export class RunQueue {
   }
 
   #bullQueue(): Queue {
-    this.#queue ??= new Queue(QUEUE_NAME, {
-      connection: bullConnection(this.#options, { maxRetriesPerRequest: 2 }),
-      prefix: bullPrefix(this.#prefix),
-      defaultJobOptions: JOB_OPTIONS,
-    });
-    this.#queue.on('error', () => {});
+    if (!this.#queue) {
+      this.#queue = new Queue(QUEUE_NAME, {
+        connection: bullConnection(this.#options, { maxRetriesPerRequest: 2 }),
+        prefix: bullPrefix(this.#prefix),
+        defaultJobOptions: JOB_OPTIONS,
+      });
+      // Its faults reach the caller through the call that met them (bounded, typed).
+      this.#queue.on('error', () => {});
+    }
     return this.#queue;
   }
 

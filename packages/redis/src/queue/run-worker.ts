@@ -99,6 +99,7 @@ export class RunWorker {
   /** The runs going on here, by id: what cancels each. */
   readonly #running = new Map<string, AbortController>();
   #closing: Promise<void> | undefined;
+  readonly #subscribed: Promise<void>;
   #closeStore: () => Promise<void> = async () => {};
 
   /** @param options - see {@link RunWorkerOptions}. */
@@ -145,9 +146,10 @@ export class RunWorker {
     this.#subscriber.on('message', (_channel: string, runId: string) => {
       this.#running.get(runId)?.abort(cancelled(runId));
     });
-    void this.#subscriber.subscribe(cancelChannel(this.#prefix)).catch((error: unknown) => {
-      this.#onError(error);
-    });
+    this.#subscribed = this.#subscriber.subscribe(cancelChannel(this.#prefix)).then(
+      () => {},
+      (error: unknown) => this.#onError(error),
+    );
 
     this.#worker = new Worker<QueuedJob>(
       QUEUE_NAME,
@@ -165,6 +167,11 @@ export class RunWorker {
     this.#worker.on('failed', (job, error) => {
       if (job) void this.#giveUp(job, error).catch((e: unknown) => this.#onError(e));
     });
+  }
+
+  /** Resolves once the worker is connected and listening for runs (and for cancellations). */
+  async ready(): Promise<void> {
+    await Promise.all([this.#worker.waitUntilReady(), this.#subscribed]);
   }
 
   /**
