@@ -106,15 +106,21 @@ const EXPORTS: Record<string, string[]> = {
   // Issue 13: sessions, checkpoints and runs across processes on Redis.
   '@agentloop/redis': [
     'DEFAULT_KEY_PREFIX',
+    'DEFAULT_LOCK_DURATION_MS',
     'DEFAULT_REDIS_TIMEOUT_MS',
+    'DEFAULT_RETENTION_MS',
     'DEFAULT_RUN_LEASE_MS',
     'DEFAULT_SESSION_LEASE_MS',
+    'DEFAULT_STALLED_INTERVAL_MS',
     'LeaseLostError',
     'RedisError',
     'RedisRunStore',
     'RedisSessionLock',
     'RedisStore',
     'RedisUnavailableError',
+    'RunQueue',
+    'RunQueueError',
+    'RunWorker',
   ],
 };
 

@@ -17,6 +17,27 @@ export {
   RedisUnavailableError,
 } from './errors.js';
 export {
+  RunQueueError,
+  type RunQueueErrorCode,
+  type RunQueueErrorOptions,
+} from './queue/errors.js';
+export type { QueuedDecision } from './queue/queued-job.js';
+export type { QueueAgent } from './queue/run-execution.js';
+export {
+  DEFAULT_RETENTION_MS,
+  type EnqueueOptions,
+  type RunEventsOptions,
+  RunQueue,
+  type RunQueueOptions,
+} from './queue/run-queue.js';
+export type { QueuedRunEvent, QueuedRunResult, QueuedRunStatus } from './queue/run-record.js';
+export {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_STALLED_INTERVAL_MS,
+  RunWorker,
+  type RunWorkerOptions,
+} from './queue/run-worker.js';
+export {
   DEFAULT_RUN_LEASE_MS,
   type RedisRunClaim,
   RedisRunStore,

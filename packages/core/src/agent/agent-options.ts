@@ -199,6 +199,20 @@ export interface RunOptions<TContext = unknown, TTools extends ToolList = ToolLi
    * @default none
    */
   deadlineMs?: number;
+  /**
+   * The id of a new run, instead of a fresh `run_<uuid>`: a queue that hands out the id before the
+   * run starts (`@agentloop/redis`'s `RunQueue`) passes it here, so events, checkpoints and
+   * `agent.resume(runId)` use that id. Ignored when a run is continued (it keeps its own id).
+   * @default `run_<uuid>`
+   */
+  runId?: string;
+  /**
+   * Where this run is checkpointed and claimed, instead of the agent's `runStore`: a worker that
+   * runs the user's agents with its own store (`@agentloop/redis`'s `RunWorker`). Also read by
+   * `agent.resume(runId, { runStore })`.
+   * @default the agent's `runStore`
+   */
+  runStore?: RunStore;
 }
 
 /** What a run takes as input: a user message, or messages to append to the conversation. */

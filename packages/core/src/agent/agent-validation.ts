@@ -110,9 +110,14 @@ export function validateRunOptions(
     deadlineMs?: number | undefined;
     middleware?: unknown;
     stopWhen?: unknown;
+    runId?: unknown;
+    runStore?: unknown;
   },
 ): void {
   positiveInteger(agent, 'maxTurns', options.maxTurns);
+  if (options.runId !== undefined)
+    validateRunId(options.runId, `agent "${agent}": run option "runId"`);
+  runStoreOption(agent, options.runStore);
   timeouts(agent, options.timeouts);
   milliseconds(agent, 'deadlineMs', options.deadlineMs);
   validateMiddleware(agent, options.middleware);
@@ -167,12 +172,29 @@ export function validateRunInput(input: unknown): void {
   );
 }
 
-/** Checks the run id given to `agent.resume(runId)`. */
-export function validateRunId(runId: unknown): void {
+/** Checks the run id given to `agent.resume(runId)` (or the run option `runId`). */
+export function validateRunId(runId: unknown, where = 'agent.resume(runId)'): void {
   if (typeof runId === 'string' && runId !== '') return;
   throw new ConfigurationError(
-    `agent.resume(runId) expects the run's id (result.runId, or the runId of any of its events); got ${describe(runId)}.`,
+    `${where} expects the run's id, a non-empty string (result.runId, or the runId of any of its events); got ${describe(runId)}.`,
     { option: 'runId' },
+  );
+}
+
+/** Checks the run option `runStore`: an object with the `RunStore` methods. */
+function runStoreOption(agent: string, value: unknown): void {
+  if (value === undefined) return;
+  const store = value as Record<string, unknown> | null;
+  if (
+    typeof store === 'object' &&
+    store !== null &&
+    ['save', 'load', 'delete', 'claim'].every((m) => typeof store[m] === 'function')
+  ) {
+    return;
+  }
+  throw new ConfigurationError(
+    `Agent "${agent}": run option "runStore" must be a RunStore (save, load, delete, claim), such as InMemoryRunStore; got ${describe(value)}.`,
+    { option: 'runStore' },
   );
 }
 

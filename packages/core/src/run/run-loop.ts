@@ -41,17 +41,19 @@ export type { ExecuteOptions, ResolvedAgent, RunStart } from './resolved-agent.j
  * cannot be continued is refused before `run:start`.
  */
 export async function executeRun<TContext>(
-  agent: ResolvedAgent<TContext>,
+  resolved: ResolvedAgent<TContext>,
   start: RunStart,
   options: RunOptions<TContext>,
   { mode, sink, internalSignal }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
+  // A run's own store (a queue worker's) stands in for the agent's, for this run only.
+  const agent = options.runStore ? { ...resolved, runStore: options.runStore } : resolved;
   const runId =
     'runId' in start
       ? start.runId
       : 'state' in start
         ? snapshotOfState(start.state).runId
-        : `run_${crypto.randomUUID()}`;
+        : (options.runId ?? `run_${crypto.randomUUID()}`);
   const held = await claimRun(agent.runStore, runId);
   const release = held.release;
   let snapshot: RunSnapshot | undefined;
