@@ -113,6 +113,7 @@ describe('toWireEvent bounds every event', () => {
       status: 'completed',
       result: {
         runId: 'run_1',
+        agent: 'bounded',
         status: 'completed',
         interruptions: [],
         // toWireEvent never sends the state.

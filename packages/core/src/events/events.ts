@@ -203,6 +203,20 @@ export interface ToolInterruptEvent extends EventBase {
   /** What the run waits for; the same object is in `result.interruptions`. */
   interruption: Interruption;
 }
+/**
+ * The active agent changed: the model of agent `from` called its handoff to agent `to`, and `to`
+ * answers from here on (its instructions, tools, model and output schema). The events that follow
+ * are the new agent's.
+ */
+export interface AgentHandoffEvent extends EventBase {
+  type: 'agent:handoff';
+  /** The agent handing over. */
+  from: string;
+  /** The agent taking over. */
+  to: string;
+  /** The model's handoff call. */
+  toolCallId: string;
+}
 /** A turn ended. */
 export interface TurnEndEvent extends EventBase {
   type: 'turn:end';
@@ -251,6 +265,7 @@ export type AgentEvent<TTools extends ToolList = ToolList> =
   | ToolStartEventOf<TTools>
   | ToolEndEventOf<TTools>
   | ToolInterruptEvent
+  | AgentHandoffEvent
   | TurnEndEvent
   | RunEndEvent<TTools>
   | RunErrorEvent;
@@ -310,6 +325,7 @@ export const EVENT_TYPES = [
   'tool:end',
   'tool:interrupt',
   'turn:end',
+  'agent:handoff',
   'run:end',
   'run:error',
 ] as const satisfies readonly AgentEventType[];

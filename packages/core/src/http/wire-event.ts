@@ -1,6 +1,7 @@
 import { AgentError } from '../errors/agent-error.js';
 import type {
   AgentEvent,
+  AgentHandoffEvent,
   EventBase,
   MemoryTrimEvent,
   ModelRetryEvent,
@@ -111,6 +112,7 @@ export type WireEvent =
   | ToolStartEvent
   | WireToolEndEvent
   | WireToolInterruptEvent
+  | AgentHandoffEvent
   | TurnEndEvent
   | WireRunEndEvent
   | WireRunErrorEvent;
