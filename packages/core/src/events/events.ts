@@ -18,13 +18,24 @@ export interface EventBase {
   runId: string;
   /** The turn (model call) number, from 1; 0 before the first turn starts. */
   turn: number;
+  /** The `name` of the agent whose run emitted the event. */
+  agent: string;
+  /**
+   * The agents from the root run down to the one that emitted the event, root first:
+   * `['triage', 'weather']` for an event of `weather` called as a tool by `triage`; `[agent]`
+   * for a run nobody called. The same array for every event of a run: do not change it.
+   */
+  path: readonly string[];
+  /**
+   * The run that called this one (a tool made with `agent.asTool()`); absent for a root run.
+   * A child's events reach the root's listeners and stream with their own `runId` and this.
+   */
+  parentRunId?: string;
 }
 
 /** A run began. */
 export interface RunStartEvent extends EventBase {
   type: 'run:start';
-  /** The agent's `name`. */
-  agent: string;
   /** What `run()` / `stream()` was given: a user message or messages. */
   input: string | ChatCompletionMessageParam[];
   /** The run's `sessionId`, when it has one. */
@@ -329,3 +340,13 @@ export const EVENT_TYPES = [
   'run:end',
   'run:error',
 ] as const satisfies readonly AgentEventType[];
+
+/**
+ * @internal An event as a step of the loop builds it: the event bus adds `agent`, `path` and
+ * `parentRunId`, which are the same for every event of a run.
+ */
+export type UnstampedEvent = AgentEvent extends infer TEvent
+  ? TEvent extends AgentEvent
+    ? Omit<TEvent, 'agent' | 'path' | 'parentRunId'>
+    : never
+  : never;

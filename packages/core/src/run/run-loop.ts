@@ -83,6 +83,7 @@ export async function executeRun<TContext>(
     hooks: options.hooks,
     observers: middlewareEvents(agent.middleware, options.middleware),
     sink: sink ? (event) => sink.push(event) : undefined,
+    agent: agent.name,
   });
   const run: ActiveRun<TContext> = {
     runId,
@@ -101,7 +102,6 @@ export async function executeRun<TContext>(
     type: 'run:start',
     runId,
     turn: run.turn,
-    agent: agent.name,
     input: 'input' in start ? start.input : [],
     ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
     ...(snapshot ? { resumed: true as const } : {}),
