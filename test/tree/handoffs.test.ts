@@ -81,6 +81,15 @@ describe('a handoff', () => {
       'turn:end',
       'run:end',
     ]);
+    // Events up to the handoff are the triage agent's, those after it the weather agent's.
+    const at = events.findIndex((e) => e.type === 'agent:handoff');
+    expect(new Set(events.slice(0, at + 1).map((e) => `${e.agent} ${e.path.join('/')}`))).toEqual(
+      new Set(['triage triage']),
+    );
+    expect(new Set(events.slice(at + 1).map((e) => `${e.agent} ${e.path.join('/')}`))).toEqual(
+      new Set(['weather weather']),
+    );
+    expect(new Set(events.map((e) => e.runId))).toEqual(new Set([result.runId]));
     expectOneTerminal(events, 'run:end');
     expectValidRequests(triageModel, weatherModel);
   });

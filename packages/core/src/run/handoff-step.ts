@@ -92,6 +92,8 @@ export async function handOff<TContext>(
       toolCallId: pending.toolCallId,
     });
   }
+  // The handoff is the handing agent's last event; the new agent's events carry its name.
+  run.bus.handOver(target.name);
   const checkpointing = saveCheckpoint(run);
   if (checkpointing) await checkpointing;
   return target;

@@ -98,6 +98,8 @@ export async function executeRun<TContext>(
     partialText: undefined,
     checkpoint: checkpointer(agent.runStore, () => snapshotOf(run)),
   };
+  // A run continued after a handoff: its events are the active agent's from the start.
+  if (run.activeAgent !== agent.name) bus.handOver(run.activeAgent);
   bus.emit({
     type: 'run:start',
     runId,

@@ -260,8 +260,8 @@ function interrupt<TContext>(
   const interruption: SnapshotInterruption = {
     id: `${kind === 'approval' ? 'approve' : 'unknown'}_${entry.toolCallId}`,
     kind,
-    agent: run.agent,
-    path: [run.agent],
+    agent: run.activeAgent,
+    path: [...run.bus.path],
     toolCallId: entry.toolCallId,
     name: entry.name,
     args: args === undefined ? entry.arguments : args,
