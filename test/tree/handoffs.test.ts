@@ -241,6 +241,8 @@ describe('handoff tools', () => {
   it('are named transfer_to_<name>, cut to the tool-name pattern, or as given', async () => {
     const target = new Agent({ name: 'Weather Bot (EU)', model: scripted([]) });
     expect(handoff(target).toolName).toBe('transfer_to_weather_bot_eu_');
+    const dashed = new Agent({ name: 'weather-bot', model: scripted([]) });
+    expect(handoff(dashed).toolName).toBe('transfer_to_weather_bot');
     const long = new Agent({ name: 'x'.repeat(80), model: scripted([]) });
     expect(handoff(long).toolName).toHaveLength(64);
     const custom = handoff(target, { toolName: 'ask_weather', description: 'Weather questions' });
