@@ -234,3 +234,43 @@ describe('aborting a handed-off agent', () => {
     expect(events.at(-1)?.agent).toBe('refunds');
   });
 });
+
+describe('a handoff and an approval in the same turn', () => {
+  it('pauses with the handoff decided; on resume the approved tool runs once, then the handoff happens', async () => {
+    const ran: string[] = [];
+    // The refunds agent is the first agent here: it refunds and hands to billing in one reply.
+    const desk = refundDesk({
+      refunds: [
+        {
+          toolCalls: [
+            { id: 'r1', name: 'refund', arguments: { order: 9 } },
+            { id: 'h2', name: 'transfer_to_billing', arguments: {} },
+          ],
+        },
+      ],
+      ran,
+    });
+    const events = recordEvents(desk.refunds);
+    const paused = await desk.refunds.run('Refund 9 and send the invoice');
+    expect(paused.status).toBe('interrupted');
+    expect(paused.agent).toBe('refunds');
+    expect(paused.state.toJSON().handoff).toMatchObject({ from: 'refunds', to: 'billing' });
+    expect(events.some((e) => e.type === 'agent:handoff')).toBe(false);
+
+    const later = refundDesk({ billing: ['Invoice sent.'], ran });
+    const state = RunState.parse(paused.state.toString());
+    for (const i of state.interruptions) state.approve(i);
+    const resumed = recordEvents(later.refunds);
+    const done = await later.refunds.run(state);
+    expect(done).toMatchObject({ status: 'completed', agent: 'billing', text: 'Invoice sent.' });
+    expect(ran).toEqual([`refund:9:${paused.runId}:r1`]);
+    expect(timeline(resumed).filter((t) => t.startsWith('agent:handoff'))).toEqual([
+      'agent:handoff refunds>billing',
+    ]);
+    // The billing agent got the refund's result and the handoff's, in call order.
+    const tools = later.models.billing.requests[0]?.messages.filter((m) => m.role === 'tool');
+    expect(tools?.map((m) => m.tool_call_id)).toEqual(['r1', 'h2']);
+    expectOneTerminal(resumed, 'run:end');
+    expectValidRequests(desk.models.refunds, later.models.billing);
+  });
+});

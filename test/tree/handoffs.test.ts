@@ -320,3 +320,73 @@ describe('handoff tools', () => {
     expect((error as Error).message).toMatch(/has a tool named "transfer_to_b" and a handoff/);
   });
 });
+
+describe('middleware across a handoff', () => {
+  it('the active agent’s middleware wraps its calls; the run’s wrap every agent’s; wrapRun once', async () => {
+    const { ran, make } = toolLog();
+    const seen: string[] = [];
+    const aModel = scripted([
+      {
+        toolCalls: [
+          { id: 'a1', name: 'a_tool', arguments: { q: '1' } },
+          { id: 'h1', name: 'transfer_to_b', arguments: {} },
+        ],
+      },
+    ]);
+    const bModel = scripted([
+      { toolCalls: [{ id: 'b1', name: 'b_tool', arguments: { q: '2' } }] },
+      'B.',
+    ]);
+    const b = new Agent({
+      name: 'b',
+      model: bModel,
+      tools: [make('b_tool')],
+      middleware: [
+        {
+          wrapToolCall: (ctx, next) => {
+            seen.push(`b mw ${ctx.name}`);
+            return next();
+          },
+        },
+      ],
+    });
+    const a = new Agent({
+      name: 'a',
+      model: aModel,
+      tools: [make('a_tool')],
+      handoffs: [b],
+      middleware: [
+        {
+          wrapRun: (_ctx, next) => {
+            seen.push('a wrapRun');
+            return next();
+          },
+          wrapToolCall: (ctx, next) => {
+            seen.push(`a mw ${ctx.name}`);
+            return next();
+          },
+        },
+      ],
+    });
+    const result = await a.run('go', {
+      middleware: [
+        {
+          wrapModelCall: (ctx, next) => {
+            seen.push(`run mw model ${ctx.request.tools?.length ?? 0} tools`);
+            return next();
+          },
+        },
+      ],
+    });
+    expect(result.text).toBe('B.');
+    expect(ran).toEqual(['a_tool:1', 'b_tool:2']);
+    expect(seen).toEqual([
+      'a wrapRun',
+      'run mw model 2 tools',
+      'a mw a_tool',
+      'run mw model 1 tools',
+      'b mw b_tool',
+      'run mw model 1 tools',
+    ]);
+  });
+});
