@@ -23,6 +23,7 @@ export type {
   RunOptions,
 } from './agent/agent-options.js';
 export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent/agent-stream.js';
+export type { AgentToolInput, AgentToolOptions, ArgsOf } from './agent/agent-tool.js';
 export type {
   ToolArgsShape,
   ToolArgsShapes,
@@ -31,6 +32,7 @@ export type {
   ToolList,
   ToolNameOf,
 } from './agent/tool-calls.js';
+export { BudgetExceededError, type BudgetLimit } from './errors/budget-error.js';
 export {
   AgentError,
   type AgentErrorCode,
@@ -147,3 +149,4 @@ export {
   type StopView,
   stopAtTool,
 } from './run/stop-when.js';
+export type { RunBudget } from './tree/budget.js';

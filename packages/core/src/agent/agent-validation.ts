@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors/errors.js';
 import { MAX_TIMEOUT_MS } from '../run/model-timeouts.js';
+import { validateBudget } from '../tree/budget.js';
 import type { AgentOptions } from './agent-options.js';
 import { validateMiddleware, validateStopWhen } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
@@ -103,8 +104,10 @@ export function validateRunOptions(
     deadlineMs?: number | undefined;
     middleware?: unknown;
     stopWhen?: unknown;
+    budget?: unknown;
   },
 ): void {
+  validateBudget(agent, options.budget);
   positiveInteger(agent, 'maxTurns', options.maxTurns);
   timeouts(agent, options.timeouts);
   milliseconds(agent, 'deadlineMs', options.deadlineMs);
