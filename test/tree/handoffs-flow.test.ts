@@ -281,6 +281,8 @@ describe('the last agent', () => {
     expect(byAgent.a).toMatchObject({ promptTokens: 10, completionTokens: 2 });
     expect(byAgent.b).toMatchObject({ promptTokens: 30, completionTokens: 5 });
     expect(result.usage).toMatchObject({ promptTokens: 40, completionTokens: 7, totalTokens: 47 });
+    // The result splits it the same way.
+    expect(result.usageByAgent).toEqual({ a: byAgent.a, b: byAgent.b });
   });
 
   it('streams: the handoff in order between the agents’ deltas', async () => {

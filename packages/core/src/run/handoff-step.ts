@@ -94,6 +94,7 @@ export async function handOff<TContext>(
   }
   // The handoff is the handing agent's last event; the new agent's events carry its name.
   run.bus.handOver(target.name);
+  run.path = run.bus.path;
   const checkpointing = saveCheckpoint(run);
   if (checkpointing) await checkpointing;
   return target;
