@@ -8,6 +8,7 @@
 export {
   Agent,
   type AnyEventListener,
+  DEFAULT_MAX_HANDOFFS,
   DEFAULT_MAX_OUTPUT_REPAIRS,
   DEFAULT_MAX_TURNS,
   DEFAULT_TOOL_CONCURRENCY,
@@ -23,6 +24,18 @@ export type {
   RunOptions,
 } from './agent/agent-options.js';
 export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent/agent-stream.js';
+export type { AgentToolInput, AgentToolOptions, ArgsOf } from './agent/agent-tool.js';
+export {
+  defaultHandoffToolName,
+  type Handoff,
+  type HandoffAgent,
+  type HandoffInfo,
+  type HandoffInput,
+  type HandoffInputFilter,
+  type HandoffItem,
+  type HandoffOptions,
+  handoff,
+} from './agent/handoff.js';
 export type {
   ToolArgsShape,
   ToolArgsShapes,
@@ -31,12 +44,14 @@ export type {
   ToolList,
   ToolNameOf,
 } from './agent/tool-calls.js';
+export { BudgetExceededError, type BudgetLimit } from './errors/budget-error.js';
 export {
   AgentError,
   type AgentErrorCode,
   type AgentErrorLike,
   ConfigurationError,
   DeadlineExceededError,
+  MaxHandoffsExceededError,
   MaxTurnsExceededError,
   ModelError,
   type ModelErrorOptions,
@@ -118,6 +133,7 @@ export {
 } from './models/responses-model.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './models/retry.js';
 export { sumUsage, type Usage } from './models/usage.js';
+export { keepLastUserMessage, removeToolCalls } from './run/handoff-filters.js';
 export { InMemoryRunStore } from './run/in-memory-run-store.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type {
@@ -147,3 +163,4 @@ export {
   type StopView,
   stopAtTool,
 } from './run/stop-when.js';
+export type { RunBudget } from './tree/budget.js';

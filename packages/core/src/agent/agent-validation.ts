@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors/errors.js';
 import { MAX_TIMEOUT_MS } from '../run/model-timeouts.js';
+import { validateBudget } from '../tree/budget.js';
 import type { AgentOptions } from './agent-options.js';
 import { validateMiddleware, validateStopWhen } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
@@ -58,7 +59,26 @@ export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>
   }
   positiveInteger(name, 'toolConcurrency', options.toolConcurrency);
   positiveInteger(name, 'maxTurns', options.maxTurns);
+  nonNegativeInteger(name, 'maxHandoffs', options.maxHandoffs);
   nonNegativeInteger(name, 'maxOutputRepairs', options.maxOutputRepairs);
+  if (
+    options.onMaxHandoffs !== undefined &&
+    !['throw', 'final-answer'].includes(options.onMaxHandoffs)
+  ) {
+    throw new ConfigurationError(
+      `Agent "${name}": "onMaxHandoffs" must be 'throw' or 'final-answer'; got ${describe(options.onMaxHandoffs)}.`,
+      { option: 'onMaxHandoffs' },
+    );
+  }
+  if (
+    options.handoffDescription !== undefined &&
+    (typeof options.handoffDescription !== 'string' || options.handoffDescription === '')
+  ) {
+    throw new ConfigurationError(
+      `Agent "${name}": "handoffDescription" must be a non-empty string; got ${describe(options.handoffDescription)}.`,
+      { option: 'handoffDescription' },
+    );
+  }
   timeouts(name, options.timeouts);
   validateMiddleware(name, options.middleware);
   validateStopWhen(name, options.stopWhen);
@@ -106,18 +126,22 @@ export function validateRunOptions(
   agent: string,
   options: {
     maxTurns?: number | undefined;
+    maxHandoffs?: number | undefined;
     timeouts?: unknown;
     deadlineMs?: number | undefined;
     middleware?: unknown;
     stopWhen?: unknown;
     runId?: unknown;
     runStore?: unknown;
+    budget?: unknown;
   },
 ): void {
+  validateBudget(agent, options.budget);
   positiveInteger(agent, 'maxTurns', options.maxTurns);
   if (options.runId !== undefined)
     validateRunId(options.runId, `agent "${agent}": run option "runId"`);
   runStoreOption(agent, options.runStore);
+  nonNegativeInteger(agent, 'maxHandoffs', options.maxHandoffs);
   timeouts(agent, options.timeouts);
   milliseconds(agent, 'deadlineMs', options.deadlineMs);
   validateMiddleware(agent, options.middleware);

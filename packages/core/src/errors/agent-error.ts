@@ -28,10 +28,12 @@ export {
 export type AgentErrorCode =
   | ConfigErrorCode
   | 'max_turns_exceeded'
+  | 'max_handoffs_exceeded'
   | 'output_validation_failed'
   | 'model_error'
   | 'run_aborted'
   | 'deadline_exceeded'
+  | 'budget_exceeded'
   | 'run_store_error'
   | RunStateErrorCode
   | ToolDefinitionErrorCode

@@ -3,6 +3,9 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { EventBus } from '../events/event-bus.js';
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
+import type { RunBudget } from '../tree/budget.js';
+import type { ChildLink } from '../tree/child-link.js';
+import type { PendingHandoff } from './handoff-calls.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 import type { ToolCallRecord } from './run-result.js';
 import type { PendingToolCall, RunStatus, SnapshotInterruption } from './run-snapshot.js';
@@ -19,6 +22,7 @@ import type { PendingToolCall, RunStatus, SnapshotInterruption } from './run-sna
  */
 export interface ActiveRun<TContext> {
   readonly runId: string;
+  /** The agent the run was started with (the root of its handoffs), by name. */
   readonly agent: string;
   readonly context: TContext;
   /** Aborted when the caller aborts; handed to the model and to every tool. */
@@ -34,14 +38,35 @@ export interface ActiveRun<TContext> {
   readonly timeouts: ResolvedModelTimeouts;
   /** In streamed runs: resolves when the consumer has caught up (backpressure). */
   readonly consumerReady: (() => Promise<void> | undefined) | undefined;
+  /** How its model calls are made; a child run is made the way its parent is. */
+  readonly mode: 'generate' | 'stream';
+  /** The run whose tool call started this one (`agent.asTool()`); `undefined` for a root run. */
+  readonly parent: ActiveRun<unknown> | undefined;
+  /** The agents from the root run down to this one, root first (the active agent last). */
+  path: readonly string[];
+  /** The tree's budget: the root run's `budget` option, shared by every run below it. */
+  readonly budget: RunBudget | undefined;
+  /** The child runs of the turn's agent-tool calls, by call id, while they go on. */
+  readonly children: Map<string, ChildLink>;
   turn: number;
+  /** The agent answering now: `agent` until a handoff makes another one active. */
+  activeAgent: string;
+  /** The handoffs made so far. */
+  handoffs: number;
+  /** A handoff decided by the turn in progress, carried out once its calls have results. */
+  handoff: PendingHandoff | undefined;
   /** The whole conversation: instructions, history, input and what the run added. */
   messages: ChatCompletionMessageParam[];
   /** Where this run's own messages start in `messages` (after instructions and history). */
   firstNew: number;
   /** How many of `messages` the session store already holds (or never will: instructions). */
   saved: number;
+  /** Tokens and cost of this run's model calls and of every run it called (the tree below it). */
   usage: Usage;
+  /** `usage` split by the agent that made the calls. */
+  usageByAgent: Record<string, Usage>;
+  /** The model calls of this run and of every run it called (what `budget.maxTurns` counts). */
+  treeTurns: number;
   toolCalls: ToolCallRecord[];
   finishReason: FinishReason | null;
   text: string;

@@ -1,4 +1,5 @@
 import type { RunInput, RunOptions } from '../agent/agent-options.js';
+import { BudgetExceededError } from '../errors/budget-error.js';
 import { DeadlineExceededError, MaxTurnsExceededError, RunAbortedError } from '../errors/errors.js';
 import { EventBus } from '../events/event-bus.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
@@ -8,11 +9,21 @@ import {
   middlewareStack,
 } from '../middleware/middleware-stack.js';
 import type { ModelRequest } from '../models/model.js';
+import { budgetStop } from '../tree/budget.js';
+import { settleChildren } from '../tree/child-link.js';
+import { activeAgentOf, checkHandoffNames, runView } from './active-agent.js';
 import type { ActiveRun } from './active-run.js';
 import { answered, takeAnswer } from './answer-step.js';
 import { checkStop } from './check-stop.js';
 import { checkpointer, snapshotOf } from './checkpoint.js';
 import { endTurn, saveCheckpoint } from './end-turn.js';
+import {
+  decideHandoff,
+  type HandoffLimits,
+  handoffOutcome,
+  handoffTools,
+} from './handoff-calls.js';
+import { handOff } from './handoff-step.js';
 import { toAssistantMessage } from './messages.js';
 import { callModelThroughMiddleware } from './model-call-chain.js';
 import { resolveModelTimeouts } from './model-timeouts.js';
@@ -25,7 +36,7 @@ import { buildResult, partialResult, toError } from './run-outcome.js';
 import { freshProgress, restoreProgress } from './run-progress.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
-import type { RunSnapshot } from './run-snapshot.js';
+import type { PendingToolCall, RunSnapshot } from './run-snapshot.js';
 import { snapshotOfState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import { enterSession, fitToBudget, messagesToSend } from './session-memory.js';
@@ -44,21 +55,26 @@ export async function executeRun<TContext>(
   resolved: ResolvedAgent<TContext>,
   start: RunStart,
   options: RunOptions<TContext>,
-  { mode, sink, internalSignal }: ExecuteOptions,
+  { mode, sink, internalSignal, child }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
   // A run's own store (a queue worker's) stands in for the agent's, for this run only.
   const agent = options.runStore ? { ...resolved, runStore: options.runStore } : resolved;
+  // A child run belongs to its parent's tree: it is saved inside the parent's checkpoints (so
+  // its own agent's run store is not used), shares the parent's budget and stream, and its
+  // events go up through the parent's bus.
+  const parent = child?.parent;
+  const runStore = parent ? undefined : agent.runStore;
   const runId =
     'runId' in start
       ? start.runId
       : 'state' in start
         ? snapshotOfState(start.state).runId
         : (options.runId ?? `run_${crypto.randomUUID()}`);
-  const held = await claimRun(agent.runStore, runId);
+  const held = await claimRun(runStore, runId);
   const release = held.release;
   let snapshot: RunSnapshot | undefined;
   try {
-    snapshot = 'input' in start ? undefined : await loadSnapshot(agent, start);
+    snapshot = 'input' in start ? undefined : await loadSnapshot({ ...agent, runStore }, start);
   } catch (error) {
     await release();
     throw error;
@@ -78,6 +94,9 @@ export async function executeRun<TContext>(
     hooks: options.hooks,
     observers: middlewareEvents(agent.middleware, options.middleware),
     sink: sink ? (event) => sink.push(event) : undefined,
+    agent: agent.name,
+    path: parent ? [...parent.path, agent.name] : undefined,
+    parent: parent ? { bus: parent.bus, runId: parent.runId } : undefined,
   });
   const run: ActiveRun<TContext> = {
     runId,
@@ -88,16 +107,27 @@ export async function executeRun<TContext>(
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
     sessionLease: undefined,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
-    consumerReady: sink ? () => sink.ready() : undefined,
-    ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
+    consumerReady: parent ? parent.consumerReady : sink ? () => sink.ready() : undefined,
+    mode,
+    parent,
+    path: bus.path,
+    budget: parent ? parent.budget : options.budget,
+    children: new Map(),
+    ...(snapshot ? restoreProgress(snapshot) : freshProgress(agent.name)),
     partialText: undefined,
-    checkpoint: checkpointer(held.save, () => snapshotOf(run)),
+    // A child's progress is saved with its parent's snapshot, which takes it from the live run.
+    checkpoint: parent ? () => parent.checkpoint() : checkpointer(held.save, () => snapshotOf(run)),
   };
+  if (child) child.live = run as ActiveRun<unknown>;
+  // A run continued after a handoff: its events are the active agent's from the start.
+  if (run.activeAgent !== agent.name) {
+    bus.handOver(run.activeAgent);
+    run.path = bus.path;
+  }
   bus.emit({
     type: 'run:start',
     runId,
     turn: run.turn,
-    agent: agent.name,
     input: 'input' in start ? start.input : [],
     ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
     ...(snapshot ? { resumed: true as const } : {}),
@@ -109,24 +139,39 @@ export async function executeRun<TContext>(
     signal.throwIfAborted();
     leaveSession = await enterSession(run, agent.memory);
     const input = 'input' in start ? start.input : undefined;
-    const middleware = middlewareStack(
-      agent.middleware,
-      middlewareOfLevel({ ...options.hooks, middleware: options.middleware }),
-    );
-    const result = await runThroughMiddleware(run, input, middleware.wrapRun, () =>
-      loop(agent, run, input, {
-        maxTurns: options.maxTurns ?? agent.maxTurns,
-        mode,
-        middleware,
-        stopWhen: [...agent.stopWhen, ...stopConditions(options.stopWhen)],
-      }),
-    );
+    const runLevel = middlewareOfLevel({ ...options.hooks, middleware: options.middleware });
+    const middleware = middlewareStack(agent.middleware, runLevel);
+    const loopOptions = {
+      maxTurns: options.maxTurns ?? agent.maxTurns,
+      mode,
+      stopWhen: [...agent.stopWhen, ...stopConditions(options.stopWhen)],
+      limits: {
+        maxHandoffs: options.maxHandoffs ?? agent.maxHandoffs,
+        onMaxHandoffs: agent.onMaxHandoffs,
+      },
+    };
+    const result = await runThroughMiddleware(run, input, middleware.wrapRun, async () => {
+      // One pass of the loop per active agent: a handoff ends the pass, and the next one runs
+      // with the agent taking over (its model, tools and middleware inside the run's own).
+      let active = activeAgentOf(agent, runId, run.activeAgent);
+      let opening = input;
+      for (;;) {
+        const view = runView(agent, active);
+        const stack = active === agent ? middleware : middlewareStack(active.middleware, runLevel);
+        const outcome = await loop(view, run, opening, { ...loopOptions, middleware: stack });
+        if (!(HANDED_OFF in outcome)) return outcome;
+        active = outcome.to;
+        opening = undefined;
+      }
+    });
     failed = false;
     bus.emit({ type: 'run:end', runId, turn: run.turn, status: result.status, result });
     return result;
   } catch (caught) {
+    // Every child has ended (and emitted its terminal event) before this run emits its own.
+    await settleChildren(run as ActiveRun<unknown>, caught);
     const error = !signal.aborted
-      ? toError(caught)
+      ? fromTree(run, caught)
       : deadline.passed(signal.reason)
         ? new DeadlineExceededError({
             deadlineMs: options.deadlineMs ?? 0,
@@ -152,6 +197,9 @@ export async function executeRun<TContext>(
   }
 }
 
+/** What a pass of the loop ends with when a handoff made another agent active. */
+const HANDED_OFF = Symbol('handed off');
+
 async function loop<TContext>(
   agent: ResolvedAgent<TContext>,
   run: ActiveRun<TContext>,
@@ -161,20 +209,27 @@ async function loop<TContext>(
     mode,
     middleware,
     stopWhen,
+    limits,
   }: {
     maxTurns: number;
     mode: 'generate' | 'stream';
     middleware: MiddlewareStack<TContext>;
     stopWhen: readonly StopCondition<TContext>[];
+    limits: HandoffLimits;
   },
-): Promise<RunResult<unknown>> {
+): Promise<RunResult<unknown> | { [HANDED_OFF]: true; to: ResolvedAgent<TContext> }> {
   if (input !== undefined) {
     await openConversation(agent, run, input);
     const checkpointing = saveCheckpoint(run);
     if (checkpointing) await checkpointing;
   }
 
-  const tools = agent.registry.size > 0 ? agent.registry.toOpenAITools() : undefined;
+  checkHandoffNames(agent);
+  const offered = [
+    ...(agent.registry.size > 0 ? agent.registry.toOpenAITools() : []),
+    ...handoffTools(agent, run, limits),
+  ];
+  const tools = offered.length > 0 ? offered : undefined;
   // The API refuses parallel_tool_calls in a request without tools (400), so an agent without
   // tools leaves that setting out.
   const { parallel_tool_calls, ...toolFreeSettings } = agent.modelSettings ?? {};
@@ -190,6 +245,10 @@ async function loop<TContext>(
     registry: agent.registry,
     concurrency: agent.toolConcurrency,
     middleware: middleware.wrapToolCall,
+    handoffOutcome:
+      agent.handoffs.length > 0
+        ? (entry: PendingToolCall) => handoffOutcome(agent, run, entry)
+        : undefined,
   };
 
   // Each pass takes one step from where the run stands, so a run continued from a snapshot
@@ -211,6 +270,11 @@ async function loop<TContext>(
       continue;
     }
 
+    if (run.handoff && !run.handoff.done) {
+      // The turn's calls all have results: the agent taking over gets a valid conversation.
+      return { [HANDED_OFF]: true, to: await handOff(agent, run) };
+    }
+
     if (answered(run)) {
       const result = await takeAnswer(agent, run, maxTurns);
       if (result) return result;
@@ -228,7 +292,7 @@ async function loop<TContext>(
     }
 
     // A model call.
-    const finalCall = run.turn >= maxTurns;
+    let finalCall = run.turn >= maxTurns;
     if (finalCall && agent.onMaxTurns === 'throw') {
       throw new MaxTurnsExceededError({ maxTurns, result: partialResult(run) });
     }
@@ -236,9 +300,27 @@ async function loop<TContext>(
     if (run.bus.wants('turn:start')) {
       run.bus.emit({ type: 'turn:start', runId: run.runId, turn: run.turn });
     }
+    const messages = agent.memory
+      ? await fitToBudget(run, agent.memory, tools)
+      : messagesToSend(run);
+    const over = run.budget
+      ? budgetStop(run as ActiveRun<unknown>, messages, tools, agent.model.name)
+      : undefined;
+    if (over) {
+      if (run.budget?.onExceeded !== 'final-answer') {
+        // No call was made for this turn.
+        run.turn -= 1;
+        throw new BudgetExceededError({ ...over, agent: agent.name, result: partialResult(run) });
+      }
+      // One last call without tools: the agent answers with what it has.
+      finalCall = true;
+    }
+    for (let r: ActiveRun<unknown> | undefined = run as ActiveRun<unknown>; r; r = r.parent) {
+      r.treeTurns += 1;
+    }
     const request: ModelRequest = {
       ...settings,
-      messages: agent.memory ? await fitToBudget(run, agent.memory, tools) : messagesToSend(run),
+      messages,
       ...(tools ? { tools } : {}),
       ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
       ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),
@@ -250,6 +332,7 @@ async function loop<TContext>(
       ? []
       : withUniqueToolCallIds(response.message.tool_calls ?? [], run.messages);
     run.messages.push(toAssistantMessage(response, calls));
+    run.handoff = undefined;
     if (calls.length > 0) {
       run.pending = calls.map((call) => ({
         toolCallId: call.id,
@@ -257,8 +340,29 @@ async function loop<TContext>(
         arguments: call.function.arguments,
         status: 'waiting' as const,
       }));
+      decideHandoff(agent, run, run.pending, limits);
     }
     const checkpointing = saveCheckpoint(run);
     if (checkpointing) await checkpointing;
   }
+}
+
+/**
+ * The error a run ends with. A budget stop raised by a child carries the child's partial
+ * result: the run that ends because of it carries its own.
+ */
+function fromTree<TContext>(run: ActiveRun<TContext>, caught: unknown): Error {
+  if (BudgetExceededError.isInstance(caught) && caught.result.runId !== run.runId) {
+    return new BudgetExceededError({
+      limit: caught.limit,
+      budget: caught.budget,
+      spent: caught.spent,
+      next: caught.next,
+      agent: caught.agent,
+      result: partialResult(run),
+      message: caught.message,
+      cause: caught,
+    });
+  }
+  return toError(caught);
 }

@@ -33,12 +33,14 @@ export function partialResult<TContext>(run: ActiveRun<TContext>): PartialRunRes
   const text = run.partialText ?? run.text;
   return {
     runId: run.runId,
+    agent: run.activeAgent,
     output: text,
     text,
     messages: [...run.messages],
     newMessages: run.messages.slice(run.firstNew),
     turns: run.turn,
     usage: run.usage,
+    usageByAgent: { ...run.usageByAgent },
     toolCalls: [...run.toolCalls],
     finishReason: run.finishReason,
   };

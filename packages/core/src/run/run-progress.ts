@@ -7,10 +7,15 @@ import type { RunSnapshot } from './run-snapshot.js';
 export type RunProgress = Pick<
   ActiveRun<unknown>,
   | 'turn'
+  | 'activeAgent'
+  | 'handoffs'
+  | 'handoff'
   | 'messages'
   | 'firstNew'
   | 'saved'
   | 'usage'
+  | 'usageByAgent'
+  | 'treeTurns'
   | 'toolCalls'
   | 'finishReason'
   | 'text'
@@ -23,13 +28,18 @@ export type RunProgress = Pick<
 >;
 
 /** The progress of a run about to start. */
-export function freshProgress(): RunProgress {
+export function freshProgress(agent: string): RunProgress {
   return {
     turn: 0,
+    activeAgent: agent,
+    handoffs: 0,
+    handoff: undefined,
     messages: [],
     firstNew: 0,
     saved: 0,
     usage: emptyUsage(),
+    usageByAgent: {},
+    treeTurns: 0,
     toolCalls: [],
     finishReason: null,
     text: '',
@@ -46,10 +56,15 @@ export function freshProgress(): RunProgress {
 export function restoreProgress(snapshot: RunSnapshot): RunProgress {
   return {
     turn: snapshot.turn,
+    activeAgent: snapshot.activeAgent ?? snapshot.agent,
+    handoffs: snapshot.handoffs ?? 0,
+    handoff: snapshot.handoff,
     messages: snapshot.messages,
     firstNew: snapshot.firstNew,
     saved: snapshot.saved,
     usage: snapshot.usage,
+    usageByAgent: snapshot.usageByAgent ?? { [snapshot.agent]: snapshot.usage },
+    treeTurns: snapshot.treeTurns ?? snapshot.turn,
     toolCalls: snapshot.toolCalls.map((r) => {
       const outcome = restoreOutcome(r.id, r.name, r.outcome);
       return {

@@ -95,6 +95,8 @@ function endOf(snapshot: RunSnapshot): WireRunEndEvent {
   return {
     type: 'run:end',
     runId: snapshot.runId,
+    agent: snapshot.agent,
+    path: [snapshot.agent],
     turn: snapshot.turn,
     status: 'completed',
     result: {

@@ -268,9 +268,12 @@ export class RunWorker {
         // Not the run's fault: the job is tried again (here or elsewhere) from the checkpoint.
         throw failure;
       }
+      const name = this.#agents[data.agent]?.name ?? data.agent;
       terminal ??= {
         type: 'run:error',
         runId,
+        agent: name,
+        path: [name],
         turn: 0,
         error: toWireError(failure ?? new Error('the run ended without an outcome')),
       };
@@ -303,7 +306,15 @@ export class RunWorker {
           `Run "${runId}" was given up: ${error.message} (its workers died or lost Redis ${job.attemptsMade} times). Its last checkpoint is kept.`,
           { code: 'worker_lost', runId, cause: error },
         );
-    const terminal: WireEvent = { type: 'run:error', runId, turn: 0, error: toWireError(reason) };
+    const name = this.#agents[job.data.agent]?.name ?? job.data.agent;
+    const terminal: WireEvent = {
+      type: 'run:error',
+      runId,
+      agent: name,
+      path: [name],
+      turn: 0,
+      error: toWireError(reason),
+    };
     await this.#client.agentloopFinish(
       '',
       keys.events,
