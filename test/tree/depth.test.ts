@@ -34,7 +34,10 @@ describe.each([1, 2, 3])('a tree of depth %i', (depth) => {
     // Each parent's model saw its child's answer as the tool result.
     for (let level = 0; level < depth; level++) {
       const second = models[level]?.requests[1];
-      expect(second?.messages.at(-1)).toMatchObject({ role: 'tool', content: `a${level + 1} answered` });
+      expect(second?.messages.at(-1)).toMatchObject({
+        role: 'tool',
+        content: `a${level + 1} answered`,
+      });
     }
     expect(expectValidRequests(models)).toBe(2 * (depth + 1));
   });

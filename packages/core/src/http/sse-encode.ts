@@ -90,8 +90,7 @@ export async function* encodeSSE(
       const event = item.value;
       // Only the streamed run's own end is terminal; a child's (agent.asTool) is not.
       const terminal =
-        (event.type === 'run:end' || event.type === 'run:error') &&
-        event.parentRunId === undefined;
+        (event.type === 'run:end' || event.type === 'run:error') && event.parentRunId === undefined;
       let frame: string | undefined;
       try {
         const data = serialize(event);
