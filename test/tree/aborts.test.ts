@@ -38,7 +38,7 @@ describe.each([1, 2, 3])('aborting the root while a tool runs at depth %i', (dep
     const error = await running.catch((e: unknown) => e);
 
     expect(RunAbortedError.isInstance(error)).toBe(true);
-    expect((error as RunAbortedError).result.runId).toBe(events[0]?.runId);
+    expect((error as RunAbortedError).result?.runId).toBe(events[0]?.runId);
     expect(signals).toHaveLength(1);
     expect(signals[0]?.aborted).toBe(true);
     expect(ledger).toEqual([`work:${depth}`]);
