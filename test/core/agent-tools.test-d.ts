@@ -78,6 +78,8 @@ describe('an agent types its tool calls from its tools (inferred form)', () => {
       type: 'tool:end',
       runId: 'r',
       turn: 1,
+      agent: 'a',
+      path: ['a'],
       toolCallId: 'c',
       name: 'made_up',
       outcome: {} as ToolFailure,

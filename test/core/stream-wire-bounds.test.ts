@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseSSE } from '../e2e/stream-support.js';
 
-const base = { runId: 'run_1', turn: 1 } as const;
+const base = { runId: 'run_1', turn: 1, agent: 'a', path: ['a'] } as const;
 
 function nested(depth: number): unknown {
   let value: unknown = [];
@@ -113,6 +113,7 @@ describe('toWireEvent bounds every event', () => {
       status: 'completed',
       result: {
         runId: 'run_1',
+        agent: 'bounded',
         status: 'completed',
         interruptions: [],
         // toWireEvent never sends the state.

@@ -77,6 +77,7 @@ describe('toWireEvent', () => {
       runId: events[0]?.runId,
       turn: 0,
       agent: 'w',
+      path: ['w'],
     });
     expect(byType('model:start')[0]).toMatchObject({ messages: 2, tools: 1, model: 'gpt-4o-mini' });
     expect(byType('model:end')[0]).toMatchObject({ finishReason: 'tool_calls' });

@@ -186,7 +186,7 @@ describe('the approval hook', () => {
 });
 
 describe('progress and event printing', () => {
-  const base = { runId: 'r', turn: 1 };
+  const base = { runId: 'r', turn: 1, agent: 'a', path: ['a'] };
   const outcome = (id: string) => ({
     toolCallId: id,
     name: 'x',

@@ -167,7 +167,7 @@ describe('runLog', () => {
     const file = join(dir, 'runs.jsonl');
     const log = runLog({ file });
     for (let turn = 0; turn < 1000; turn++) {
-      log({ type: 'turn:start', runId: 'run_1', turn });
+      log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn });
     }
     // Synchronous calls did no I/O: the file does not exist yet.
     expect(existsSync(file)).toBe(false);
@@ -200,9 +200,10 @@ describe('runLog', () => {
     const file = join(dir, 'runs.jsonl');
     const errors: Error[] = [];
     const log = runLog({ file, maxQueuedChars: 2000, onError: (e) => errors.push(e) });
-    for (let turn = 0; turn < 100; turn++) log({ type: 'turn:start', runId: 'run_1', turn });
+    for (let turn = 0; turn < 100; turn++)
+      log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn });
     await log.flush();
-    log({ type: 'turn:start', runId: 'run_1', turn: 100 });
+    log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn: 100 });
     await log.flush();
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/fell behind/);
@@ -216,9 +217,9 @@ describe('runLog', () => {
   it('with dir, writes one file per UTC day', async () => {
     let now = Date.UTC(2026, 0, 31, 23, 59, 59, 500);
     const log = runLog({ dir, now: () => now });
-    log({ type: 'turn:start', runId: 'run_1', turn: 1 });
+    log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn: 1 });
     now += 1000;
-    log({ type: 'turn:start', runId: 'run_1', turn: 2 });
+    log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn: 2 });
     expect(log.file).toBe(join(dir, 'runs-2026-02-01.jsonl'));
     await log.flush();
     expect(readdirSync(dir).sort()).toEqual(['runs-2026-01-31.jsonl', 'runs-2026-02-01.jsonl']);
@@ -228,7 +229,7 @@ describe('runLog', () => {
     const file = join(dir, 'runs.jsonl');
     writeFileSync(file, '{"ts":1,"type":"turn:start","runId":"r0","turn":1}\n{"ts":2,"type":"tur');
     const log = runLog({ file });
-    log({ type: 'turn:start', runId: 'run_1', turn: 1 });
+    log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn: 1 });
     await log.flush();
     const index = new RunIndex();
     readFileSync(file, 'utf8')
@@ -250,7 +251,7 @@ describe('runLog', () => {
     const script = `
       import { runLog } from '@agentloop/inspector';
       const log = runLog({ file: ${JSON.stringify(file)} });
-      for (let turn = 1; turn <= 5; turn++) log({ type: 'turn:start', runId: 'run_1', turn });
+      for (let turn = 1; turn <= 5; turn++) log({ type: 'turn:start', runId: 'run_1', agent: 'a', path: ['a'], turn });
       process.exit(0);
     `;
     execFileSync(
@@ -273,10 +274,21 @@ describe('runLog', () => {
         throw new Error('no');
       },
     });
-    log({ type: 'tool:start', runId: 'run_1', turn: 1, toolCallId: 'c1', name: 'x', args });
     log({
       type: 'tool:start',
       runId: 'run_1',
+      agent: 'a',
+      path: ['a'],
+      turn: 1,
+      toolCallId: 'c1',
+      name: 'x',
+      args,
+    });
+    log({
+      type: 'tool:start',
+      runId: 'run_1',
+      agent: 'a',
+      path: ['a'],
       turn: 1,
       toolCallId: 'c2',
       name: 'x',

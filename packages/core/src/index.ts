@@ -8,6 +8,7 @@
 export {
   Agent,
   type AnyEventListener,
+  DEFAULT_MAX_HANDOFFS,
   DEFAULT_MAX_OUTPUT_REPAIRS,
   DEFAULT_MAX_TURNS,
   DEFAULT_TOOL_CONCURRENCY,
@@ -23,6 +24,17 @@ export type {
   RunOptions,
 } from './agent/agent-options.js';
 export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent/agent-stream.js';
+export {
+  defaultHandoffToolName,
+  type Handoff,
+  type HandoffAgent,
+  type HandoffInfo,
+  type HandoffInput,
+  type HandoffInputFilter,
+  type HandoffItem,
+  type HandoffOptions,
+  handoff,
+} from './agent/handoff.js';
 export type {
   ToolArgsShape,
   ToolArgsShapes,
@@ -37,6 +49,7 @@ export {
   type AgentErrorLike,
   ConfigurationError,
   DeadlineExceededError,
+  MaxHandoffsExceededError,
   MaxTurnsExceededError,
   ModelError,
   type ModelErrorOptions,
@@ -118,6 +131,7 @@ export {
 } from './models/responses-model.js';
 export { DEFAULT_MAX_RETRIES, type RetryInfo, type RetryOptions } from './models/retry.js';
 export { sumUsage, type Usage } from './models/usage.js';
+export { keepLastUserMessage, removeToolCalls } from './run/handoff-filters.js';
 export { InMemoryRunStore } from './run/in-memory-run-store.js';
 export { DEFAULT_MODEL_TIMEOUTS, type ModelTimeouts } from './run/model-timeouts.js';
 export type {

@@ -16,6 +16,8 @@ it('toWireEvent carries the interruption, the status and the resumption', async 
     type: 'tool:interrupt',
     runId: result.runId,
     turn: 1,
+    agent: 'support',
+    path: ['support'],
     toolCallId: 'call_r1',
     name: 'refund',
     interruption: {

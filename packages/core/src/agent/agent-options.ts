@@ -12,6 +12,7 @@ import type { RetryOptions } from '../models/retry.js';
 import type { ModelTimeouts } from '../run/model-timeouts.js';
 import type { RunStore } from '../run/run-store.js';
 import type { RunStopCondition, StopCondition } from '../run/stop-when.js';
+import type { HandoffItem } from './handoff.js';
 import type { ToolList } from './tool-calls.js';
 
 /**
@@ -132,6 +133,29 @@ export interface AgentOptions<
   stopWhen?:
     | StopCondition<TContext, NoInfer<TTools>>
     | readonly StopCondition<TContext, NoInfer<TTools>>[];
+  /**
+   * Agents this one may hand the conversation to: each is a tool `transfer_to_<name>` (or the
+   * `toolName` of a `handoff(agent, options)`); when the model calls one, that agent answers for
+   * the rest of the run, with its own instructions, tools, model, settings and output schema.
+   * More can be added with `agent.addHandoffs(...)` (how two agents hand to each other).
+   * @default none
+   */
+  handoffs?: readonly HandoffItem<NoInfer<TContext>>[];
+  /** What the model reads about a handoff to this agent (and a tool made of it). @default none */
+  handoffDescription?: string;
+  /**
+   * The most handoffs a run of this agent makes; past it, `onMaxHandoffs` decides. Only the
+   * agent a run is started with counts: its limit holds whoever is active.
+   * @default 10
+   */
+  maxHandoffs?: number;
+  /**
+   * Past `maxHandoffs`: `'throw'` a `MaxHandoffsExceededError` carrying the partial result, or
+   * refuse the handoff (the model is told so) and offer no more handoffs, so the active agent
+   * answers (`'final-answer'`).
+   * @default 'throw'
+   */
+  onMaxHandoffs?: 'throw' | 'final-answer';
   /** Where a throwing listener is reported. @default a process warning */
   onListenerError?: ListenerErrorHandler;
   /**
@@ -172,6 +196,8 @@ export interface RunOptions<TContext = unknown, TTools extends ToolList = ToolLi
   hooks?: RunHooks<TContext, TTools>;
   /** Overrides the agent's `maxTurns` for this run. */
   maxTurns?: number;
+  /** Overrides the agent's `maxHandoffs` for this run. */
+  maxHandoffs?: number;
   /**
    * Middleware for this run only, inside the agent's (and after `hooks.beforeModel` /
    * `hooks.beforeTool`): see {@link Middleware}.

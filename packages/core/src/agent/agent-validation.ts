@@ -58,7 +58,26 @@ export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>
   }
   positiveInteger(name, 'toolConcurrency', options.toolConcurrency);
   positiveInteger(name, 'maxTurns', options.maxTurns);
+  nonNegativeInteger(name, 'maxHandoffs', options.maxHandoffs);
   nonNegativeInteger(name, 'maxOutputRepairs', options.maxOutputRepairs);
+  if (
+    options.onMaxHandoffs !== undefined &&
+    !['throw', 'final-answer'].includes(options.onMaxHandoffs)
+  ) {
+    throw new ConfigurationError(
+      `Agent "${name}": "onMaxHandoffs" must be 'throw' or 'final-answer'; got ${describe(options.onMaxHandoffs)}.`,
+      { option: 'onMaxHandoffs' },
+    );
+  }
+  if (
+    options.handoffDescription !== undefined &&
+    (typeof options.handoffDescription !== 'string' || options.handoffDescription === '')
+  ) {
+    throw new ConfigurationError(
+      `Agent "${name}": "handoffDescription" must be a non-empty string; got ${describe(options.handoffDescription)}.`,
+      { option: 'handoffDescription' },
+    );
+  }
   timeouts(name, options.timeouts);
   validateMiddleware(name, options.middleware);
   validateStopWhen(name, options.stopWhen);
@@ -99,6 +118,7 @@ export function validateRunOptions(
   agent: string,
   options: {
     maxTurns?: number | undefined;
+    maxHandoffs?: number | undefined;
     timeouts?: unknown;
     deadlineMs?: number | undefined;
     middleware?: unknown;
@@ -106,6 +126,7 @@ export function validateRunOptions(
   },
 ): void {
   positiveInteger(agent, 'maxTurns', options.maxTurns);
+  nonNegativeInteger(agent, 'maxHandoffs', options.maxHandoffs);
   timeouts(agent, options.timeouts);
   milliseconds(agent, 'deadlineMs', options.deadlineMs);
   validateMiddleware(agent, options.middleware);

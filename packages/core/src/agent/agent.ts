@@ -6,6 +6,7 @@ import type { BeforeTool } from '../middleware/interceptors.js';
 import type { Middleware } from '../middleware/middleware.js';
 import type { Model } from '../models/model.js';
 import { openai } from '../models/openai-model.js';
+import { registerAgentConfig } from '../run/agent-registry.js';
 import { checkResumable } from '../run/resumable.js';
 import { executeRun, type ResolvedAgent, type RunStart } from '../run/run-loop.js';
 import type { RunResult } from '../run/run-result.js';
@@ -21,6 +22,7 @@ import {
   validateRunInput,
   validateRunOptions,
 } from './agent-validation.js';
+import { type Handoff, type HandoffItem, toHandoffs } from './handoff.js';
 import { validateStopTools } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
 
@@ -30,6 +32,8 @@ export const DEFAULT_TOOL_CONCURRENCY = 8;
 export const DEFAULT_MAX_TURNS = 10;
 /** The default of `maxOutputRepairs`. */
 export const DEFAULT_MAX_OUTPUT_REPAIRS = 2;
+/** The default of `maxHandoffs`. */
+export const DEFAULT_MAX_HANDOFFS = 10;
 
 /**
  * A listener for `agent.on('*', ...)`: every event of every run.
@@ -84,6 +88,9 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
   readonly model: Model;
   /** The agent's tools. Tools registered here after construction are not in the agent's types. */
   readonly tools: ToolRegistry<TContext>;
+  /** What the model reads about a handoff to this agent, as given. */
+  readonly handoffDescription: string | undefined;
+  readonly #handoffs: Handoff<TContext>[];
   readonly #listeners: AgentListeners;
   readonly #config: ResolvedAgent<TContext>;
 
@@ -96,6 +103,9 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
       options.tools instanceof ToolRegistry
         ? options.tools
         : new ToolRegistry<TContext>(options.tools ?? []);
+    this.handoffDescription = options.handoffDescription;
+    this.#handoffs = [];
+    if (options.handoffs !== undefined) this.addHandoffs(...(options.handoffs as never[]));
     this.#listeners = new AgentListeners(options.onListenerError);
     this.#config = {
       name: options.name,
@@ -129,7 +139,36 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
       ),
       listeners: this.#listeners,
       runStore: options.runStore,
+      handoffs: this.#handoffs,
+      maxHandoffs: options.maxHandoffs ?? DEFAULT_MAX_HANDOFFS,
+      onMaxHandoffs: options.onMaxHandoffs ?? 'throw',
     };
+    registerAgentConfig(this, this.#config);
+  }
+
+  /** The agents this one may hand the conversation to, as handoffs (see `handoffs`). */
+  get handoffs(): readonly Handoff<TContext>[] {
+    return [...this.#handoffs];
+  }
+
+  /**
+   * Adds handoffs after construction: how two agents come to hand to each other (`a.addHandoffs(b)`
+   * once both exist). Checked as the `handoffs` option is.
+   *
+   * @param handoffs - agents, or `handoff(agent, options)`.
+   * @returns the agent.
+   * @throws ConfigurationError for an entry that is not an agent or handoff, or a tool name that
+   *   one of the agent's tools or handoffs already has.
+   */
+  addHandoffs(...handoffs: readonly HandoffItem<NoInfer<TContext>>[]): this {
+    const made = toHandoffs<TContext>(
+      this.name,
+      handoffs,
+      this.#handoffs,
+      this.tools.list().map((t) => t.name),
+    );
+    this.#handoffs.push(...made);
+    return this;
   }
 
   /**

@@ -28,6 +28,7 @@ export {
 export type AgentErrorCode =
   | ConfigErrorCode
   | 'max_turns_exceeded'
+  | 'max_handoffs_exceeded'
   | 'output_validation_failed'
   | 'model_error'
   | 'run_aborted'

@@ -32,6 +32,7 @@ export {
   type AgentErrorOptions,
 } from './agent-error.js';
 export { DeadlineExceededError } from './deadline-error.js';
+export { MaxHandoffsExceededError } from './max-handoffs-error.js';
 export {
   ModelError,
   type ModelErrorOptions,

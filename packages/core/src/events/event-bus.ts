@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ToolList } from '../agent/tool-calls.js';
-import type { AgentEvent, AgentEventType, EventListener } from './events.js';
+import type { AgentEvent, AgentEventType, EventListener, UnstampedEvent } from './events.js';
 
 /**
  * Listeners for one run, keyed by event type, plus `onEvent` for every event.
@@ -123,14 +123,21 @@ export class AgentListeners {
 
 /**
  * Delivers one run's events to the agent's listeners, the run's hooks, its middleware's `events`
- * and an optional sink (the stream). A listener that throws, or returns a promise that rejects,
- * is reported and otherwise ignored.
+ * and an optional sink (the stream), stamping each with the run's `agent`, `path` and
+ * `parentRunId`. A child run's bus (a run started by a tool made with `agent.asTool()`) passes
+ * every event on to its parent's bus, which delivers it to its own listeners, hooks and sink and
+ * passes it further up: the root sees the whole tree's events, in the order they happened. A
+ * listener that throws, or returns a promise that rejects, is reported and otherwise ignored.
  */
 export class EventBus {
   readonly #listeners: AgentListeners;
   readonly #hooks: EventHooks | undefined;
   readonly #observers: readonly EventHooks[];
   readonly #sink: ((event: AgentEvent) => void) | undefined;
+  readonly #parent: EventBus | undefined;
+  readonly #agent: string;
+  readonly #path: readonly string[];
+  readonly #parentRunId: string | undefined;
   #ended = false;
 
   constructor(options: {
@@ -139,11 +146,26 @@ export class EventBus {
     /** The `events` of the run's middleware, called after the run's hooks. */
     observers?: readonly EventHooks[] | undefined;
     sink?: ((event: AgentEvent) => void) | undefined;
+    /** The agent whose run this is. */
+    agent: string;
+    /** The agents from the root down to this one; `[agent]` when not given. */
+    path?: readonly string[] | undefined;
+    /** The bus of the run that called this one, which receives every event of this run too. */
+    parent?: { bus: EventBus; runId: string } | undefined;
   }) {
     this.#listeners = options.listeners;
     this.#hooks = options.hooks;
     this.#observers = options.observers ?? [];
     this.#sink = options.sink;
+    this.#agent = options.agent;
+    this.#path = Object.freeze([...(options.path ?? [options.agent])]);
+    this.#parent = options.parent?.bus;
+    this.#parentRunId = options.parent?.runId;
+  }
+
+  /** The agents from the root run down to this one, root first. */
+  get path(): readonly string[] {
+    return this.#path;
   }
 
   /**
@@ -155,23 +177,40 @@ export class EventBus {
     if (this.#sink !== undefined) return true;
     if (hooksWant(this.#hooks, type)) return true;
     for (const observer of this.#observers) if (hooksWant(observer, type)) return true;
-    return this.#listeners.listens(type);
+    if (this.#listeners.listens(type)) return true;
+    return this.#parent?.wants(type) ?? false;
   }
 
   /**
-   * Emits one event to every listener, in order: agent listeners, `*` listeners, run hooks, the
-   * sink. The terminal event (`run:end` / `run:error`) is the last: anything emitted after it
-   * (say, the `tool:end` of a tool that settled after the run was aborted) is dropped.
+   * Emits one event of this run to every listener, in order: agent listeners, `*` listeners, run
+   * hooks, the sink, then the parent run's bus. The terminal event (`run:end` / `run:error`) is
+   * the last: anything emitted after it (say, the `tool:end` of a tool that settled after the
+   * run was aborted) is dropped.
    */
-  emit(event: AgentEvent): void {
+  emit(event: UnstampedEvent): void {
     if (this.#ended) return;
+    const stamped = event as AgentEvent;
+    stamped.agent = this.#agent;
+    stamped.path = this.#path;
+    if (this.#parentRunId !== undefined) stamped.parentRunId = this.#parentRunId;
     if (event.type === 'run:end' || event.type === 'run:error') this.#ended = true;
+    this.#deliver(stamped);
+  }
+
+  /** An event of a descendant run: delivered here and passed up, unless this run has ended. */
+  #forward(event: AgentEvent): void {
+    if (this.#ended) return;
+    this.#deliver(event);
+  }
+
+  #deliver(event: AgentEvent): void {
     this.#listeners.deliver(event);
     const onError = this.#listeners.onListenerError;
     if (this.#hooks !== undefined) callHooks(this.#hooks, event, onError);
     for (const observer of this.#observers) callHooks(observer, event, onError);
     // The sink is ours (the stream queue); it does not throw.
     this.#sink?.(event);
+    if (this.#parent !== undefined) this.#parent.#forward(event);
   }
 }
 

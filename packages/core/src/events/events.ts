@@ -18,13 +18,24 @@ export interface EventBase {
   runId: string;
   /** The turn (model call) number, from 1; 0 before the first turn starts. */
   turn: number;
+  /** The `name` of the agent whose run emitted the event. */
+  agent: string;
+  /**
+   * The agents from the root run down to the one that emitted the event, root first:
+   * `['triage', 'weather']` for an event of `weather` called as a tool by `triage`; `[agent]`
+   * for a run nobody called. The same array for every event of a run: do not change it.
+   */
+  path: readonly string[];
+  /**
+   * The run that called this one (a tool made with `agent.asTool()`); absent for a root run.
+   * A child's events reach the root's listeners and stream with their own `runId` and this.
+   */
+  parentRunId?: string;
 }
 
 /** A run began. */
 export interface RunStartEvent extends EventBase {
   type: 'run:start';
-  /** The agent's `name`. */
-  agent: string;
   /** What `run()` / `stream()` was given: a user message or messages. */
   input: string | ChatCompletionMessageParam[];
   /** The run's `sessionId`, when it has one. */
@@ -203,6 +214,20 @@ export interface ToolInterruptEvent extends EventBase {
   /** What the run waits for; the same object is in `result.interruptions`. */
   interruption: Interruption;
 }
+/**
+ * The active agent changed: the model of agent `from` called its handoff to agent `to`, and `to`
+ * answers from here on (its instructions, tools, model and output schema). The events that follow
+ * are the new agent's.
+ */
+export interface AgentHandoffEvent extends EventBase {
+  type: 'agent:handoff';
+  /** The agent handing over. */
+  from: string;
+  /** The agent taking over. */
+  to: string;
+  /** The model's handoff call. */
+  toolCallId: string;
+}
 /** A turn ended. */
 export interface TurnEndEvent extends EventBase {
   type: 'turn:end';
@@ -251,6 +276,7 @@ export type AgentEvent<TTools extends ToolList = ToolList> =
   | ToolStartEventOf<TTools>
   | ToolEndEventOf<TTools>
   | ToolInterruptEvent
+  | AgentHandoffEvent
   | TurnEndEvent
   | RunEndEvent<TTools>
   | RunErrorEvent;
@@ -310,6 +336,17 @@ export const EVENT_TYPES = [
   'tool:end',
   'tool:interrupt',
   'turn:end',
+  'agent:handoff',
   'run:end',
   'run:error',
 ] as const satisfies readonly AgentEventType[];
+
+/**
+ * @internal An event as a step of the loop builds it: the event bus adds `agent`, `path` and
+ * `parentRunId`, which are the same for every event of a run.
+ */
+export type UnstampedEvent = AgentEvent extends infer TEvent
+  ? TEvent extends AgentEvent
+    ? Omit<TEvent, 'agent' | 'path' | 'parentRunId'>
+    : never
+  : never;

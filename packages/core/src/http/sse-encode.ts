@@ -129,6 +129,9 @@ function encodingFailure(
       type: 'run:error',
       runId: event.runId,
       turn: event.turn,
+      agent: event.agent,
+      path: event.path,
+      ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
       // The cause's message may hold internals: only its kind is named.
       error: { name: error.name, code: error.code, message: error.message },
     },

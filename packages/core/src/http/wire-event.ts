@@ -1,6 +1,7 @@
 import { AgentError } from '../errors/agent-error.js';
 import type {
   AgentEvent,
+  AgentHandoffEvent,
   EventBase,
   MemoryTrimEvent,
   ModelRetryEvent,
@@ -29,7 +30,6 @@ export interface WireError {
 /** `run:start` without `input` (the client sent it; it may hold a long history). */
 export interface WireRunStartEvent extends EventBase {
   type: 'run:start';
-  agent: string;
   sessionId?: string;
   /** `true` when the run continues from a state or a checkpoint. */
   resumed?: true;
@@ -111,6 +111,7 @@ export type WireEvent =
   | ToolStartEvent
   | WireToolEndEvent
   | WireToolInterruptEvent
+  | AgentHandoffEvent
   | TurnEndEvent
   | WireRunEndEvent
   | WireRunErrorEvent;
@@ -178,13 +179,18 @@ export function toWireError(error: unknown): WireError {
  */
 export function toWireEvent(event: AgentEvent): WireEvent {
   const bounds = WIRE_LIMITS;
-  const base = { runId: event.runId, turn: event.turn };
+  const base = {
+    runId: event.runId,
+    turn: event.turn,
+    agent: event.agent,
+    path: event.path,
+    ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
+  };
   switch (event.type) {
     case 'run:start':
       return {
         type: event.type,
         ...base,
-        agent: event.agent,
         ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
         ...(event.resumed ? { resumed: true as const } : {}),
       };

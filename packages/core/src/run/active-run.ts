@@ -3,6 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { EventBus } from '../events/event-bus.js';
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
+import type { PendingHandoff } from './handoff-calls.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 import type { ToolCallRecord } from './run-result.js';
 import type { PendingToolCall, RunStatus, SnapshotInterruption } from './run-snapshot.js';
@@ -19,6 +20,7 @@ import type { PendingToolCall, RunStatus, SnapshotInterruption } from './run-sna
  */
 export interface ActiveRun<TContext> {
   readonly runId: string;
+  /** The agent the run was started with (the root of its handoffs), by name. */
   readonly agent: string;
   readonly context: TContext;
   /** Aborted when the caller aborts; handed to the model and to every tool. */
@@ -30,6 +32,12 @@ export interface ActiveRun<TContext> {
   /** In streamed runs: resolves when the consumer has caught up (backpressure). */
   readonly consumerReady: (() => Promise<void> | undefined) | undefined;
   turn: number;
+  /** The agent answering now: `agent` until a handoff makes another one active. */
+  activeAgent: string;
+  /** The handoffs made so far. */
+  handoffs: number;
+  /** A handoff decided by the turn in progress, carried out once its calls have results. */
+  handoff: PendingHandoff | undefined;
   /** The whole conversation: instructions, history, input and what the run added. */
   messages: ChatCompletionMessageParam[];
   /** Where this run's own messages start in `messages` (after instructions and history). */

@@ -77,6 +77,22 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
     at.count('summary.covered', summary.covered);
     at.string('summary.fingerprint', summary.fingerprint);
   }
+  if (root.activeAgent !== undefined)
+    at.string('activeAgent', root.activeAgent, { nonEmpty: true });
+  if (root.handoffs !== undefined) at.count('handoffs', root.handoffs);
+  if (root.handoff !== undefined) {
+    const handoff = at.object('handoff', root.handoff);
+    const callId = at.string('handoff.toolCallId', handoff.toolCallId, { nonEmpty: true });
+    at.string('handoff.toolName', handoff.toolName, { nonEmpty: true });
+    at.string('handoff.from', handoff.from, { nonEmpty: true });
+    at.string('handoff.to', handoff.to, { nonEmpty: true });
+    if (!lastAssistantCallIds(messages).has(callId)) {
+      at.fail(
+        'handoff.toolCallId',
+        `is ${JSON.stringify(callId)}, which the last assistant message in "messages" does not call`,
+      );
+    }
+  }
   const pendingIds = new Map<string, string>();
   if (root.pending !== undefined) {
     const callIds = lastAssistantCallIds(messages);

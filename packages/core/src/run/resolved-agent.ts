@@ -3,6 +3,7 @@ import type { ChatCompletionToolChoiceOption } from 'openai/resources/chat/compl
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type { Instructions, OutputSchema, RunInput } from '../agent/agent-options.js';
 import type { StreamSink } from '../agent/agent-stream.js';
+import type { Handoff } from '../agent/handoff.js';
 import type { AgentListeners } from '../events/event-bus.js';
 import type { Middleware } from '../middleware/middleware.js';
 import type { Model, ModelSettings } from '../models/model.js';
@@ -36,6 +37,12 @@ export interface ResolvedAgent<TContext> {
   stopWhen: readonly StopCondition<TContext>[];
   listeners: AgentListeners;
   runStore: RunStore | undefined;
+  /** The agent's handoffs: the agent's own list, which `agent.addHandoffs` extends. */
+  handoffs: readonly Handoff<TContext>[];
+  /** The most handoffs a run of this agent makes (the run's first agent decides). */
+  maxHandoffs: number;
+  /** Past `maxHandoffs`: fail the run, or refuse the handoff and let the active agent answer. */
+  onMaxHandoffs: 'throw' | 'final-answer';
 }
 
 /** How a run is executed: a plain call, or streamed with a sink receiving every event. */

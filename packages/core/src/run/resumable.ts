@@ -1,22 +1,25 @@
 import type { ToolRegistry } from '@agentloop/tools';
 import { RunStateError } from '../errors/run-state-error.js';
+import { activeAgentOf } from './active-agent.js';
+import type { ResolvedAgent } from './resolved-agent.js';
 import type { RunSnapshot } from './run-snapshot.js';
 
 /**
  * Checks that this agent can continue a run from its snapshot: the run is this agent's, has not
- * ended, and every call that was on its way to run (started, approved or awaiting a decision)
- * names a tool the agent has.
+ * ended, the agent a handoff made active is one this agent reaches through its handoffs, and
+ * every call that was on its way to run (started, approved or awaiting a decision) names a tool
+ * the active agent has.
  *
  * @throws RunStateError `run_state_agent_mismatch` or `run_completed`.
  */
 export function checkResumable<TContext>(
-  agent: { name: string; registry: ToolRegistry<TContext> },
+  root: ResolvedAgent<TContext>,
   snapshot: RunSnapshot,
 ): void {
   const { runId } = snapshot;
-  if (snapshot.agent !== agent.name) {
+  if (snapshot.agent !== root.name) {
     throw new RunStateError(
-      `Run "${runId}" belongs to agent "${snapshot.agent}", not to agent "${agent.name}": continue it with the agent that started it (agents are matched by name).`,
+      `Run "${runId}" belongs to agent "${snapshot.agent}", not to agent "${root.name}": continue it with the agent that started it (agents are matched by name).`,
       { code: 'run_state_agent_mismatch', runId, field: 'agent' },
     );
   }
@@ -26,6 +29,8 @@ export function checkResumable<TContext>(
       { code: 'run_completed', runId, field: 'status' },
     );
   }
+  const agent = activeAgentOf(root, runId, snapshot.activeAgent ?? root.name);
+  if (snapshot.handoff) activeAgentOf(root, runId, snapshot.handoff.to);
   snapshot.pending?.forEach((entry, i) => {
     // Only calls that got past validation (so their tool existed) are checked: a waiting call may
     // name a tool the model invented, which is the model's fault and answered as unknown_tool.

@@ -8,11 +8,19 @@ import {
   middlewareStack,
 } from '../middleware/middleware-stack.js';
 import type { ModelRequest } from '../models/model.js';
+import { activeAgentOf, checkHandoffNames, runView } from './active-agent.js';
 import type { ActiveRun } from './active-run.js';
 import { answered, takeAnswer } from './answer-step.js';
 import { checkStop } from './check-stop.js';
 import { checkpointer, snapshotOf } from './checkpoint.js';
 import { endTurn, saveCheckpoint } from './end-turn.js';
+import {
+  decideHandoff,
+  type HandoffLimits,
+  handoffOutcome,
+  handoffTools,
+} from './handoff-calls.js';
+import { handOff } from './handoff-step.js';
 import { toAssistantMessage } from './messages.js';
 import { callModelThroughMiddleware } from './model-call-chain.js';
 import { resolveModelTimeouts } from './model-timeouts.js';
@@ -25,7 +33,7 @@ import { buildResult, partialResult, toError } from './run-outcome.js';
 import { freshProgress, restoreProgress } from './run-progress.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
-import type { RunSnapshot } from './run-snapshot.js';
+import type { PendingToolCall, RunSnapshot } from './run-snapshot.js';
 import { snapshotOfState } from './run-state.js';
 import { runTools } from './run-tools.js';
 import { enterSession, fitToBudget, messagesToSend } from './session-memory.js';
@@ -75,6 +83,7 @@ export async function executeRun<TContext>(
     hooks: options.hooks,
     observers: middlewareEvents(agent.middleware, options.middleware),
     sink: sink ? (event) => sink.push(event) : undefined,
+    agent: agent.name,
   });
   const run: ActiveRun<TContext> = {
     runId,
@@ -85,7 +94,7 @@ export async function executeRun<TContext>(
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
-    ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
+    ...(snapshot ? restoreProgress(snapshot) : freshProgress(agent.name)),
     partialText: undefined,
     checkpoint: checkpointer(agent.runStore, () => snapshotOf(run)),
   };
@@ -93,7 +102,6 @@ export async function executeRun<TContext>(
     type: 'run:start',
     runId,
     turn: run.turn,
-    agent: agent.name,
     input: 'input' in start ? start.input : [],
     ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
     ...(snapshot ? { resumed: true as const } : {}),
@@ -105,18 +113,31 @@ export async function executeRun<TContext>(
     signal.throwIfAborted();
     leaveSession = await enterSession(run, agent.memory);
     const input = 'input' in start ? start.input : undefined;
-    const middleware = middlewareStack(
-      agent.middleware,
-      middlewareOfLevel({ ...options.hooks, middleware: options.middleware }),
-    );
-    const result = await runThroughMiddleware(run, input, middleware.wrapRun, () =>
-      loop(agent, run, input, {
-        maxTurns: options.maxTurns ?? agent.maxTurns,
-        mode,
-        middleware,
-        stopWhen: [...agent.stopWhen, ...stopConditions(options.stopWhen)],
-      }),
-    );
+    const runLevel = middlewareOfLevel({ ...options.hooks, middleware: options.middleware });
+    const middleware = middlewareStack(agent.middleware, runLevel);
+    const loopOptions = {
+      maxTurns: options.maxTurns ?? agent.maxTurns,
+      mode,
+      stopWhen: [...agent.stopWhen, ...stopConditions(options.stopWhen)],
+      limits: {
+        maxHandoffs: options.maxHandoffs ?? agent.maxHandoffs,
+        onMaxHandoffs: agent.onMaxHandoffs,
+      },
+    };
+    const result = await runThroughMiddleware(run, input, middleware.wrapRun, async () => {
+      // One pass of the loop per active agent: a handoff ends the pass, and the next one runs
+      // with the agent taking over (its model, tools and middleware inside the run's own).
+      let active = activeAgentOf(agent, runId, run.activeAgent);
+      let opening = input;
+      for (;;) {
+        const view = runView(agent, active);
+        const stack = active === agent ? middleware : middlewareStack(active.middleware, runLevel);
+        const outcome = await loop(view, run, opening, { ...loopOptions, middleware: stack });
+        if (!(HANDED_OFF in outcome)) return outcome;
+        active = outcome.to;
+        opening = undefined;
+      }
+    });
     failed = false;
     bus.emit({ type: 'run:end', runId, turn: run.turn, status: result.status, result });
     return result;
@@ -147,6 +168,9 @@ export async function executeRun<TContext>(
   }
 }
 
+/** What a pass of the loop ends with when a handoff made another agent active. */
+const HANDED_OFF = Symbol('handed off');
+
 async function loop<TContext>(
   agent: ResolvedAgent<TContext>,
   run: ActiveRun<TContext>,
@@ -156,20 +180,27 @@ async function loop<TContext>(
     mode,
     middleware,
     stopWhen,
+    limits,
   }: {
     maxTurns: number;
     mode: 'generate' | 'stream';
     middleware: MiddlewareStack<TContext>;
     stopWhen: readonly StopCondition<TContext>[];
+    limits: HandoffLimits;
   },
-): Promise<RunResult<unknown>> {
+): Promise<RunResult<unknown> | { [HANDED_OFF]: true; to: ResolvedAgent<TContext> }> {
   if (input !== undefined) {
     await openConversation(agent, run, input);
     const checkpointing = saveCheckpoint(run);
     if (checkpointing) await checkpointing;
   }
 
-  const tools = agent.registry.size > 0 ? agent.registry.toOpenAITools() : undefined;
+  checkHandoffNames(agent);
+  const offered = [
+    ...(agent.registry.size > 0 ? agent.registry.toOpenAITools() : []),
+    ...handoffTools(agent, run, limits),
+  ];
+  const tools = offered.length > 0 ? offered : undefined;
   // The API refuses parallel_tool_calls in a request without tools (400), so an agent without
   // tools leaves that setting out.
   const { parallel_tool_calls, ...toolFreeSettings } = agent.modelSettings ?? {};
@@ -185,6 +216,10 @@ async function loop<TContext>(
     registry: agent.registry,
     concurrency: agent.toolConcurrency,
     middleware: middleware.wrapToolCall,
+    handoffOutcome:
+      agent.handoffs.length > 0
+        ? (entry: PendingToolCall) => handoffOutcome(agent, run, entry)
+        : undefined,
   };
 
   // Each pass takes one step from where the run stands, so a run continued from a snapshot
@@ -204,6 +239,11 @@ async function loop<TContext>(
       run.pending = undefined;
       await endTurn(agent, run, calls);
       continue;
+    }
+
+    if (run.handoff) {
+      // The turn's calls all have results: the agent taking over gets a valid conversation.
+      return { [HANDED_OFF]: true, to: await handOff(agent, run) };
     }
 
     if (answered(run)) {
@@ -252,6 +292,7 @@ async function loop<TContext>(
         arguments: call.function.arguments,
         status: 'waiting' as const,
       }));
+      decideHandoff(agent, run, run.pending, limits);
     }
     const checkpointing = saveCheckpoint(run);
     if (checkpointing) await checkpointing;

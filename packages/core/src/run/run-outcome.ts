@@ -33,6 +33,7 @@ export function partialResult<TContext>(run: ActiveRun<TContext>): PartialRunRes
   const text = run.partialText ?? run.text;
   return {
     runId: run.runId,
+    agent: run.activeAgent,
     output: text,
     text,
     messages: [...run.messages],

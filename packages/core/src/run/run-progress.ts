@@ -7,6 +7,9 @@ import type { RunSnapshot } from './run-snapshot.js';
 export type RunProgress = Pick<
   ActiveRun<unknown>,
   | 'turn'
+  | 'activeAgent'
+  | 'handoffs'
+  | 'handoff'
   | 'messages'
   | 'firstNew'
   | 'saved'
@@ -23,9 +26,12 @@ export type RunProgress = Pick<
 >;
 
 /** The progress of a run about to start. */
-export function freshProgress(): RunProgress {
+export function freshProgress(agent: string): RunProgress {
   return {
     turn: 0,
+    activeAgent: agent,
+    handoffs: 0,
+    handoff: undefined,
     messages: [],
     firstNew: 0,
     saved: 0,
@@ -46,6 +52,9 @@ export function freshProgress(): RunProgress {
 export function restoreProgress(snapshot: RunSnapshot): RunProgress {
   return {
     turn: snapshot.turn,
+    activeAgent: snapshot.activeAgent ?? snapshot.agent,
+    handoffs: snapshot.handoffs ?? 0,
+    handoff: snapshot.handoff,
     messages: snapshot.messages,
     firstNew: snapshot.firstNew,
     saved: snapshot.saved,

@@ -71,6 +71,11 @@ export interface RunResult<TOutput = string, TTools extends ToolList = ToolList>
   /** A unique id, the same on every event of the run and of its resumptions. */
   runId: string;
   /**
+   * The name of the agent that was active when the run ended: the agent that was run, or the
+   * last one a handoff made active.
+   */
+  agent: string;
+  /**
    * `completed`: the model answered. `interrupted`: the run paused for decisions on
    * `interruptions`; decide them on `state`, then `agent.run(state)` continues it.
    */

@@ -85,8 +85,20 @@ export interface SnapshotInterruption {
 export interface RunSnapshot {
   version: typeof RUN_SNAPSHOT_VERSION;
   runId: string;
-  /** The name of the agent running it. */
+  /** The name of the agent the run was started with (the root of its handoffs). */
   agent: string;
+  /**
+   * The agent answering now, when a handoff made another agent than `agent` active; resolved by
+   * name among the agents `agent` reaches through its handoffs.
+   */
+  activeAgent?: string;
+  /** The handoffs made so far, when there were any. */
+  handoffs?: number;
+  /**
+   * A handoff the turn in progress decided (its winning call, `from` and `to`), carried out once
+   * the turn's calls all have results.
+   */
+  handoff?: { toolCallId: string; toolName: string; from: string; to: string };
   status: RunStatus;
   sessionId?: string;
   /** The last turn begun, from 1 (0 before the first model call). */

@@ -22,6 +22,11 @@ export interface RunToolsOptions<TContext> {
   concurrency: number;
   /** The run's `wrapToolCall` hooks, outermost first (`beforeTool` among them). */
   middleware: readonly WrapToolCall<TContext>[];
+  /**
+   * The result of a call to one of the active agent's handoffs, which runs nothing (see
+   * `handoffOutcome`); `undefined` for any other call.
+   */
+  handoffOutcome?: ((entry: PendingToolCall) => ToolOutcome | undefined) | undefined;
 }
 
 /**
@@ -85,6 +90,14 @@ async function settle<TContext>(
   stopIfFailed: () => void,
 ): Promise<ToolOutcome | undefined> {
   run.signal.throwIfAborted();
+  const handedOff = options.handoffOutcome?.(entry);
+  if (handedOff) {
+    // Settled from the run's handoff alone: nothing ran, so nothing is announced or recorded,
+    // and a resumed run settles it the same way again.
+    entry.status = 'done';
+    keepOutcome(run, entry, handedOff);
+    return handedOff;
+  }
   const { toolCallId: id, name, status } = entry;
   // The record keeps the arguments as the model sent them (parsed when they are JSON).
   let args = parseToolArguments(entry.arguments);
