@@ -10,7 +10,11 @@ import { checkOutput, refusedOutputError, repairMessage } from './structured-out
 /** Whether the run's last step was the model's answer: a reply without tool calls. */
 export function answered<TContext>(run: ActiveRun<TContext>): boolean {
   const last = run.messages.at(-1);
-  return run.turn > 0 && last?.role === 'assistant' && !last.tool_calls?.length;
+  // Right after a handoff the conversation may end with an assistant message the agent taking
+  // over did not write (an inputFilter's): that agent has not answered yet.
+  return (
+    run.turn > 0 && last?.role === 'assistant' && !last.tool_calls?.length && !run.handoff?.done
+  );
 }
 
 /**

@@ -17,6 +17,11 @@ export interface PendingHandoff {
   from: string;
   /** The agent taking over. */
   to: string;
+  /**
+   * Set once the handoff is carried out, until the agent taking over replies: its conversation
+   * may end with an assistant message (an `inputFilter`'s), which is not its answer.
+   */
+  done?: true;
 }
 
 /** The run's handoff limit and what happens past it. */

@@ -24,7 +24,7 @@ export async function handOff<TContext>(
   run: ActiveRun<TContext>,
 ): Promise<ResolvedAgent<TContext>> {
   const pending = run.handoff;
-  if (!pending) throw new Error('handOff: no handoff was decided');
+  if (!pending || pending.done) throw new Error('handOff: no handoff was decided');
   const chosen = handoffOf(from, pending);
   if (!chosen) {
     throw new RunStateError(
@@ -80,7 +80,7 @@ export async function handOff<TContext>(
   run.messages = [...head, ...kept];
   run.activeAgent = target.name;
   run.handoffs += 1;
-  run.handoff = undefined;
+  run.handoff = { ...pending, done: true };
   run.repairs = 0;
   if (run.bus.wants('agent:handoff')) {
     run.bus.emit({

@@ -86,7 +86,11 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
     at.string('handoff.toolName', handoff.toolName, { nonEmpty: true });
     at.string('handoff.from', handoff.from, { nonEmpty: true });
     at.string('handoff.to', handoff.to, { nonEmpty: true });
-    if (!lastAssistantCallIds(messages).has(callId)) {
+    if (handoff.done !== undefined && handoff.done !== true) {
+      at.fail('handoff.done', `is ${JSON.stringify(handoff.done)}; it is true or absent`);
+    }
+    // Once carried out, the call may have been filtered out of the conversation handed over.
+    if (handoff.done === undefined && !lastAssistantCallIds(messages).has(callId)) {
       at.fail(
         'handoff.toolCallId',
         `is ${JSON.stringify(callId)}, which the last assistant message in "messages" does not call`,

@@ -241,7 +241,7 @@ async function loop<TContext>(
       continue;
     }
 
-    if (run.handoff) {
+    if (run.handoff && !run.handoff.done) {
       // The turn's calls all have results: the agent taking over gets a valid conversation.
       return { [HANDED_OFF]: true, to: await handOff(agent, run) };
     }
@@ -285,6 +285,7 @@ async function loop<TContext>(
       ? []
       : withUniqueToolCallIds(response.message.tool_calls ?? [], run.messages);
     run.messages.push(toAssistantMessage(response, calls));
+    run.handoff = undefined;
     if (calls.length > 0) {
       run.pending = calls.map((call) => ({
         toolCallId: call.id,

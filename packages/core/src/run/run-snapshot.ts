@@ -98,7 +98,7 @@ export interface RunSnapshot {
    * A handoff the turn in progress decided (its winning call, `from` and `to`), carried out once
    * the turn's calls all have results.
    */
-  handoff?: { toolCallId: string; toolName: string; from: string; to: string };
+  handoff?: { toolCallId: string; toolName: string; from: string; to: string; done?: true };
   status: RunStatus;
   sessionId?: string;
   /** The last turn begun, from 1 (0 before the first model call). */
