@@ -108,10 +108,17 @@ export function runLog(options: RunLogOptions): RunLog {
     deltas,
   };
   const writer = new LogWriter({ maxQueuedChars, report: onError });
+  // A child run's events reach its own agent's listeners and then its caller's, as one object:
+  // a log attached to both writes each once.
+  const seen = new WeakSet<object>();
 
   const log = ((event: AgentEvent) => {
     let ts = 0;
     try {
+      if (typeof event === 'object' && event !== null) {
+        if (seen.has(event)) return;
+        seen.add(event);
+      }
       ts = now();
       const line = toLogLine(event, ts, lineOptions);
       if (line !== undefined) writer.write(fileAt(ts), line, ts);
