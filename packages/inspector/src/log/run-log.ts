@@ -68,7 +68,8 @@ const MAX_DEPTH = 32;
  * Records every event of every run as one JSON line: the event's wire form (`toWireEvent`, which
  * leaves out instructions, the conversation and raw errors), a timestamp `ts`, the run's input
  * and each reply's text; every string scrubbed of keys and cut when long. Writing is buffered
- * and never slows or breaks a run: a failure is reported once and counted.
+ * and never slows or breaks a run: a failure is reported once and counted. Attached to a caller
+ * and to the agents it calls as tools (whose events reach both), it writes each event once.
  *
  * Open the file (or folder) with `npx agentloop-inspect <path>`.
  *
