@@ -12,8 +12,16 @@ import { runLog } from '@agentloop/inspector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../packages/inspector/src/model/logged-event.js';
 import { RunIndex } from '../../packages/inspector/src/model/run-index.js';
+import type { ChildRunView, RunTimeline } from '../../packages/inspector/src/model/run-timeline.js';
 import { buildRunTree } from '../../packages/inspector/src/model/run-tree.js';
-import { recordHandoffRun } from './record-tree-runs.js';
+import { deferred } from '../support/deferred.js';
+import {
+  CHILD_FAILURE,
+  recordCancelledChain,
+  recordFailedChild,
+  recordHandoffRun,
+  recordNestedRun,
+} from './record-tree-runs.js';
 
 const DEMO = join(import.meta.dirname, '..', 'fixtures', 'inspector', 'demo-runs.jsonl');
 
@@ -36,13 +44,41 @@ function treeOf(index: RunIndex, runId: string) {
   });
 }
 
+/** Every child run hung under the tool calls of `timeline`, with the call's name. */
+function childrenOf(
+  timeline: RunTimeline,
+): Array<{ call: string; callId: string; child: ChildRunView }> {
+  return timeline.turns.flatMap((turn) =>
+    turn.tools.flatMap((call) =>
+      (call.children ?? []).map((child) => ({ call: call.name, callId: call.toolCallId, child })),
+    ),
+  );
+}
+
 let dir: string;
 let handoffLog: string;
+let nestedLog: string;
+let chainLog: string;
+let failedLog: string;
+let chainError: unknown;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'agentloop-tree-'));
   handoffLog = join(dir, 'handoff.jsonl');
   const result = await recordHandoffRun(runLog({ file: handoffLog }));
   expect(result).toEqual({ text: 'Rain in Oslo, 11 °C.', agent: 'weather' });
+  nestedLog = join(dir, 'nested.jsonl');
+  expect(await recordNestedRun(runLog({ file: nestedLog }))).toBe(
+    'Both cities: rain, 11 °C. Pack a coat.',
+  );
+  chainLog = join(dir, 'chain.jsonl');
+  const started = deferred();
+  const controller = new AbortController();
+  void started.promise.then(() => controller.abort(new Error('The user closed the page.')));
+  chainError = await recordCancelledChain(runLog({ file: chainLog }), started, controller);
+  failedLog = join(dir, 'failed.jsonl');
+  expect(await recordFailedChild(runLog({ file: failedLog }))).toBe(
+    'Billing is unavailable; try again later.',
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -95,6 +131,161 @@ describe('a handoff', () => {
     expect(run?.path).toBeUndefined();
     const timeline = treeOf(index, run?.runId ?? '');
     expect(timeline.turns.map((t) => t.agent)).toEqual(['triage', 'weather', 'weather']);
+  });
+});
+
+describe('agents called as tools', () => {
+  it('files the children under their root: one root, its totals the sum of the tree', () => {
+    const text = readFileSync(nestedLog, 'utf8');
+    const index = indexOf(text);
+    // planner, two researchers, two geos.
+    expect(index.runs()).toHaveLength(5);
+    const roots = index.rootRuns();
+    expect(roots.map((r) => r.agent)).toEqual(['planner']);
+    const [root] = roots;
+    const ends = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LoggedEvent)
+      .filter((e) => e.type === 'model:end');
+    const own = ends.filter((e) => e.runId === root?.runId);
+    const sum = (list: LoggedEvent[]) =>
+      list.reduce((n, e) => n + (e.type === 'model:end' ? e.usage.totalTokens : 0), 0);
+    const cost = (list: LoggedEvent[]) =>
+      list.reduce((n, e) => n + (e.type === 'model:end' ? (e.usage.cost ?? 0) : 0), 0);
+    expect(root?.tokens.total).toBe(sum(own));
+    expect(root?.tree).toMatchObject({
+      runs: 4,
+      agents: ['researcher', 'geo'],
+      failed: 0,
+      modelCalls: ends.length,
+    });
+    expect(root?.tree?.tokens.total).toBe(sum(ends));
+    expect(root?.tree?.tokens.total).toBeGreaterThan(root?.tokens.total ?? 0);
+    expect(root?.tree?.cost).toBeCloseTo(cost(ends), 12);
+    // A child's own view knows its place.
+    const geo = index.runs().find((r) => r.agent === 'geo');
+    expect(geo?.path).toEqual(['planner', 'researcher', 'geo']);
+    const geoTree = index.runTree(geo?.runId ?? '');
+    expect(geoTree?.ancestors.map((a) => a.agent)).toEqual(['planner', 'researcher']);
+    expect(geoTree?.descendants).toEqual([]);
+  });
+
+  it('hangs each child under the call that started it, recursively, with its own calls', () => {
+    const index = indexOf(readFileSync(nestedLog, 'utf8'));
+    const root = index.rootRuns()[0];
+    const timeline = treeOf(index, root?.runId ?? '');
+    const children = childrenOf(timeline);
+    // The two parallel calls of the researcher each got one researcher run, in order.
+    expect(children.map(({ callId, child }) => [callId, child.agent, child.status])).toEqual([
+      ['call_oslo', 'researcher', 'completed'],
+      ['call_bergen', 'researcher', 'completed'],
+    ]);
+    for (const [i, { child }] of children.entries()) {
+      const city = i === 0 ? 'Oslo' : 'Bergen';
+      expect(child.path).toEqual(['planner', 'researcher']);
+      expect(child.timeline.answer?.text).toBe(`${city}: rain, 11 °C.`);
+      const calls = child.timeline.turns.flatMap((t) => t.tools);
+      expect(calls.map((c) => [c.name, c.outcome])).toEqual([
+        ['forecast', 'ok'],
+        ['geo', 'ok'],
+      ]);
+      expect(calls[0]?.args).toEqual({ city });
+      // One level deeper: the geo run under the researcher's geo call, with its geocode call.
+      const [geo] = childrenOf(child.timeline);
+      expect(geo?.call).toBe('geo');
+      expect(geo?.child.path).toEqual(['planner', 'researcher', 'geo']);
+      const geocode = geo?.child.timeline.turns.flatMap((t) => t.tools)[0];
+      expect(geocode).toMatchObject({ name: 'geocode', outcome: 'ok', args: { place: city } });
+      // A child runs inside the call that started it.
+      const call = timeline.turns.flatMap((t) => t.tools)[i];
+      expect(child.timeline.startTs).toBeGreaterThanOrEqual(call?.startTs ?? Number.NaN);
+      expect(child.timeline.endTs).toBeLessThanOrEqual(call?.endTs ?? Number.NaN);
+      expect(child.summary.tree?.runs).toBe(1);
+    }
+    expect(timeline.children).toEqual([]);
+  });
+
+  it('says aborted for every run of a chain three deep cancelled at its bottom', () => {
+    const index = indexOf(readFileSync(chainLog, 'utf8'));
+    const [root] = index.rootRuns();
+    expect(root).toMatchObject({ agent: 'top', status: 'failed', error: { code: 'run_aborted' } });
+    expect((chainError as { code?: string }).code).toBe('run_aborted');
+    expect(root?.tree).toMatchObject({ runs: 3, agents: ['middle', 'bottom', 'deepest'] });
+    let level = treeOf(index, root?.runId ?? '');
+    const seen: Array<[string, string, number]> = [];
+    for (;;) {
+      const [next] = childrenOf(level);
+      if (!next) break;
+      seen.push([next.child.agent, next.child.status, next.child.path.length - 1]);
+      level = next.child.timeline;
+    }
+    expect(seen).toEqual([
+      ['middle', 'aborted', 1],
+      ['bottom', 'aborted', 2],
+      ['deepest', 'aborted', 3],
+    ]);
+    const wait = level.turns.flatMap((t) => t.tools)[0];
+    expect(wait?.name).toBe('wait_for_carrier');
+    expect(wait?.outcome === 'aborted' || wait?.outcome === 'fault').toBe(true);
+  });
+
+  it('says failed for a child whose model failed, with its error, under a failed call', () => {
+    const index = indexOf(readFileSync(failedLog, 'utf8'));
+    const [root] = index.rootRuns();
+    expect(root).toMatchObject({ agent: 'support', status: 'completed' });
+    expect(root?.tree).toMatchObject({ runs: 1, failed: 1 });
+    const [billing] = childrenOf(treeOf(index, root?.runId ?? ''));
+    expect(billing?.child.status).toBe('failed');
+    expect(billing?.child.timeline.error?.message).toContain(CHILD_FAILURE);
+    const call = treeOf(index, root?.runId ?? '').turns.flatMap((t) => t.tools)[0];
+    expect(call?.outcome).toBe('fault');
+  });
+
+  it('shows a child that arrives while its caller waits (a log read as it grows)', () => {
+    const lines = readFileSync(nestedLog, 'utf8').split('\n').filter(Boolean);
+    const index = new RunIndex();
+    const rootId = (JSON.parse(lines[0] ?? '{}') as LoggedEvent).runId;
+    // Up to the first line of a geo run: the researchers are running, one geo has started.
+    const cut = lines.findIndex((line) => (JSON.parse(line) as LoggedEvent).agent === 'geo');
+    lines.slice(0, cut + 1).forEach((line, i) => {
+      index.addLine(line, 'runs.jsonl', i + 1);
+    });
+    expect(index.rootRuns()).toHaveLength(1);
+    const timeline = treeOf(index, rootId);
+    const running = childrenOf(timeline);
+    expect(running.map(({ child }) => child.status)).toEqual(['running', 'running']);
+    const geos = running.flatMap(({ child }) => childrenOf(child.timeline));
+    expect(geos.map(({ child }) => [child.agent, child.status])).toEqual([['geo', 'running']]);
+    lines.slice(cut + 1).forEach((line, i) => {
+      index.addLine(line, 'runs.jsonl', cut + 2 + i);
+    });
+    const done = childrenOf(treeOf(index, rootId));
+    expect(done.map(({ child }) => child.status)).toEqual(['completed', 'completed']);
+  });
+
+  it('keeps a child no tool call fits (a log cut short) in its caller, and a child without its caller as a root', () => {
+    const lines = readFileSync(nestedLog, 'utf8').split('\n').filter(Boolean);
+    const events = lines.map((line) => JSON.parse(line) as LoggedEvent);
+    const rootId = events[0]?.runId;
+    // The caller's tool lines lost: its children have no call to hang under.
+    const noStarts = events.filter(
+      (e) => !(e.runId === rootId && (e.type === 'tool:start' || e.type === 'tool:end')),
+    );
+    const index = indexOf(noStarts.map((e) => JSON.stringify(e)).join('\n'));
+    const timeline = treeOf(index, rootId ?? '');
+    expect(timeline.children.map((c) => c.agent)).toEqual(['researcher', 'researcher']);
+    // The caller's lines lost altogether: its children are roots, each with its own tree.
+    const orphans = indexOf(
+      events
+        .filter((e) => e.runId !== rootId)
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    expect(orphans.rootRuns().map((r) => [r.agent, r.parentRunId, r.tree?.runs])).toEqual([
+      ['researcher', rootId, 1],
+      ['researcher', rootId, 1],
+    ]);
   });
 });
 

@@ -65,11 +65,37 @@ export function buildRunTree({ summary, events, descendants }: RunTreeInput): Ru
     }
   };
   build(summary.runId, root, root.status !== 'running');
-  for (const timeline of timelines.values()) {
-    root.startTs = Math.min(root.startTs, timeline.startTs);
-    root.endTs = Math.max(root.endTs, timeline.endTs);
-  }
+  stretch(root);
   return root;
+}
+
+/**
+ * Stretches each run (and each of its calls still running) to cover the runs under it: a caller
+ * whose log stops at a tool:start is still waiting while its child's events come in.
+ *
+ * @returns the run's end.
+ */
+function stretch(timeline: RunTimeline): number {
+  const reach = (child: ChildRunView) => {
+    const end = stretch(child.timeline);
+    timeline.startTs = Math.min(timeline.startTs, child.timeline.startTs);
+    timeline.endTs = Math.max(timeline.endTs, end);
+    return end;
+  };
+  for (const turn of timeline.turns) {
+    for (const call of turn.tools) {
+      for (const child of call.children ?? []) {
+        const end = reach(child);
+        if (call.outcome === 'running') call.endTs = Math.max(call.endTs, end);
+        turn.endTs = Math.max(turn.endTs, call.endTs);
+      }
+    }
+  }
+  for (const child of timeline.children) reach(child);
+  for (const segment of timeline.segments) {
+    if (segment.status === 'running') segment.endTs = Math.max(segment.endTs, timeline.endTs);
+  }
+  return timeline.endTs;
 }
 
 function childView(child: ChildRunData, timeline: RunTimeline, callerEnded: boolean): ChildRunView {
@@ -95,8 +121,9 @@ function callerOf(timeline: RunTimeline, child: ChildRunView): ToolCallView | un
   let bestScore = -1;
   for (const turn of timeline.turns) {
     for (const call of turn.tools) {
-      // The child starts inside its call: after the call started, before (or as) it ended.
-      if (call.startTs > start || call.endTs < start) continue;
+      // The child starts inside its call: after the call started, before (or as) it ended; a
+      // call still running has not ended.
+      if (call.startTs > start || (call.outcome !== 'running' && call.endTs < start)) continue;
       const named = call.name === child.agent || call.name.includes(child.agent) ? 2 : 0;
       const free = call.children === undefined ? 1 : 0;
       const score = named + free;
