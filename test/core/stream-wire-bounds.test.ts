@@ -123,6 +123,7 @@ describe('toWireEvent bounds every event', () => {
         messages: [],
         newMessages: [],
         turns: 1,
+        usageByAgent: {},
         usage: {
           promptTokens: 0,
           completionTokens: 0,

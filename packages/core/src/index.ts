@@ -24,6 +24,7 @@ export type {
   RunOptions,
 } from './agent/agent-options.js';
 export { AgentStream, STREAM_HIGH_WATER_MARK, type StreamOptions } from './agent/agent-stream.js';
+export type { AgentToolInput, AgentToolOptions, ArgsOf } from './agent/agent-tool.js';
 export {
   defaultHandoffToolName,
   type Handoff,
@@ -43,6 +44,7 @@ export type {
   ToolList,
   ToolNameOf,
 } from './agent/tool-calls.js';
+export { BudgetExceededError, type BudgetLimit } from './errors/budget-error.js';
 export {
   AgentError,
   type AgentErrorCode,
@@ -161,3 +163,4 @@ export {
   type StopView,
   stopAtTool,
 } from './run/stop-when.js';
+export type { RunBudget } from './tree/budget.js';

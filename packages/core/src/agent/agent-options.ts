@@ -12,6 +12,7 @@ import type { RetryOptions } from '../models/retry.js';
 import type { ModelTimeouts } from '../run/model-timeouts.js';
 import type { RunStore } from '../run/run-store.js';
 import type { RunStopCondition, StopCondition } from '../run/stop-when.js';
+import type { RunBudget } from '../tree/budget.js';
 import type { HandoffItem } from './handoff.js';
 import type { ToolList } from './tool-calls.js';
 
@@ -218,6 +219,15 @@ export interface RunOptions<TContext = unknown, TTools extends ToolList = ToolLi
    * @default none
    */
   deadlineMs?: number;
+  /**
+   * One budget for the run and every agent it calls as a tool (`agent.asTool()`): the most model
+   * calls, tokens and USD, checked before each model call anywhere in the tree. Going over ends
+   * the run with `BudgetExceededError` (carrying the partial result), or with an answer when
+   * `onExceeded: 'final-answer'`. A run continued from a state counts what it spent before; give
+   * the budget again when you continue it.
+   * @default none
+   */
+  budget?: RunBudget;
 }
 
 /** What a run takes as input: a user message, or messages to append to the conversation. */

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors/errors.js';
 import { MAX_TIMEOUT_MS } from '../run/model-timeouts.js';
+import { validateBudget } from '../tree/budget.js';
 import type { AgentOptions } from './agent-options.js';
 import { validateMiddleware, validateStopWhen } from './hook-validation.js';
 import type { ToolList } from './tool-calls.js';
@@ -123,8 +124,10 @@ export function validateRunOptions(
     deadlineMs?: number | undefined;
     middleware?: unknown;
     stopWhen?: unknown;
+    budget?: unknown;
   },
 ): void {
+  validateBudget(agent, options.budget);
   positiveInteger(agent, 'maxTurns', options.maxTurns);
   nonNegativeInteger(agent, 'maxHandoffs', options.maxHandoffs);
   timeouts(agent, options.timeouts);

@@ -1,4 +1,4 @@
-import { ToolRegistry } from '@agentloop/tools';
+import { type Tool, type ToolParameters, ToolRegistry } from '@agentloop/tools';
 import { AgentListeners } from '../events/event-bus.js';
 import type { AgentEvent, AgentEventType, EventListener } from '../events/events.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
@@ -16,6 +16,7 @@ import { type StopCondition, stopConditions } from '../run/stop-when.js';
 import { outputResponseFormat } from '../run/structured-output.js';
 import type { AgentOptions, RunInput, RunOptions } from './agent-options.js';
 import { AgentStream, type StreamOptions } from './agent-stream.js';
+import { type AgentToolOptions, type ArgsOf, agentTool } from './agent-tool.js';
 import {
   validateAgentOptions,
   validateRunId,
@@ -268,6 +269,34 @@ export class Agent<TContext = unknown, TOutput = string, TTools extends ToolList
         }).then((result) => typedResult<TOutput, TTools>(result)),
       highWaterMark === undefined ? {} : { highWaterMark },
     );
+  }
+
+  /**
+   * This agent as a tool for another agent: a call runs this agent to its answer, as a child of
+   * the calling run. The child gets the parent's signal, context and budget; its events reach
+   * the parent's listeners and stream (with their own `runId`, the `parentRunId` and a `path`);
+   * its usage is added to the parent's (`result.usageByAgent` splits it); a call of its tools
+   * that needs an approval pauses the root run, and continuing the root's state continues the
+   * child where it stopped. A child that fails is a tool fault the parent's model sees, unless it
+   * was cancelled or stopped by the budget, which end the whole tree.
+   *
+   * @param options - `description` (required), `name` (default: the agent's name),
+   * `parameters` (default `{ input: string }`), `input` (the child's input from the arguments),
+   * `output` (what the parent's model sees; default `result.output`), `needsApproval`,
+   * `timeoutMs`.
+   * @returns a tool for another agent's `tools`.
+   * @example
+   * ```ts
+   * const triage = new Agent({
+   *   name: 'triage', model,
+   *   tools: [weather.asTool({ description: 'Answers weather questions' })],
+   * });
+   * ```
+   */
+  asTool<TSchema extends ToolParameters | undefined = undefined>(
+    options: AgentToolOptions<TContext, TOutput, TSchema>,
+  ): Tool<ArgsOf<TSchema>, unknown, TContext> {
+    return agentTool(this.#config, options);
   }
 
   /** Where a run starts: a state to continue (checked now), or input (checked now). */

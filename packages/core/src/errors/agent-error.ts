@@ -33,6 +33,7 @@ export type AgentErrorCode =
   | 'model_error'
   | 'run_aborted'
   | 'deadline_exceeded'
+  | 'budget_exceeded'
   | 'run_store_error'
   | RunStateErrorCode
   | ToolDefinitionErrorCode

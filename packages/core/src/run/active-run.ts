@@ -3,6 +3,8 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { EventBus } from '../events/event-bus.js';
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
+import type { RunBudget } from '../tree/budget.js';
+import type { ChildLink } from '../tree/child-link.js';
 import type { PendingHandoff } from './handoff-calls.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 import type { ToolCallRecord } from './run-result.js';
@@ -31,6 +33,16 @@ export interface ActiveRun<TContext> {
   readonly timeouts: ResolvedModelTimeouts;
   /** In streamed runs: resolves when the consumer has caught up (backpressure). */
   readonly consumerReady: (() => Promise<void> | undefined) | undefined;
+  /** How its model calls are made; a child run is made the way its parent is. */
+  readonly mode: 'generate' | 'stream';
+  /** The run whose tool call started this one (`agent.asTool()`); `undefined` for a root run. */
+  readonly parent: ActiveRun<unknown> | undefined;
+  /** The agents from the root run down to this one, root first. */
+  readonly path: readonly string[];
+  /** The tree's budget: the root run's `budget` option, shared by every run below it. */
+  readonly budget: RunBudget | undefined;
+  /** The child runs of the turn's agent-tool calls, by call id, while they go on. */
+  readonly children: Map<string, ChildLink>;
   turn: number;
   /** The agent answering now: `agent` until a handoff makes another one active. */
   activeAgent: string;
@@ -44,7 +56,12 @@ export interface ActiveRun<TContext> {
   firstNew: number;
   /** How many of `messages` the session store already holds (or never will: instructions). */
   saved: number;
+  /** Tokens and cost of this run's model calls and of every run it called (the tree below it). */
   usage: Usage;
+  /** `usage` split by the agent that made the calls. */
+  usageByAgent: Record<string, Usage>;
+  /** The model calls of this run and of every run it called (what `budget.maxTurns` counts). */
+  treeTurns: number;
   toolCalls: ToolCallRecord[];
   finishReason: FinishReason | null;
   text: string;

@@ -56,7 +56,12 @@ export async function callModel<TContext>(
   );
 
   const usage = usageFromCompletion(response.usage, response.model ?? model.name);
-  state.usage = addUsage(state.usage, usage);
+  // Added up the tree: a parent's usage is that of its own calls and of the runs it called.
+  for (let run: ActiveRun<unknown> | undefined = state; run; run = run.parent) {
+    run.usage = addUsage(run.usage, usage);
+    const mine = run.usageByAgent[state.agent];
+    run.usageByAgent[state.agent] = mine ? addUsage(mine, usage) : usage;
+  }
   if (state.bus.wants('model:end')) {
     state.bus.emit({
       type: 'model:end',

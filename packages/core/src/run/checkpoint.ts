@@ -1,5 +1,6 @@
 import type { ToolOutcome } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Usage } from '../models/usage.js';
 import type { ActiveRun } from './active-run.js';
 import { frozenCopy } from './frozen-copy.js';
 import type { ToolCallRecord } from './run-result.js';
@@ -38,16 +39,34 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     firstNew: run.firstNew,
     saved: run.saved,
     usage: { ...run.usage },
+    usageByAgent: copyUsages(run.usageByAgent),
+    treeTurns: run.treeTurns,
     toolCalls: records.map((record) => parts.record(record)),
     finishReason: run.finishReason,
     text: run.text,
     repairs: run.repairs,
     ...(run.summary ? { summary: run.summary } : {}),
-    ...(pending ? { pending: pending.map((entry) => parts.pending(entry)) } : {}),
+    ...(pending
+      ? {
+          pending: pending.map((entry) => {
+            const saved = parts.pending(entry);
+            // A child still running: its progress now, taken from its own record.
+            const live = run.children.get(entry.toolCallId)?.live;
+            if (live) saved.child = snapshotOf(live);
+            return saved;
+          }),
+        }
+      : {}),
     interruptions: run.interruptions.map((i) => ({ ...i })),
     ...metadataOf(run.metadata),
     savedAt: isoNow(),
   };
+}
+
+function copyUsages(usages: Record<string, Usage>): Record<string, Usage> {
+  const copy: Record<string, Usage> = {};
+  for (const [agent, usage] of Object.entries(usages)) copy[agent] = { ...usage };
+  return copy;
 }
 
 /** The run's metadata as a snapshot field: a copy, or nothing when none was written. */

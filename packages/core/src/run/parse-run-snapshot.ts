@@ -59,7 +59,13 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
   }
   if (saved > messages.length)
     at.fail('saved', `is ${saved}, past the ${messages.length} messages`);
-  checkUsage(at, root.usage);
+  checkUsage(at, 'usage', root.usage);
+  if (root.usageByAgent !== undefined) {
+    for (const [agent, usage] of Object.entries(at.object('usageByAgent', root.usageByAgent))) {
+      checkUsage(at, `usageByAgent.${agent}`, usage);
+    }
+  }
+  if (root.treeTurns !== undefined) at.count('treeTurns', root.treeTurns);
   at.array('toolCalls', root.toolCalls).forEach((record, i) => {
     const path = `toolCalls.${i}`;
     const r = at.object(path, record);
@@ -98,6 +104,7 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
     }
   }
   const pendingIds = new Map<string, string>();
+  const children = new Map<string, RunSnapshot>();
   if (root.pending !== undefined) {
     const callIds = lastAssistantCallIds(messages);
     at.array('pending', root.pending).forEach((entry, i) => {
@@ -128,6 +135,7 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
       if (status === 'rejected' || p.rejection !== undefined) {
         at.string(`${path}.rejection`, p.rejection);
       }
+      if (p.child !== undefined) children.set(id, checkChild(at, `${path}.child`, p.child));
     });
   }
   const interruptionIds = new Set<string>();
@@ -144,7 +152,17 @@ export function checkRunSnapshot(value: unknown): RunSnapshot {
       at.string(`${path}.path.${j}`, name, { nonEmpty: true });
     });
     const callId = at.string(`${path}.toolCallId`, it.toolCallId, { nonEmpty: true });
-    if (!pendingIds.has(callId)) {
+    const holder = [...children.keys()].find((call) => id.startsWith(`${call}/`));
+    if (holder !== undefined) {
+      // A child's interruption, its id prefixed with the call that started the child.
+      const inner = id.slice(holder.length + 1);
+      if (!children.get(holder)?.interruptions.some((i) => i.id === inner)) {
+        at.fail(
+          `${path}.id`,
+          `is ${JSON.stringify(id)}, but the child run of call ${JSON.stringify(holder)} waits for no ${JSON.stringify(inner)}`,
+        );
+      }
+    } else if (!pendingIds.has(callId)) {
       at.fail(`${path}.toolCallId`, `is ${JSON.stringify(callId)}, which no pending tool call has`);
     }
     at.string(`${path}.name`, it.name, { nonEmpty: true });
@@ -213,18 +231,41 @@ function checkContent(at: Checker, path: string, content: unknown): void {
   });
 }
 
-function checkUsage(at: Checker, usage: unknown): void {
-  const u = at.object('usage', usage);
-  for (const field of [
+/**
+ * A child run's snapshot (an agent called as a tool), checked like the root's; a fault is
+ * reported at its path from the root (`pending.0.child.messages.2.role`).
+ */
+function checkChild(at: Checker, path: string, child: unknown): RunSnapshot {
+  try {
+    return checkRunSnapshot(child);
+  } catch (error) {
+    if (!RunStateError.isInstance(error) || error.code !== 'invalid_run_state') throw error;
+    const field = error.field === undefined ? path : `${path}.${error.field}`;
+    const inner = error.field === undefined ? 'the state' : `"${error.field}"`;
+    throw new RunStateError(
+      error.message.replace(inner, `"${field}" (in the child run's snapshot)`),
+      {
+        code: 'invalid_run_state',
+        runId: at.runId,
+        field,
+        cause: error,
+      },
+    );
+  }
+}
+
+function checkUsage(at: Checker, field: string, usage: unknown): void {
+  const u = at.object(field, usage);
+  for (const key of [
     'promptTokens',
     'completionTokens',
     'totalTokens',
     'cachedTokens',
     'reasoningTokens',
   ]) {
-    at.count(`usage.${field}`, u[field]);
+    at.count(`${field}.${key}`, u[key]);
   }
-  if (u.cost !== undefined) at.number('usage.cost', u.cost);
+  if (u.cost !== undefined) at.number(`${field}.cost`, u.cost);
 }
 
 function checkOutcome(at: Checker, path: string, outcome: unknown): void {

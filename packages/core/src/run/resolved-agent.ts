@@ -8,6 +8,7 @@ import type { AgentListeners } from '../events/event-bus.js';
 import type { Middleware } from '../middleware/middleware.js';
 import type { Model, ModelSettings } from '../models/model.js';
 import type { RetryOptions } from '../models/retry.js';
+import type { ChildLink } from '../tree/child-link.js';
 import type { ModelTimeouts } from './model-timeouts.js';
 import type { RunState } from './run-state.js';
 import type { RunStore } from './run-store.js';
@@ -49,8 +50,10 @@ export interface ResolvedAgent<TContext> {
 export interface ExecuteOptions {
   mode: 'generate' | 'stream';
   sink?: StreamSink;
-  /** Aborted by the stream's consumer when it stops reading. */
+  /** Aborted by the stream's consumer when it stops reading (or by a parent stopping a child). */
   internalSignal?: AbortSignal;
+  /** For a child run (`agent.asTool()`): the call of the parent that started it. */
+  child?: ChildLink;
 }
 
 /** Where a run starts: from input, or from where an earlier run stopped. */

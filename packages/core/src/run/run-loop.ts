@@ -1,4 +1,5 @@
 import type { RunInput, RunOptions } from '../agent/agent-options.js';
+import { BudgetExceededError } from '../errors/budget-error.js';
 import { DeadlineExceededError, MaxTurnsExceededError, RunAbortedError } from '../errors/errors.js';
 import { EventBus } from '../events/event-bus.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
@@ -8,6 +9,8 @@ import {
   middlewareStack,
 } from '../middleware/middleware-stack.js';
 import type { ModelRequest } from '../models/model.js';
+import { budgetStop } from '../tree/budget.js';
+import { settleChildren } from '../tree/child-link.js';
 import { activeAgentOf, checkHandoffNames, runView } from './active-agent.js';
 import type { ActiveRun } from './active-run.js';
 import { answered, takeAnswer } from './answer-step.js';
@@ -52,18 +55,23 @@ export async function executeRun<TContext>(
   agent: ResolvedAgent<TContext>,
   start: RunStart,
   options: RunOptions<TContext>,
-  { mode, sink, internalSignal }: ExecuteOptions,
+  { mode, sink, internalSignal, child }: ExecuteOptions,
 ): Promise<RunResult<unknown>> {
+  // A child run belongs to its parent's tree: it is saved inside the parent's checkpoints (so
+  // its own agent's run store is not used), shares the parent's budget and stream, and its
+  // events go up through the parent's bus.
+  const parent = child?.parent;
+  const runStore = parent ? undefined : agent.runStore;
   const runId =
     'runId' in start
       ? start.runId
       : 'state' in start
         ? snapshotOfState(start.state).runId
         : `run_${crypto.randomUUID()}`;
-  const release = await claimRun(agent.runStore, runId);
+  const release = await claimRun(runStore, runId);
   let snapshot: RunSnapshot | undefined;
   try {
-    snapshot = 'input' in start ? undefined : await loadSnapshot(agent, start);
+    snapshot = 'input' in start ? undefined : await loadSnapshot({ ...agent, runStore }, start);
   } catch (error) {
     await release();
     throw error;
@@ -84,6 +92,8 @@ export async function executeRun<TContext>(
     observers: middlewareEvents(agent.middleware, options.middleware),
     sink: sink ? (event) => sink.push(event) : undefined,
     agent: agent.name,
+    path: parent ? [...parent.path, agent.name] : undefined,
+    parent: parent ? { bus: parent.bus, runId: parent.runId } : undefined,
   });
   const run: ActiveRun<TContext> = {
     runId,
@@ -93,11 +103,18 @@ export async function executeRun<TContext>(
     bus,
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
-    consumerReady: sink ? () => sink.ready() : undefined,
+    consumerReady: parent ? parent.consumerReady : sink ? () => sink.ready() : undefined,
+    mode,
+    parent,
+    path: bus.path,
+    budget: parent ? parent.budget : options.budget,
+    children: new Map(),
     ...(snapshot ? restoreProgress(snapshot) : freshProgress(agent.name)),
     partialText: undefined,
-    checkpoint: checkpointer(agent.runStore, () => snapshotOf(run)),
+    // A child's progress is saved with its parent's snapshot, which takes it from the live run.
+    checkpoint: parent ? () => parent.checkpoint() : checkpointer(runStore, () => snapshotOf(run)),
   };
+  if (child) child.live = run as ActiveRun<unknown>;
   bus.emit({
     type: 'run:start',
     runId,
@@ -142,8 +159,10 @@ export async function executeRun<TContext>(
     bus.emit({ type: 'run:end', runId, turn: run.turn, status: result.status, result });
     return result;
   } catch (caught) {
+    // Every child has ended (and emitted its terminal event) before this run emits its own.
+    await settleChildren(run as ActiveRun<unknown>, caught);
     const error = !signal.aborted
-      ? toError(caught)
+      ? fromTree(run, caught)
       : deadline.passed(signal.reason)
         ? new DeadlineExceededError({
             deadlineMs: options.deadlineMs ?? 0,
@@ -263,7 +282,7 @@ async function loop<TContext>(
     }
 
     // A model call.
-    const finalCall = run.turn >= maxTurns;
+    let finalCall = run.turn >= maxTurns;
     if (finalCall && agent.onMaxTurns === 'throw') {
       throw new MaxTurnsExceededError({ maxTurns, result: partialResult(run) });
     }
@@ -271,9 +290,27 @@ async function loop<TContext>(
     if (run.bus.wants('turn:start')) {
       run.bus.emit({ type: 'turn:start', runId: run.runId, turn: run.turn });
     }
+    const messages = agent.memory
+      ? await fitToBudget(run, agent.memory, tools)
+      : messagesToSend(run);
+    const over = run.budget
+      ? budgetStop(run as ActiveRun<unknown>, messages, tools, agent.model.name)
+      : undefined;
+    if (over) {
+      if (run.budget?.onExceeded !== 'final-answer') {
+        // No call was made for this turn.
+        run.turn -= 1;
+        throw new BudgetExceededError({ ...over, agent: agent.name, result: partialResult(run) });
+      }
+      // One last call without tools: the agent answers with what it has.
+      finalCall = true;
+    }
+    for (let r: ActiveRun<unknown> | undefined = run as ActiveRun<unknown>; r; r = r.parent) {
+      r.treeTurns += 1;
+    }
     const request: ModelRequest = {
       ...settings,
-      messages: agent.memory ? await fitToBudget(run, agent.memory, tools) : messagesToSend(run),
+      messages,
       ...(tools ? { tools } : {}),
       ...(tools && finalCall ? { tool_choice: 'none' as const } : {}),
       ...(tools && !finalCall && agent.toolChoice ? { tool_choice: agent.toolChoice } : {}),
@@ -298,4 +335,24 @@ async function loop<TContext>(
     const checkpointing = saveCheckpoint(run);
     if (checkpointing) await checkpointing;
   }
+}
+
+/**
+ * The error a run ends with. A budget stop raised by a child carries the child's partial
+ * result: the run that ends because of it carries its own.
+ */
+function fromTree<TContext>(run: ActiveRun<TContext>, caught: unknown): Error {
+  if (BudgetExceededError.isInstance(caught) && caught.result.runId !== run.runId) {
+    return new BudgetExceededError({
+      limit: caught.limit,
+      budget: caught.budget,
+      spent: caught.spent,
+      next: caught.next,
+      agent: caught.agent,
+      result: partialResult(run),
+      message: caught.message,
+      cause: caught,
+    });
+  }
+  return toError(caught);
 }

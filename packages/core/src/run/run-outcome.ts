@@ -40,6 +40,7 @@ export function partialResult<TContext>(run: ActiveRun<TContext>): PartialRunRes
     newMessages: run.messages.slice(run.firstNew),
     turns: run.turn,
     usage: run.usage,
+    usageByAgent: { ...run.usageByAgent },
     toolCalls: [...run.toolCalls],
     finishReason: run.finishReason,
   };

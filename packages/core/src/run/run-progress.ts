@@ -14,6 +14,8 @@ export type RunProgress = Pick<
   | 'firstNew'
   | 'saved'
   | 'usage'
+  | 'usageByAgent'
+  | 'treeTurns'
   | 'toolCalls'
   | 'finishReason'
   | 'text'
@@ -36,6 +38,8 @@ export function freshProgress(agent: string): RunProgress {
     firstNew: 0,
     saved: 0,
     usage: emptyUsage(),
+    usageByAgent: {},
+    treeTurns: 0,
     toolCalls: [],
     finishReason: null,
     text: '',
@@ -59,6 +63,8 @@ export function restoreProgress(snapshot: RunSnapshot): RunProgress {
     firstNew: snapshot.firstNew,
     saved: snapshot.saved,
     usage: snapshot.usage,
+    usageByAgent: snapshot.usageByAgent ?? { [snapshot.agent]: snapshot.usage },
+    treeTurns: snapshot.treeTurns ?? snapshot.turn,
     toolCalls: snapshot.toolCalls.map((r) => {
       const outcome = restoreOutcome(r.id, r.name, r.outcome);
       return {

@@ -100,8 +100,13 @@ export interface RunResult<TOutput = string, TTools extends ToolList = ToolList>
   newMessages: ChatCompletionMessageParam[];
   /** How many model calls the run made. */
   turns: number;
-  /** Tokens summed over every model call, and the cost when the model's price is known. */
+  /**
+   * Tokens summed over every model call, and the cost when the model's price is known: the
+   * run's own calls and those of every agent it called as a tool (`agent.asTool()`).
+   */
   usage: Usage;
+  /** `usage` split by agent name: this agent's own calls, and each agent it called. */
+  usageByAgent: Record<string, Usage>;
   /** Every tool call in the order the model made them. */
   toolCalls: ToolCallRecordOf<TTools>[];
   /**

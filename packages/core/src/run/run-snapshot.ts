@@ -57,6 +57,12 @@ export interface PendingToolCall {
   rejection?: string;
   /** Set after a `beforeTool` rewrite or an approval with other arguments: what the tool runs with. */
   args?: unknown;
+  /**
+   * For a call of an agent tool (`agent.asTool()`): the child run's snapshot while the call is
+   * not done (it ran, paused for decisions, or a crash cut it short), so that continuing the
+   * parent continues the child where it stopped. Removed once the call is done.
+   */
+  child?: RunSnapshot;
 }
 
 /** Why a run paused, for someone to decide. */
@@ -109,7 +115,12 @@ export interface RunSnapshot {
   firstNew: number;
   /** How many of `messages` the session store holds (or never will: instructions). */
   saved: number;
+  /** Tokens and cost of the run's model calls and of the runs it called. */
   usage: Usage;
+  /** `usage` split by agent; absent in snapshots of versions that did not split it. */
+  usageByAgent?: Record<string, Usage>;
+  /** Model calls of the run and of the runs it called; `turn` when absent. */
+  treeTurns?: number;
   /** The finished tool calls of earlier turns, in call order. */
   toolCalls: Array<{
     id: string;

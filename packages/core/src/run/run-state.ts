@@ -1,6 +1,11 @@
 import { RunStateError } from '../errors/run-state-error.js';
 import { checkRunSnapshot, parseRunSnapshot } from './parse-run-snapshot.js';
-import type { RunSnapshot, RunStatus, SnapshotInterruption } from './run-snapshot.js';
+import type {
+  PendingToolCall,
+  RunSnapshot,
+  RunStatus,
+  SnapshotInterruption,
+} from './run-snapshot.js';
 
 /**
  * Why a run paused, for a person or a program to decide (`state.approve(i)` or
@@ -98,8 +103,9 @@ export class RunState {
    * @throws RunStateError `unknown_interruption` when the state holds no such undecided interruption.
    */
   approve(interruption: Interruption | string): this {
-    const { pending } = this.#decide(interruption, 'approve');
-    pending.status = 'approved';
+    this.#decide(interruption, 'approve', (pending) => {
+      pending.status = 'approved';
+    });
     return this;
   }
 
@@ -111,7 +117,6 @@ export class RunState {
    * @throws RunStateError `unknown_interruption` when the state holds no such undecided interruption.
    */
   reject(interruption: Interruption | string, options: RejectOptions = {}): this {
-    const { pending, found } = this.#decide(interruption, 'reject');
     const message = options.message;
     if (message !== undefined && (typeof message !== 'string' || message.trim() === '')) {
       throw new RunStateError(
@@ -119,12 +124,14 @@ export class RunState {
         { code: 'invalid_run_state', runId: this.runId, field: 'message' },
       );
     }
-    pending.status = 'rejected';
-    pending.rejection =
-      message ??
-      (found.kind === 'approval'
-        ? `The call to "${found.name}" was rejected, so it was not run. Do not call it again with the same arguments.`
-        : `The call to "${found.name}" was cut short when the program running it stopped, and it may or may not have taken effect; it was not run again. Check before you call it again.`);
+    this.#decide(interruption, 'reject', (pending, found) => {
+      pending.status = 'rejected';
+      pending.rejection =
+        message ??
+        (found.kind === 'approval'
+          ? `The call to "${found.name}" was rejected, so it was not run. Do not call it again with the same arguments.`
+          : `The call to "${found.name}" was cut short when the program running it stopped, and it may or may not have taken effect; it was not run again. Check before you call it again.`);
+    });
     return this;
   }
 
@@ -142,22 +149,47 @@ export class RunState {
     return snapshotOfState(this);
   }
 
-  #decide(interruption: Interruption | string, verb: string) {
+  #decide(interruption: Interruption | string, verb: string, apply: Decision): void {
     const snapshot = this.#snapshot;
     const id = typeof interruption === 'string' ? interruption : interruption?.id;
-    const index = snapshot.interruptions.findIndex((i) => i.id === id);
-    const found = snapshot.interruptions[index];
-    const pending = snapshot.pending?.find((p) => p.toolCallId === found?.toolCallId);
-    if (!found || !pending) {
+    if (typeof id !== 'string' || !decideIn(snapshot, id, apply)) {
       const waiting = snapshot.interruptions.map((i) => JSON.stringify(i.id)).join(', ');
       throw new RunStateError(
         `state.${verb}(): run "${snapshot.runId}" has no undecided interruption ${JSON.stringify(id)}; ${waiting === '' ? 'it waits for none' : `it waits for ${waiting}`}. Pass one of state.interruptions (each can be decided once).`,
         { code: 'unknown_interruption', runId: snapshot.runId },
       );
     }
-    snapshot.interruptions.splice(index, 1);
-    return { pending, found };
   }
+}
+
+type Decision = (pending: PendingToolCall, found: SnapshotInterruption) => void;
+
+/**
+ * Decides one interruption of a snapshot. An interruption of a child run (an agent called as a
+ * tool) has the id of the parent's call as a prefix (`call_1/approve_call_7`): it is decided in
+ * the child's snapshot kept on that call, and once the child waits for nothing more, the
+ * parent's call is marked to continue it.
+ *
+ * @returns whether the snapshot held that undecided interruption.
+ */
+function decideIn(snapshot: RunSnapshot, id: string, apply: Decision): boolean {
+  const index = snapshot.interruptions.findIndex((i) => i.id === id);
+  const found = snapshot.interruptions[index];
+  if (!found) return false;
+  const holder = snapshot.pending?.find(
+    (p) => p.child !== undefined && id.startsWith(`${p.toolCallId}/`),
+  );
+  if (holder?.child) {
+    if (!decideIn(holder.child, id.slice(holder.toolCallId.length + 1), apply)) return false;
+    snapshot.interruptions.splice(index, 1);
+    if (holder.child.interruptions.length === 0) holder.status = 'approved';
+    return true;
+  }
+  const pending = snapshot.pending?.find((p) => p.toolCallId === found.toolCallId);
+  if (!pending) return false;
+  snapshot.interruptions.splice(index, 1);
+  apply(pending, found);
+  return true;
 }
 
 /** @internal The snapshot a state wraps (not a copy): the loop continues from it. */

@@ -9,10 +9,16 @@ import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/compl
 import pLimit from 'p-limit';
 import { ConfigurationError } from '../errors/errors.js';
 import type { WrapToolCall } from '../middleware/middleware.js';
+import {
+  ChildRunInterrupted,
+  closeChildLink,
+  isAgentTool,
+  openChildLink,
+} from '../tree/child-link.js';
 import { canAbort, raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
 import { keepOutcome, restoreOutcome } from './checkpoint.js';
-import type { PendingToolCall, SnapshotInterruption } from './run-snapshot.js';
+import type { PendingToolCall, RunSnapshot, SnapshotInterruption } from './run-snapshot.js';
 import { runToolCallChain } from './tool-call-chain.js';
 
 /** How the tool calls of a turn are run. */
@@ -150,20 +156,28 @@ async function settle<TContext>(
     } else {
       // Through the middleware (beforeTool among them), which may change the arguments or the
       // outcome, answer without running the tool, deny the call or pause the run.
-      const ran = await runToolCallChain(run, prepared, {
-        registry,
-        middleware: options.middleware,
-        approved: status === 'approved',
-        restarted: status === 'started',
-        start: async (ready) => {
-          stopIfFailed();
-          const started = await start(run, entry, ready, registry);
-          // The run failed or was cancelled while the tool ran: nobody takes this outcome, and
-          // the call stays `started`, so a resumed run decides about it as after a crash.
-          run.signal.throwIfAborted();
-          return started;
-        },
-      });
+      let ran: Awaited<ReturnType<typeof runToolCallChain>>;
+      try {
+        ran = await runToolCallChain(run, prepared, {
+          registry,
+          middleware: options.middleware,
+          approved: status === 'approved',
+          restarted: status === 'started',
+          start: async (ready) => {
+            stopIfFailed();
+            const started = await start(run, entry, ready, registry);
+            // The run failed or was cancelled while the tool ran: nobody takes this outcome, and
+            // the call stays `started`, so a resumed run decides about it as after a crash.
+            run.signal.throwIfAborted();
+            return started;
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof ChildRunInterrupted) || run.signal.aborted) throw error;
+        stopIfFailed();
+        interruptWithChild(run, entry, error.snapshot);
+        return undefined;
+      }
       if ('interrupt' in ran) {
         stopIfFailed();
         interrupt(run, entry, 'approval', ran.interrupt.args, ran.interrupt.reason);
@@ -222,14 +236,48 @@ async function start<TContext>(
       args: prepared.args,
     });
   }
-  return registry.run(prepared, {
-    signal: run.signal,
-    // A run without a caller's signal aborts it only once the run has failed, when
-    // nobody waits for the outcome: no need for a listener per call to settle early.
-    settleOnAbort: canAbort(run.signal),
-    runId: run.runId,
-    context: run.context,
-  });
+  // An agent called as a tool finds its parent's run through this link (see `asTool`).
+  const link = isAgentTool(prepared.tool)
+    ? openChildLink(run as ActiveRun<unknown>, entry)
+    : undefined;
+  let outcome: ToolOutcome;
+  try {
+    outcome = await registry.run(prepared, {
+      signal: run.signal,
+      // A run without a caller's signal aborts it only once the run has failed, when
+      // nobody waits for the outcome: no need for a listener per call to settle early.
+      settleOnAbort: canAbort(run.signal),
+      runId: run.runId,
+      context: run.context,
+    });
+  } finally {
+    // A child that started closes the link itself once it has ended.
+    if (link && !link.done) closeChildLink(link);
+  }
+  if (!link) return outcome;
+  const stop = link.stop;
+  if (stop?.kind === 'fatal') throw stop.error;
+  if (stop?.kind === 'interrupted') throw new ChildRunInterrupted(stop.snapshot);
+  // The child answered (or failed, which its parent's model sees): nothing of it to continue.
+  delete entry.child;
+  return outcome;
+}
+
+/**
+ * Pauses a call whose child run paused: the child's snapshot is kept on the call, and its
+ * interruptions are the parent's too, their ids prefixed with the call's id
+ * (`call_1/approve_call_7`), so that the root's state lists every decision the tree waits for.
+ */
+function interruptWithChild<TContext>(
+  run: ActiveRun<TContext>,
+  entry: PendingToolCall,
+  child: RunSnapshot,
+): void {
+  entry.status = 'interrupted';
+  entry.child = child;
+  for (const interruption of child.interruptions) {
+    run.interruptions.push({ ...interruption, id: `${entry.toolCallId}/${interruption.id}` });
+  }
 }
 
 function record<TContext>(
@@ -261,7 +309,7 @@ function interrupt<TContext>(
     id: `${kind === 'approval' ? 'approve' : 'unknown'}_${entry.toolCallId}`,
     kind,
     agent: run.agent,
-    path: [run.agent],
+    path: [...run.path],
     toolCallId: entry.toolCallId,
     name: entry.name,
     args: args === undefined ? entry.arguments : args,
