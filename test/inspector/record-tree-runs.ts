@@ -5,7 +5,7 @@
  * tool and a geo agent (depth 2); a chain of agents three deep, cancelled while the deepest runs;
  * a child whose model fails.
  */
-import { Agent, ModelError, type ModelRequest } from '@agentloop/core';
+import { Agent, ModelError, type ModelRequest, RunState } from '@agentloop/core';
 import {
   ScriptedModel,
   type ScriptedReply,
@@ -67,30 +67,9 @@ export async function recordHandoffRun(log: RunLog): Promise<{ text: string; age
   return { text: result.text, agent: result.agent };
 }
 
-/**
- * An agent as a tool: calling it runs the agent to its answer, whose events reach the log as a
- * child run's do, with `parentRunId` (the caller's run) and `path` (`callerPath` and the agent).
- * Stands in for `agent.asTool()` until that lands on this branch.
- */
-export function agentTool(agent: Agent, callerPath: readonly string[], log: RunLog) {
-  const path = [...callerPath, agent.name];
-  return tool({
-    name: agent.name,
-    description: `Asks the ${agent.name} agent`,
-    parameters: z.object({ input: z.string() }),
-    execute: async ({ input }, ctx) => {
-      const result = await agent.run(input, {
-        signal: ctx.signal,
-        hooks: {
-          onEvent: (event) => {
-            const parentRunId = ctx.runId ?? 'unknown';
-            log({ ...event, parentRunId, path } as typeof event);
-          },
-        },
-      });
-      return result.text;
-    },
-  });
+/** An agent as a tool of another (`agent.asTool()`): its runs are children of the caller's. */
+export function agentTool(agent: Agent) {
+  return agent.asTool({ description: `Asks the ${agent.name} agent` });
 }
 
 const geocode = tool({
@@ -129,7 +108,10 @@ function twoStep(
  *
  * @returns the planner's answer.
  */
-export async function recordNestedRun(log: RunLog): Promise<string> {
+export async function recordNestedRun(
+  log: RunLog,
+  { everyAgent = false }: { everyAgent?: boolean } = {},
+): Promise<string> {
   const geo = new Agent({
     name: 'geo',
     model: twoStep(
@@ -147,7 +129,7 @@ export async function recordNestedRun(log: RunLog): Promise<string> {
       ],
       (input) => `${input}: rain, 11 °C.`,
     ),
-    tools: [forecast, agentTool(geo, ['planner', 'researcher'], log)],
+    tools: [forecast, agentTool(geo)],
   });
   const planner = new Agent({
     name: 'planner',
@@ -160,9 +142,13 @@ export async function recordNestedRun(log: RunLog): Promise<string> {
       },
       'Both cities: rain, 11 °C. Pack a coat.',
     ]),
-    tools: [agentTool(researcher, ['planner'], log)],
+    tools: [agentTool(researcher)],
   });
   planner.on('*', log);
+  if (everyAgent) {
+    researcher.on('*', log);
+    geo.on('*', log);
+  }
   const result = await planner.run('Plan a trip to Oslo and Bergen.');
   await log.flush();
   return result.text;
@@ -202,17 +188,17 @@ export async function recordCancelledChain(
   const bottom = new Agent({
     name: 'bottom',
     model: priced([{ toolCalls: [{ name: 'deepest', arguments: { input: 'ZX9' } }] }]),
-    tools: [agentTool(deepest, ['top', 'middle', 'bottom'], log)],
+    tools: [agentTool(deepest)],
   });
   const middle = new Agent({
     name: 'middle',
     model: priced([{ toolCalls: [{ name: 'bottom', arguments: { input: 'ZX9' } }] }]),
-    tools: [agentTool(bottom, ['top', 'middle'], log)],
+    tools: [agentTool(bottom)],
   });
   const top = new Agent({
     name: 'top',
     model: priced([{ toolCalls: [{ name: 'middle', arguments: { input: 'ZX9' } }] }]),
-    tools: [agentTool(middle, ['top'], log)],
+    tools: [agentTool(middle)],
   });
   top.on('*', log);
   try {
@@ -244,10 +230,58 @@ export async function recordFailedChild(log: RunLog): Promise<string> {
       { toolCalls: [{ name: 'billing', arguments: { input: 'Invoice 7?' } }] },
       'Billing is unavailable; try again later.',
     ]),
-    tools: [agentTool(billing, ['support'], log)],
+    tools: [agentTool(billing)],
   });
   support.on('*', log);
   const result = await support.run('Where is invoice 7?');
   await log.flush();
   return result.text;
+}
+
+/**
+ * A help desk asks the refunds agent, whose `refund` needs an approval: the whole tree pauses
+ * with the interruption's path; with `resume`, the refund is approved on the root's state and
+ * the tree runs to its answer.
+ *
+ * @returns the root's final status.
+ */
+export async function recordDeepApproval(
+  log: RunLog,
+  { resume }: { resume: boolean },
+): Promise<string> {
+  const refund = tool({
+    name: 'refund',
+    description: 'Refunds an order',
+    parameters: z.object({ order: z.number() }),
+    needsApproval: true,
+    execute: async ({ order }) => ({ refunded: order }),
+  });
+  const refunds = new Agent({
+    name: 'refunds',
+    model: twoStep(
+      () => [{ name: 'refund', arguments: { order: 42 } }],
+      () => 'Order 42 is refunded.',
+    ),
+    tools: [refund],
+  });
+  const desk = new Agent({
+    name: 'desk',
+    model: twoStep(
+      () => [{ name: 'refunds', arguments: { input: 'Refund order 42' } }],
+      () => 'Done: order 42 is refunded.',
+    ),
+    tools: [agentTool(refunds)],
+  });
+  desk.on('*', log);
+  const paused = await desk.run('Please refund order 42.');
+  if (paused.status !== 'interrupted') throw new Error('expected the tree to pause');
+  if (!resume) {
+    await log.flush();
+    return paused.status;
+  }
+  const state = RunState.parse(paused.state.toString());
+  for (const interruption of state.interruptions) state.approve(interruption);
+  const done = await desk.run(state);
+  await log.flush();
+  return done.status;
 }

@@ -18,6 +18,7 @@ import { deferred } from '../support/deferred.js';
 import {
   CHILD_FAILURE,
   recordCancelledChain,
+  recordDeepApproval,
   recordFailedChild,
   recordHandoffRun,
   recordNestedRun,
@@ -286,6 +287,51 @@ describe('agents called as tools', () => {
       ['researcher', rootId, 1],
       ['researcher', rootId, 1],
     ]);
+  });
+});
+
+describe('a pause deep in the tree', () => {
+  it('lists the call waiting for a decision with its path, and the child that waits', async () => {
+    const file = join(dir, 'deep-pause.jsonl');
+    expect(await recordDeepApproval(runLog({ file }), { resume: false })).toBe('interrupted');
+    const index = indexOf(readFileSync(file, 'utf8'));
+    const [root] = index.rootRuns();
+    expect(root).toMatchObject({ agent: 'desk', status: 'interrupted' });
+    const timeline = treeOf(index, root?.runId ?? '');
+    expect(timeline.interruptions.map((i) => [i.name, i.path])).toEqual([
+      ['refund', ['desk', 'refunds']],
+    ]);
+    const [refunds] = childrenOf(timeline);
+    expect(refunds?.call).toBe('refunds');
+    expect(refunds?.child.status).toBe('interrupted');
+    const waiting = refunds?.child.timeline.turns.flatMap((t) => t.tools)[0];
+    expect(waiting).toMatchObject({ name: 'refund', outcome: 'interrupted' });
+  });
+
+  it('shows the tree run to its answer once approved on the root', async () => {
+    const file = join(dir, 'deep-approved.jsonl');
+    expect(await recordDeepApproval(runLog({ file }), { resume: true })).toBe('completed');
+    const index = indexOf(readFileSync(file, 'utf8'));
+    const [root] = index.rootRuns();
+    expect(root).toMatchObject({ agent: 'desk', status: 'completed', resumptions: 1 });
+    const timeline = treeOf(index, root?.runId ?? '');
+    expect(timeline.answer?.text).toBe('Done: order 42 is refunded.');
+    const children = childrenOf(timeline);
+    expect(children.length).toBeGreaterThanOrEqual(1);
+    const refunds = children.at(-1)?.child;
+    expect(refunds?.status).toBe('completed');
+    const refund = refunds?.timeline.turns.flatMap((t) => t.tools).find((c) => c.name === 'refund');
+    expect(refund).toMatchObject({ outcome: 'ok', interruption: { kind: 'approval' } });
+  });
+});
+
+describe('a log attached to every agent of the tree', () => {
+  it('holds each event once', async () => {
+    const file = join(dir, 'every-agent.jsonl');
+    await recordNestedRun(runLog({ file }), { everyAgent: true });
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBe(readFileSync(nestedLog, 'utf8').split('\n').filter(Boolean).length);
+    expect(new Set(lines.map((l) => l.replace(/"ts":\d+,/, ''))).size).toBe(lines.length);
   });
 });
 
