@@ -53,7 +53,7 @@ export function CallDetails({
 /** A handoff, as a row of its turn. */
 export function HandoffRow({ handoff }: { handoff: HandoffView }) {
   return (
-    <p class="handoff" data-testid="handoff" data-from={handoff.from} data-to={handoff.to}>
+    <p class="handoff-row" data-testid="handoff" data-from={handoff.from} data-to={handoff.to}>
       ⇄ handoff{' '}
       <strong>
         {handoff.from} → {handoff.to}

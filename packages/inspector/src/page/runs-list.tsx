@@ -202,12 +202,11 @@ function RunRow({ run }: { run: RunSummary }) {
           cost === null
             ? 'Unknown: a model without a known price'
             : tree
-              ? 'With the runs it called'
+              ? `With the runs it called; its own: ${formatCost(run.cost)}`
               : undefined
         }
       >
         {formatCost(cost)}
-        {tree && <div class="sub">own {formatCost(run.cost)}</div>}
       </td>
       <td data-col="error" class="error-cell" title={run.error?.message}>
         {run.error ? `${run.error.code}: ${run.error.message.slice(0, 140)}` : ''}
