@@ -11,6 +11,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
+import { runAsToolOverheadBenchmark } from './as-tool-overhead.js';
 import { runCheckpointCostBenchmark } from './checkpoint-cost.js';
 import { runColdStartBenchmark } from './cold-start.js';
 import { CRASH_SECTION_TITLE, extractSection } from './crash/crash-report.js';
@@ -30,6 +31,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runLoopOverheadBenchmark(),
   () => runTurnOverheadBenchmark(),
   () => runCheckpointCostBenchmark(),
+  () => runAsToolOverheadBenchmark(),
   () => runOtelOverheadBenchmark(),
   () => runParallelSpeedupBenchmark(),
   () => runScaleBenchmark(),

@@ -73,8 +73,7 @@ describe('maxHandoffs', () => {
       onMaxHandoffs: 'final-answer',
     });
     const events = recordEvents(ping);
-    // pong's second reply (another handoff) is refused; its script then answers.
-    pongModel.requests.length = 0;
+    // pong's replies hand back to ping: refused each time, until its script answers.
     const result = await ping.run('go');
     expect(result.agent).toBe('pong');
     expect(events.filter((e) => e.type === 'agent:handoff')).toHaveLength(1);
@@ -282,6 +281,8 @@ describe('the last agent', () => {
     expect(byAgent.a).toMatchObject({ promptTokens: 10, completionTokens: 2 });
     expect(byAgent.b).toMatchObject({ promptTokens: 30, completionTokens: 5 });
     expect(result.usage).toMatchObject({ promptTokens: 40, completionTokens: 7, totalTokens: 47 });
+    // The result splits it the same way.
+    expect(result.usageByAgent).toEqual({ a: byAgent.a, b: byAgent.b });
   });
 
   it('streams: the handoff in order between the agents’ deltas', async () => {
@@ -324,3 +325,54 @@ function usageByAgent(events: readonly AgentEvent[], first: string) {
   }
   return usage;
 }
+
+describe('session memory across a handoff', () => {
+  it('stores every message of the run once, the turn before the handoff whole whatever the filter', async () => {
+    const { InMemoryStore } = await import('@agentloop/memory');
+    const store = new InMemoryStore();
+    const { ran, make } = toolLog();
+    const aModel = scripted([
+      {
+        toolCalls: [
+          { id: 't1', name: 'lookup', arguments: { q: '7' } },
+          { id: 'h1', name: 'transfer_to_b', arguments: {} },
+        ],
+      },
+    ]);
+    const bModel = scripted(['B answers.']);
+    const b = new Agent({ name: 'b', instructions: 'You are B.', model: bModel });
+    const a = new Agent({
+      name: 'a',
+      instructions: 'You are A.',
+      model: aModel,
+      tools: [make('lookup')],
+      handoffs: [handoff(b, { inputFilter: removeToolCalls })],
+      memory: { store },
+    });
+    const result = await a.run('Where is order 7?', { sessionId: 's1' });
+    expect(result.text).toBe('B answers.');
+    expect(ran).toEqual(['lookup:7']);
+    const kept = await store.load('s1');
+    expect(kept.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
+    expect(kept.at(-1)).toEqual({ role: 'assistant', content: 'B answers.' });
+    // The next run of the session starts with the first agent again, on the whole history.
+    const again = scripted(['A again.']);
+    const a2 = new Agent({
+      name: 'a',
+      instructions: 'You are A.',
+      model: again,
+      memory: { store },
+    });
+    await a2.run('Thanks', { sessionId: 's1' });
+    expect(again.requests[0]?.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'tool',
+      'assistant',
+      'user',
+    ]);
+    expectValidRequests(bModel, again);
+  });
+});

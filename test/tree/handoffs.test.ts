@@ -81,6 +81,15 @@ describe('a handoff', () => {
       'turn:end',
       'run:end',
     ]);
+    // Events up to the handoff are the triage agent's, those after it the weather agent's.
+    const at = events.findIndex((e) => e.type === 'agent:handoff');
+    expect(new Set(events.slice(0, at + 1).map((e) => `${e.agent} ${e.path.join('/')}`))).toEqual(
+      new Set(['triage triage']),
+    );
+    expect(new Set(events.slice(at + 1).map((e) => `${e.agent} ${e.path.join('/')}`))).toEqual(
+      new Set(['weather weather']),
+    );
+    expect(new Set(events.map((e) => e.runId))).toEqual(new Set([result.runId]));
     expectOneTerminal(events, 'run:end');
     expectValidRequests(triageModel, weatherModel);
   });
@@ -232,6 +241,8 @@ describe('handoff tools', () => {
   it('are named transfer_to_<name>, cut to the tool-name pattern, or as given', async () => {
     const target = new Agent({ name: 'Weather Bot (EU)', model: scripted([]) });
     expect(handoff(target).toolName).toBe('transfer_to_weather_bot_eu_');
+    const dashed = new Agent({ name: 'weather-bot', model: scripted([]) });
+    expect(handoff(dashed).toolName).toBe('transfer_to_weather_bot');
     const long = new Agent({ name: 'x'.repeat(80), model: scripted([]) });
     expect(handoff(long).toolName).toHaveLength(64);
     const custom = handoff(target, { toolName: 'ask_weather', description: 'Weather questions' });
@@ -307,5 +318,75 @@ describe('handoff tools', () => {
     const error = await a.run('go').catch((e: unknown) => e);
     expect(ConfigurationError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/has a tool named "transfer_to_b" and a handoff/);
+  });
+});
+
+describe('middleware across a handoff', () => {
+  it('the active agent’s middleware wraps its calls; the run’s wrap every agent’s; wrapRun once', async () => {
+    const { ran, make } = toolLog();
+    const seen: string[] = [];
+    const aModel = scripted([
+      {
+        toolCalls: [
+          { id: 'a1', name: 'a_tool', arguments: { q: '1' } },
+          { id: 'h1', name: 'transfer_to_b', arguments: {} },
+        ],
+      },
+    ]);
+    const bModel = scripted([
+      { toolCalls: [{ id: 'b1', name: 'b_tool', arguments: { q: '2' } }] },
+      'B.',
+    ]);
+    const b = new Agent({
+      name: 'b',
+      model: bModel,
+      tools: [make('b_tool')],
+      middleware: [
+        {
+          wrapToolCall: (ctx, next) => {
+            seen.push(`b mw ${ctx.name}`);
+            return next();
+          },
+        },
+      ],
+    });
+    const a = new Agent({
+      name: 'a',
+      model: aModel,
+      tools: [make('a_tool')],
+      handoffs: [b],
+      middleware: [
+        {
+          wrapRun: (_ctx, next) => {
+            seen.push('a wrapRun');
+            return next();
+          },
+          wrapToolCall: (ctx, next) => {
+            seen.push(`a mw ${ctx.name}`);
+            return next();
+          },
+        },
+      ],
+    });
+    const result = await a.run('go', {
+      middleware: [
+        {
+          wrapModelCall: (ctx, next) => {
+            seen.push(`run mw model ${ctx.request.tools?.length ?? 0} tools`);
+            return next();
+          },
+        },
+      ],
+    });
+    expect(result.text).toBe('B.');
+    expect(ran).toEqual(['a_tool:1', 'b_tool:2']);
+    expect(seen).toEqual([
+      'a wrapRun',
+      'run mw model 2 tools',
+      'a mw a_tool',
+      'run mw model 1 tools',
+      'b mw b_tool',
+      'run mw model 1 tools',
+    ]);
   });
 });

@@ -214,7 +214,13 @@ export class AgentStream<TOutput = string, TTools extends ToolList = ToolList>
   #push(event: AgentEvent): void {
     // Without an iterator nobody can read events; after the terminal event nothing belongs.
     if (!this.#reading || this.#closed || this.#terminalPushed) return;
-    if (event.type === 'run:end' || event.type === 'run:error') this.#terminalPushed = true;
+    // The stream's own run ends it; a child's (an agent called as a tool) only ends that child.
+    if (
+      (event.type === 'run:end' || event.type === 'run:error') &&
+      event.parentRunId === undefined
+    ) {
+      this.#terminalPushed = true;
+    }
     // The loop emits the wide event types; a run of this agent emits only its tools' events.
     this.#buffer.push(event as AgentEvent<TTools>);
     this.#notifyReaders();

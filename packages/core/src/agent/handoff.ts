@@ -159,13 +159,14 @@ export function handoff<TContext = unknown>(
 
 /**
  * The tool name of a handoff to an agent: `transfer_to_` and the agent's name in lower case, each
- * run of characters the API refuses in a tool name replaced by `_`, cut to 64 characters.
+ * run of characters other than letters, digits and `_` replaced by `_` (`weather-bot` gives
+ * `transfer_to_weather_bot`), cut to 64 characters.
  */
 export function defaultHandoffToolName(agentName: string): string {
   const name = agentName
     .trim()
     .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '_');
+    .replace(/[^a-z0-9_]+/g, '_');
   return `transfer_to_${name}`.slice(0, 64);
 }
 

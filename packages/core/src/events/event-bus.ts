@@ -135,8 +135,8 @@ export class EventBus {
   readonly #observers: readonly EventHooks[];
   readonly #sink: ((event: AgentEvent) => void) | undefined;
   readonly #parent: EventBus | undefined;
-  readonly #agent: string;
-  readonly #path: readonly string[];
+  #agent: string;
+  #path: readonly string[];
   readonly #parentRunId: string | undefined;
   #ended = false;
 
@@ -166,6 +166,15 @@ export class EventBus {
   /** The agents from the root run down to this one, root first. */
   get path(): readonly string[] {
     return this.#path;
+  }
+
+  /**
+   * A handoff made `agent` the run's active agent: the events emitted from here on carry its name,
+   * and it takes the last place of the path.
+   */
+  handOver(agent: string): void {
+    this.#agent = agent;
+    this.#path = Object.freeze([...this.#path.slice(0, -1), agent]);
   }
 
   /**

@@ -88,7 +88,9 @@ export async function* encodeSSE(
         return;
       }
       const event = item.value;
-      const terminal = event.type === 'run:end' || event.type === 'run:error';
+      // Only the streamed run's own end is terminal; a child's (agent.asTool) is not.
+      const terminal =
+        (event.type === 'run:end' || event.type === 'run:error') && event.parentRunId === undefined;
       let frame: string | undefined;
       try {
         const data = serialize(event);

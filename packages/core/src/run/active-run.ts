@@ -37,8 +37,8 @@ export interface ActiveRun<TContext> {
   readonly mode: 'generate' | 'stream';
   /** The run whose tool call started this one (`agent.asTool()`); `undefined` for a root run. */
   readonly parent: ActiveRun<unknown> | undefined;
-  /** The agents from the root run down to this one, root first. */
-  readonly path: readonly string[];
+  /** The agents from the root run down to this one, root first (the active agent last). */
+  path: readonly string[];
   /** The tree's budget: the root run's `budget` option, shared by every run below it. */
   readonly budget: RunBudget | undefined;
   /** The child runs of the turn's agent-tool calls, by call id, while they go on. */

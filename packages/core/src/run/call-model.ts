@@ -59,8 +59,8 @@ export async function callModel<TContext>(
   // Added up the tree: a parent's usage is that of its own calls and of the runs it called.
   for (let run: ActiveRun<unknown> | undefined = state; run; run = run.parent) {
     run.usage = addUsage(run.usage, usage);
-    const mine = run.usageByAgent[state.agent];
-    run.usageByAgent[state.agent] = mine ? addUsage(mine, usage) : usage;
+    const mine = run.usageByAgent[state.activeAgent];
+    run.usageByAgent[state.activeAgent] = mine ? addUsage(mine, usage) : usage;
   }
   if (state.bus.wants('model:end')) {
     state.bus.emit({

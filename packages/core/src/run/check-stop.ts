@@ -31,7 +31,7 @@ export async function checkStop<TContext>(
     } else {
       view ??= {
         runId: state.runId,
-        agent: state.agent,
+        agent: state.activeAgent,
         context: state.context,
         turn: state.turn,
         messages: state.messages,

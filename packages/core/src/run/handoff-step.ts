@@ -92,6 +92,9 @@ export async function handOff<TContext>(
       toolCallId: pending.toolCallId,
     });
   }
+  // The handoff is the handing agent's last event; the new agent's events carry its name.
+  run.bus.handOver(target.name);
+  run.path = run.bus.path;
   const checkpointing = saveCheckpoint(run);
   if (checkpointing) await checkpointing;
   return target;

@@ -39,7 +39,7 @@ export async function callModelThroughMiddleware<TContext>(
   const response = await chain({
     runId: state.runId,
     turn: state.turn,
-    agent: state.agent,
+    agent: state.activeAgent,
     context: state.context,
     model: options.model.name,
     request,

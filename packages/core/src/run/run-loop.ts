@@ -115,6 +115,11 @@ export async function executeRun<TContext>(
     checkpoint: parent ? () => parent.checkpoint() : checkpointer(runStore, () => snapshotOf(run)),
   };
   if (child) child.live = run as ActiveRun<unknown>;
+  // A run continued after a handoff: its events are the active agent's from the start.
+  if (run.activeAgent !== agent.name) {
+    bus.handOver(run.activeAgent);
+    run.path = bus.path;
+  }
   bus.emit({
     type: 'run:start',
     runId,

@@ -80,6 +80,14 @@ export class RunState {
     return this.#snapshot.agent;
   }
 
+  /**
+   * The agent answering now: `agent`, or the agent a handoff made active. Continue the run with
+   * `agent` (the one it was started with), which finds this one among its handoffs by name.
+   */
+  get activeAgent(): string {
+    return this.#snapshot.activeAgent ?? this.#snapshot.agent;
+  }
+
   /** `interrupted` while it waits for decisions, `completed` once it answered. */
   get status(): RunStatus {
     return this.#snapshot.status;

@@ -308,7 +308,7 @@ function interrupt<TContext>(
   const interruption: SnapshotInterruption = {
     id: `${kind === 'approval' ? 'approve' : 'unknown'}_${entry.toolCallId}`,
     kind,
-    agent: run.agent,
+    agent: run.activeAgent,
     path: [...run.path],
     toolCallId: entry.toolCallId,
     name: entry.name,

@@ -95,7 +95,7 @@ export async function runToolCallChain<TContext>(
       view: viewOf({
         runId: run.runId,
         turn: run.turn,
-        agent: run.agent,
+        agent: run.activeAgent,
         context: run.context,
         toolCallId: id,
         name,

@@ -128,7 +128,7 @@ export function budgetStop(
     const spent = root.usage.cost;
     if (next === undefined || spent === undefined) {
       throw new ConfigurationError(
-        `Agent "${run.agent}": budget.maxCostUsd needs the price of every model the run calls, and ${next === undefined ? `model "${model}" has none` : 'an earlier call has no known cost (its model has no price, or the provider reported no usage)'}. Add prices with definePrice(name, { input, output }), or bound the run with budget.maxTokens instead.`,
+        `Agent "${run.activeAgent}": budget.maxCostUsd needs the price of every model the run calls, and ${next === undefined ? `model "${model}" has none` : 'an earlier call has no known cost (its model has no price, or the provider reported no usage)'}. Add prices with definePrice(name, { input, output }), or bound the run with budget.maxTokens instead.`,
         { option: 'budget.maxCostUsd' },
       );
     }
