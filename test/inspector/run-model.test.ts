@@ -86,12 +86,12 @@ describe('RunIndex', () => {
     const index = indexOf(
       [
         '{"ts":1,"type":"run:start","runId":"r","turn":0,"agent":"a"}',
-        '{"ts":2,"type":"agent:handoff","runId":"r","turn":1,"from":"a","to":"b"}',
+        '{"ts":2,"type":"agent:sleep","runId":"r","turn":1,"ms":5}',
       ].join('\n'),
     );
     const run = index.run('r');
     expect(run?.events).toHaveLength(2);
-    expect(buildRunTimeline(run?.events ?? []).other.map((e) => e.type)).toEqual(['agent:handoff']);
+    expect(buildRunTimeline(run?.events ?? []).other.map((e) => e.type)).toEqual(['agent:sleep']);
   });
 });
 

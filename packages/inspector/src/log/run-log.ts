@@ -68,7 +68,8 @@ const MAX_DEPTH = 32;
  * Records every event of every run as one JSON line: the event's wire form (`toWireEvent`, which
  * leaves out instructions, the conversation and raw errors), a timestamp `ts`, the run's input
  * and each reply's text; every string scrubbed of keys and cut when long. Writing is buffered
- * and never slows or breaks a run: a failure is reported once and counted.
+ * and never slows or breaks a run: a failure is reported once and counted. Attached to a caller
+ * and to the agents it calls as tools (whose events reach both), it writes each event once.
  *
  * Open the file (or folder) with `npx agentloop-inspect <path>`.
  *
@@ -108,10 +109,17 @@ export function runLog(options: RunLogOptions): RunLog {
     deltas,
   };
   const writer = new LogWriter({ maxQueuedChars, report: onError });
+  // A child run's events reach its own agent's listeners and then its caller's, as one object:
+  // a log attached to both writes each once.
+  const seen = new WeakSet<object>();
 
   const log = ((event: AgentEvent) => {
     let ts = 0;
     try {
+      if (typeof event === 'object' && event !== null) {
+        if (seen.has(event)) return;
+        seen.add(event);
+      }
       ts = now();
       const line = toLogLine(event, ts, lineOptions);
       if (line !== undefined) writer.write(fileAt(ts), line, ts);

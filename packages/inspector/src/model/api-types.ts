@@ -28,8 +28,13 @@ export interface RunsResponse {
   version: number;
   /** Events read. */
   events: number;
-  /** Every run, the most recently started first (the input cut to its start, no answer). */
+  /**
+   * The runs nobody in the log called, the most recently started first (the input cut to its
+   * start, no answer); a run that called agents as tools carries the totals of its tree in `tree`.
+   */
   runs: RunSummary[];
+  /** How many runs were called by another run of the log (agents called as tools), at any depth. */
+  childRuns: number;
   /** Lines that could not be read (the first ones), and how many there were in all. */
   problems: LogProblem[];
   problemCount: number;
@@ -37,11 +42,21 @@ export interface RunsResponse {
   notes: string[];
 }
 
+/** A run called by the run shown, or by one of its descendants. */
+export interface ChildRunData {
+  summary: RunSummary;
+  events: LoggedEvent[];
+}
+
 /** `GET /api/runs/:runId`. */
 export interface RunResponse {
   version: number;
   summary: RunSummary;
   events: LoggedEvent[];
+  /** Every run under this one (agents called as tools, at any depth), callers before the called. */
+  descendants: ChildRunData[];
+  /** The runs above this one, the root first (empty for a root run). */
+  ancestors: Array<{ runId: string; agent: string }>;
 }
 
 /** Each message of `GET /api/updates` (server-sent events). */

@@ -25,11 +25,43 @@ export interface LoggedError {
   message: string;
 }
 
+/** What a run and every run under it (agents called as tools, and theirs) add up to. */
+export interface TreeTotals {
+  /** How many runs are under this one, at any depth. */
+  runs: number;
+  /** The agents of those runs, each once, in order of first start. */
+  agents: string[];
+  /** Of those runs, how many failed (aborted ones included). */
+  failed: number;
+  modelCalls: number;
+  toolCalls: number;
+  /** Tokens of this run and every run under it. */
+  tokens: TokenTotals;
+  /** Their cost in USD; `null` when any model call's cost is unknown. */
+  cost: number | null;
+}
+
 /** One run, summed up. */
 export interface RunSummary {
   runId: string;
   /** The agent's name (`(unknown)` when the log has no `run:start` for the run). */
   agent: string;
+  /**
+   * The run that called this one (an agent called as a tool): its events carry `parentRunId`.
+   * Absent for a run nobody called, and in logs written before agents could call agents.
+   */
+  parentRunId?: string;
+  /** The agents from the root run down to this one, root first (absent in older logs). */
+  path?: string[];
+  /** How many times another agent took over the run (`agent:handoff`). */
+  handoffs: number;
+  /** The agent answering at the end, when a handoff made another one active. */
+  activeAgent?: string;
+  /**
+   * This run with the runs under it, set by the run index on a run that called other agents.
+   * Its own figures (`tokens`, `cost`, ...) stay its own.
+   */
+  tree?: TreeTotals;
   sessionId?: string;
   /** The first event's time, in ms since the epoch. */
   startTs: number;
@@ -86,6 +118,7 @@ export function summarizeRun(runId: string, events: readonly LoggedEvent[]): Run
     durationMs: 0,
     status: 'running',
     resumptions: 0,
+    handoffs: 0,
     turns: 0,
     modelCalls: 0,
     toolCalls: 0,
@@ -103,10 +136,17 @@ export function summarizeRun(runId: string, events: readonly LoggedEvent[]): Run
   const tools = new Set<string>();
   for (const event of events) {
     summary.turns = Math.max(summary.turns, event.turn);
+    // Older logs have no path or parent; a log that starts mid-run still names its run's agent.
+    if (summary.parentRunId === undefined && typeof event.parentRunId === 'string') {
+      summary.parentRunId = event.parentRunId;
+    }
+    if (summary.path === undefined && Array.isArray(event.path)) summary.path = [...event.path];
     switch (event.type) {
       case 'run:start':
         if (event.resumed) summary.resumptions++;
-        if (summary.agent === '(unknown)') summary.agent = event.agent;
+        if (summary.agent === '(unknown)' && typeof event.agent === 'string') {
+          summary.agent = event.agent;
+        }
         if (event.sessionId !== undefined) summary.sessionId = event.sessionId;
         if (event.input !== undefined && summary.input === undefined) summary.input = event.input;
         segmentStart ??= event.ts;
@@ -140,6 +180,10 @@ export function summarizeRun(runId: string, events: readonly LoggedEvent[]): Run
       case 'tool:interrupt':
         tools.add(event.toolCallId);
         break;
+      case 'agent:handoff':
+        summary.handoffs++;
+        summary.activeAgent = event.to;
+        break;
       case 'run:end':
         summary.status = event.status;
         summary.interruptions = event.result.interruptions.length;
@@ -160,6 +204,11 @@ export function summarizeRun(runId: string, events: readonly LoggedEvent[]): Run
       default:
         break;
     }
+  }
+  if (summary.agent === '(unknown)') {
+    // A log that starts mid-run: its events name the agent too (logs of this version do).
+    const named = events.find((event) => typeof event.agent === 'string');
+    if (named) summary.agent = named.agent;
   }
   if (segmentStart !== undefined) summary.durationMs += summary.lastTs - segmentStart;
   summary.toolCalls = tools.size;

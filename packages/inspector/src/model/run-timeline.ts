@@ -13,7 +13,7 @@ import type {
   WireInterruption,
 } from '@agentloop/core';
 import type { LoggedEvent } from './logged-event.js';
-import type { RunStatus } from './run-summary.js';
+import type { RunStatus, RunSummary } from './run-summary.js';
 
 /** How a tool call came out, as the run view colours it. */
 export type ToolOutcomeKind =
@@ -89,11 +89,44 @@ export interface ToolCallView {
   interruption?: WireInterruption;
   /** When it paused the run. */
   interruptedTs?: number;
+  /** The runs this call started: an agent called as a tool (`agent.asTool()`). */
+  children?: ChildRunView[];
+}
+
+/**
+ * How a run called by another came out: a child whose run stopped without an end while its
+ * caller went on to its own end was cut short with it (`aborted`), as is one that failed with
+ * `run_aborted`.
+ */
+export type ChildRunStatus = RunStatus | 'aborted';
+
+/** A run started by a tool call of the run shown (or of one of its children). */
+export interface ChildRunView {
+  runId: string;
+  agent: string;
+  /** The agents from the root run down to this one, root first. */
+  path: string[];
+  status: ChildRunStatus;
+  summary: RunSummary;
+  /** Its own turns, model calls and tool calls; its tool calls carry its own children. */
+  timeline: RunTimeline;
+}
+
+/** Another agent took over the run. */
+export interface HandoffView {
+  ts: number;
+  /** The turn whose model called the handoff. */
+  turn: number;
+  from: string;
+  to: string;
+  toolCallId: string;
 }
 
 /** One turn: a model call and the tool calls it asked for. */
 export interface TurnView {
   turn: number;
+  /** The agent active in this turn (the run's own, or the one a handoff made active). */
+  agent?: string;
   startTs: number;
   endTs: number;
   finishReason?: FinishReason | null;
@@ -124,6 +157,12 @@ export interface RunTimeline {
   error?: WireError;
   /** The calls waiting for a decision, when the run is paused. */
   interruptions: WireInterruption[];
+  /** The agent the run started with (absent when the log has no `run:start` for it). */
+  agent?: string;
+  /** Each time another agent took over, in order. */
+  handoffs: HandoffView[];
+  /** Runs called by this one that no tool call could be found for (a log cut short). */
+  children: ChildRunView[];
   /** Events of types this version does not interpret (a newer agentloop's), in order. */
   other: LoggedEvent[];
 }
@@ -144,13 +183,18 @@ export function buildRunTimeline(events: readonly LoggedEvent[]): RunTimeline {
     turns: [],
     segments: [],
     interruptions: [],
+    handoffs: [],
+    children: [],
     other: [],
   };
+  /** The agent answering now: the run's, until a handoff names another. */
+  let active: string | undefined;
   const turns = new Map<number, TurnView>();
   const turnOf = (turn: number, ts: number): TurnView => {
     let view = turns.get(turn);
     if (!view) {
       view = { turn, startTs: ts, endTs: ts, modelCalls: [], tools: [], trims: [] };
+      if (active !== undefined) view.agent = active;
       turns.set(turn, view);
       timeline.turns.push(view);
     }
@@ -196,6 +240,22 @@ export function buildRunTimeline(events: readonly LoggedEvent[]): RunTimeline {
         timeline.segments.push(segment);
         timeline.status = 'running';
         timeline.interruptions = [];
+        // A resumed run names the agent it started with; the one answering is still the last taken over.
+        if (timeline.agent === undefined && typeof event.agent === 'string') {
+          timeline.agent = event.agent;
+          active ??= event.agent;
+        }
+        break;
+      case 'agent:handoff':
+        timeline.handoffs.push({
+          ts: event.ts,
+          turn: event.turn,
+          from: event.from,
+          to: event.to,
+          toolCallId: event.toolCallId,
+        });
+        turnOf(event.turn, event.ts);
+        active = event.to;
         break;
       case 'turn:start':
         turnOf(event.turn, event.ts);

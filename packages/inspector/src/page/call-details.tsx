@@ -1,23 +1,28 @@
 /**
  * The calls of one turn in detail: each model call's tokens, cost, latency, finish reason,
- * retries and text; each tool call's arguments, result, duration and outcome.
+ * retries and text; each tool call's arguments, result, duration and outcome; under a tool call
+ * that called an agent, that agent's run (opened on a click: its figures, its turns and calls,
+ * and the runs it called in turn).
  *
  * @module
  */
-import { useState } from 'preact/hooks';
-import type { ModelCallView, ToolCallView, TurnView } from '../model/run-timeline.js';
+import type { ChildRunView, HandoffView, ToolCallView, TurnView } from '../model/run-timeline.js';
+import { Fact, Value } from './call-parts.js';
 import { formatCost, formatCount, formatMs, formatOutput, formatValue } from './format.js';
-
-/** Values longer than this are shown folded, with a button to see them whole. */
-const FOLD_CHARS = 4000;
+import { ModelCall } from './model-call.js';
+import { StatusBadge } from './status-badge.js';
+import { useChildRuns } from './tree-context.js';
 
 /** The calls of a turn. */
 export function CallDetails({
   turn,
+  prefix = '',
   selected,
   onSelect,
 }: {
   turn: TurnView;
+  /** What the keys of this run's calls start with: `''` for the run shown, `<runId>/` for a child's. */
+  prefix?: string;
   selected: string | undefined;
   onSelect: (key: string) => void;
 }) {
@@ -26,107 +31,38 @@ export function CallDetails({
       {turn.modelCalls.map((call) => (
         <ModelCall
           call={call}
-          selected={call.key === selected}
+          callKey={prefix + call.key}
+          selected={prefix + call.key === selected}
           onSelect={onSelect}
           key={call.key}
         />
       ))}
       {turn.tools.map((call) => (
-        <ToolCall call={call} selected={call.key === selected} onSelect={onSelect} key={call.key} />
+        <ToolCall
+          call={call}
+          prefix={prefix}
+          selected={selected}
+          onSelect={onSelect}
+          key={call.key}
+        />
       ))}
     </>
   );
 }
 
-function ModelCall({
-  call,
-  selected,
-  onSelect,
-}: {
-  call: ModelCallView;
-  selected: boolean;
-  onSelect: (key: string) => void;
-}) {
-  const usage = call.usage;
+/** A handoff, as a row of its turn. */
+export function HandoffRow({ handoff }: { handoff: HandoffView }) {
   return (
-    <article
-      class={`call model${selected ? ' selected' : ''}`}
-      data-call={call.key}
-      data-testid="model-call"
-    >
-      <header>
-        <button
-          type="button"
-          class="call-head"
-          title="Show on the timeline"
-          onClick={() => onSelect(call.key)}
-        >
-          <span class="kind">model</span> <strong>{call.model}</strong>{' '}
-          <span class={`state ${call.status}`}>{call.status === 'ok' ? '' : call.status}</span>
-        </button>
-      </header>
-      <dl class="facts">
-        <Fact
-          name="latency"
-          value={formatMs(call.durationMs ?? call.endTs - call.startTs)}
-          raw={call.durationMs}
-        />
-        {usage && (
-          <>
-            <Fact
-              name="prompt tokens"
-              value={formatCount(usage.promptTokens)}
-              raw={usage.promptTokens}
-            />
-            <Fact
-              name="completion tokens"
-              value={formatCount(usage.completionTokens)}
-              raw={usage.completionTokens}
-            />
-            {usage.cachedTokens > 0 && (
-              <Fact
-                name="cached tokens"
-                value={formatCount(usage.cachedTokens)}
-                raw={usage.cachedTokens}
-              />
-            )}
-            {usage.reasoningTokens > 0 && (
-              <Fact
-                name="reasoning tokens"
-                value={formatCount(usage.reasoningTokens)}
-                raw={usage.reasoningTokens}
-              />
-            )}
-            <Fact
-              name="total tokens"
-              value={formatCount(usage.totalTokens)}
-              raw={usage.totalTokens}
-            />
-            <Fact name="cost" value={formatCost(usage.cost)} raw={usage.cost ?? ''} />
-          </>
-        )}
-        {call.finishReason !== undefined && (
-          <Fact name="finish reason" value={call.finishReason ?? '(none)'} />
-        )}
-        <Fact name="sent" value={`${call.messages} messages, ${call.tools} tools`} />
-        {call.toolCalls !== undefined && (
-          <Fact
-            name="asked for"
-            value={`${call.toolCalls} tool call${call.toolCalls === 1 ? '' : 's'}`}
-          />
-        )}
-      </dl>
-      {call.retries.length > 0 && (
-        <ul class="retries" data-testid="retries">
-          {call.retries.map((retry) => (
-            <li key={retry.ts}>
-              {`↻ retry ${retry.attempt} after ${retry.error.code}${retry.error.status ? ` (HTTP ${retry.error.status})` : ''}: ${retry.error.message} (waited ${formatMs(retry.delayMs)})`}
-            </li>
-          ))}
-        </ul>
-      )}
-      {call.text && <Value label="reply" text={call.text} field="text" />}
-    </article>
+    <p class="handoff-row" data-testid="handoff" data-from={handoff.from} data-to={handoff.to}>
+      ⇄ handoff{' '}
+      <strong>
+        {handoff.from} → {handoff.to}
+      </strong>{' '}
+      <span class="sub">
+        in turn {handoff.turn} · <code>{handoff.toolCallId}</code> · {handoff.to} answers from here
+        on
+      </span>
+    </p>
   );
 }
 
@@ -142,17 +78,20 @@ const OUTCOME_TEXT: Record<ToolCallView['outcome'], string> = {
 
 function ToolCall({
   call,
+  prefix,
   selected,
   onSelect,
 }: {
   call: ToolCallView;
-  selected: boolean;
+  prefix: string;
+  selected: string | undefined;
   onSelect: (key: string) => void;
 }) {
+  const callKey = prefix + call.key;
   return (
     <article
-      class={`call tool ${call.outcome}${selected ? ' selected' : ''}`}
-      data-call={call.key}
+      class={`call tool ${call.outcome}${callKey === selected ? ' selected' : ''}`}
+      data-call={callKey}
       data-testid="tool-call"
       data-outcome={call.outcome}
     >
@@ -161,7 +100,7 @@ function ToolCall({
           type="button"
           class="call-head"
           title="Show on the timeline"
-          onClick={() => onSelect(call.key)}
+          onClick={() => onSelect(callKey)}
         >
           <span class="kind">tool</span> <strong>{call.name}</strong>{' '}
           <span class={`state ${call.outcome}`} data-field="outcome">
@@ -196,40 +135,132 @@ function ToolCall({
           <Value label="result" text={formatOutput(call.output)} field="result" />
         )}
       </div>
+      {call.children?.map((child) => (
+        <ChildRun child={child} selected={selected} onSelect={onSelect} key={child.runId} />
+      ))}
     </article>
   );
 }
 
-function Fact({
-  name,
-  value,
-  raw,
+/** A run started by a tool call: a line that opens on a click into its figures, turns and calls. */
+export function ChildRun({
+  child,
+  selected,
+  onSelect,
 }: {
-  name: string;
-  value: string;
-  raw?: number | string | undefined;
+  child: ChildRunView;
+  selected: string | undefined;
+  onSelect: (key: string) => void;
 }) {
+  const { open, toggle } = useChildRuns();
+  const isOpen = open.has(child.runId);
+  const { summary, timeline } = child;
+  const prefix = `${child.runId}/`;
+  const hasTree = summary.tree !== undefined;
   return (
-    <div>
-      <dt>{name}</dt>
-      <dd data-field={name} data-value={raw}>
-        {value}
-      </dd>
-    </div>
-  );
-}
-
-function Value({ label, text, field }: { label: string; text: string; field: string }) {
-  const [open, setOpen] = useState(false);
-  const folded = !open && text.length > FOLD_CHARS;
-  return (
-    <div class="value">
-      <span class="value-label">{label}</span>
-      <pre data-field={field}>{folded ? `${text.slice(0, FOLD_CHARS)}…` : text}</pre>
-      {folded && (
-        <button type="button" class="more" onClick={() => setOpen(true)}>
-          Show all {formatCount(text.length)} characters
-        </button>
+    <div
+      class={`child-run ${child.status}`}
+      data-testid="child-run"
+      data-run-id={child.runId}
+      data-status={child.status}
+      data-agent={child.agent}
+    >
+      <button
+        type="button"
+        class="child-head"
+        aria-expanded={isOpen}
+        data-testid="child-toggle"
+        onClick={() => toggle(child.runId)}
+      >
+        {isOpen ? '▾' : '▸'} <span class="kind">agent</span> <strong>{child.agent}</strong>{' '}
+        <StatusBadge status={child.status} />
+        <span class="sub">
+          {' '}
+          · {summary.turns} turn{summary.turns === 1 ? '' : 's'} · {summary.toolCalls} tool call
+          {summary.toolCalls === 1 ? '' : 's'} · {formatCount(summary.tokens.total)} tokens
+          {hasTree
+            ? ` (${formatCount(summary.tree?.tokens.total ?? 0)} with the runs it called)`
+            : ''}{' '}
+          · {formatMs(summary.durationMs)}
+        </span>
+      </button>
+      {isOpen && (
+        <div class="child-body">
+          <p class="ids">
+            run{' '}
+            <a href={`#/run/${encodeURIComponent(child.runId)}`}>
+              <code>{child.runId}</code>
+            </a>{' '}
+            · <span data-testid="child-path">{child.path.join(' › ')}</span>
+          </p>
+          <dl class="facts">
+            <Fact
+              name="tokens"
+              value={formatCount(summary.tokens.total)}
+              raw={summary.tokens.total}
+            />
+            <Fact
+              name="prompt tokens"
+              value={formatCount(summary.tokens.prompt)}
+              raw={summary.tokens.prompt}
+            />
+            <Fact
+              name="completion tokens"
+              value={formatCount(summary.tokens.completion)}
+              raw={summary.tokens.completion}
+            />
+            <Fact name="cost" value={formatCost(summary.cost)} raw={summary.cost ?? ''} />
+            <Fact name="model calls" value={String(summary.modelCalls)} raw={summary.modelCalls} />
+            <Fact name="tool calls" value={String(summary.toolCalls)} raw={summary.toolCalls} />
+            {summary.tree && (
+              <Fact
+                name="tokens with its children"
+                value={formatCount(summary.tree.tokens.total)}
+                raw={summary.tree.tokens.total}
+              />
+            )}
+          </dl>
+          {timeline.error && (
+            <p class="call-error" data-field="child-error">
+              <code>{timeline.error.code}</code>: {timeline.error.message}
+            </p>
+          )}
+          {timeline.status === 'interrupted' &&
+            timeline.interruptions.map((i) => (
+              <p class="note" key={i.id}>
+                ‖ waits for a decision: <code>{i.name}</code> (
+                {i.kind === 'approval' ? 'needs approval' : 'outcome unknown after a crash'})
+              </p>
+            ))}
+          {timeline.turns.map((turn) => (
+            <div class="child-turn" data-turn={turn.turn} key={turn.turn}>
+              <h3>
+                Turn {turn.turn}
+                {turn.agent && timeline.handoffs.length > 0 ? ` · ${turn.agent}` : ''}
+              </h3>
+              <CallDetails turn={turn} prefix={prefix} selected={selected} onSelect={onSelect} />
+              {timeline.handoffs
+                .filter((handoff) => handoff.turn === turn.turn)
+                .map((handoff) => (
+                  <HandoffRow handoff={handoff} key={handoff.toolCallId} />
+                ))}
+            </div>
+          ))}
+          {timeline.children.map((grandchild) => (
+            <ChildRun
+              child={grandchild}
+              selected={selected}
+              onSelect={onSelect}
+              key={grandchild.runId}
+            />
+          ))}
+          {timeline.answer && (
+            <div class="value">
+              <span class="value-label">answer</span>
+              <pre data-field="child-answer">{timeline.answer.text}</pre>
+            </div>
+          )}
+        </div>
       )}
     </div>
   );

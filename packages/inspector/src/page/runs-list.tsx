@@ -1,5 +1,6 @@
 /**
- * The runs list: one row per run (agent, start, duration, status, turns, tokens, cost, error),
+ * The runs list: one row per run nobody called (agent, start, duration, status, turns, tokens,
+ * cost, error), with the agents it called as tools counted on its row and in its tokens and cost,
  * filtered by text and status, newest first.
  *
  * @module
@@ -40,6 +41,8 @@ export function filterRuns(runs: readonly RunSummary[], filter: RunFilter): RunS
       run.error?.code,
       run.error?.message,
       run.status,
+      run.activeAgent,
+      run.tree?.agents.join(' '),
     ]
       .join('\n')
       .toLowerCase();
@@ -60,6 +63,7 @@ export function RunsList({
   const [limit, setLimit] = useState(PAGE_ROWS);
   const shown = filterRuns(data.runs, filter);
   const counts = new Map<string, number>();
+  const childRuns = data.childRuns ?? 0;
   for (const run of data.runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
   return (
     <section class="runs" data-testid="runs">
@@ -89,7 +93,7 @@ export function RunsList({
         </select>
         <span class="count" data-testid="run-count">
           {shown.length === data.runs.length
-            ? `${formatCount(data.runs.length)} runs · ${formatCount(data.events)} events`
+            ? `${formatCount(data.runs.length)} runs${childRuns ? ` (and ${formatCount(childRuns)} they called)` : ''} · ${formatCount(data.events)} events`
             : `${formatCount(shown.length)} of ${formatCount(data.runs.length)} runs`}
         </span>
       </div>
@@ -129,6 +133,9 @@ export function RunsList({
 
 function RunRow({ run }: { run: RunSummary }) {
   const href = `#/run/${encodeURIComponent(run.runId)}`;
+  const tree = run.tree;
+  const tokens = tree?.tokens.total ?? run.tokens.total;
+  const cost = tree ? tree.cost : run.cost;
   return (
     <tr
       data-run-id={run.runId}
@@ -139,6 +146,30 @@ function RunRow({ run }: { run: RunSummary }) {
     >
       <td data-col="agent">
         <a href={href}>{run.agent}</a>
+        {run.activeAgent && run.activeAgent !== run.agent && (
+          <span class="sub" data-testid="run-handoff">
+            {' '}
+            → {run.activeAgent}
+          </span>
+        )}
+        {tree && (
+          <span
+            class="children"
+            data-testid="child-count"
+            data-value={tree.runs}
+            title={`Agents it called as tools: ${tree.agents.join(', ')}${tree.failed ? ` (${tree.failed} failed)` : ''}`}
+          >
+            +{tree.runs} {tree.agents.slice(0, 3).join(', ')}
+            {tree.agents.length > 3 ? '…' : ''}
+            {tree.failed ? ` · ${tree.failed} failed` : ''}
+          </span>
+        )}
+        {run.parentRunId && (
+          <span class="sub" data-testid="orphan">
+            {' '}
+            called by run {run.parentRunId} (not in this log)
+          </span>
+        )}
         {run.input && <div class="sub">{run.input.slice(0, 120)}</div>}
       </td>
       <td data-col="start">{formatTime(run.startTs)}</td>
@@ -152,16 +183,30 @@ function RunRow({ run }: { run: RunSummary }) {
       <td data-col="turns" class="num">
         {run.turns}
       </td>
-      <td data-col="tokens" class="num" data-value={run.tokens.total}>
-        {formatCount(run.tokens.total)}
+      <td
+        data-col="tokens"
+        class="num"
+        data-value={tokens}
+        data-own={run.tokens.total}
+        title={tree ? 'With the runs it called' : undefined}
+      >
+        {formatCount(tokens)}
+        {tree && <div class="sub">own {formatCount(run.tokens.total)}</div>}
       </td>
       <td
         data-col="cost"
         class="num"
-        data-value={run.cost ?? ''}
-        title={run.cost === null ? 'Unknown: a model without a known price' : undefined}
+        data-value={cost ?? ''}
+        data-own={run.cost ?? ''}
+        title={
+          cost === null
+            ? 'Unknown: a model without a known price'
+            : tree
+              ? `With the runs it called; its own: ${formatCost(run.cost)}`
+              : undefined
+        }
       >
-        {formatCost(run.cost)}
+        {formatCost(cost)}
       </td>
       <td data-col="error" class="error-cell" title={run.error?.message}>
         {run.error ? `${run.error.code}: ${run.error.message.slice(0, 140)}` : ''}

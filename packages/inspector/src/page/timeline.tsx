@@ -8,23 +8,28 @@
  * @module
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { RunTimeline } from '../model/run-timeline.js';
+import type { ChildRunView, RunTimeline } from '../model/run-timeline.js';
 import { buildTimeScale, type Interval, type TimeScale } from '../model/time-scale.js';
 import { formatCount, formatMs } from './format.js';
+import { useChildRuns } from './tree-context.js';
 
 /** A mark on a row. */
 interface Mark {
   ts: number;
-  kind: 'trim' | 'retry' | 'interrupt' | 'resume' | 'pause' | 'error' | 'end';
+  kind: 'trim' | 'retry' | 'interrupt' | 'resume' | 'pause' | 'error' | 'end' | 'handoff';
   label: string;
 }
 
 interface Row {
   key: string;
-  kind: 'turn' | 'model' | 'tool';
+  kind: 'turn' | 'model' | 'tool' | 'handoff' | 'child';
   label: string;
+  /** How deep in the run tree: 0 for the run shown, 1 for a run it called, and so on. */
+  depth: number;
   bar?: { start: number; end: number; state: string; title: string };
   marks: Mark[];
+  /** A child run's row: its id, and whether its rows are shown under it. */
+  child?: { runId: string; open: boolean };
 }
 
 /** From this many rows on, only the rows in view are built. */
@@ -41,29 +46,55 @@ const GLYPHS: Record<Mark['kind'], string> = {
   pause: '‖',
   error: '✕',
   end: '■',
+  handoff: '⇄',
 };
 
-/** The rows of a run's timeline, in order. */
-export function timelineRows(timeline: RunTimeline): Row[] {
+/**
+ * The rows of a run's timeline, in order: each turn's model and tool calls, a row per handoff
+ * after the turn that called it, and under a tool call that started a child run, the child's
+ * row (and, when it is open, the child's own rows, one level deeper).
+ *
+ * @param timeline - the run's timeline (from `buildRunTree`, for its children).
+ * @param open - the child runs whose rows are shown.
+ */
+export function timelineRows(timeline: RunTimeline, open: ReadonlySet<string> = new Set()): Row[] {
   const rows: Row[] = [];
-  const runMarks: Mark[] = [];
-  for (const segment of timeline.segments) {
-    if (segment.resumed) runMarks.push({ ts: segment.startTs, kind: 'resume', label: 'resumed' });
-    if (segment.status === 'interrupted') {
-      runMarks.push({ ts: segment.endTs, kind: 'pause', label: 'paused for a decision' });
-    } else if (segment.status === 'failed') {
-      runMarks.push({ ts: segment.endTs, kind: 'error', label: 'failed' });
-    } else if (segment.status === 'completed') {
-      runMarks.push({ ts: segment.endTs, kind: 'end', label: 'answered' });
+  addRunRows(rows, timeline, open, '', 0);
+  return rows;
+}
+
+function addRunRows(
+  rows: Row[],
+  timeline: RunTimeline,
+  open: ReadonlySet<string>,
+  prefix: string,
+  depth: number,
+): void {
+  if (depth === 0) {
+    const runMarks: Mark[] = [];
+    for (const segment of timeline.segments) {
+      if (segment.resumed) runMarks.push({ ts: segment.startTs, kind: 'resume', label: 'resumed' });
+      if (segment.status === 'interrupted') {
+        runMarks.push({ ts: segment.endTs, kind: 'pause', label: 'paused for a decision' });
+      } else if (segment.status === 'failed') {
+        runMarks.push({ ts: segment.endTs, kind: 'error', label: 'failed' });
+      } else if (segment.status === 'completed') {
+        runMarks.push({ ts: segment.endTs, kind: 'end', label: 'answered' });
+      }
     }
+    for (const handoff of timeline.handoffs) {
+      runMarks.push({ ts: handoff.ts, kind: 'handoff', label: `${handoff.from} → ${handoff.to}` });
+    }
+    rows.push({ key: 'run', kind: 'turn', label: 'run', depth, marks: runMarks });
   }
-  rows.push({ key: 'run', kind: 'turn', label: 'run', marks: runMarks });
   for (const turn of timeline.turns) {
+    const turnLabel = `turn ${turn.turn}${timeline.handoffs.length > 0 && turn.agent ? ` · ${turn.agent}` : ''}`;
     rows.push({
-      key: `turn-${turn.turn}`,
+      key: `${prefix}turn-${turn.turn}`,
       kind: 'turn',
-      label: `turn ${turn.turn}`,
-      bar: { start: turn.startTs, end: turn.endTs, state: 'turn', title: `turn ${turn.turn}` },
+      label: turnLabel,
+      depth,
+      bar: { start: turn.startTs, end: turn.endTs, state: 'turn', title: turnLabel },
       marks: turn.trims.map((trim) => ({
         ts: trim.ts,
         kind: 'trim',
@@ -73,9 +104,10 @@ export function timelineRows(timeline: RunTimeline): Row[] {
     for (const call of turn.modelCalls) {
       const tokens = call.usage ? ` · ${formatCount(call.usage.totalTokens)} tokens` : '';
       rows.push({
-        key: call.key,
+        key: prefix + call.key,
         kind: 'model',
         label: call.model,
+        depth,
         bar: {
           start: call.startTs,
           end: call.endTs,
@@ -91,9 +123,10 @@ export function timelineRows(timeline: RunTimeline): Row[] {
     }
     for (const call of turn.tools) {
       rows.push({
-        key: call.key,
+        key: prefix + call.key,
         kind: 'tool',
         label: call.name,
+        depth,
         bar: {
           start: call.startTs,
           end: call.endTs,
@@ -105,9 +138,48 @@ export function timelineRows(timeline: RunTimeline): Row[] {
             ? [{ ts: call.interruptedTs, kind: 'interrupt', label: 'waits for a decision' }]
             : [],
       });
+      for (const child of call.children ?? []) addChildRows(rows, child, open, depth + 1);
     }
+    timeline.handoffs.forEach((handoff, index) => {
+      if (handoff.turn !== turn.turn) return;
+      const label = `${handoff.from} → ${handoff.to}`;
+      rows.push({
+        key: `${prefix}handoff-${index}`,
+        kind: 'handoff',
+        label,
+        depth,
+        marks: [
+          { ts: handoff.ts, kind: 'handoff', label: `handoff in turn ${handoff.turn}: ${label}` },
+        ],
+      });
+    });
   }
-  return rows;
+  for (const child of timeline.children) addChildRows(rows, child, open, depth + 1);
+}
+
+function addChildRows(
+  rows: Row[],
+  child: ChildRunView,
+  open: ReadonlySet<string>,
+  depth: number,
+): void {
+  const isOpen = open.has(child.runId);
+  const tokens = child.summary.tree?.tokens.total ?? child.summary.tokens.total;
+  rows.push({
+    key: `child:${child.runId}`,
+    kind: 'child',
+    label: child.agent,
+    depth,
+    bar: {
+      start: child.timeline.startTs,
+      end: child.timeline.endTs,
+      state: child.status === 'completed' ? 'child' : child.status,
+      title: `${child.path.join(' › ')} · ${child.status} · ${child.summary.turns} turns · ${formatCount(tokens)} tokens`,
+    },
+    marks: [],
+    child: { runId: child.runId, open: isOpen },
+  });
+  if (isOpen) addRunRows(rows, child.timeline, open, `${child.runId}/`, depth);
 }
 
 /** The timeline chart. */
@@ -120,13 +192,14 @@ export function Timeline({
   selected: string | undefined;
   onSelect: (key: string) => void;
 }) {
+  const children = useChildRuns();
   const { rows, scale } = useMemo(() => {
-    const rows = timelineRows(timeline);
+    const rows = timelineRows(timeline, children.open);
     const activity: Interval[] = rows
       .filter((row) => row.kind !== 'turn' && row.bar)
       .map((row) => [row.bar?.start ?? 0, row.bar?.end ?? 0]);
     return { rows, scale: buildTimeScale(timeline.startTs, timeline.endTs, activity) };
-  }, [timeline]);
+  }, [timeline, children.open]);
   // Many rows: only those in (or near) the scrolled view are built, each at its place.
   const windowed = rows.length > WINDOW_FROM;
   const body = useRef<HTMLDivElement>(null);
@@ -155,6 +228,7 @@ export function Timeline({
       scale={scale}
       selected={item.key === selected}
       onSelect={onSelect}
+      onToggle={children.toggle}
       top={windowed ? index * ROW_PX : undefined}
       key={item.key}
     />
@@ -223,12 +297,14 @@ function TimelineRow({
   scale,
   selected,
   onSelect,
+  onToggle,
   top,
 }: {
   row: Row;
   scale: TimeScale;
   selected: boolean;
   onSelect: (key: string) => void;
+  onToggle: (runId: string) => void;
   /** Its place in a windowed timeline. */
   top: number | undefined;
 }) {
@@ -239,10 +315,30 @@ function TimelineRow({
     <div
       class={`tl-row tl-${row.kind}${selected ? ' selected' : ''}`}
       data-row={row.key}
+      data-depth={row.depth}
       style={top === undefined ? undefined : { top: `${top}px` }}
     >
-      <div class="tl-label" title={row.label}>
-        {row.label}
+      <div
+        class="tl-label"
+        title={row.label}
+        style={row.depth > 0 ? { paddingLeft: `${12 + row.depth * 14}px` } : undefined}
+      >
+        {row.child ? (
+          <button
+            type="button"
+            class="tl-toggle"
+            aria-expanded={row.child.open}
+            data-testid="timeline-child-toggle"
+            data-run-id={row.child.runId}
+            onClick={() => onToggle(row.child?.runId ?? '')}
+          >
+            {row.child.open ? '▾' : '▸'} ↳ {row.label}
+          </button>
+        ) : row.kind === 'handoff' ? (
+          <span data-testid="timeline-handoff">⇄ {row.label}</span>
+        ) : (
+          row.label
+        )}
       </div>
       <div class="tl-track">
         {bar && (
@@ -257,7 +353,7 @@ function TimelineRow({
             data-state={bar.state}
             data-start={bar.start}
             data-end={bar.end}
-            onClick={() => onSelect(row.key)}
+            onClick={() => (row.child ? onToggle(row.child.runId) : onSelect(row.key))}
           />
         )}
         {row.marks.map((mark, index) => (
@@ -286,6 +382,7 @@ function Legend() {
     ['interrupted', 'waits for a decision'],
     ['aborted', 'cut short'],
     ['running', 'running'],
+    ['child', 'agent called as a tool'],
   ];
   return (
     <p class="legend">
@@ -299,6 +396,7 @@ function Legend() {
       <span>‖ pause</span>
       <span>▶ resume</span>
       <span>✕ error</span>
+      <span>⇄ handoff</span>
     </p>
   );
 }

@@ -1,22 +1,28 @@
 /**
- * One turn of the run view: its heading (duration, finish reason, calls), its trims and, when
- * open, every call in detail.
+ * One turn of the run view: its heading (its agent after a handoff, duration, finish reason,
+ * calls), its trims, every call in detail when open, and the handoff it ended with.
  *
  * @module
  */
-import type { TurnView } from '../model/run-timeline.js';
-import { CallDetails } from './call-details.js';
+import type { HandoffView, TurnView } from '../model/run-timeline.js';
+import { CallDetails, HandoffRow } from './call-details.js';
 import { formatCount, formatMs } from './format.js';
 
 /** A turn's section. */
 export function TurnSection({
   turn,
+  showAgent,
+  handoffs,
   open,
   onToggle,
   selected,
   onSelect,
 }: {
   turn: TurnView;
+  /** Whether to name the turn's agent (the run had a handoff). */
+  showAgent: boolean;
+  /** The handoffs this turn's model called. */
+  handoffs: readonly HandoffView[];
   open: boolean;
   onToggle: () => void;
   selected: string | undefined;
@@ -27,6 +33,12 @@ export function TurnSection({
       <h2>
         <button type="button" class="turn-head" aria-expanded={open} onClick={onToggle}>
           {open ? '▾' : '▸'} Turn {turn.turn}
+          {showAgent && turn.agent && (
+            <span class="turn-agent" data-testid="turn-agent">
+              {' '}
+              · {turn.agent}
+            </span>
+          )}
           <span class="sub">
             {' '}
             · {formatMs(turn.endTs - turn.startTs)}
@@ -47,6 +59,9 @@ export function TurnSection({
           <CallDetails turn={turn} selected={selected} onSelect={onSelect} />
         </>
       )}
+      {handoffs.map((handoff) => (
+        <HandoffRow handoff={handoff} key={handoff.toolCallId} />
+      ))}
     </section>
   );
 }

@@ -116,7 +116,7 @@ export async function startInspector({
     } else if (url.pathname.startsWith('/api/runs/')) {
       await refresh();
       const runId = decodeURIComponent(url.pathname.slice('/api/runs/'.length));
-      const run = source.index.run(runId);
+      const run = source.index.runTree(runId);
       if (!run) {
         send(
           response,
@@ -129,6 +129,11 @@ export async function startInspector({
           version,
           summary: run.summary,
           events: [...run.events],
+          descendants: run.descendants.map((child) => ({
+            summary: child.summary,
+            events: [...child.events],
+          })),
+          ancestors: run.ancestors,
         };
         sendJson(response, body);
       }
@@ -214,18 +219,18 @@ function listen(server: Server, port: number): Promise<void> {
 
 function runsResponse(source: LogSource, version: number): RunsResponse {
   const { index } = source;
+  const roots = index.rootRuns();
   return {
     source: { path: source.path, given: source.given, kind: source.kind, files: source.files },
     version,
     events: index.eventCount,
     // The list shows the start of each input and no answer: a long log's list stays small.
-    runs: index
-      .runs()
-      .map(({ answer: _answer, ...run }) =>
-        run.input !== undefined && run.input.length > LIST_INPUT_CHARS
-          ? { ...run, input: `${run.input.slice(0, LIST_INPUT_CHARS)}…` }
-          : run,
-      ),
+    runs: roots.map(({ answer: _answer, ...run }) =>
+      run.input !== undefined && run.input.length > LIST_INPUT_CHARS
+        ? { ...run, input: `${run.input.slice(0, LIST_INPUT_CHARS)}…` }
+        : run,
+    ),
+    childRuns: index.runs().length - roots.length,
     problems: [...index.problems],
     problemCount: index.problemCount,
     notes: source.notes,

@@ -1,0 +1,185 @@
+/**
+ * Agents that call agents on the inspector page, in a real browser (Debian's Chromium through
+ * playwright-core), from logs of real runs recorded with `runLog`: a handoff's marker and row,
+ * the active agent of each turn after it; a child run under the tool call that started it,
+ * opened to its own tool call and tokens; the runs list showing the root with its children.
+ *
+ * Without /usr/bin/chromium it is skipped with a message (browser.test.ts fails on CI instead).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Inspector, runLog, startInspector } from '@agentloop/inspector';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LoggedEvent } from '../../packages/inspector/src/model/logged-event.js';
+import { formatCount } from '../../packages/inspector/src/page/format.js';
+import { chromiumMissing, launchChromium, type TestBrowser } from './chromium.js';
+import { recordDeepApproval, recordHandoffRun, recordNestedRun } from './record-tree-runs.js';
+
+const tokensOf = (events: LoggedEvent[], runIds: readonly string[]): number =>
+  events.reduce(
+    (sum, e) =>
+      sum + (e.type === 'model:end' && runIds.includes(e.runId) ? e.usage.totalTokens : 0),
+    0,
+  );
+
+const readEvents = (file: string): LoggedEvent[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LoggedEvent);
+
+describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chromium', () => {
+  let browser: TestBrowser;
+  let dir: string;
+  let inspector: Inspector | undefined;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentloop-browser-tree-'));
+    browser = await launchChromium();
+  }, 60_000);
+  afterEach(async () => {
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.blocked).toEqual([]);
+    await inspector?.close();
+    inspector = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(path: string) {
+    inspector = await startInspector({ path, port: 0, pollMs: 50 });
+    const { page } = browser;
+    await page.goto(inspector.url);
+    await page.waitForSelector('[data-testid=runs]');
+    return page;
+  }
+
+  it('shows a handoff as a mark and a row in its turn, and the agent of each turn after it', async () => {
+    const file = join(dir, 'handoff.jsonl');
+    await recordHandoffRun(runLog({ file }));
+    const events = readEvents(file);
+    const page = await open(file);
+    const rows = page.locator('tr[data-run-id]');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.locator('[data-col=agent] a').textContent()).toBe('triage');
+    expect(await rows.locator('[data-testid=run-handoff]').textContent()).toContain('weather');
+
+    await rows.locator('[data-col=agent] a').click();
+    await page.waitForSelector('[data-testid=run-view]');
+    // On the timeline: a mark on the run's row, and a row of its own after turn 1's calls.
+    expect(await page.locator('[data-mark=handoff]').count()).toBe(2);
+    const labels = await page.locator('.tl-row .tl-label').allTextContents();
+    const handoffRow = labels.indexOf('⇄ triage → weather');
+    expect(handoffRow).toBeGreaterThan(labels.indexOf('turn 1 · triage'));
+    expect(handoffRow).toBeLessThan(labels.indexOf('turn 2 · weather'));
+    // Below: the handoff as a row with its turn, and each turn named after its agent.
+    const handoff = page.locator('[data-testid=handoff]');
+    expect(await handoff.textContent()).toMatch(/triage → weather.*in turn 1/);
+    const turnOf = events.find((e) => e.type === 'agent:handoff');
+    expect(await handoff.textContent()).toContain(
+      turnOf?.type === 'agent:handoff' ? turnOf.toolCallId : '?',
+    );
+    expect(await page.locator('[data-testid=turn-agent]').allTextContents()).toEqual([
+      ' · triage',
+      ' · weather',
+      ' · weather',
+    ]);
+    expect(await page.textContent('[data-testid=active-agent]')).toContain('weather');
+    const forecast = page.locator('section.turn[data-turn="2"] [data-testid=tool-call]');
+    expect(await forecast.locator('[data-field=result]').textContent()).toContain('"sky": "rain"');
+  });
+
+  it('lists a root with the runs it called, and opens a child under its call to its tool calls and tokens', async () => {
+    const file = join(dir, 'tree.jsonl');
+    const log = runLog({ file });
+    await recordHandoffRun(log);
+    await recordNestedRun(log);
+    await recordDeepApproval(log, { resume: false });
+    const events = readEvents(file);
+    const startOf = (agent: string) =>
+      events.filter((e) => e.type === 'run:start' && e.agent === agent).map((e) => e.runId);
+    const [planner = ''] = startOf('planner');
+    const researchers = startOf('researcher');
+    // The planner's tree: itself, the two researchers and their geo runs.
+    const plannerTree = [planner, ...researchers, ...startOf('geo')];
+
+    const page = await open(file);
+    const rows = page.locator('tr[data-run-id]');
+    // Three roots: the children are on their root's row, not rows of their own.
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await page.textContent('[data-testid=run-count]')).toMatch(
+      /3 runs \(and 5 they called\)/,
+    );
+    const row = page.locator(`tr[data-run-id="${planner}"]`);
+    expect(await row.locator('[data-testid=child-count]').getAttribute('data-value')).toBe('4');
+    expect(await row.locator('[data-testid=child-count]').textContent()).toContain(
+      'researcher, geo',
+    );
+    const tokens = row.locator('[data-col=tokens]');
+    expect(Number(await tokens.getAttribute('data-value'))).toBe(tokensOf(events, plannerTree));
+    expect(Number(await tokens.getAttribute('data-own'))).toBe(tokensOf(events, [planner]));
+    // The filter finds a root by the agents it called.
+    await page.fill('[data-testid=filter-text]', 'geo');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.fill('[data-testid=filter-text]', '');
+
+    await row.locator('[data-col=agent] a').click();
+    await page.waitForSelector(`[data-testid=run-view][data-run-id="${planner}"]`);
+    expect(await page.getAttribute('[data-field="tree tokens"]', 'data-value')).toBe(
+      String(tokensOf(events, plannerTree)),
+    );
+    // On the timeline: a closed row per researcher run, under the calls that started them.
+    const childRows = page.locator('[data-testid=timeline-child-toggle]');
+    expect(await childRows.count()).toBe(2);
+    expect(await page.locator('.tl-row[data-depth="1"]').count()).toBe(2);
+    // Below: under the first researcher call, its run, closed; a click opens it.
+    const oslo = page.locator('[data-call=call_oslo]');
+    const child = oslo.locator('[data-testid=child-run]').first();
+    const childId = await child.getAttribute('data-run-id');
+    expect(childId).toBe(researchers[0]);
+    expect(await child.getAttribute('data-status')).toBe('completed');
+    expect(await child.locator('[data-testid=tool-call]').count()).toBe(0);
+    await child.locator('[data-testid=child-toggle]').first().click();
+    const calls = child.locator(':scope > .child-body > .child-turn [data-testid=tool-call]');
+    await expect.poll(() => calls.count()).toBe(2);
+    const forecast = calls.filter({ hasText: 'forecast' });
+    expect(await forecast.getAttribute('data-outcome')).toBe('ok');
+    expect(await forecast.locator('[data-field=args]').textContent()).toContain('"city": "Oslo"');
+    expect(await forecast.locator('[data-field=result]').textContent()).toContain('"sky": "rain"');
+    const own = tokensOf(events, [childId ?? '']);
+    const fact = child.locator(':scope > .child-body > .facts [data-field=tokens]');
+    expect(await fact.getAttribute('data-value')).toBe(String(own));
+    expect(await fact.textContent()).toBe(formatCount(own));
+    expect(await child.locator('[data-testid=child-path]').first().textContent()).toBe(
+      'planner › researcher',
+    );
+    // The timeline opened it too: its rows, one level deeper, with its geo run still closed.
+    await expect.poll(() => page.locator('.tl-row[data-depth="1"]').count()).toBeGreaterThan(2);
+    const childTools = page.locator(`.tl-row[data-row^="${childId}/"] .bar[data-kind=tool]`);
+    expect(await childTools.count()).toBe(2);
+    expect(
+      await page.locator('[data-testid=timeline-child-toggle][aria-expanded=true]').count(),
+    ).toBe(1);
+    // One level deeper: the geo run under the researcher's geo call, opened to its geocode call.
+    const geo = child.locator('[data-testid=child-run][data-agent=geo]');
+    await geo.locator('[data-testid=child-toggle]').click();
+    const geocode = geo.locator('[data-testid=tool-call]');
+    await expect.poll(() => geocode.count()).toBe(1);
+    expect(await geocode.locator('[data-field=args]').textContent()).toContain('"place": "Oslo"');
+    expect(await geo.locator('[data-testid=child-path]').textContent()).toBe(
+      'planner › researcher › geo',
+    );
+    await expect.poll(() => page.locator('.tl-row[data-depth="2"]').count()).toBeGreaterThan(0);
+
+    // A pause deep in the tree: the call waiting, with its path.
+    const [desk = ''] = startOf('desk');
+    await page.goto(`${inspector?.url}#/run/${encodeURIComponent(desk)}`);
+    await page.waitForSelector('[data-testid=run-interruptions]');
+    expect(await page.textContent('[data-testid=interruption-path]')).toContain('desk › refunds');
+    const refunds = page.locator('[data-testid=child-run][data-agent=refunds]');
+    expect(await refunds.getAttribute('data-status')).toBe('interrupted');
+  });
+});
