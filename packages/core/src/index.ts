@@ -31,6 +31,12 @@ export type {
   ToolList,
   ToolNameOf,
 } from './agent/tool-calls.js';
+export { type CachedModelOptions, cachedModel } from './cache/cached-model.js';
+export {
+  InMemoryResponseCache,
+  type InMemoryResponseCacheOptions,
+} from './cache/in-memory-response-cache.js';
+export type { ResponseCacheStore } from './cache/response-cache-store.js';
 export {
   AgentError,
   type AgentErrorCode,
@@ -101,6 +107,7 @@ export type {
 export type {
   FinishReason,
   Model,
+  ModelCallEvent,
   ModelCallOptions,
   ModelMessage,
   ModelRequest,
