@@ -30,21 +30,27 @@ class OpenAIChatModel implements Model {
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
     const client = connection.client(timeoutMs);
-    let completion: unknown;
+    const lease = await connection.admit(request, options);
+    let reply: ModelResponse;
     try {
-      completion = await client.chat.completions.create(
-        {
-          ...request,
-          messages: withoutOutputEntries(request.messages),
-          model: this.name,
-          stream: false,
-        },
-        connection.requestOptions(client, signal, timeoutMs),
-      );
-      return fromCompletion(completion, this.name, connection.secrets);
+      const { data: completion, response } = await client.chat.completions
+        .create(
+          {
+            ...request,
+            messages: withoutOutputEntries(request.messages),
+            model: this.name,
+            stream: false,
+          },
+          connection.requestOptions(client, signal, timeoutMs),
+        )
+        .withResponse();
+      reply = fromCompletion(completion, this.name, connection.secrets);
+      connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
+    return reply;
   }
 
   async *stream(
@@ -59,6 +65,7 @@ class OpenAIChatModel implements Model {
     const acc = new StreamAccumulator();
     let chunks: AsyncIterable<ChatCompletionChunk>;
     let response: Response;
+    const lease = await connection.admit(request, options);
     try {
       ({ data: chunks, response } = await client.chat.completions
         .create(
@@ -73,8 +80,29 @@ class OpenAIChatModel implements Model {
         )
         .withResponse());
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
+    // Told once the reply's usage is known; a stream that fails is told with its headers only.
+    let usage: ModelResponse['usage'];
+    try {
+      yield* this.#read(response, chunks, acc, options, (reported) => {
+        usage = reported;
+      });
+    } finally {
+      connection.settle(lease, { response, usage });
+    }
+  }
+
+  async *#read(
+    response: Response,
+    chunks: AsyncIterable<ChatCompletionChunk>,
+    acc: StreamAccumulator,
+    options: ModelCallOptions,
+    report: (usage: ModelResponse['usage']) => void,
+  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const { signal } = options;
+    const connection = this.#connection;
     const whole = await connection.wholeBodyOf(response, signal);
     if (whole) {
       // Some OpenAI-compatible servers ignore `stream: true` and send one whole completion.
@@ -84,6 +112,7 @@ class OpenAIChatModel implements Model {
       } catch (error) {
         throw connection.fail(error, signal);
       }
+      report(reply.usage);
       if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
       yield { type: 'response', response: reply };
       return;
@@ -120,7 +149,9 @@ class OpenAIChatModel implements Model {
         signal,
       );
     }
-    yield { type: 'response', response: acc.toResponse() };
+    const reply = acc.toResponse();
+    report(reply.usage);
+    yield { type: 'response', response: reply };
   }
 }
 

@@ -73,15 +73,19 @@ class OpenAIResponsesModel implements Model {
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
     const client = connection.client(timeoutMs);
+    const lease = await connection.admit(request, options);
+    let reply: ModelResponse;
     try {
-      const reply: unknown = await client.responses.create(
-        { ...body, stream: false },
-        connection.requestOptions(client, signal, timeoutMs),
-      );
-      return fromResponse(reply, this.name, connection.secrets);
+      const { data, response } = await client.responses
+        .create({ ...body, stream: false }, connection.requestOptions(client, signal, timeoutMs))
+        .withResponse();
+      reply = fromResponse(data, this.name, connection.secrets);
+      connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
+    return reply;
   }
 
   async *stream(
@@ -97,13 +101,35 @@ class OpenAIResponsesModel implements Model {
     const acc = new ResponsesStreamAccumulator();
     let events: AsyncIterable<ResponseStreamEvent>;
     let response: Response;
+    const lease = await connection.admit(request, options);
     try {
       ({ data: events, response } = await client.responses
         .create({ ...body, stream: true }, connection.requestOptions(client, signal, timeoutMs))
         .withResponse());
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
+    // Told once the reply's usage is known; a stream that fails is told with its headers only.
+    let usage: ModelResponse['usage'];
+    try {
+      yield* this.#read(response, events, acc, options, (reported) => {
+        usage = reported;
+      });
+    } finally {
+      connection.settle(lease, { response, usage });
+    }
+  }
+
+  async *#read(
+    response: Response,
+    events: AsyncIterable<ResponseStreamEvent>,
+    acc: ResponsesStreamAccumulator,
+    options: ModelCallOptions,
+    report: (usage: ModelResponse['usage']) => void,
+  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+    const { signal } = options;
+    const connection = this.#connection;
     const whole = await connection.wholeBodyOf(response, signal);
     if (whole) {
       // A server that ignores `stream: true` and sends the whole reply.
@@ -113,6 +139,7 @@ class OpenAIResponsesModel implements Model {
       } catch (error) {
         throw connection.fail(error, signal);
       }
+      report(reply.usage);
       if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
       yield { type: 'response', response: reply };
       return;
@@ -154,6 +181,7 @@ class OpenAIResponsesModel implements Model {
     } catch (error) {
       throw connection.fail(error, signal, progress());
     }
+    report(reply.usage);
     yield { type: 'response', response: reply };
   }
 }
