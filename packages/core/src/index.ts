@@ -51,16 +51,6 @@ export {
   type OutputValidationIssue,
   RunAbortedError,
 } from './errors/errors.js';
-export { RateLimiter, type RateLimiterOptions } from './limits/rate-limiter.js';
-export {
-  DEFAULT_OUTPUT_RESERVATION,
-  type ProviderBudget,
-  type RateLimitKind,
-  type RateLimitLease,
-  type RateLimitOutcome,
-  type RateLimitRequest,
-  type RequestLimiter,
-} from './limits/request-limiter.js';
 export { RunStateError, type RunStateErrorCode } from './errors/run-state-error.js';
 export { RunStoreError } from './errors/run-store-error.js';
 export type { EventHooks, ListenerErrorHandler } from './events/event-bus.js';
@@ -94,6 +84,16 @@ export {
   type WireToolEndEvent,
   type WireToolInterruptEvent,
 } from './http/wire-event.js';
+export { RateLimiter, type RateLimiterOptions } from './limits/rate-limiter.js';
+export {
+  DEFAULT_OUTPUT_RESERVATION,
+  type ProviderBudget,
+  type RateLimitKind,
+  type RateLimitLease,
+  type RateLimitOutcome,
+  type RateLimitRequest,
+  type RequestLimiter,
+} from './limits/request-limiter.js';
 export type {
   BeforeModel,
   BeforeTool,

@@ -6,8 +6,8 @@ import { ModelError, type PartialToolCall } from '../errors/model-error.js';
 import { rateLimitOutcome } from '../limits/rate-limit-headers.js';
 import type { RateLimitLease, RequestLimiter } from '../limits/request-limiter.js';
 import { readableErrorsFetch } from './error-body-fetch.js';
-import { toModelError } from './openai-errors.js';
 import type { ModelCallOptions, ModelRequest } from './model.js';
+import { toModelError } from './openai-errors.js';
 import { redactingLogger, scrub } from './redact.js';
 
 /** Options of `openai()` and `openaiResponses()`: how to reach the endpoint. */
