@@ -197,8 +197,8 @@ export class RateLimiter implements RequestLimiter {
 
   #admit(waiter: Waiter, now: number): void {
     waiter.detach();
-    this.#requests?.take(1, now);
-    this.#tokens?.take(waiter.cost, now);
+    this.#requests?.reserve(1, now);
+    this.#tokens?.reserve(waiter.cost, now);
     let settled = false;
     const lease: RateLimitLease = {
       tokens: waiter.cost,
@@ -213,15 +213,17 @@ export class RateLimiter implements RequestLimiter {
 
   #settle(waiter: Waiter, outcome: RateLimitOutcome): void {
     const now = Date.now();
+    this.#requests?.release(1, now);
+    this.#tokens?.release(waiter.cost, now);
     if (outcome.status === 429) {
       // Refused: the provider did not spend the budget on it; it pauses everyone instead.
-      this.#requests?.take(-1, now);
-      this.#tokens?.take(-waiter.cost, now);
+      this.#requests?.adjust(1, now);
+      this.#tokens?.adjust(waiter.cost, now);
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > 0) {
         this.#pausedUntil = Math.max(this.#pausedUntil, now + outcome.retryAfterMs);
       }
     } else if (waiter.assumed && outcome.usedTokens !== undefined && outcome.usedTokens >= 0) {
-      this.#tokens?.take(outcome.usedTokens - waiter.cost, now);
+      this.#tokens?.adjust(waiter.cost - outcome.usedTokens, now);
     }
     this.#requests = this.#correct(this.#requests, outcome.requests, now);
     this.#tokens = this.#correct(this.#tokens, outcome.tokens, now);

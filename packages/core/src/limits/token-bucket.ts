@@ -1,13 +1,15 @@
 /**
- * A token bucket: `capacity` units, refilled continuously at `capacity / windowMs` per ms (the
- * way providers replenish a per-minute budget). The level may go below zero when a reservation
- * is corrected upwards; it then refills from there.
+ * A token bucket: `capacity` units, refilled continuously at `ratePerMs` (the way providers
+ * replenish a per-minute budget). What requests in flight reserved is kept out of the refill
+ * until they are settled: the provider charges a request when it arrives, and if its own budget
+ * sat full meanwhile, the refill of that time never happened there.
  */
 export class TokenBucket {
   capacity: number;
   ratePerMs: number;
   #level: number;
   #at: number;
+  #inFlight = 0;
 
   constructor(capacity: number, ratePerMs: number, now: number) {
     this.capacity = capacity;
@@ -16,10 +18,13 @@ export class TokenBucket {
     this.#at = now;
   }
 
-  /** The level at `now`. */
+  /** The level at `now`: at most the capacity less what requests in flight reserved. */
   level(now: number): number {
     if (now > this.#at) {
-      this.#level = Math.min(this.capacity, this.#level + (now - this.#at) * this.ratePerMs);
+      const ceiling = this.capacity - this.#inFlight;
+      if (this.#level < ceiling) {
+        this.#level = Math.min(ceiling, this.#level + (now - this.#at) * this.ratePerMs);
+      }
       this.#at = now;
     }
     return this.#level;
@@ -30,8 +35,7 @@ export class TokenBucket {
    * is full, so an oversized request waits for a whole window rather than forever.
    */
   fits(cost: number, now: number): boolean {
-    const level = this.level(now);
-    return level >= Math.min(cost, this.capacity);
+    return this.level(now) >= Math.min(cost, this.capacity);
   }
 
   /** How long until `cost` (plus `ahead` already queued before it) fits, in ms. */
@@ -40,9 +44,21 @@ export class TokenBucket {
     return missing <= 0 ? 0 : Math.ceil(missing / this.ratePerMs);
   }
 
-  /** Takes `amount` (negative: gives it back, up to the capacity). */
-  take(amount: number, now: number): void {
-    this.#level = Math.min(this.capacity, this.level(now) - amount);
+  /** A request in flight takes `cost`. */
+  reserve(cost: number, now: number): void {
+    this.#level = this.level(now) - cost;
+    this.#inFlight += cost;
+  }
+
+  /** The request that reserved `cost` was answered (or refused): it no longer holds the refill back. */
+  release(cost: number, now: number): void {
+    this.level(now);
+    this.#inFlight = Math.max(0, this.#inFlight - cost);
+  }
+
+  /** Adds `amount` back (negative: takes more), up to the capacity. */
+  adjust(amount: number, now: number): void {
+    this.#level = Math.min(this.capacity - this.#inFlight, this.level(now) + amount);
   }
 
   /** Lowers the level to `level` when it is higher. */
