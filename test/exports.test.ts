@@ -107,6 +107,8 @@ const EXPORTS: Record<string, string[]> = {
     'runLog',
     'startInspector',
   ],
+  // Issue 19: the Redis response cache and the rate limit shared across processes.
+  '@agentloop/redis': ['RedisRateLimiter', 'RedisResponseCache'],
 };
 
 /** The names DESIGN.md promises ("Public names at a glance"); they must never disappear. */

@@ -5,4 +5,11 @@
  *
  * @packageDocumentation
  */
-export {};
+export {
+  RedisResponseCache,
+  type RedisResponseCacheOptions,
+} from './cache/redis-response-cache.js';
+export {
+  RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './limits/redis-rate-limiter.js';
