@@ -176,6 +176,10 @@ function abortError(signal?: AbortSignal): Error {
 /** Waits `ms`, or rejects with the signal's abort error. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
     const onAbort = () => {
       clearTimeout(timer);
       reject(abortError(signal));
