@@ -50,13 +50,17 @@ export const ACQUIRE = `${PRELUDE}
 local cost, id, leaseMs = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local wait, kind = 0, 'requests'
 if now < pause then wait, kind = pause - now, 'retry_after' end
+-- When leases in flight hold the refill below what is needed, only a settle (in any process)
+-- frees it: ask again soon rather than after a refill that cannot come.
 if rcap > 0 and rl < 1 then
   local w = math.ceil((1 - rl) * window / rcap)
+  if rcap - ri < 1 then w = math.max(5, math.ceil(window / rcap / 4)) end
   if w > wait then wait, kind = w, 'requests' end
 end
 local need = math.min(cost, tcap)
 if tcap > 0 and tl < need then
   local w = math.ceil((need - tl) * window / tcap)
+  if tcap - ti < need then w = math.max(5, math.ceil(need * window / tcap / 4)) end
   if w > wait then wait, kind = w, 'tokens' end
 end
 if wait == 0 then

@@ -10,6 +10,15 @@ import {
 import type { Redis } from 'ioredis';
 import { ACQUIRE, SETTLE } from './rate-limit-scripts.js';
 
+/** A request of this process waiting for its turn to ask Redis. */
+interface LocalWaiter {
+  readonly request: RateLimitRequest;
+  resolve(lease: RateLimitLease): void;
+  reject(error: unknown): void;
+  /** At the head: asking Redis, or sleeping until it said to ask again. */
+  started: boolean;
+}
+
 /** Options of `new RedisRateLimiter(...)`. */
 export interface RedisRateLimiterOptions {
   /** An ioredis client; the limiter neither connects nor closes it. */
@@ -38,7 +47,8 @@ export interface RedisRateLimiterOptions {
  * `RateLimiter` of `@agentloop/core`, with its state in Redis and each decision one Lua script
  * (atomic, timed by Redis's clock). Requests are admitted before they leave with their exact
  * prompt count plus their output bound; a waiting request polls again when its turn should
- * have come, and reports each wait (`model:rate_limited`); its run's abort ends the wait. A 429
+ * have come (one request per process at a time asks Redis; the others queue behind it in
+ * arrival order), and reports each wait (`model:rate_limited`); its run's abort ends the wait. A 429
  * pauses every process for its `retry-after`; `x-ratelimit-remaining-*` lowers what is left.
  *
  * @example
@@ -55,6 +65,9 @@ export class RedisRateLimiter implements RequestLimiter {
   readonly #windowMs: number;
   readonly #outputTokens: number;
   readonly #leaseMs: number;
+  readonly #queue: LocalWaiter[] = [];
+  #pumping = false;
+  #lastKind: RateLimitKind = 'requests';
 
   /**
    * @param options - `redis`, `key`, `rpm`, `tpm`, `windowMs`, `outputTokens`, `leaseMs`.
@@ -106,12 +119,72 @@ export class RedisRateLimiter implements RequestLimiter {
     this.#leaseMs = leaseMs;
   }
 
-  async acquire(request: RateLimitRequest): Promise<RateLimitLease> {
-    const { promptTokens, maxOutputTokens, signal, onWait } = request;
+  acquire(request: RateLimitRequest): Promise<RateLimitLease> {
+    const { signal } = request;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<RateLimitLease>((resolve, reject) => {
+      const waiter: LocalWaiter = { request, resolve, reject, started: false };
+      const ahead = this.#queue.length;
+      this.#queue.push(waiter);
+      if (ahead > 0) {
+        // Queued behind this process's own requests: say so now, with a rough estimate (one
+        // refill interval per request ahead); the wait at the head is reported as Redis says.
+        const perRequest = Math.max(
+          this.#rpm > 0 ? this.#windowMs / this.#rpm : 0,
+          this.#tpm > 0 ? (this.#costOf(request) * this.#windowMs) / this.#tpm : 0,
+        );
+        try {
+          request.onWait?.(Math.ceil(ahead * perRequest), this.#lastKind);
+        } catch {
+          // A listener's failure is not the limiter's.
+        }
+      }
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (waiter.started) return; // The head's own wait sees the abort.
+          const at = this.#queue.indexOf(waiter);
+          if (at >= 0) this.#queue.splice(at, 1);
+          reject(abortError(signal));
+        },
+        { once: true },
+      );
+      void this.#pump();
+    });
+  }
+
+  /**
+   * Admits this process's requests one at a time, in arrival order: only the head asks Redis, so
+   * a crowd of waiting runs does not poll it all at once.
+   */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0) {
+        const waiter = this.#queue[0] as LocalWaiter;
+        waiter.started = true;
+        try {
+          waiter.resolve(await this.#admit(waiter.request));
+        } catch (error) {
+          waiter.reject(error);
+        }
+        this.#queue.shift();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #costOf({ promptTokens, maxOutputTokens }: RateLimitRequest): number {
     const assumed = maxOutputTokens === undefined || maxOutputTokens === null;
-    const cost = Math.ceil(
-      promptTokens + (assumed ? this.#outputTokens : Math.max(0, maxOutputTokens)),
-    );
+    return Math.ceil(promptTokens + (assumed ? this.#outputTokens : Math.max(0, maxOutputTokens)));
+  }
+
+  async #admit(request: RateLimitRequest): Promise<RateLimitLease> {
+    const { maxOutputTokens, signal, onWait } = request;
+    const assumed = maxOutputTokens === undefined || maxOutputTokens === null;
+    const cost = this.#costOf(request);
     const id = crypto.randomUUID();
     while (true) {
       if (signal?.aborted) throw abortError(signal);
@@ -127,6 +200,7 @@ export class RedisRateLimiter implements RequestLimiter {
         this.#leaseMs,
       )) as [number, RateLimitKind];
       if (waitMs === 0) return this.#lease(id, cost, assumed);
+      this.#lastKind = kind;
       try {
         onWait?.(waitMs, kind);
       } catch {
