@@ -144,4 +144,31 @@ describe('RateLimiter against a server enforcing limits', () => {
     expect(server.rateLimits!.refused).toBe(0);
     expect(waits.length).toBeGreaterThanOrEqual(8);
   });
+
+  it('a wait for the limiter does not count against timeouts.firstByteMs, and the run can abort it', async () => {
+    server = await startTestServer({ responder: () => ({ content: 'ok' }) });
+    const limiter = new RateLimiter({ rpm: 1, windowMs: 400 });
+    const model = openai('gpt-4o-mini', { baseURL: server.url, apiKey: 'k', limiter });
+    const agent = new Agent({ name: 'patient', model, retry: { maxRetries: 0 } });
+    const events: string[] = [];
+    agent.on('model:rate_limited', (e) => {
+      events.push(`wait ${e.limit}`);
+    });
+    agent.on('model:retry', () => {
+      events.push('retry');
+    });
+    // The first run also loads the token encoder; the timed one comes after.
+    await agent.run('first');
+    // The second request waits about 400 ms, four times firstByteMs, and still succeeds.
+    const second = await agent.run('second', { timeouts: { firstByteMs: 100 } });
+    expect(second.text).toBe('ok');
+    expect(events).toEqual(['wait requests']);
+    expect(server.requests).toHaveLength(2);
+
+    const controller = new AbortController();
+    agent.once('model:rate_limited', () => controller.abort());
+    await expect(agent.run('third', { signal: controller.signal })).rejects.toThrow();
+    expect(server.requests).toHaveLength(2);
+    expect(limiter.waiting).toBe(0);
+  });
 });
