@@ -89,7 +89,7 @@ function argumentsLength(call: ResolvedToolCall): number {
 }
 
 /** A rough tokens-from-characters estimate (about 4 characters per token), at least 1. */
-function estimateTokens(characters: number): number {
+export function estimateTokens(characters: number): number {
   return Math.max(1, Math.ceil(characters / 4));
 }
 

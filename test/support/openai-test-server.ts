@@ -9,11 +9,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
-import { apiErrorBody } from './api-error.js';
+import { type ApiErrorObject, apiErrorBody } from './api-error.js';
 import { checkAuthorization, INVALID_JSON, invalidUrl, scriptExhausted } from './api-responses.js';
 import { randomId } from './completion.js';
 import { type Exchange, readBody, refuse, runStep, send } from './exchange.js';
 import { type ProviderRules, providerRuleSet } from './provider-rules.js';
+import { type RateLimitOptions, ServerRateLimits } from './rate-limits.js';
 import { ReasoningLedger } from './reasoning-ledger.js';
 import type { ReasoningMode } from './responses-body.js';
 import type { RecordedRequest, Responder, Step, StreamShape } from './script.js';
@@ -47,6 +48,12 @@ export interface TestServerOptions {
    * @default false
    */
   reasoningItems?: ReasoningMode;
+  /**
+   * Enforces requests and tokens per window like OpenAI: every valid request is answered with
+   * `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` headers, and one that does not fit
+   * with a 429 (`rate_limit_exceeded`, `retry-after-ms`, `retry-after`). @default no limits
+   */
+  rateLimits?: RateLimitOptions;
 }
 
 /** A running test server. */
@@ -63,6 +70,8 @@ export interface TestServer {
   readonly aborted: number;
   /** Requests in flight now. */
   readonly active: number;
+  /** The enforced rate limits' counts (admitted, refused with 429), with `rateLimits` set. */
+  readonly rateLimits: ServerRateLimits | undefined;
   /**
    * Resolves with the `count`-th request once it has arrived (e.g. to abort a run mid-request).
    *
@@ -105,6 +114,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     reasoningItems = false,
   } = options;
   const rules = providerRuleSet(emulate);
+  const limits = options.rateLimits
+    ? new ServerRateLimits({ now, ...options.rateLimits })
+    : undefined;
   const responses = { ledger: new ReasoningLedger(), reasoningItems };
   const queue: Step[] = [...(options.steps ?? [])];
   const requests: RecordedRequest[] = [];
@@ -200,6 +212,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return send(record, exchange, ruleRefusal.status, ruleRefusal.body);
     }
 
+    if (limits) {
+      const verdict = limits.check(record.body);
+      for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
+      if (verdict.refusal) {
+        const { status, body } = verdict.refusal;
+        record.rejected = { ...(body as { error: ApiErrorObject }).error, status };
+        return send(record, exchange, status, body);
+      }
+    }
+
     let step: Step | undefined = queue.shift();
     if (step === undefined && responder) {
       try {
@@ -275,6 +297,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     get active() {
       return active;
     },
+    rateLimits: limits,
     waitForRequests: async (count, timeoutMs = 5000) => {
       await waitUntil(
         () => requests.length >= count,

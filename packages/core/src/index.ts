@@ -44,6 +44,12 @@ export type {
   ToolList,
   ToolNameOf,
 } from './agent/tool-calls.js';
+export { type CachedModelOptions, cachedModel } from './cache/cached-model.js';
+export {
+  InMemoryResponseCache,
+  type InMemoryResponseCacheOptions,
+} from './cache/in-memory-response-cache.js';
+export type { ResponseCacheStore } from './cache/response-cache-store.js';
 export { BudgetExceededError, type BudgetLimit } from './errors/budget-error.js';
 export {
   AgentError,
@@ -93,6 +99,16 @@ export {
   type WireToolEndEvent,
   type WireToolInterruptEvent,
 } from './http/wire-event.js';
+export { RateLimiter, type RateLimiterOptions } from './limits/rate-limiter.js';
+export {
+  DEFAULT_OUTPUT_RESERVATION,
+  type ProviderBudget,
+  type RateLimitKind,
+  type RateLimitLease,
+  type RateLimitOutcome,
+  type RateLimitRequest,
+  type RequestLimiter,
+} from './limits/request-limiter.js';
 export type {
   BeforeModel,
   BeforeTool,
@@ -116,6 +132,7 @@ export type {
 export type {
   FinishReason,
   Model,
+  ModelCallEvent,
   ModelCallOptions,
   ModelMessage,
   ModelRequest,

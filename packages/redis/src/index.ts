@@ -5,6 +5,11 @@
  *
  * @packageDocumentation
  */
+
+export {
+  RedisResponseCache,
+  type RedisResponseCacheOptions,
+} from './cache/redis-response-cache.js';
 export {
   DEFAULT_KEY_PREFIX,
   DEFAULT_REDIS_TIMEOUT_MS,
@@ -16,6 +21,10 @@ export {
   type RedisErrorCode,
   RedisUnavailableError,
 } from './errors.js';
+export {
+  RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from './limits/redis-rate-limiter.js';
 export {
   RunQueueError,
   type RunQueueErrorCode,

@@ -89,6 +89,29 @@ export interface ModelRetryEvent extends EventBase {
   error: { code: string; message: string; status?: number | undefined };
 }
 /**
+ * The request went to a response cache (`cachedModel`): a hit replays a stored reply (its tool
+ * calls still run), a miss calls the model and stores its reply. Comes after `model:start`.
+ */
+export interface ModelCacheEvent extends EventBase {
+  type: 'model:cache';
+  /** `true` when the reply is served from the cache. */
+  hit: boolean;
+  /** The request's cache key. */
+  key: string;
+}
+/**
+ * A model call waits for its rate limiter (`RateLimiter`) before it is sent: the requests or
+ * tokens of the window are spent, or the provider asked for a pause (`retry-after`). Comes after
+ * `model:start`; the wait ends when the run is aborted.
+ */
+export interface ModelRateLimitedEvent extends EventBase {
+  type: 'model:rate_limited';
+  /** How long the request waits, in ms (it may wait again if the budget is still short). */
+  waitMs: number;
+  /** The short budget. */
+  limit: 'requests' | 'tokens' | 'retry_after';
+}
+/**
  * A model call returned. Fired inside the `wrapModelCall` middleware: the reply is the model's
  * own; a middleware may change what the loop goes on with after this event.
  */
@@ -270,6 +293,8 @@ export type AgentEvent<TTools extends ToolList = ToolList> =
   | MemoryTrimEvent
   | ModelStartEvent
   | ModelRetryEvent
+  | ModelCacheEvent
+  | ModelRateLimitedEvent
   | ModelEndEvent
   | TextDeltaEvent
   | ToolArgsEvent
@@ -329,6 +354,8 @@ export const EVENT_TYPES = [
   'memory:trim',
   'model:start',
   'model:retry',
+  'model:cache',
+  'model:rate_limited',
   'text:delta',
   'tool:args',
   'model:end',

@@ -4,6 +4,8 @@ import type {
   AgentHandoffEvent,
   EventBase,
   MemoryTrimEvent,
+  ModelCacheEvent,
+  ModelRateLimitedEvent,
   ModelRetryEvent,
   TextDeltaEvent,
   ToolArgsEvent,
@@ -105,6 +107,8 @@ export type WireEvent =
   | MemoryTrimEvent
   | WireModelStartEvent
   | ModelRetryEvent
+  | ModelCacheEvent
+  | ModelRateLimitedEvent
   | WireModelEndEvent
   | TextDeltaEvent
   | ToolArgsEvent
@@ -159,7 +163,7 @@ export function toWireError(error: unknown): WireError {
 
 /**
  * The default serialisation of an event for server-sent events. Sent as is: `turn:start`,
- * `memory:trim`, `text:delta`, `tool:args`, `turn:end`. Slimmed: `run:start` (no `input`),
+ * `memory:trim`, `model:cache`, `model:rate_limited`, `text:delta`, `tool:args`, `turn:end`. Slimmed: `run:start` (no `input`),
  * `model:start` (message and tool counts instead of the request), `model:end` (`finishReason`,
  * `usage`, `durationMs`), `tool:end` (the outcome's `ok`, `output`, `error.code`/`error.message`,
  * `durationMs`, and `denied` for a call `beforeTool` denied), `tool:interrupt` (the interruption,

@@ -71,6 +71,11 @@ export interface ModelResponse {
   id?: string;
   /** The model name the provider reported, when it gave one. */
   model?: string;
+  /**
+   * `true` when the reply came from a response cache (`cachedModel`) rather than the provider:
+   * `usage` is what the original call reported, and nothing was spent on this one.
+   */
+  cached?: true;
 }
 
 /** Incremental pieces of a streamed reply. The last event of a successful stream is `response`. */
@@ -87,6 +92,26 @@ export type ModelStreamEvent =
       argumentsDelta: string;
     }
   | { type: 'response'; response: ModelResponse };
+
+/**
+ * What a model reports about a call while it makes it, through `ModelCallOptions.onEvent`; the
+ * loop turns each into an event of the run (`model:cache`, `model:rate_limited`).
+ */
+export type ModelCallEvent =
+  | {
+      type: 'cache';
+      /** `true` when the reply is served from the cache, `false` when the model is called. */
+      hit: boolean;
+      /** The request's cache key (a sha256 hex digest unless `cachedModel`'s `key` says). */
+      key: string;
+    }
+  | {
+      type: 'rate_limited';
+      /** How long the request waits before it is sent, in ms (a wait may be followed by another). */
+      waitMs: number;
+      /** Which budget is short: requests, tokens, or the provider's `retry-after` pause. */
+      limit: 'requests' | 'tokens' | 'retry_after';
+    };
 
 /** Per-call options the loop passes to a model. */
 export interface ModelCallOptions {
@@ -108,6 +133,12 @@ export interface ModelCallOptions {
    * that one fire sooner (the `openai` client's default is 10 minutes).
    */
   timeoutMs?: number;
+  /**
+   * Called with what the model reports about the call (a cache hit or miss, a wait for the
+   * rate limit). The loop emits each as an event; a rate-limit wait does not count against
+   * `timeouts.firstByteMs`, whose clock starts again when the wait ends.
+   */
+  onEvent?: (event: ModelCallEvent) => void;
 }
 
 /**

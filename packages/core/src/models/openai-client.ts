@@ -1,9 +1,13 @@
+import { TokenCounter } from '@agentloop/memory';
 import OpenAI, { type ClientOptions } from 'openai';
+import type { CompletionUsage } from 'openai/resources/completions';
 import { createAbortError } from '../errors/abort-error.js';
 import { ConfigurationError } from '../errors/errors.js';
 import { ModelError, type PartialToolCall } from '../errors/model-error.js';
+import { rateLimitOutcome } from '../limits/rate-limit-headers.js';
+import type { RateLimitLease, RequestLimiter } from '../limits/request-limiter.js';
 import { readableErrorsFetch } from './error-body-fetch.js';
-import type { ModelCallOptions, ModelResponse, ModelStreamEvent } from './model.js';
+import type { ModelCallOptions, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js';
 import { toModelError } from './openai-errors.js';
 import { redactingLogger, scrub } from './redact.js';
 
@@ -37,6 +41,12 @@ export interface OpenAIModelOptions {
   timeoutMs?: number | undefined;
   /** A `fetch` implementation (proxies, tests). @default `globalThis.fetch` */
   fetch?: ClientOptions['fetch'] | undefined;
+  /**
+   * A rate limiter every request waits for before it is sent (`new RateLimiter({ rpm, tpm })`,
+   * or `RedisRateLimiter` across processes). Share one between all the models and agents that
+   * spend the same API key's limits. @default none
+   */
+  limiter?: RequestLimiter | undefined;
 }
 
 /** What a stream had delivered when it failed, for the error. */
@@ -72,6 +82,12 @@ export function checkModelOptions(
       { option: 'model' },
     );
   }
+  if (options.limiter !== undefined && typeof options.limiter?.acquire !== 'function') {
+    throw new ConfigurationError(
+      `${factory}(): limiter must be a rate limiter with acquire(), such as new RateLimiter({ rpm, tpm }).`,
+      { option: 'limiter' },
+    );
+  }
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
     throw new ConfigurationError(
       `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}.`,
@@ -91,6 +107,7 @@ export class OpenAIConnection {
   readonly #options: OpenAIModelOptions;
   #client: OpenAI | undefined;
   #secrets: readonly string[] = [];
+  #counter: TokenCounter | undefined;
 
   /**
    * @param model - The model name, for messages.
@@ -179,6 +196,63 @@ export class OpenAIConnection {
   }
 
   /**
+   * Waits for the model's rate limiter, when it has one, to admit a request: its prompt counted
+   * exactly, plus its output bound. Each wait is reported as a `rate_limited` call event.
+   *
+   * @param request - The request about to be sent.
+   * @param options - The call's signal and event callback.
+   * @returns The lease to settle with {@link settle}, or `undefined` without a limiter.
+   */
+  async admit(
+    request: ModelRequest,
+    options: ModelCallOptions,
+  ): Promise<RateLimitLease | undefined> {
+    const { limiter } = this.#options;
+    if (!limiter) return undefined;
+    this.#counter ??= new TokenCounter({ model: this.#model });
+    const counter = this.#counter;
+    const promptTokens =
+      counter.countMessages(request.messages) + counter.countTools(request.tools);
+    const maxOutputTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+    const { signal, onEvent } = options;
+    return limiter.acquire({
+      promptTokens,
+      maxOutputTokens,
+      signal,
+      onWait: (waitMs, limit) => onEvent?.({ type: 'rate_limited', waitMs, limit }),
+    });
+  }
+
+  /**
+   * Tells the limiter how an admitted request went: the status and `x-ratelimit-*` headers of
+   * the answer (or of the error that carried them) and the usage reported. A limiter's own
+   * failure never fails the call.
+   *
+   * @param lease - What {@link admit} returned.
+   * @param answer - The HTTP response, or the error, and the reply's usage.
+   */
+  settle(
+    lease: RateLimitLease | undefined,
+    answer: { response?: Response; error?: unknown; usage?: CompletionUsage | null | undefined },
+  ): void {
+    if (!lease) return;
+    const { response, error, usage } = answer;
+    const failed = error as { status?: unknown; headers?: unknown } | undefined;
+    const status =
+      response?.status ?? (typeof failed?.status === 'number' ? failed.status : undefined);
+    const headers =
+      response?.headers ??
+      (failed?.headers && typeof (failed.headers as Headers).get === 'function'
+        ? (failed.headers as Headers)
+        : undefined);
+    try {
+      Promise.resolve(lease.settle(rateLimitOutcome(status, headers, usage))).catch(() => {});
+    } catch {
+      // The limiter is told what it can be; its failure is not the call's.
+    }
+  }
+
+  /**
    * What a failed call throws: an abort error when the caller aborted, else a scrubbed
    * `ModelError` (see `toModelError`).
    *
@@ -257,6 +331,7 @@ export class OpenAIConnection {
       } catch (error) {
         throw this.fail(error, signal);
       }
+      reader.onReply?.(reply);
       if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
       yield { type: 'response', response: reply };
       return;
@@ -300,6 +375,7 @@ export class OpenAIConnection {
     } catch (error) {
       throw this.fail(error, signal, progress());
     }
+    reader.onReply?.(reply);
     yield { type: 'response', response: reply };
   }
 }
@@ -318,6 +394,8 @@ export interface ReplyStreamReader<Event> {
   finish(): ModelResponse;
   /** The reply from a whole JSON body sent in place of the stream. */
   fromWhole(body: unknown): ModelResponse;
+  /** Told the reply once it is known, before it is yielded. */
+  onReply?: (reply: ModelResponse) => void;
   /** What one wire event is called in messages: `chunk`, `event`. */
   unit: string;
   /** What a finished stream has and this one did not, for the message. */

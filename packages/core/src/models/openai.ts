@@ -29,21 +29,27 @@ class OpenAIChatModel implements Model {
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
     const client = connection.client(timeoutMs);
-    let completion: unknown;
+    const lease = await connection.admit(request, options);
+    let reply: ModelResponse;
     try {
-      completion = await client.chat.completions.create(
-        {
-          ...request,
-          messages: withoutOutputEntries(request.messages),
-          model: this.name,
-          stream: false,
-        },
-        connection.requestOptions(client, signal, timeoutMs),
-      );
-      return fromCompletion(completion, this.name, connection.secrets);
+      const { data: completion, response } = await client.chat.completions
+        .create(
+          {
+            ...request,
+            messages: withoutOutputEntries(request.messages),
+            model: this.name,
+            stream: false,
+          },
+          connection.requestOptions(client, signal, timeoutMs),
+        )
+        .withResponse();
+      reply = fromCompletion(completion, this.name, connection.secrets);
+      connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
+    return reply;
   }
 
   async *stream(
@@ -58,6 +64,7 @@ class OpenAIChatModel implements Model {
     const acc = new StreamAccumulator();
     let chunks: AsyncIterable<ChatCompletionChunk>;
     let response: Response;
+    const lease = await connection.admit(request, options);
     try {
       ({ data: chunks, response } = await client.chat.completions
         .create(
@@ -72,19 +79,29 @@ class OpenAIChatModel implements Model {
         )
         .withResponse());
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
-    yield* connection.readReply(
-      { data: chunks, response },
-      {
-        accumulator: acc,
-        finish: () => acc.toResponse(),
-        fromWhole: (body) => fromCompletion(body, this.name, connection.secrets),
-        unit: 'chunk',
-        missingEnd: 'no finish_reason',
-      },
-      options,
-    );
+    // Told once the reply's usage is known; a stream that fails is told with its headers only.
+    let usage: ModelResponse['usage'];
+    try {
+      yield* connection.readReply(
+        { data: chunks, response },
+        {
+          accumulator: acc,
+          finish: () => acc.toResponse(),
+          fromWhole: (body) => fromCompletion(body, this.name, connection.secrets),
+          unit: 'chunk',
+          onReply: (reply) => {
+            usage = reply.usage;
+          },
+          missingEnd: 'no finish_reason',
+        },
+        options,
+      );
+    } finally {
+      connection.settle(lease, { response, usage });
+    }
   }
 }
 

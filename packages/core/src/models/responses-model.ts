@@ -72,15 +72,19 @@ class OpenAIResponsesModel implements Model {
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
     const client = connection.client(timeoutMs);
+    const lease = await connection.admit(request, options);
+    let reply: ModelResponse;
     try {
-      const reply: unknown = await client.responses.create(
-        { ...body, stream: false },
-        connection.requestOptions(client, signal, timeoutMs),
-      );
-      return fromResponse(reply, this.name, connection.secrets);
+      const { data, response } = await client.responses
+        .create({ ...body, stream: false }, connection.requestOptions(client, signal, timeoutMs))
+        .withResponse();
+      reply = fromResponse(data, this.name, connection.secrets);
+      connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
+    return reply;
   }
 
   async *stream(
@@ -96,24 +100,35 @@ class OpenAIResponsesModel implements Model {
     const acc = new ResponsesStreamAccumulator();
     let events: AsyncIterable<ResponseStreamEvent>;
     let response: Response;
+    const lease = await connection.admit(request, options);
     try {
       ({ data: events, response } = await client.responses
         .create({ ...body, stream: true }, connection.requestOptions(client, signal, timeoutMs))
         .withResponse());
     } catch (error) {
+      connection.settle(lease, { error });
       throw connection.fail(error, signal);
     }
-    yield* connection.readReply(
-      { data: events, response },
-      {
-        accumulator: acc,
-        finish: () => acc.toResponse(this.name, connection.secrets),
-        fromWhole: (body) => fromResponse(body, this.name, connection.secrets),
-        unit: 'event',
-        missingEnd: 'no response.completed event',
-      },
-      options,
-    );
+    // Told once the reply's usage is known; a stream that fails is told with its headers only.
+    let usage: ModelResponse['usage'];
+    try {
+      yield* connection.readReply(
+        { data: events, response },
+        {
+          accumulator: acc,
+          finish: () => acc.toResponse(this.name, connection.secrets),
+          fromWhole: (body) => fromResponse(body, this.name, connection.secrets),
+          unit: 'event',
+          onReply: (reply) => {
+            usage = reply.usage;
+          },
+          missingEnd: 'no response.completed event',
+        },
+        options,
+      );
+    } finally {
+      connection.settle(lease, { response, usage });
+    }
   }
 }
 

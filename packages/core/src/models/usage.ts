@@ -25,6 +25,11 @@ export interface Usage {
    */
   readonly reasoningTokens: number;
   /**
+   * Model calls answered by a response cache (`cachedModel`) instead of the provider: they
+   * spent no tokens and cost nothing. Absent when there were none.
+   */
+  readonly cachedResponses?: number;
+  /**
    * The cost in USD, rounded to 1e-10 USD (no float noise). Absent when any part of it is unknown (a model missing from the price table,
    * or a provider that reported no usage): never a wrong number.
    */
@@ -113,6 +118,17 @@ function completionOf(
 
 /** The tokens with a cost, built as one literal (a spread would copy the object first). */
 function withCost(tokens: Usage, cost: number): Usage {
+  if (tokens.cachedResponses !== undefined) {
+    return {
+      promptTokens: tokens.promptTokens,
+      completionTokens: tokens.completionTokens,
+      totalTokens: tokens.totalTokens,
+      cachedTokens: tokens.cachedTokens,
+      reasoningTokens: tokens.reasoningTokens,
+      cachedResponses: tokens.cachedResponses,
+      cost,
+    };
+  }
   return {
     promptTokens: tokens.promptTokens,
     completionTokens: tokens.completionTokens,
@@ -124,6 +140,14 @@ function withCost(tokens: Usage, cost: number): Usage {
 }
 
 /**
+ * The usage of a model call a response cache answered: no tokens, no cost, one cached response.
+ * @returns `{ promptTokens: 0, ..., cachedResponses: 1, cost: 0 }`.
+ */
+export function cachedResponseUsage(): Usage {
+  return { ...emptyUsage(), cachedResponses: 1 };
+}
+
+/**
  * The sum of two usages. The cost is summed (to 1e-10 USD, so it stays free of float noise) when
  * both are known and absent otherwise.
  * @param a - one usage.
@@ -131,12 +155,14 @@ function withCost(tokens: Usage, cost: number): Usage {
  * @returns a new usage.
  */
 export function addUsage(a: Usage, b: Usage): Usage {
-  const tokens = {
+  const cachedResponses = (a.cachedResponses ?? 0) + (b.cachedResponses ?? 0);
+  const tokens: Usage = {
     promptTokens: a.promptTokens + b.promptTokens,
     completionTokens: a.completionTokens + b.completionTokens,
     totalTokens: a.totalTokens + b.totalTokens,
     cachedTokens: a.cachedTokens + b.cachedTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
+    ...(cachedResponses > 0 ? { cachedResponses } : {}),
   };
   return a.cost !== undefined && b.cost !== undefined
     ? withCost(tokens, roundCost(a.cost + b.cost))

@@ -1,5 +1,5 @@
 import { ModelError } from '../errors/model-error.js';
-import type { ModelCallOptions, ModelStreamEvent } from '../models/model.js';
+import type { ModelCallEvent, ModelCallOptions, ModelStreamEvent } from '../models/model.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 
 /** What one bounded attempt of a model call hands to the model. */
@@ -24,6 +24,8 @@ export interface BoundedCallOptions {
   /** How the reply is read; only a streamed one has chunks, and so an idle bound. */
   mode: 'generate' | 'stream';
   timeouts: ResolvedModelTimeouts;
+  /** What the model reports about the call (see `ModelCallOptions.onEvent`). */
+  onEvent?: ((event: ModelCallEvent) => void) | undefined;
 }
 
 /**
@@ -104,6 +106,12 @@ class AttemptClock implements BoundedAttempt {
     this.callOptions = {
       signal: this.#controller.signal,
       timeoutMs: options.timeouts.firstByteMs,
+      onEvent: (event) => {
+        // A model that reports after the attempt ended (aborted, timed out) is not heard.
+        if (this.#done) return;
+        if (event.type === 'rate_limited') this.#postpone(event.waitMs);
+        options.onEvent?.(event);
+      },
       ...(options.mode === 'stream' ? { onChunk: () => this.#data() } : {}),
     };
     this.#wait();
@@ -179,6 +187,15 @@ class AttemptClock implements BoundedAttempt {
   #data(): void {
     this.#started = true;
     if (this.#waiting && !this.#done) this.#push(this.#options.timeouts.idleMs);
+  }
+
+  /**
+   * The request waits `ms` for its rate limiter before it is sent: the first-byte bound starts
+   * again after the wait, since the provider has not been asked yet.
+   */
+  #postpone(ms: number): void {
+    if (this.#done || !this.#waiting || this.#started) return;
+    this.#push(Math.max(0, ms) + this.#options.timeouts.firstByteMs);
   }
 
   /** Moves the deadline to `ms` from now, arming the timer when it would fire too late. */

@@ -1,7 +1,7 @@
 import { ModelError } from '../errors/errors.js';
-import type { Model, ModelRequest, ModelResponse } from '../models/model.js';
+import type { Model, ModelCallEvent, ModelRequest, ModelResponse } from '../models/model.js';
 import { type RetryOptions, withRetry } from '../models/retry.js';
-import { addUsage, usageFromCompletion } from '../models/usage.js';
+import { addUsage, cachedResponseUsage, usageFromCompletion } from '../models/usage.js';
 import type { ActiveRun } from './active-run.js';
 import { type BoundedAttempt, boundedModelCall } from './bounded-model-call.js';
 
@@ -29,11 +29,26 @@ export async function callModel<TContext>(
     state.bus.emit({ type: 'model:start', runId, turn, model: model.name, request: finalRequest });
   }
   const started = performance.now();
+  const onEvent = (event: ModelCallEvent) => {
+    if (event.type === 'cache') {
+      if (state.bus.wants('model:cache')) {
+        state.bus.emit({ type: 'model:cache', runId, turn, hit: event.hit, key: event.key });
+      }
+    } else if (state.bus.wants('model:rate_limited')) {
+      state.bus.emit({
+        type: 'model:rate_limited',
+        runId,
+        turn,
+        waitMs: event.waitMs,
+        limit: event.limit,
+      });
+    }
+  };
 
   const response = await withRetry(
     () =>
       boundedModelCall(
-        { signal: state.signal, model: model.name, mode, timeouts: state.timeouts },
+        { signal: state.signal, model: model.name, mode, timeouts: state.timeouts, onEvent },
         (attempt) =>
           mode === 'stream'
             ? consumeStream(state, model, finalRequest, attempt)
@@ -55,7 +70,10 @@ export async function callModel<TContext>(
     },
   );
 
-  const usage = usageFromCompletion(response.usage, response.model ?? model.name);
+  // A cached reply spent nothing: its usage is the original call's, counted when it was made.
+  const usage = response.cached
+    ? cachedResponseUsage()
+    : usageFromCompletion(response.usage, response.model ?? model.name);
   // Added up the tree: a parent's usage is that of its own calls and of the runs it called.
   for (let run: ActiveRun<unknown> | undefined = state; run; run = run.parent) {
     run.usage = addUsage(run.usage, usage);

@@ -266,6 +266,8 @@ function checkUsage(at: Checker, field: string, usage: unknown): void {
     at.count(`${field}.${key}`, u[key]);
   }
   if (u.cost !== undefined) at.number(`${field}.cost`, u.cost);
+  if (u.cachedResponses !== undefined) at.count('usage.cachedResponses', u.cachedResponses);
+  if (u.cost !== undefined) at.number('usage.cost', u.cost);
 }
 
 function checkOutcome(at: Checker, path: string, outcome: unknown): void {

@@ -1,0 +1,105 @@
+/**
+ * The Lua of `RedisRateLimiter`: two token buckets (requests, tokens) in one hash, refilled
+ * continuously, with the leases in flight in a second hash (`id -> cost:expiresAt`) so that what
+ * they reserved holds the refill back until they are settled, as in the in-process `RateLimiter`.
+ * A lease whose process died expires after `leaseMs`. Time is Redis's (`TIME`), so the processes'
+ * clocks do not matter.
+ *
+ * KEYS[1] the bucket hash (rl, tl, at, pause), KEYS[2] the leases hash.
+ * ARGV[1] rpm (0: none), ARGV[2] tpm (0: none), ARGV[3] windowMs.
+ *
+ * @module
+ */
+
+/** Reads the buckets at now, refilled up to the capacity less what leases in flight reserved. */
+const PRELUDE = `
+local state, leases = KEYS[1], KEYS[2]
+local rcap, tcap, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ri, ti = 0, 0
+local all = redis.call('HGETALL', leases)
+for i = 1, #all, 2 do
+  local c, exp = string.match(all[i + 1], '^([^:]+):([^:]+)$')
+  if tonumber(exp) <= now then
+    redis.call('HDEL', leases, all[i])
+  else
+    ri = ri + 1
+    ti = ti + tonumber(c)
+  end
+end
+local s = redis.call('HMGET', state, 'rl', 'tl', 'at', 'pause')
+local rl = tonumber(s[1]) or rcap
+local tl = tonumber(s[2]) or tcap
+local at = tonumber(s[3]) or now
+local pause = tonumber(s[4]) or 0
+local elapsed = math.max(0, now - at)
+if rcap > 0 and rl < rcap - ri then rl = math.min(rcap - ri, rl + elapsed * rcap / window) end
+if tcap > 0 and tl < tcap - ti then tl = math.min(tcap - ti, tl + elapsed * tcap / window) end
+local function save()
+  redis.call('HSET', state, 'rl', tostring(rl), 'tl', tostring(tl), 'at', now, 'pause', pause)
+  redis.call('PEXPIRE', state, math.max(pause - now, 0) + 2 * window)
+end
+`;
+
+/**
+ * Admits a request or says how long to wait. ARGV[4] cost in tokens, ARGV[5] lease id,
+ * ARGV[6] leaseMs. Returns `{ waitMs, kind }` (`waitMs` 0: admitted).
+ */
+export const ACQUIRE = `${PRELUDE}
+local cost, id, leaseMs = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local wait, kind = 0, 'requests'
+if now < pause then wait, kind = pause - now, 'retry_after' end
+-- When leases in flight hold the refill below what is needed, only a settle (in any process)
+-- frees it: ask again soon rather than after a refill that cannot come.
+if rcap > 0 and rl < 1 then
+  local w = math.ceil((1 - rl) * window / rcap)
+  if rcap - ri < 1 then w = math.max(5, math.ceil(window / rcap / 4)) end
+  if w > wait then wait, kind = w, 'requests' end
+end
+local need = math.min(cost, tcap)
+if tcap > 0 and tl < need then
+  local w = math.ceil((need - tl) * window / tcap)
+  if tcap - ti < need then w = math.max(5, math.ceil(need * window / tcap / 4)) end
+  if w > wait then wait, kind = w, 'tokens' end
+end
+if wait == 0 then
+  if rcap > 0 then rl = rl - 1 end
+  if tcap > 0 then tl = tl - cost end
+  redis.call('HSET', leases, id, cost .. ':' .. (now + leaseMs))
+  redis.call('PEXPIRE', leases, leaseMs)
+end
+save()
+return { wait, kind }
+`;
+
+/**
+ * Settles a lease. ARGV[4] lease id, ARGV[5] its cost, ARGV[6] 1 for a 429, ARGV[7] retry-after
+ * ms, ARGV[8] tokens to give back (negative: to take), ARGV[9] / ARGV[10] the provider's
+ * remaining requests / tokens (-1: not said).
+ */
+export const SETTLE = `${PRELUDE}
+local id, cost, refused = ARGV[4], tonumber(ARGV[5]), ARGV[6] == '1'
+local retryAfter, giveBack = tonumber(ARGV[7]), tonumber(ARGV[8])
+local remR, remT = tonumber(ARGV[9]), tonumber(ARGV[10])
+if redis.call('HDEL', leases, id) == 1 then
+  ri = ri - 1
+  ti = ti - cost
+end
+if refused then
+  if rcap > 0 then rl = rl + 1 end
+  if tcap > 0 then tl = tl + cost end
+  if retryAfter > 0 then pause = math.max(pause, now + retryAfter) end
+end
+if tcap > 0 then tl = tl + giveBack end
+if rcap > 0 then
+  rl = math.min(rl, rcap - ri)
+  if remR >= 0 and rl > remR then rl = remR end
+end
+if tcap > 0 then
+  tl = math.min(tl, tcap - ti)
+  if remT >= 0 and tl > remT then tl = remT end
+end
+save()
+return 1
+`;
