@@ -54,6 +54,7 @@ const EXPORTS: Record<string, string[]> = {
   '@agentloop/tools': [
     'DEFAULT_MAX_OUTPUT_CHARS',
     'TOOL_NAME_PATTERN',
+    'ToolContent',
     'ToolDefinitionError',
     'ToolRegistry',
     'formatToolOutput',
@@ -62,6 +63,7 @@ const EXPORTS: Record<string, string[]> = {
     'parseToolArguments',
     'toJSONSchema',
     'tool',
+    'withImages',
   ],
   '@agentloop/memory': [
     'ContextOverflowError',

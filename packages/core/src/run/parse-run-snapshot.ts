@@ -217,6 +217,14 @@ function checkOutcome(at: Checker, path: string, outcome: unknown): void {
     at.string(`${path}.error.code`, e.code, { nonEmpty: true });
     at.string(`${path}.error.message`, e.message);
   }
+  if (o.images !== undefined) {
+    at.array(`${path}.images`, o.images).forEach((image, i) => {
+      const part = at.object(`${path}.images.${i}`, image);
+      at.oneOf(`${path}.images.${i}.type`, part.type, ['image_url']);
+      const url = at.object(`${path}.images.${i}.image_url`, part.image_url);
+      at.string(`${path}.images.${i}.image_url.url`, url.url, { nonEmpty: true });
+    });
+  }
 }
 
 /** The tool call ids of the last assistant message (the calls `pending` may refer to). */
