@@ -4,7 +4,7 @@
  * accepts; a session mixing user images, tool images and tool calls, trimmed to a small budget,
  * yields only valid requests within the budget, each image with its message and its call.
  */
-import { Agent, openai } from '@agentloop/core';
+import { Agent, openai, openaiResponses } from '@agentloop/core';
 import { InMemoryStore, TokenCounter, toolImagesCallIds } from '@agentloop/memory';
 import { tool, withImages } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -76,6 +76,39 @@ describe('a tool that returns an image', () => {
     ]);
     // The image message is part of the run's messages (kept in a session like any other).
     expect(result.messages.at(-2)).toEqual(sent[4]);
+  });
+
+  it('through the Responses API: the images become input_image parts of the user item after the outputs', async () => {
+    server = await startTestServer({ apiKey: API_KEY });
+    server.reply(
+      { toolCalls: [{ id: 'call_chart', name: 'render_chart', arguments: { metric: 'sales' } }] },
+      { content: 'Sales grow.' },
+    );
+    const agent = new Agent({
+      name: 'charts',
+      model: openaiResponses('gpt-4.1-mini', { apiKey: API_KEY, baseURL: server.url }),
+      tools: [renderChart],
+    });
+    expect((await agent.run('How are sales?')).text).toBe('Sales grow.');
+    expect(server.requests.map((r) => [r.path, r.rejected])).toEqual([
+      ['/v1/responses', undefined],
+      ['/v1/responses', undefined],
+    ]);
+    const body = server.requests[1]?.body as unknown as { input: Array<Record<string, unknown>> };
+    const { input } = body;
+    expect(input.map((item) => item.type ?? item.role)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+    ]);
+    expect(input[3]).toMatchObject({
+      role: 'user',
+      content: [
+        { type: 'input_text', text: '[Images returned by tool call call_chart (render_chart)]' },
+        { type: 'input_image', image_url: chartPng, detail: 'auto' },
+      ],
+    });
   });
 
   it('an image that is no image is a tool fault the model sees, and nothing invalid is sent', async () => {

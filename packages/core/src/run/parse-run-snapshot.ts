@@ -204,6 +204,7 @@ function checkUsage(at: Checker, usage: unknown): void {
   ]) {
     at.count(`usage.${field}`, u[field]);
   }
+  if (u.cacheWriteTokens !== undefined) at.count('usage.cacheWriteTokens', u.cacheWriteTokens);
   if (u.cost !== undefined) at.number('usage.cost', u.cost);
 }
 
