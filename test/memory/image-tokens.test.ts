@@ -76,6 +76,15 @@ describe("OpenAI's published image token examples", () => {
     expect(imageTokens({ model: 'gpt-4o', width: 1000, height: 3000 })).toBe(85 + 8 * 170);
   });
 
+  it('a size that is no size is refused, naming the side', () => {
+    expect(() => imageTokens({ model: 'gpt-4o', width: 0, height: 10 })).toThrow(
+      /Invalid option 'width'/,
+    );
+    expect(() => imageTokens({ model: 'gpt-4o', width: 10, height: Number.NaN })).toThrow(
+      InvalidOptionError,
+    );
+  });
+
   it('the largest image a rule allows is what an image of unknown size costs', () => {
     expect(maxImageTokens(imageRuleFor('gpt-4o'), 'high')).toBe(85 + 8 * 170);
     expect(maxImageTokens(imageRuleFor('gpt-4o'), 'low')).toBe(85);

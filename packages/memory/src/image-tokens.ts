@@ -17,6 +17,7 @@
  */
 
 import { normalizeModelName } from './encoding-for-model.js';
+import { InvalidOptionError } from './errors.js';
 
 /** An image part's `detail`: `auto` (the API's default) counts as `high`, the larger. */
 export type ImageDetail = 'low' | 'high' | 'auto';
@@ -157,6 +158,7 @@ export function patchCount({ width, height }: ImageDimensions): number {
  * @param options - The model (or its rule), the image's size and its `detail`.
  * @returns Whole tokens; a patch count times a fractional multiplier is rounded up, so a budget
  *   is never under-counted.
+ * @throws InvalidOptionError when `width` or `height` is not a number > 0.
  * @example
  * ```ts
  * imageTokens({ model: 'gpt-4o', width: 1024, height: 1024, detail: 'high' }); // 765
@@ -176,6 +178,14 @@ export function imageTokens({
   height: number;
   detail?: ImageDetail | undefined;
 }): number {
+  for (const [option, side] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (typeof side !== 'number' || !Number.isFinite(side) || side <= 0) {
+      throw new InvalidOptionError(option, 'the image size in pixels, a number > 0', side);
+    }
+  }
   const size = { width, height };
   if (rule.kind === 'tiles') return tileTokens(rule, size, detail);
   return Math.ceil(patchCount(size) * rule.multiplier - EPSILON);
