@@ -6,7 +6,7 @@
 import { Agent } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { connectMcpServer, type McpServer, McpToolContent } from '@agentloop/mcp';
-import { TokenCounter } from '@agentloop/memory';
+import { imageDimensionsOf, imageTokens, TokenCounter } from '@agentloop/memory';
 import { TOOL_NAME_PATTERN, type ToolCall, ToolRegistry } from '@agentloop/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateTools } from '../support/validate-tools.js';
@@ -97,12 +97,19 @@ describe('server-everything over stdio', () => {
       { type: 'text', text: 'The image above is the MCP logo.' },
     ]);
     expect(outcome.output.length).toBeLessThan(300);
-    const counter = new TokenCounter({ model: 'gpt-4o-mini' });
-    const asUser = counter.countMessages([{ role: 'user', content: [...content.parts] as never }]);
+    // Priced by the image rule from the PNG's own header, not as its base64 text; the tool
+    // result carries it as an image the loop shows the model.
+    expect(content.images).toEqual([image]);
     const base64 = (image?.type === 'image_url' && image.image_url.url) || '';
-    // Priced as an image (765 tokens at high detail), not as its base64 text.
-    expect(asUser).toBeLessThan(counter.countText(base64));
-    expect(asUser).toBeGreaterThanOrEqual(765);
+    const size = imageDimensionsOf(base64);
+    expect(size?.width).toBeGreaterThan(0);
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1-mini']) {
+      const counter = new TokenCounter({ model });
+      const imageOnly = counter.countMessage({ role: 'user', content: [image] as never });
+      const expected = imageTokens({ model, width: size?.width ?? 0, height: size?.height ?? 0 });
+      expect(imageOnly).toBe(3 + counter.countText('user') + expected);
+      if (model === 'gpt-4o') expect(imageOnly).toBeLessThan(counter.countText(base64));
+    }
   });
 
   it('one connection serves many agents and concurrent runs', async () => {

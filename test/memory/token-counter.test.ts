@@ -124,7 +124,7 @@ describe('the message rule', () => {
     expect(counter.countMessage(result)).toBe(3 + enc('tool') + enc('21°C, sunny') + enc('call_1'));
   });
 
-  it('counts text parts exactly and images by their documented flat cost', () => {
+  it('counts text parts exactly and images by the documented rule (remote, size unknown: the largest)', () => {
     const message: ChatCompletionMessageParam = {
       role: 'user',
       content: [
@@ -134,7 +134,7 @@ describe('the message rule', () => {
       ],
     };
     expect(counter.countMessage(message)).toBe(
-      3 + enc('user') + enc('What is in this image?') + 85 + 765,
+      3 + enc('user') + enc('What is in this image?') + 85 + 1445,
     );
   });
 

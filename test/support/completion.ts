@@ -138,7 +138,11 @@ export function resolveReply(
     completion_tokens: completionTokens,
     total_tokens:
       promptTokens + completionTokens + (reasoningIn === 'completion' ? 0 : reasoningTokens),
-    prompt_tokens_details: { cached_tokens: spec.cachedTokens ?? 0, audio_tokens: 0 },
+    prompt_tokens_details: {
+      cached_tokens: spec.cachedTokens ?? 0,
+      audio_tokens: 0,
+      ...(spec.cacheWriteTokens !== undefined ? { cache_write_tokens: spec.cacheWriteTokens } : {}),
+    } as NonNullable<CompletionUsage['prompt_tokens_details']>,
   };
   if (reasoningIn !== 'total') {
     usage.completion_tokens_details = {

@@ -44,6 +44,11 @@ export interface UsageSpec {
   /** `usage.completion_tokens_details.reasoning_tokens`. @default 0 */
   reasoningTokens?: number;
   /**
+   * `usage.prompt_tokens_details.cache_write_tokens` (as OpenRouter reports cache writes, a part
+   * of `prompt_tokens`); absent unless given.
+   */
+  cacheWriteTokens?: number;
+  /**
    * Where the reasoning tokens are counted: inside `completion_tokens` (OpenAI), `beside` them
    * (xAI: `completion_tokens` without them, `total_tokens` with them), or only in the `total`
    * (Gemini: no `completion_tokens_details` at all). @default 'completion'

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { validateContentParts } from './validate-content-parts.js';
 import {
   emptyArray,
   fail,
@@ -88,6 +89,8 @@ function checkMessage(message: unknown, i: number): ValidationFailure | string[]
       return invalidType(`${at}.tool_call_id`, 'a string', message.tool_call_id);
     }
   }
+  const partsProblem = validateContentParts(role, message.content, i);
+  if (partsProblem) return partsProblem;
   const noCalls = message.tool_calls === undefined || message.tool_calls === null;
   // The API requires an assistant message's content unless it carries tool calls (or a refusal).
   if (

@@ -297,3 +297,51 @@ describe('assistant content', () => {
     ).toBe(true);
   });
 });
+
+describe('validateChatRequest: content parts and images', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  const image = (url: string, detail?: string) => ({
+    type: 'image_url',
+    image_url: { url, ...(detail ? { detail } : {}) },
+  });
+
+  it('accepts images in a user message (a data URL or an https URL)', () => {
+    const result = validateChatRequest({
+      model: 'm',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'What is it?' }, image(png, 'low')] },
+        { role: 'user', content: [image('https://example.com/a.jpg')] },
+      ],
+    });
+    expect(result).toEqual({ ok: true });
+  });
+
+  it('refuses an image in a tool message, as the API does: tool messages take text only', () => {
+    const result = validateChatRequest({
+      model: 'm',
+      messages: [
+        user,
+        callsMessage('call_a'),
+        { role: 'tool', tool_call_id: 'call_a', content: [image(png)] },
+      ],
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("Image URLs are only allowed for messages with role 'user'"),
+      param: 'messages[2]',
+    });
+  });
+
+  it('refuses an image URL that is neither http(s) nor a base64 image data URL, and a bad detail', () => {
+    const bad = validateChatRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: [image('data:text/plain;base64,aGk=')] }],
+    });
+    expect(bad).toMatchObject({ ok: false, param: 'messages[0].content[0].image_url.url' });
+    const detail = validateChatRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: [image(png, 'medium')] }],
+    });
+    expect(detail).toMatchObject({ ok: false, param: 'messages[0].content[0].image_url.detail' });
+  });
+});

@@ -143,7 +143,16 @@ export type {
   ProviderFields,
 } from './models/model.js';
 export { isAbortError, type OpenAIModelOptions, openai } from './models/openai-model.js';
-export { definePrice, type ModelPrice, priceFor } from './models/pricing.js';
+export {
+  type BillableTokens,
+  type CostBreakdown,
+  costBreakdown,
+  definePrice,
+  type InputBreakdown,
+  inputBreakdown,
+  type ModelPrice,
+  priceFor,
+} from './models/pricing.js';
 export {
   type OpenAIResponsesModelOptions,
   openaiResponses,

@@ -1,3 +1,4 @@
+import { ToolContent, type ToolImage } from '@agentloop/tools';
 import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/sdk/types.js';
 import { McpToolCallError } from './errors.js';
 
@@ -21,14 +22,18 @@ type BlockSummary =
 const bytesOf = (base64: string): number =>
   Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
 
+/** Image types the OpenAI API accepts; an MCP image of another type stays a summary. */
+const MODEL_IMAGE_TYPES = /^image\/(png|jpeg|jpg|gif|webp)$/i;
+
 /**
  * The result of an MCP tool whose content holds more than text: images, audio, resources.
  * The model reads it as JSON with each image or audio clip summarised by its type and size
- * (base64 would be read as thousands of text tokens); `parts` carries the media itself as
- * content parts (images as `image_url` data URLs), which token counting in
- * `@agentloop/memory` prices as images.
+ * (base64 would be read as thousands of text tokens), and is shown the images themselves: an
+ * `McpToolContent` is a `ToolContent` whose `images` (the PNG, JPEG, GIF and WebP images, as
+ * `image_url` data URLs) the loop sends after the tool messages, where `@agentloop/memory`
+ * prices them as images. `parts` carries all text and media as content parts, in order.
  */
-export class McpToolContent {
+export class McpToolContent extends ToolContent<unknown> {
   /** The content blocks as the server sent them. */
   readonly content: readonly ContentBlock[];
   /** The structured content, when the server sent some. */
@@ -37,15 +42,19 @@ export class McpToolContent {
   readonly parts: readonly McpContentPart[];
 
   constructor(result: CallToolResult) {
+    const parts = result.content.flatMap(partsOf);
+    const images = result.content.flatMap((block) =>
+      block.type === 'image' && MODEL_IMAGE_TYPES.test(block.mimeType) ? [imageOf(block)] : [],
+    );
+    super(result.structuredContent ?? result.content.map(summaryOf), images);
     this.content = result.content;
     this.structuredContent = result.structuredContent;
-    this.parts = result.content.flatMap(partsOf);
+    this.parts = parts;
   }
+}
 
-  /** What the model reads: the structured content, or the blocks summarised. */
-  toJSON(): unknown {
-    return this.structuredContent ?? this.content.map(summaryOf);
-  }
+function imageOf(block: Extract<ContentBlock, { type: 'image' }>): ToolImage {
+  return { type: 'image_url', image_url: { url: `data:${block.mimeType};base64,${block.data}` } };
 }
 
 function partsOf(block: ContentBlock): McpContentPart[] {

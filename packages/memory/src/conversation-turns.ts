@@ -7,10 +7,12 @@
  */
 
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { toolImagesCallIds } from './tool-images-message.js';
 
 /**
  * Messages that are kept or dropped together: one message, or an assistant message with
- * `tool_calls` and the consecutive tool messages that answer all of its calls.
+ * `tool_calls` and the consecutive tool messages that answer all of its calls (and the user
+ * message carrying the images those calls returned, see `toolImagesMessage`).
  */
 export interface Block {
   /** Index of its first message. */
@@ -66,6 +68,19 @@ function answersAll(ids: readonly string[], results: readonly ChatCompletionMess
 export function blockEndingAt(messages: readonly ChatCompletionMessageParam[], end: number): Block {
   const last = end - 1;
   const message = messages[last] as ChatCompletionMessageParam;
+  const imagesFor = last > 0 ? toolImagesCallIds(message) : undefined;
+  if (imagesFor && (messages[last - 1] as ChatCompletionMessageParam).role === 'tool') {
+    // The images of tool results go with those results: kept or dropped as one block.
+    const results = blockEndingAt(messages, last);
+    const answered = new Set<string>();
+    for (let i = results.start; i < last; i++) {
+      const m = messages[i] as ChatCompletionMessageParam;
+      if (m.role === 'tool') answered.add(m.tool_call_id);
+    }
+    if (imagesFor.every((id) => answered.has(id))) {
+      return { start: results.start, end, valid: results.valid };
+    }
+  }
   if (message.role === 'tool') {
     let first = last;
     while (first > 0 && (messages[first - 1] as ChatCompletionMessageParam).role === 'tool')

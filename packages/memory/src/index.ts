@@ -16,6 +16,18 @@ export {
   type OverflowingMessage,
   SessionStoreError,
 } from './errors.js';
+export { imageDimensionsOf } from './image-dimensions.js';
+export {
+  DEFAULT_IMAGE_RULE,
+  type ImageDetail,
+  type ImageDimensions,
+  type ImageTokenRule,
+  imageRuleFor,
+  imageTokens,
+  maxImageTokens,
+  type PatchRule,
+  type TileRule,
+} from './image-tokens.js';
 export { InMemoryStore } from './in-memory-store.js';
 export type { AppendOptions, MemoryStore, SessionLease, SessionLock } from './memory-store.js';
 export { assertSessionId, MAX_SESSION_ID_LENGTH } from './session-id.js';
@@ -26,6 +38,11 @@ export {
   transcriptOf,
 } from './summary-request.js';
 export { TokenCounter, type TokenCounterOptions } from './token-counter.js';
+export {
+  type ToolCallImages,
+  toolImagesCallIds,
+  toolImagesMessage,
+} from './tool-images-message.js';
 export { type TrimOptions, type TrimResult, trimMessages } from './trim-messages.js';
 export {
   SUMMARY_HEADING,

@@ -7,6 +7,7 @@
 
 import type {
   ChatCompletionContentPart,
+  ChatCompletionContentPartImage,
   ChatCompletionContentPartRefusal,
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
@@ -21,23 +22,23 @@ export const TOKENS_PER_NAME = 1;
 export const REPLY_PRIMING_TOKENS = 3;
 /** Framing of each tool call of an assistant message (an estimate: the API does not document it). */
 export const TOKENS_PER_TOOL_CALL = 3;
-/** An image part with `detail: 'low'` (OpenAI's documented flat cost). */
-export const LOW_DETAIL_IMAGE_TOKENS = 85;
-/** Any other image part: the cost of a 1024×1024 high-detail image (bigger images cost more). */
-export const IMAGE_TOKENS = 765;
 /** Audio and file data are estimated at one token per this many base64 characters. */
 export const BASE64_CHARS_PER_TOKEN = 100;
 
 type Part = ChatCompletionContentPart | ChatCompletionContentPartRefusal;
 
-function countPart(part: Part, countText: (text: string) => number): number {
+/** Counts the tokens of an image part's `image_url` (see `image-tokens.ts`). */
+export type CountImage = (image: ChatCompletionContentPartImage.ImageURL) => number;
+
+function countPart(part: Part, countText: (text: string) => number, countImage: CountImage) {
   switch (part.type) {
     case 'text':
       return countText(part.text);
     case 'refusal':
       return countText(part.refusal);
     case 'image_url':
-      return part.image_url.detail === 'low' ? LOW_DETAIL_IMAGE_TOKENS : IMAGE_TOKENS;
+      // Priced by the model's image rule, never as the text of its (base64) URL.
+      return countImage(part.image_url);
     case 'input_audio':
       return Math.ceil(part.input_audio.data.length / BASE64_CHARS_PER_TOKEN);
     case 'file': {
@@ -65,24 +66,27 @@ function countToolCall(call: ChatCompletionMessageToolCall, countText: (text: st
 /**
  * The tokens of one message: {@link TOKENS_PER_MESSAGE}, plus every string field encoded (`role`,
  * `content`, `name`, `refusal`, `tool_call_id`), plus {@link TOKENS_PER_NAME} with a `name`, plus
- * the content parts (text exactly; images, audio and files estimated), plus each tool call
+ * the content parts (text exactly; images by OpenAI's image rule for the model; audio and files
+ * estimated), plus each tool call
  * ({@link TOKENS_PER_TOOL_CALL} + its id, name and arguments), a legacy `function_call`, and the
  * reasoning an assistant message carries back (`reasoning_content`, `reasoning`, and the reasoning
  * items of a Responses reply in `responses_output`).
  *
  * @param message - The message.
  * @param countText - Counts the tokens of a text.
+ * @param countImage - Counts the tokens of an image part (by the model's image rule).
  * @returns Its size in tokens, without the reply priming.
  */
 export function countMessageTokens(
   message: ChatCompletionMessageParam,
   countText: (text: string) => number,
+  countImage: CountImage,
 ): number {
   let tokens = TOKENS_PER_MESSAGE + countText(message.role);
   const { content } = message;
   if (typeof content === 'string') tokens += countText(content);
   else if (Array.isArray(content)) {
-    for (const part of content as Part[]) tokens += countPart(part, countText);
+    for (const part of content as Part[]) tokens += countPart(part, countText, countImage);
   }
   if ('name' in message && typeof message.name === 'string') {
     tokens += countText(message.name) + TOKENS_PER_NAME;

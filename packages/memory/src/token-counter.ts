@@ -5,6 +5,7 @@
  */
 
 import type {
+  ChatCompletionContentPartImage,
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
@@ -12,6 +13,15 @@ import { CountCache } from './count-cache.js';
 import { type Encoder, getEncoder } from './encoder-cache.js';
 import { type Encoding, encodingForModel } from './encoding-for-model.js';
 import { InvalidOptionError } from './errors.js';
+import { imageDimensionsOf } from './image-dimensions.js';
+import {
+  type ImageDetail,
+  type ImageDimensions,
+  type ImageTokenRule,
+  imageRuleFor,
+  imageTokens,
+  maxImageTokens,
+} from './image-tokens.js';
 import { countMessageTokens, REPLY_PRIMING_TOKENS } from './message-tokens.js';
 import { splitForEncoding } from './split-text.js';
 import { countOneTool, type ToolTokenConstants, toolTokenConstants } from './tool-tokens.js';
@@ -25,9 +35,20 @@ export interface TokenCounterOptions {
    * @default encodingForModel(model)
    */
   encoding?: Encoding | undefined;
+  /**
+   * The size of an image the counter cannot read itself (a remote URL, whose bytes it never
+   * fetches), when the program knows it; `undefined` to let the counter assume the largest size.
+   * Data URLs are read from their header first. Counts are cached per message, so answer the
+   * same for the same URL.
+   * @default () => undefined
+   */
+  imageSize?: ((url: string) => ImageDimensions | undefined) | undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+const isSize = (size: ImageDimensions): boolean =>
+  Number.isFinite(size.width) && Number.isFinite(size.height) && size.width > 0 && size.height > 0;
 
 /**
  * Counts tokens the way the OpenAI API bills a chat request, for one model.
@@ -39,6 +60,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  *   `refusal`, `tool_call_id`), plus 1 with a `name`, plus 3 + id + name + arguments per tool call;
  *   a request adds 3 for the reply priming (`countMessages`); tool definitions follow the
  *   cookbook's `num_tokens_for_tools` (`countTools`).
+ * - An `image_url` part costs what OpenAI's published rule for the model says (`countImage`),
+ *   its size read from a data URL's header; its base64 is never counted as text.
  * - Counting is incremental: each message's size is cached (by object, and by content for copies),
  *   so counting a conversation that grew by one turn only encodes that turn.
  *
@@ -60,11 +83,13 @@ export class TokenCounter {
   readonly #messages = new CountCache<ChatCompletionMessageParam>();
   readonly #tools = new CountCache<ChatCompletionTool>();
   readonly #toolConstants: ToolTokenConstants;
+  readonly #imageSize: ((url: string) => ImageDimensions | undefined) | undefined;
+  #imageRule: ImageTokenRule | undefined;
 
   /**
    * @param options - The model, and optionally an encoding that overrides the model's.
    */
-  constructor({ model, encoding }: TokenCounterOptions) {
+  constructor({ model, encoding, imageSize }: TokenCounterOptions) {
     if (typeof model !== 'string' || model.length === 0) {
       throw new InvalidOptionError(
         'model',
@@ -75,6 +100,14 @@ export class TokenCounter {
     if (encoding !== undefined && encoding !== 'o200k_base' && encoding !== 'cl100k_base') {
       throw new InvalidOptionError('encoding', "'o200k_base' or 'cl100k_base'", encoding);
     }
+    if (imageSize !== undefined && typeof imageSize !== 'function') {
+      throw new InvalidOptionError(
+        'imageSize',
+        'a function (url) => ({ width, height }) | undefined',
+        imageSize,
+      );
+    }
+    this.#imageSize = imageSize;
     this.model = model;
     this.encoding = encoding ?? encodingForModel(model);
     this.#toolConstants = toolTokenConstants(this.encoding);
@@ -119,7 +152,39 @@ export class TokenCounter {
    * @returns Its size in tokens.
    */
   countMessage(message: ChatCompletionMessageParam): number {
-    return this.#messages.get(message, (m) => countMessageTokens(m, (t) => this.countText(t)));
+    return this.#messages.get(message, (m) =>
+      countMessageTokens(
+        m,
+        (t) => this.countText(t),
+        (image) => this.countImage(image),
+      ),
+    );
+  }
+
+  /**
+   * The tokens of one image part (its `image_url`), by OpenAI's published rule for this model
+   * (see `imageTokens` and the README): the size is read from a data URL's header (PNG, JPEG,
+   * GIF, WebP), else asked of the `imageSize` option; an image whose size stays unknown counts as
+   * the largest the rule allows, so a budget is never exceeded. Its base64 is never counted as text.
+   *
+   * @param image - The part's `image_url`: `url` and optional `detail` (`auto` counts as `high`).
+   * @returns Its size in tokens.
+   * @example
+   * ```ts
+   * new TokenCounter({ model: 'gpt-4o' }).countImage({ url: pngDataUrl1024x1024, detail: 'high' }); // 765
+   * ```
+   */
+  countImage(image: ChatCompletionContentPartImage.ImageURL): number {
+    this.#imageRule ??= imageRuleFor(this.model);
+    const rule = this.#imageRule;
+    const detail: ImageDetail =
+      image.detail === 'low' || image.detail === 'high' ? image.detail : 'auto';
+    // A low-detail image under the tile rule costs its base whatever its size.
+    if (rule.kind === 'tiles' && detail === 'low') return rule.base;
+    const url = typeof image.url === 'string' ? image.url : '';
+    const size = imageDimensionsOf(url) ?? this.#imageSize?.(url);
+    if (!size || !isSize(size)) return maxImageTokens(rule, detail);
+    return imageTokens({ rule, width: size.width, height: size.height, detail });
   }
 
   /**

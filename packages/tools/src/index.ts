@@ -9,6 +9,12 @@ export type { PreparedToolCall, ToolPreparation } from './prepare-tool-call.js';
 export type { ToJSONSchemaOptions, ToJSONSchemaResult } from './to-json-schema.js';
 export { normalizeStrictNulls, toJSONSchema } from './to-json-schema.js';
 export { tool } from './tool.js';
+export {
+  ToolContent,
+  type ToolImage,
+  type ToolImageInput,
+  withImages,
+} from './tool-content.js';
 export { TOOL_NAME_PATTERN } from './tool-fields.js';
 export type {
   ToolExecuteOptions,

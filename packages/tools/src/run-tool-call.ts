@@ -2,6 +2,7 @@ import { describeFault } from './describe-issues.js';
 import { formatToolOutput } from './format-output.js';
 import type { PreparedToolCall } from './prepare-tool-call.js';
 import { runWithLimits } from './run-with-limits.js';
+import { ToolContent } from './tool-content.js';
 import { failure, unexpected } from './tool-failure.js';
 import type { ToolContext, ToolOutcome } from './types.js';
 
@@ -53,16 +54,22 @@ export async function runToolCall<TContext>(
     });
 
     switch (outcome.kind) {
-      case 'ok':
+      case 'ok': {
+        const { value } = outcome;
+        const content = ToolContent.isInstance(value) ? value : undefined;
+        const images = content?.images;
         return {
           toolCallId: call.id,
           name: call.name,
           ok: true,
-          output: formatToolOutput(outcome.value, { maxChars }),
-          value: outcome.value,
+          // A text beside images is sent as it is, like any string a tool returns.
+          output: formatToolOutput(content ? content.value : value, { maxChars }),
+          value,
           args,
+          ...(images && images.length > 0 ? { images } : {}),
           durationMs: performance.now() - startedAt,
         };
+      }
       case 'error': {
         // Whatever the tool threw, however hostile, is described without throwing.
         const message = describeFault(outcome.error);

@@ -1,3 +1,5 @@
+import type { ToolImage } from './tool-content.js';
+
 /**
  * The part of the Standard Schema interface (https://standardschema.dev) that agentloop reads.
  * zod 4 and zod 3.25+ (`zod/v3`) both implement it; its `types` carry the inferred input and
@@ -176,6 +178,11 @@ export interface ToolSuccess<TValue = unknown, TArgs = unknown> extends ToolOutc
   args: TArgs;
   /** The raw value the tool returned. */
   value: TValue;
+  /**
+   * The images the tool returned (`withImages`): sent after the turn's tool messages in a user
+   * message, since a tool message carries only text. Absent when it returned none.
+   */
+  images?: readonly ToolImage[];
   /** Absent on success. */
   error?: undefined;
 }
@@ -186,6 +193,8 @@ export interface ToolFailure extends ToolOutcomeBase {
   ok: false;
   /** Absent on failure. */
   value?: undefined;
+  /** Absent on failure. */
+  images?: undefined;
   /** Why the call failed. */
   error: ToolOutcomeError;
 }

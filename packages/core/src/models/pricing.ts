@@ -6,6 +6,13 @@ export interface ModelPrice {
   readonly input: number;
   /** Prompt tokens served from the provider's prompt cache; `input` when not given. */
   readonly cachedInput?: number | undefined;
+  /**
+   * Prompt tokens written to the provider's prompt cache, where a provider bills writes apart
+   * (Anthropic's 5-minute writes cost 1.25x input; OpenRouter reports them as
+   * `prompt_tokens_details.cache_write_tokens`); `input` when not given. OpenAI's caching is
+   * automatic and writes cost nothing extra, so its models leave this out.
+   */
+  readonly cacheWriteInput?: number | undefined;
   /** Completion tokens, reasoning tokens included. */
   readonly output: number;
 }
@@ -63,9 +70,9 @@ function checkPrice(model: string, price: ModelPrice): void {
       option: 'prices',
     });
   }
-  for (const key of ['input', 'cachedInput', 'output'] as const) {
+  for (const key of ['input', 'cachedInput', 'cacheWriteInput', 'output'] as const) {
     const value = price[key];
-    if (key === 'cachedInput' && value === undefined) continue;
+    if ((key === 'cachedInput' || key === 'cacheWriteInput') && value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new ConfigurationError(
         `The price of '${model}' needs ${key} as USD per 1M tokens (a finite number >= 0), got ${String(value)}.`,
@@ -156,13 +163,96 @@ export interface BillableTokens {
   readonly promptTokens: number;
   /** The prompt tokens served from the cache. */
   readonly cachedTokens: number;
+  /** The prompt tokens written to the cache (part of `promptTokens`). @default 0 */
+  readonly cacheWriteTokens?: number | undefined;
   /** All completion tokens, reasoning tokens included. */
   readonly completionTokens: number;
 }
 
+/** The parts of a cost: what each kind of token costs, in USD; they add up to `total`. */
+export interface CostBreakdown {
+  /** Uncached prompt tokens at `input`. */
+  readonly uncachedInput: number;
+  /** Prompt tokens read from the cache at `cachedInput`. */
+  readonly cachedInput: number;
+  /** Prompt tokens written to the cache at `cacheWriteInput`. */
+  readonly cacheWriteInput: number;
+  /** Completion (and reasoning) tokens at `output`. */
+  readonly output: number;
+  /** The sum of the parts (what `costOf` answers). */
+  readonly total: number;
+}
+
+/** The prompt tokens split by how they are billed; the three add up to `promptTokens`. */
+export interface InputBreakdown {
+  /** Prompt tokens billed at the `input` price. */
+  readonly uncachedTokens: number;
+  /** Prompt tokens read from the cache. */
+  readonly cachedTokens: number;
+  /** Prompt tokens written to the cache. */
+  readonly cacheWriteTokens: number;
+}
+
 /**
- * The cost in USD of `tokens` on `model`: uncached prompt tokens at `input`, cached ones at
- * `cachedInput`, completion (and reasoning) tokens at `output`; rounded to 1e-10 USD.
+ * Splits the prompt tokens by how they are billed: cached reads and cache writes are parts of
+ * `promptTokens` (as OpenAI and OpenRouter report them); what is left is uncached. Counts a
+ * provider reported inconsistently are clamped so the parts always add up to `promptTokens`.
+ *
+ * @param tokens - The token counts.
+ * @returns `{ uncachedTokens, cachedTokens, cacheWriteTokens }`, summing to `promptTokens`.
+ */
+export function inputBreakdown(tokens: BillableTokens): InputBreakdown {
+  const prompt = Math.max(0, tokens.promptTokens);
+  const cachedTokens = Math.min(Math.max(0, tokens.cachedTokens), prompt);
+  const cacheWriteTokens = Math.min(
+    Math.max(0, tokens.cacheWriteTokens ?? 0),
+    prompt - cachedTokens,
+  );
+  return {
+    uncachedTokens: prompt - cachedTokens - cacheWriteTokens,
+    cachedTokens,
+    cacheWriteTokens,
+  };
+}
+
+/**
+ * What each kind of token of `tokens` costs on `model`: uncached prompt tokens at `input`,
+ * cache reads at `cachedInput`, cache writes at `cacheWriteInput` (each `input` when the table
+ * gives none), completion (and reasoning) tokens at `output`; each part rounded to 1e-10 USD,
+ * and `total` their sum.
+ *
+ * @param tokens - The token counts.
+ * @param model - The model name.
+ * @param prices - An extra table that wins over the built-in one.
+ * @returns The parts, or `undefined` when the model's price is unknown.
+ * @example
+ * ```ts
+ * costBreakdown({ promptTokens: 1000, cachedTokens: 600, completionTokens: 100 }, 'gpt-4o');
+ * // { uncachedInput: 0.001, cachedInput: 0.00075, cacheWriteInput: 0, output: 0.001, total: 0.00275 }
+ * ```
+ */
+export function costBreakdown(
+  tokens: BillableTokens,
+  model: string,
+  prices?: PriceTable,
+): CostBreakdown | undefined {
+  const price = priceFor(model, prices);
+  if (!price) return undefined;
+  const { uncachedTokens, cachedTokens, cacheWriteTokens } = inputBreakdown(tokens);
+  const uncachedInput = roundCost((uncachedTokens * price.input) / 1_000_000);
+  const cachedInput = roundCost((cachedTokens * (price.cachedInput ?? price.input)) / 1_000_000);
+  const cacheWriteInput = roundCost(
+    (cacheWriteTokens * (price.cacheWriteInput ?? price.input)) / 1_000_000,
+  );
+  const output = roundCost((Math.max(0, tokens.completionTokens) * price.output) / 1_000_000);
+  const total = roundCost(uncachedInput + cachedInput + cacheWriteInput + output);
+  return { uncachedInput, cachedInput, cacheWriteInput, output, total };
+}
+
+/**
+ * The cost in USD of `tokens` on `model`: the `total` of {@link costBreakdown} (uncached prompt
+ * tokens at `input`, cache reads at `cachedInput`, cache writes at `cacheWriteInput`, completion
+ * and reasoning tokens at `output`), rounded to 1e-10 USD.
  *
  * @param tokens - the token counts.
  * @param model - the model name.
@@ -174,16 +264,7 @@ export function costOf(
   model: string,
   prices?: PriceTable,
 ): number | undefined {
-  const price = priceFor(model, prices);
-  if (!price) return undefined;
-  const cached = Math.min(tokens.cachedTokens, tokens.promptTokens);
-  const uncached = tokens.promptTokens - cached;
-  return roundCost(
-    (uncached * price.input +
-      cached * (price.cachedInput ?? price.input) +
-      tokens.completionTokens * price.output) /
-      1_000_000,
-  );
+  return costBreakdown(tokens, model, prices)?.total;
 }
 
 /** Costs are kept to 1e-10 USD: far below the price of any token, far above float noise. */

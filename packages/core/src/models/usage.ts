@@ -20,6 +20,13 @@ export interface Usage {
   /** Prompt tokens served from the provider's prompt cache (billed at the cached rate). */
   readonly cachedTokens: number;
   /**
+   * Prompt tokens written to the provider's prompt cache (billed at the cache-write rate), for
+   * providers that report them (OpenRouter's `prompt_tokens_details.cache_write_tokens`,
+   * Anthropic-style `cache_creation_input_tokens`); absent when none were. Like `cachedTokens`, a
+   * part of `promptTokens`: uncached = `promptTokens - cachedTokens - cacheWriteTokens`.
+   */
+  readonly cacheWriteTokens?: number;
+  /**
    * Completion tokens spent on hidden reasoning (o-series, gpt-5, grok, Gemini). For a provider
    * that reports none but whose total exceeds prompt plus completion (Gemini), that surplus.
    */
@@ -79,15 +86,29 @@ export function usageFromCompletion(
   }
   const promptTokens = count(usage.prompt_tokens);
   const { completionTokens, reasoningTokens } = completionOf(usage, promptTokens);
-  const tokens = {
+  const cachedTokens = Math.min(count(usage.prompt_tokens_details?.cached_tokens), promptTokens);
+  const cacheWriteTokens = Math.min(cacheWritesOf(usage), promptTokens - cachedTokens);
+  const tokens: Usage = {
     promptTokens,
     completionTokens,
     totalTokens: count(usage.total_tokens) || promptTokens + completionTokens,
-    cachedTokens: Math.min(count(usage.prompt_tokens_details?.cached_tokens), promptTokens),
+    cachedTokens,
     reasoningTokens,
+    ...(cacheWriteTokens > 0 ? { cacheWriteTokens } : {}),
   };
   const cost = model === undefined ? undefined : costOf(tokens, model);
   return cost === undefined ? tokens : withCost(tokens, cost);
+}
+
+/**
+ * Prompt tokens written to the cache, where a provider reports them: OpenRouter in
+ * `prompt_tokens_details.cache_write_tokens`, Anthropic-style relays (LiteLLM) as
+ * `cache_creation_input_tokens`. OpenAI reports none (its cache writes cost nothing extra).
+ */
+function cacheWritesOf(usage: CompletionUsage): number {
+  const details = usage.prompt_tokens_details as { cache_write_tokens?: number } | undefined;
+  const flat = (usage as { cache_creation_input_tokens?: number }).cache_creation_input_tokens;
+  return count(details?.cache_write_tokens) || count(flat);
 }
 
 /**
@@ -118,16 +139,9 @@ function completionOf(
 
 /** The tokens with a cost, built as one literal (a spread would copy the object first). */
 function withCost(tokens: Usage, cost: number): Usage {
-  if (tokens.cachedResponses !== undefined) {
-    return {
-      promptTokens: tokens.promptTokens,
-      completionTokens: tokens.completionTokens,
-      totalTokens: tokens.totalTokens,
-      cachedTokens: tokens.cachedTokens,
-      reasoningTokens: tokens.reasoningTokens,
-      cachedResponses: tokens.cachedResponses,
-      cost,
-    };
+  // The rare optional fields: copied with the rest.
+  if (tokens.cachedResponses !== undefined || tokens.cacheWriteTokens !== undefined) {
+    return { ...tokens, cost };
   }
   return {
     promptTokens: tokens.promptTokens,
@@ -156,6 +170,7 @@ export function cachedResponseUsage(): Usage {
  */
 export function addUsage(a: Usage, b: Usage): Usage {
   const cachedResponses = (a.cachedResponses ?? 0) + (b.cachedResponses ?? 0);
+  const writes = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
   const tokens: Usage = {
     promptTokens: a.promptTokens + b.promptTokens,
     completionTokens: a.completionTokens + b.completionTokens,
@@ -163,6 +178,7 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cachedTokens: a.cachedTokens + b.cachedTokens,
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
     ...(cachedResponses > 0 ? { cachedResponses } : {}),
+    ...(writes > 0 ? { cacheWriteTokens: writes } : {}),
   };
   return a.cost !== undefined && b.cost !== undefined
     ? withCost(tokens, roundCost(a.cost + b.cost))

@@ -182,6 +182,9 @@ function toJsonOutcome(outcome: ToolOutcome): SnapshotToolOutcome {
     durationMs: outcome.durationMs,
     ...(value !== undefined ? { value } : {}),
     ...(args !== undefined ? { args } : {}),
+    ...(outcome.images && outcome.images.length > 0
+      ? { images: outcome.images.map((image) => ({ ...image, image_url: { ...image.image_url } })) }
+      : {}),
   };
 }
 
@@ -192,7 +195,15 @@ export function restoreOutcome(
   saved: SnapshotToolOutcome,
 ): ToolOutcome {
   const base = { toolCallId, name, output: saved.output, durationMs: saved.durationMs };
-  if (saved.ok) return { ...base, ok: true, value: saved.value, args: saved.args };
+  if (saved.ok) {
+    return {
+      ...base,
+      ok: true,
+      value: saved.value,
+      args: saved.args,
+      ...(saved.images && saved.images.length > 0 ? { images: saved.images } : {}),
+    };
+  }
   return {
     ...base,
     ok: false,

@@ -266,7 +266,8 @@ function checkUsage(at: Checker, field: string, usage: unknown): void {
     at.count(`${field}.${key}`, u[key]);
   }
   if (u.cost !== undefined) at.number(`${field}.cost`, u.cost);
-  if (u.cachedResponses !== undefined) at.count('usage.cachedResponses', u.cachedResponses);
+  if (u.cachedResponses !== undefined) at.count(`${field}.cachedResponses`, u.cachedResponses);
+  if (u.cacheWriteTokens !== undefined) at.count(`${field}.cacheWriteTokens`, u.cacheWriteTokens);
   if (u.cost !== undefined) at.number('usage.cost', u.cost);
 }
 
@@ -279,6 +280,14 @@ function checkOutcome(at: Checker, path: string, outcome: unknown): void {
     const e = at.object(`${path}.error`, o.error);
     at.string(`${path}.error.code`, e.code, { nonEmpty: true });
     at.string(`${path}.error.message`, e.message);
+  }
+  if (o.images !== undefined) {
+    at.array(`${path}.images`, o.images).forEach((image, i) => {
+      const part = at.object(`${path}.images.${i}`, image);
+      at.oneOf(`${path}.images.${i}.type`, part.type, ['image_url']);
+      const url = at.object(`${path}.images.${i}.image_url`, part.image_url);
+      at.string(`${path}.images.${i}.image_url.url`, url.url, { nonEmpty: true });
+    });
   }
 }
 

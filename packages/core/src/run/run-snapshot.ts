@@ -1,4 +1,5 @@
 import type { SummaryState } from '@agentloop/memory';
+import type { ToolImage } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FinishReason } from '../models/model.js';
 import type { Usage } from '../models/usage.js';
@@ -42,6 +43,8 @@ export interface SnapshotToolOutcome {
   value?: unknown;
   /** The validated arguments the tool ran with, when they are plain JSON. */
   args?: unknown;
+  /** The images the tool returned (`image_url` parts), sent to the model after the tool messages. */
+  images?: ToolImage[];
 }
 
 /** One tool call of the turn in progress: the assistant message has it, its result is not in `messages` yet. */

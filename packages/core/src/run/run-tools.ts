@@ -1,3 +1,4 @@
+import { toolImagesMessage } from '@agentloop/memory';
 import {
   type AnyTool,
   type PreparedToolCall,
@@ -5,7 +6,10 @@ import {
   type ToolOutcome,
   type ToolRegistry,
 } from '@agentloop/tools';
-import type { ChatCompletionToolMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionToolMessageParam,
+} from 'openai/resources/chat/completions';
 import pLimit from 'p-limit';
 import { ConfigurationError } from '../errors/errors.js';
 import type { WrapToolCall } from '../middleware/middleware.js';
@@ -42,7 +46,8 @@ export interface RunToolsOptions<TContext> {
  * one runs without asking again; a rejected one answers with its rejection; a call a crash left
  * `started` runs again only when its tool is idempotent, and otherwise waits for a decision.
  *
- * @returns One tool message per call in the order of the calls, or `undefined` when a call
+ * @returns One tool message per call in the order of the calls (then, when tools returned images,
+ *   one user message carrying them: a tool message holds only text), or `undefined` when a call
  *   waits for a decision (the run is then interrupted; the other calls have settled). Faults of
  *   the model or of a tool become tool messages the model sees; only an abort or a failing
  *   middleware rejects.
@@ -50,7 +55,7 @@ export interface RunToolsOptions<TContext> {
 export async function runTools<TContext>(
   run: ActiveRun<TContext>,
   options: RunToolsOptions<TContext>,
-): Promise<ChatCompletionToolMessageParam[] | undefined> {
+): Promise<ChatCompletionMessageParam[] | undefined> {
   const pending = run.pending ?? [];
   const first = run.toolCalls.length;
   // Once one call fails (its middleware threw), the turn has failed: calls still waiting for a
@@ -81,10 +86,23 @@ export async function runTools<TContext>(
   const records = run.toolCalls.splice(first);
   records.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   run.toolCalls.push(...records);
-  const messages: ChatCompletionToolMessageParam[] = [];
+  const messages: ChatCompletionMessageParam[] = [];
+  const withImages: ToolOutcome[] = [];
   for (const outcome of outcomes) {
     if (!outcome) return undefined;
-    messages.push({ role: 'tool', tool_call_id: outcome.toolCallId, content: outcome.output });
+    const message: ChatCompletionToolMessageParam = {
+      role: 'tool',
+      tool_call_id: outcome.toolCallId,
+      content: outcome.output,
+    };
+    messages.push(message);
+    if (outcome.images && outcome.images.length > 0) withImages.push(outcome);
+  }
+  if (withImages.length > 0) {
+    const images = toolImagesMessage(
+      withImages.map((o) => ({ toolCallId: o.toolCallId, name: o.name, images: o.images ?? [] })),
+    );
+    if (images) messages.push(images);
   }
   return messages;
 }
