@@ -171,4 +171,23 @@ describe('RateLimiter against a server enforcing limits', () => {
     expect(server.requests).toHaveLength(2);
     expect(limiter.waiting).toBe(0);
   });
+
+  it('learns a budget it was not given from the x-ratelimit headers of the first reply', async () => {
+    server = await startTestServer({
+      responder: () => ({ content: 'ok' }),
+      rateLimits: { rpm: 3, windowMs: 600 },
+    });
+    const limiter = new RateLimiter();
+    const model = openai('gpt-4o-mini', { baseURL: server.url, apiKey: 'k', limiter });
+    const agent = new Agent({ name: 'learner', model });
+    let waits = 0;
+    agent.on('model:rate_limited', () => {
+      waits += 1;
+    });
+    await agent.run('first');
+    await Promise.all(Array.from({ length: 8 }, (_, i) => agent.run(`q${i}`)));
+    expect(server.rateLimits!.admitted).toBe(9);
+    expect(server.rateLimits!.refused).toBe(0);
+    expect(waits).toBeGreaterThanOrEqual(6);
+  });
 });
