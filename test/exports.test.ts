@@ -15,6 +15,7 @@ const EXPORTS: Record<string, string[]> = {
     'Agent',
     'AgentError',
     'AgentStream',
+    'BudgetExceededError',
     'ConfigurationError',
     'DEFAULT_MAX_OUTPUT_REPAIRS',
     'DEFAULT_MAX_RETRIES',
