@@ -1,5 +1,4 @@
 import type { RunInput, RunOptions } from '../agent/agent-options.js';
-import { BudgetExceededError } from '../errors/budget-error.js';
 import { DeadlineExceededError, MaxTurnsExceededError, RunAbortedError } from '../errors/errors.js';
 import { EventBus } from '../events/event-bus.js';
 import { middlewareOfLevel } from '../middleware/interceptor-middleware.js';
@@ -9,8 +8,9 @@ import {
   middlewareStack,
 } from '../middleware/middleware-stack.js';
 import type { ModelRequest } from '../models/model.js';
-import { budgetStop } from '../tree/budget.js';
+import { enterModelCall } from '../tree/budget.js';
 import { settleChildren } from '../tree/child-link.js';
+import { fromTree } from '../tree/tree-errors.js';
 import { activeAgentOf, checkHandoffNames, runView } from './active-agent.js';
 import type { ActiveRun } from './active-run.js';
 import { answered, takeAnswer } from './answer-step.js';
@@ -32,7 +32,7 @@ import type { ExecuteOptions, ResolvedAgent, RunStart } from './resolved-agent.j
 import { runThroughMiddleware } from './run-chain.js';
 import { claimRun } from './run-claims.js';
 import { startDeadline } from './run-deadline.js';
-import { buildResult, partialResult, toError } from './run-outcome.js';
+import { buildResult, partialResult } from './run-outcome.js';
 import { freshProgress, restoreProgress } from './run-progress.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
@@ -303,20 +303,9 @@ async function loop<TContext>(
     const messages = agent.memory
       ? await fitToBudget(run, agent.memory, tools)
       : messagesToSend(run);
-    const over = run.budget
-      ? budgetStop(run as ActiveRun<unknown>, messages, tools, agent.model.name)
-      : undefined;
-    if (over) {
-      if (run.budget?.onExceeded !== 'final-answer') {
-        // No call was made for this turn.
-        run.turn -= 1;
-        throw new BudgetExceededError({ ...over, agent: agent.name, result: partialResult(run) });
-      }
-      // One last call without tools: the agent answers with what it has.
+    // The tree's budget: a stop throws, or asks for one last call without tools.
+    if (enterModelCall(run as ActiveRun<unknown>, messages, tools, agent.model.name)) {
       finalCall = true;
-    }
-    for (let r: ActiveRun<unknown> | undefined = run as ActiveRun<unknown>; r; r = r.parent) {
-      r.treeTurns += 1;
     }
     const request: ModelRequest = {
       ...settings,
@@ -345,24 +334,4 @@ async function loop<TContext>(
     const checkpointing = saveCheckpoint(run);
     if (checkpointing) await checkpointing;
   }
-}
-
-/**
- * The error a run ends with. A budget stop raised by a child carries the child's partial
- * result: the run that ends because of it carries its own.
- */
-function fromTree<TContext>(run: ActiveRun<TContext>, caught: unknown): Error {
-  if (BudgetExceededError.isInstance(caught) && caught.result.runId !== run.runId) {
-    return new BudgetExceededError({
-      limit: caught.limit,
-      budget: caught.budget,
-      spent: caught.spent,
-      next: caught.next,
-      agent: caught.agent,
-      result: partialResult(run),
-      message: caught.message,
-      cause: caught,
-    });
-  }
-  return toError(caught);
 }

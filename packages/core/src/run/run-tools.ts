@@ -15,14 +15,16 @@ import { ConfigurationError } from '../errors/errors.js';
 import type { WrapToolCall } from '../middleware/middleware.js';
 import {
   ChildRunInterrupted,
+  childOutcome,
   closeChildLink,
+  interruptWithChild,
   isAgentTool,
   openChildLink,
 } from '../tree/child-link.js';
 import { canAbort, raceAbort } from './abort.js';
 import type { ActiveRun } from './active-run.js';
 import { keepOutcome, restoreOutcome } from './checkpoint.js';
-import type { PendingToolCall, RunSnapshot, SnapshotInterruption } from './run-snapshot.js';
+import type { PendingToolCall, SnapshotInterruption } from './run-snapshot.js';
 import { runToolCallChain } from './tool-call-chain.js';
 
 /** How the tool calls of a turn are run. */
@@ -193,7 +195,7 @@ async function settle<TContext>(
       } catch (error) {
         if (!(error instanceof ChildRunInterrupted) || run.signal.aborted) throw error;
         stopIfFailed();
-        interruptWithChild(run, entry, error.snapshot);
+        interruptWithChild(run as ActiveRun<unknown>, entry, error.snapshot);
         return undefined;
       }
       if ('interrupt' in ran) {
@@ -272,30 +274,7 @@ async function start<TContext>(
     // A child that started closes the link itself once it has ended.
     if (link && !link.done) closeChildLink(link);
   }
-  if (!link) return outcome;
-  const stop = link.stop;
-  if (stop?.kind === 'fatal') throw stop.error;
-  if (stop?.kind === 'interrupted') throw new ChildRunInterrupted(stop.snapshot);
-  // The child answered (or failed, which its parent's model sees): nothing of it to continue.
-  delete entry.child;
-  return outcome;
-}
-
-/**
- * Pauses a call whose child run paused: the child's snapshot is kept on the call, and its
- * interruptions are the parent's too, their ids prefixed with the call's id
- * (`call_1/approve_call_7`), so that the root's state lists every decision the tree waits for.
- */
-function interruptWithChild<TContext>(
-  run: ActiveRun<TContext>,
-  entry: PendingToolCall,
-  child: RunSnapshot,
-): void {
-  entry.status = 'interrupted';
-  entry.child = child;
-  for (const interruption of child.interruptions) {
-    run.interruptions.push({ ...interruption, id: `${entry.toolCallId}/${interruption.id}` });
-  }
+  return link ? childOutcome(link, outcome) : outcome;
 }
 
 function record<TContext>(

@@ -3,10 +3,11 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import type { BudgetLimit } from '../errors/budget-error.js';
+import { BudgetExceededError, type BudgetLimit } from '../errors/budget-error.js';
 import { ConfigurationError } from '../errors/errors.js';
 import { costOf } from '../models/pricing.js';
 import type { ActiveRun } from '../run/active-run.js';
+import { partialResult } from '../run/run-outcome.js';
 
 /**
  * One budget for a run and every agent it calls as a tool (`run(input, { budget })`), checked
@@ -137,4 +138,27 @@ export function budgetStop(
     }
   }
   return undefined;
+}
+
+/**
+ * Before a model call of any run of the tree: checks the budget, then counts the call. Over the
+ * budget it throws `BudgetExceededError` (carrying the run's partial result; the turn it began
+ * is taken back, no call was made), or with `onExceeded: 'final-answer'` returns `true`: the call
+ * is made without tools.
+ *
+ * @returns whether the call must be the run's last, without tools.
+ */
+export function enterModelCall(
+  run: ActiveRun<unknown>,
+  messages: readonly ChatCompletionMessageParam[],
+  tools: readonly ChatCompletionTool[] | undefined,
+  model: string,
+): boolean {
+  const over = run.budget ? budgetStop(run, messages, tools, model) : undefined;
+  if (over && run.budget?.onExceeded !== 'final-answer') {
+    run.turn -= 1;
+    throw new BudgetExceededError({ ...over, agent: run.agent, result: partialResult(run) });
+  }
+  for (let r: ActiveRun<unknown> | undefined = run; r; r = r.parent) r.treeTurns += 1;
+  return over !== undefined;
 }

@@ -1,3 +1,4 @@
+import type { ToolOutcome } from '@agentloop/tools';
 import type { ActiveRun } from '../run/active-run.js';
 import type { PendingToolCall, RunSnapshot } from '../run/run-snapshot.js';
 
@@ -107,5 +108,36 @@ export class ChildRunInterrupted extends Error {
       `The agent called as a tool paused for decisions (run "${snapshot.runId}"); let this error through: the run pauses with status 'interrupted'.`,
     );
     this.snapshot = snapshot;
+  }
+}
+
+/**
+ * What an agent-tool call came to, once its tool returned: the outcome when the child answered
+ * or failed (a fault the parent's model sees); a throw when it paused ({@link ChildRunInterrupted})
+ * or was stopped in a way that stops the parent too.
+ */
+export function childOutcome(link: ChildLink, outcome: ToolOutcome): ToolOutcome {
+  const stop = link.stop;
+  if (stop?.kind === 'fatal') throw stop.error;
+  if (stop?.kind === 'interrupted') throw new ChildRunInterrupted(stop.snapshot);
+  // Nothing of the child is left to continue.
+  delete link.entry.child;
+  return outcome;
+}
+
+/**
+ * Pauses a call whose child run paused: the child's snapshot is kept on the call, and its
+ * interruptions are the parent's too, their ids prefixed with the call's id
+ * (`call_1/approve_call_7`), so that the root's state lists every decision the tree waits for.
+ */
+export function interruptWithChild(
+  run: ActiveRun<unknown>,
+  entry: PendingToolCall,
+  child: RunSnapshot,
+): void {
+  entry.status = 'interrupted';
+  entry.child = child;
+  for (const interruption of child.interruptions) {
+    run.interruptions.push({ ...interruption, id: `${entry.toolCallId}/${interruption.id}` });
   }
 }
