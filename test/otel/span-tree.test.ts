@@ -294,6 +294,43 @@ describe('the span tree of a run', () => {
     expect(one(spans, 'invoke_agent triage').attributes[ATTRIBUTES.usageInputTokens]).toBe(200);
   });
 
+  it('an agent called through asTool nests its invoke_agent span under the parent’s execute_tool span', async () => {
+    const t = tracing();
+    const otel = otelMiddleware({ tracer: t.tracer });
+    const child = new Agent({
+      name: 'weather',
+      model: new ScriptedModel([{ content: 'Sunny in Oslo.', usage: USAGE }]),
+      middleware: [otel],
+    });
+    const parent = new Agent({
+      name: 'triage',
+      model: new ScriptedModel([
+        { toolCalls: [{ name: 'weather', arguments: { input: 'Oslo?' } }], usage: USAGE },
+        { content: 'It is sunny in Oslo.', usage: USAGE },
+      ]),
+      tools: [child.asTool({ description: 'Asks the weather agent' })],
+      middleware: [otel],
+    });
+    const result = await parent.run('Weather in Oslo?');
+    const spans = t.spans();
+    expectNoOrphans(spans);
+    expect(tree(spans)).toEqual([
+      'invoke_agent triage',
+      '  chat gpt-4o-mini',
+      '  execute_tool weather',
+      '    invoke_agent weather',
+      '      chat gpt-4o-mini',
+      '  chat gpt-4o-mini',
+    ]);
+    // Each span counts its own agent's tokens (result.usageByAgent); result.usage is the tree's.
+    expect(one(spans, 'invoke_agent weather').attributes[ATTRIBUTES.usageInputTokens]).toBe(100);
+    expect(one(spans, 'invoke_agent triage').attributes[ATTRIBUTES.usageInputTokens]).toBe(
+      result.usageByAgent.triage?.promptTokens,
+    );
+    expect(result.usageByAgent.triage?.promptTokens).toBe(200);
+    expect(result.usage.promptTokens).toBe(300);
+  });
+
   it('spans nest under their run even without a context manager, and kinds follow the conventions', async () => {
     context.disable();
     try {

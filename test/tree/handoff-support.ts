@@ -11,8 +11,7 @@ export function scripted(replies: ScriptedReply[]): ScriptedModel {
 }
 
 /** What the tools of a scenario did, in order: `name:arg` per call that ran. */
-export function toolLog() {
-  const ran: string[] = [];
+export function toolLog(ran: string[] = []) {
   const make = (name: string, options: { needsApproval?: boolean } = {}) =>
     tool({
       name,

@@ -1,4 +1,4 @@
-import { Agent } from '@agentloop/core';
+import { Agent, type RunStore } from '@agentloop/core';
 import { ScriptedModel, type ScriptedReplyObject } from '@agentloop/core/testing';
 import { type AnyTool, tool } from '@agentloop/tools';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -79,7 +79,7 @@ export interface Chain {
 export function chain(
   depth: number,
   leafTool: AnyTool,
-  options: { extraRootTools?: AnyTool[]; output?: z.ZodType } = {},
+  options: { extraRootTools?: AnyTool[]; runStore?: RunStore } = {},
 ): Chain {
   const agents: Agent[] = [];
   const models: ScriptedModel[] = [];
@@ -94,7 +94,12 @@ export function chain(
       ? [below.asTool({ description: `Asks ${below.name}` }) as AnyTool]
       : [leafTool];
     if (level === 0) tools.push(...(options.extraRootTools ?? []));
-    const agent = new Agent({ name, model, tools });
+    const agent = new Agent({
+      name,
+      model,
+      tools,
+      ...(level === 0 && options.runStore ? { runStore: options.runStore } : {}),
+    });
     agents.unshift(agent);
     models.unshift(model);
     below = agent;
