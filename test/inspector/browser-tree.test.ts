@@ -6,7 +6,7 @@
  *
  * Without /usr/bin/chromium it is skipped with a message (browser.test.ts fails on CI instead).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Inspector, runLog, startInspector } from '@agentloop/inspector';
@@ -173,6 +173,13 @@ describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chro
       'planner › researcher › geo',
     );
     await expect.poll(() => page.locator('.tl-row[data-depth="2"]').count()).toBeGreaterThan(0);
+    // The geo run on its own page: the runs above it link back.
+    await geo.locator('.child-body .ids a').first().click();
+    await page.waitForSelector('[data-testid=run-view] h1');
+    expect(await page.locator('[data-testid=ancestor]').allTextContents()).toEqual([
+      'planner',
+      'researcher',
+    ]);
 
     // A pause deep in the tree: the call waiting, with its path.
     const [desk = ''] = startOf('desk');
@@ -181,5 +188,37 @@ describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chro
     expect(await page.textContent('[data-testid=interruption-path]')).toContain('desk › refunds');
     const refunds = page.locator('[data-testid=child-run][data-agent=refunds]');
     expect(await refunds.getAttribute('data-status')).toBe('interrupted');
+  });
+
+  it('shows child runs as they arrive while the log grows', async () => {
+    const source = join(dir, 'nested-source.jsonl');
+    await recordNestedRun(runLog({ file: source }));
+    const lines = readFileSync(source, 'utf8').split('\n').filter(Boolean);
+    const events = lines.map((line) => JSON.parse(line) as LoggedEvent);
+    const planner = events[0]?.runId ?? '';
+    // Up to the first researcher's first model reply: both researchers are running.
+    const cut = events.findIndex((e) => e.agent === 'researcher' && e.type === 'model:end');
+    const file = join(dir, 'growing.jsonl');
+    writeFileSync(file, `${lines.slice(0, cut + 1).join('\n')}\n`);
+    const page = await open(file);
+    await page.goto(`${inspector?.url}#/run/${encodeURIComponent(planner)}`);
+    await page.waitForSelector('[data-testid=child-run]');
+    const statuses = () =>
+      page
+        .locator('[data-testid=child-run]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-status')));
+    expect(await statuses()).toEqual(['running', 'running']);
+    expect(await page.locator('[data-testid=run-view] h1 [data-status]').textContent()).toBe(
+      'running',
+    );
+    appendFileSync(file, `${lines.slice(cut + 1).join('\n')}\n`);
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(['completed', 'completed']);
+    await expect
+      .poll(() => page.textContent('[data-testid=run-view] h1 [data-status]'))
+      .toBe('completed');
+    const all = [...new Set(events.map((e) => e.runId))];
+    expect(await page.getAttribute('[data-field="tree tokens"]', 'data-value')).toBe(
+      String(tokensOf(events, all)),
+    );
   });
 });

@@ -285,3 +285,37 @@ export async function recordDeepApproval(
   await log.flush();
   return done.status;
 }
+
+/**
+ * A concierge calls a slow lookup and the agent "geo desk" (its tool `geo_desk`) in the same turn:
+ * the child run starts while both calls run.
+ */
+export async function recordSpacedName(log: RunLog): Promise<string> {
+  const lookup = tool({
+    name: 'lookup',
+    description: 'A slow lookup',
+    parameters: z.object({ q: z.string() }),
+    execute: async ({ q }) => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return `found ${q}`;
+    },
+  });
+  const geoDesk = new Agent({ name: 'geo desk', model: priced(['Oslo is at 59.91, 10.75.']) });
+  const concierge = new Agent({
+    name: 'concierge',
+    model: priced([
+      {
+        toolCalls: [
+          { name: 'lookup', arguments: { q: 'hotels' } },
+          { name: 'geo_desk', arguments: { input: 'Where is Oslo?' } },
+        ],
+      },
+      'Hotels found; Oslo is at 59.91, 10.75.',
+    ]),
+    tools: [lookup, agentTool(geoDesk)],
+  });
+  concierge.on('*', log);
+  const result = await concierge.run('Hotels in Oslo?');
+  await log.flush();
+  return result.text;
+}

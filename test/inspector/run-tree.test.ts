@@ -22,6 +22,7 @@ import {
   recordFailedChild,
   recordHandoffRun,
   recordNestedRun,
+  recordSpacedName,
 } from './record-tree-runs.js';
 
 const DEMO = join(import.meta.dirname, '..', 'fixtures', 'inspector', 'demo-runs.jsonl');
@@ -286,6 +287,27 @@ describe('agents called as tools', () => {
     expect(orphans.rootRuns().map((r) => [r.agent, r.parentRunId, r.tree?.runs])).toEqual([
       ['researcher', rootId, 1],
       ['researcher', rootId, 1],
+    ]);
+  });
+});
+
+describe('a child among parallel calls', () => {
+  it('goes under the call of its own tool, named as asTool names it', async () => {
+    const file = join(dir, 'spaced.jsonl');
+    await recordSpacedName(runLog({ file }));
+    const index = indexOf(readFileSync(file, 'utf8'));
+    const [root] = index.rootRuns();
+    const timeline = treeOf(index, root?.runId ?? '');
+    const calls = timeline.turns.flatMap((t) => t.tools);
+    expect(calls.map((c) => c.name)).toEqual(['lookup', 'geo_desk']);
+    // Both calls were running when the child started.
+    const child = index.runs().find((r) => r.agent === 'geo desk');
+    for (const call of calls) {
+      expect(call.startTs).toBeLessThanOrEqual(child?.startTs ?? 0);
+      expect(call.endTs).toBeGreaterThanOrEqual(child?.startTs ?? 0);
+    }
+    expect(childrenOf(timeline).map(({ call, child }) => [call, child.agent])).toEqual([
+      ['geo_desk', 'geo desk'],
     ]);
   });
 });

@@ -117,6 +117,8 @@ function childView(child: ChildRunData, timeline: RunTimeline, callerEnded: bool
 /** The tool call of `timeline` that started `child` (see {@link buildRunTree}). */
 function callerOf(timeline: RunTimeline, child: ChildRunView): ToolCallView | undefined {
   const start = child.summary.startTs;
+  // asTool names its tool after the agent, with characters a tool name cannot hold as `_`.
+  const toolName = child.agent.replace(/[^a-zA-Z0-9_-]/g, '_');
   let best: ToolCallView | undefined;
   let bestScore = -1;
   for (const turn of timeline.turns) {
@@ -124,7 +126,7 @@ function callerOf(timeline: RunTimeline, child: ChildRunView): ToolCallView | un
       // The child starts inside its call: after the call started, before (or as) it ended; a
       // call still running has not ended.
       if (call.startTs > start || (call.outcome !== 'running' && call.endTs < start)) continue;
-      const named = call.name === child.agent || call.name.includes(child.agent) ? 2 : 0;
+      const named = call.name === toolName || call.name.includes(toolName) ? 2 : 0;
       const free = call.children === undefined ? 1 : 0;
       const score = named + free;
       // Ties go to the call that started first: parallel calls start their children in order.
