@@ -86,9 +86,11 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     await claim.release();
   });
 
-  it("takes over a crashed worker's run once its lease expires, never before", async () => {
+  it("takes over a crashed worker's run once its lease expires, never before", {
+    timeout: 60_000,
+  }, async () => {
     const prefix = freshPrefix();
-    const worker = startChild(['hold-run', redis.url ?? '', prefix, 'run_crash', '400']);
+    const worker = startChild(['hold-run', redis.url ?? '', prefix, 'run_crash', '2000']);
     const claimed = await worker.next();
     expect(claimed).toMatch(/^claimed \d+$/);
     worker.child.kill('SIGKILL');
@@ -97,12 +99,14 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     await expect(store.claim('run_crash')).rejects.toMatchObject({ code: 'run_in_progress' });
     const holder = await store.holder('run_crash');
     expect(holder?.fence).toBe(Number(claimed.split(' ')[1]));
-    const claim = await eventually(() => store.claim('run_crash'), 3_000);
+    const claim = await eventually(() => store.claim('run_crash'), 10_000);
     expect(claim.fence).toBeGreaterThan(holder?.fence ?? Number.POSITIVE_INFINITY);
     await claim.release();
   });
 
-  it("refuses a paused worker's writes once another has taken its run over (fencing)", async () => {
+  it("refuses a paused worker's writes once another has taken its run over (fencing)", {
+    timeout: 60_000,
+  }, async () => {
     const prefix = freshPrefix();
     const stale = startChild(['hold-run', redis.url ?? '', prefix, 'run_stale', '300']);
     const staleFence = Number((await stale.next()).split(' ')[1]);
@@ -111,7 +115,7 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     // A stop-the-world pause longer than the lease (GC, a stalled VM): no renewals.
     stale.child.kill('SIGSTOP');
     const store = makeStore(prefix);
-    const successor = await eventually(() => store.claim('run_stale'), 3_000);
+    const successor = await eventually(() => store.claim('run_stale'), 10_000);
     expect(successor.fence).toBeGreaterThan(staleFence);
     const mine = sampleSnapshot('run_stale');
     mine.turn = 7;
@@ -201,6 +205,41 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     expect(LeaseLostError.isInstance(error)).toBe(true);
     // The first tool's end could not be recorded, so nothing went on unrecorded.
     expect(started).toEqual(['step 1']);
+  });
+
+  it('stops a run at once when a renewal finds its claim lost: its tool sees the abort', async () => {
+    const store = makeStore(freshPrefix(), { leaseMs: 300 });
+    const seen: string[] = [];
+    const slow = tool({
+      name: 'slow',
+      description: 'Works for a long time',
+      parameters: z.object({}),
+      execute: async (_args, ctx) => {
+        // Another worker takes the run over while this one works.
+        await client.del(`${store.keyOf(ctx.runId ?? '')}:lease`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            seen.push('finished');
+            resolve();
+          }, 10_000);
+          ctx.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            seen.push('aborted');
+            resolve();
+          });
+        });
+        return 'ok';
+      },
+    });
+    const agent = new Agent({
+      name: 'bot',
+      model: new ScriptedModel([{ toolCalls: [{ name: 'slow', arguments: {} }] }, 'done']),
+      tools: [slow],
+      runStore: store,
+    });
+    const error = await agent.run('go').catch((e: unknown) => e);
+    expect(LeaseLostError.isInstance(error), String(error)).toBe(true);
+    expect(seen).toEqual(['aborted']);
   });
 
   it('reports a Redis that does not answer as RunStoreError within its timeout', async () => {

@@ -32,7 +32,7 @@ import type { ExecuteOptions, ResolvedAgent, RunStart } from './resolved-agent.j
 import { runThroughMiddleware } from './run-chain.js';
 import { claimRun } from './run-claims.js';
 import { startDeadline } from './run-deadline.js';
-import { buildResult, partialResult } from './run-outcome.js';
+import { buildResult, partialResult, toError } from './run-outcome.js';
 import { freshProgress, restoreProgress } from './run-progress.js';
 import type { RunResult } from './run-result.js';
 import { runSignal } from './run-signal.js';
@@ -82,10 +82,11 @@ export async function executeRun<TContext>(
 
   // The run listens to the caller's signal through a signal of its own, detached at the end,
   // so a signal shared by many runs gathers no listeners (see `runSignal`). The deadline is one
-  // more source: when it passes, everything the run's signal reaches is cancelled.
+  // more source: when it passes, everything the run's signal reaches is cancelled; and so is a
+  // claim that can be lost.
   const deadline = startDeadline(options.deadlineMs);
   const { signal, end } = runSignal(
-    [options.signal, internalSignal, deadline.signal].filter(
+    [options.signal, internalSignal, deadline.signal, held.signal].filter(
       (s): s is AbortSignal => s !== undefined,
     ),
   );
@@ -172,17 +173,20 @@ export async function executeRun<TContext>(
     await settleChildren(run as ActiveRun<unknown>, caught);
     const error = !signal.aborted
       ? fromTree(run, caught)
-      : deadline.passed(signal.reason)
-        ? new DeadlineExceededError({
-            deadlineMs: options.deadlineMs ?? 0,
-            result: partialResult(run),
-            cause: caught,
-          })
-        : new RunAbortedError({
-            reason: signal.reason,
-            result: partialResult(run),
-            cause: caught,
-          });
+      : held.signal?.aborted
+        ? // The claim was lost (another worker holds the run now): its own error says so.
+          toError(held.signal.reason)
+        : deadline.passed(signal.reason)
+          ? new DeadlineExceededError({
+              deadlineMs: options.deadlineMs ?? 0,
+              result: partialResult(run),
+              cause: caught,
+            })
+          : new RunAbortedError({
+              reason: signal.reason,
+              result: partialResult(run),
+              cause: caught,
+            });
     // Kept so that `agent.resume(runId)` can try again from the last step that completed.
     run.status = 'failed';
     await run.checkpoint()?.catch(() => {});
