@@ -20,6 +20,7 @@ import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runOtelOverheadBenchmark } from './otel-overhead.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
+import { runQueueThroughputBenchmark } from './queue-throughput.js';
 import { requireBuild } from './require-build.js';
 import { runScaleBenchmark } from './scale.js';
 import type { BenchResult } from './stats.js';
@@ -37,6 +38,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runColdStartBenchmark(),
   () => runMcpCallOverheadBenchmark(),
   () => runInspectorPageBenchmark(),
+  () => runQueueThroughputBenchmark(),
 ];
 
 await requireBuild();

@@ -197,7 +197,8 @@ export class RunWorker {
     const { runId } = data;
     const keys = runKeys(this.#prefix, runId);
     const gen = String(data.gen);
-    if ((await this.#client.agentloopBegin(keys.record, gen, data.agent)) === 'skip') return;
+    const begun = await this.#client.agentloopBegin(keys.record, keys.cancel, gen, data.agent);
+    if (begun === 'skip') return;
 
     const lockKey = lockKeyOf(this.#prefix, job.id ?? runId);
     const controller = new AbortController();
@@ -229,7 +230,7 @@ export class RunWorker {
     this.#running.set(runId, controller);
     let terminal: WireEvent | undefined;
     try {
-      if ((await this.#client.exists(keys.cancel)) === 1) controller.abort(cancelled(runId));
+      if (begun === 'cancelled') controller.abort(cancelled(runId));
       const agent = this.#agents[data.agent];
       let failure: unknown;
       if (!agent) {
