@@ -10,12 +10,21 @@
  *   `refused <code> <currentFence>`. It never releases the claim (as a crash would not).
  * - `hold-session`: acquires session `<id>` with a `RedisSessionLock` (lease `leaseMs`), prints
  *   `held <fence>`, and keeps it until killed.
+ * - `session-runs`: prints `ready`, waits for a line on stdin (so both processes start
+ *   together), then starts `leaseMs` (here: a count) runs at once on session `<id>` with a
+ *   `RedisStore` and its session lock; each run's tool pushes `enter <who>` and, 30 ms later,
+ *   `exit <who>` to the list `<prefix>trace`. Prints `done` when all have ended.
  *
  * @module
  */
 
 import { createInterface } from 'node:readline';
-import { LeaseLostError, RedisRunStore } from '@agentloop/redis';
+import { Agent } from '@agentloop/core';
+import { ScriptedModel } from '@agentloop/core/testing';
+import { LeaseLostError, RedisRunStore, RedisSessionLock, RedisStore } from '@agentloop/redis';
+import { tool } from '@agentloop/tools';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
 import { sampleSnapshot } from '../core/run-snapshot-sample.js';
 
 const [mode, url, prefix, id, lease] = process.argv.slice(2);
@@ -49,6 +58,52 @@ if (mode === 'hold-run') {
       );
     }
   }
+  process.exit(0);
+} else if (mode === 'hold-session') {
+  const lock = new RedisSessionLock({ connection: url, prefix, leaseMs });
+  const held = await lock.acquire(id);
+  say(`held ${held.fence}`);
+  // Held until the parent kills this process: a crash, never a release.
+  setInterval(() => {}, 1_000);
+} else if (mode === 'session-runs') {
+  const runs = leaseMs ?? 1;
+  const trace = new Redis(url);
+  const store = new RedisStore({ connection: url, prefix });
+  const mark = tool({
+    name: 'mark',
+    description: 'Marks the run as inside the session',
+    parameters: z.object({ who: z.string() }),
+    execute: async ({ who }) => {
+      await trace.rpush(`${prefix}trace`, `enter ${who}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await trace.rpush(`${prefix}trace`, `exit ${who}`);
+      return 'marked';
+    },
+  });
+  const agent = new Agent({
+    name: 'sessions',
+    model: new ScriptedModel((request) => {
+      const last = request.messages.at(-1);
+      if (last?.role === 'tool') return 'done';
+      return { toolCalls: [{ name: 'mark', arguments: { who: String(last?.content) } }] };
+    }),
+    tools: [mark],
+    memory: { store, sessionLock: store.sessionLock },
+  });
+  // Everything loaded and connected before the parent's signal to go.
+  await trace.ping();
+  await store.load(id);
+  const go = new Promise<void>((resolve) =>
+    createInterface({ input: process.stdin }).once('line', () => resolve()),
+  );
+  say('ready');
+  await go;
+  await Promise.all(
+    Array.from({ length: runs }, (_, i) => agent.run(`${process.pid}-${i}`, { sessionId: id })),
+  );
+  say('done');
+  trace.disconnect();
+  await store.close();
   process.exit(0);
 } else {
   throw new Error(`unknown mode ${mode}`);

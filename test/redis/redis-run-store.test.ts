@@ -16,6 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runStoreContract, sampleSnapshot } from '../core/run-store-contract.js';
 import { deleteKeys, findRedis, uniquePrefix } from '../support/redis.js';
+import { closedPort, eventually } from './redis-test-helpers.js';
 
 const redis = await findRedis();
 const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
@@ -202,6 +203,41 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     expect(started).toEqual(['step 1']);
   });
 
+  it('stops a run at once when a renewal finds its claim lost: its tool sees the abort', async () => {
+    const store = makeStore(freshPrefix(), { leaseMs: 300 });
+    const seen: string[] = [];
+    const slow = tool({
+      name: 'slow',
+      description: 'Works for a long time',
+      parameters: z.object({}),
+      execute: async (_args, ctx) => {
+        // Another worker takes the run over while this one works.
+        await client.del(`${store.keyOf(ctx.runId ?? '')}:lease`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            seen.push('finished');
+            resolve();
+          }, 10_000);
+          ctx.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            seen.push('aborted');
+            resolve();
+          });
+        });
+        return 'ok';
+      },
+    });
+    const agent = new Agent({
+      name: 'bot',
+      model: new ScriptedModel([{ toolCalls: [{ name: 'slow', arguments: {} }] }, 'done']),
+      tools: [slow],
+      runStore: store,
+    });
+    const error = await agent.run('go').catch((e: unknown) => e);
+    expect(LeaseLostError.isInstance(error), String(error)).toBe(true);
+    expect(seen).toEqual(['aborted']);
+  });
+
   it('reports a Redis that does not answer as RunStoreError within its timeout', async () => {
     const store = new RedisRunStore({
       connection: { host: '127.0.0.1', port: await closedPort(), lazyConnect: true },
@@ -248,29 +284,3 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     };
   }
 });
-
-/** Retries `attempt` until it resolves (the lease it waits for expires) or `withinMs` passes. */
-async function eventually<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
-  const until = Date.now() + withinMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
-/** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 1;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -34,6 +34,10 @@ export interface StartedRedis {
   readonly port: number;
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  pauseServer(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  resumeServer(): void;
 }
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
@@ -133,6 +137,8 @@ async function startServer(binary: string): Promise<StartedRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const startServer = async () => {
+    // Started already: one server per port.
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn(
       binary,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -157,7 +163,13 @@ async function startServer(binary: string): Promise<StartedRedis> {
   };
   await startServer();
   process.once('exit', () => child?.kill('SIGKILL'));
-  return { port, startServer, stopServer };
+  return {
+    port,
+    startServer,
+    stopServer,
+    pauseServer: () => child?.kill('SIGSTOP'),
+    resumeServer: () => child?.kill('SIGCONT'),
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ export {
   SessionStoreError,
 } from './errors.js';
 export { InMemoryStore } from './in-memory-store.js';
-export type { AppendOptions, MemoryStore } from './memory-store.js';
+export type { AppendOptions, MemoryStore, SessionLease, SessionLock } from './memory-store.js';
 export { assertSessionId, MAX_SESSION_ID_LENGTH } from './session-id.js';
 export type { ShrunkToolOutput } from './shrink-tool-outputs.js';
 export {

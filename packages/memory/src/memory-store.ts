@@ -14,6 +14,36 @@ export interface AppendOptions {
    * resumed after a crash never appends a turn twice.
    */
   key?: string;
+  /**
+   * The session lease the append is made under (see {@link SessionLock}). A store that can
+   * check it (a `RedisStore` with its own `sessionLock`) refuses the append once the lease is
+   * lost, so a holder that lost the session never writes into another's turn; other stores
+   * ignore it.
+   */
+  lease?: SessionLease;
+}
+
+/** A session held by one holder (see {@link SessionLock}); release it when the run ends. */
+export interface SessionLease {
+  /** The session. */
+  readonly sessionId: string;
+  /** The fencing token: larger for every later holder of the session, when the lock has one. */
+  readonly fence?: number;
+  /** Lets the session go. Safe to call more than once. */
+  release(): Promise<void>;
+}
+
+/**
+ * Makes runs on one session take turns across processes (agents keep runs of one session in
+ * line within a process on their own): `new Agent({ memory: { store, sessionLock } })`.
+ */
+export interface SessionLock {
+  /**
+   * Waits until nobody holds the session, then holds it for the caller.
+   * @param sessionId - The session.
+   * @param options - `signal`: stops the wait (the promise rejects with its reason).
+   */
+  acquire(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionLease>;
 }
 
 /**

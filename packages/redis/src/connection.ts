@@ -113,25 +113,110 @@ export function prefixOption(value: unknown, owner: string): string {
 }
 
 /**
+ * Since when the clients of a server have found it gone: set by a call that failed or got no
+ * answer, unset when a client reconnects or a background PING (one at a time, every second) is
+ * answered.
+ */
+interface Outage {
+  since: number | undefined;
+  probe: ReturnType<typeof setInterval> | undefined;
+}
+
+/** Per server address: the clients of one process to one server share what they found. */
+const outages = new Map<string, Outage>();
+const watched = new WeakSet<Redis>();
+
+/** How often a client that found Redis gone checks whether it is back. */
+const PROBE_EVERY_MS = 1_000;
+
+function addressOf(client: Redis): string {
+  const options = (client as { options?: { host?: string; port?: number; path?: string } }).options;
+  return options?.path ?? `${options?.host ?? 'localhost'}:${options?.port ?? 6379}`;
+}
+
+function outageOf(client: Redis): Outage {
+  const address = addressOf(client);
+  let outage = outages.get(address);
+  if (!outage) {
+    outage = { since: undefined, probe: undefined };
+    outages.set(address, outage);
+  }
+  if (!watched.has(client)) {
+    watched.add(client);
+    const shared = outage;
+    client.on('ready', () => recovered(shared));
+  }
+  return outage;
+}
+
+function recovered(outage: Outage): void {
+  outage.since = undefined;
+  if (outage.probe !== undefined) clearInterval(outage.probe);
+  outage.probe = undefined;
+}
+
+function lost(client: Redis, outage: Outage): void {
+  outage.since ??= Date.now();
+  if (outage.probe !== undefined) return;
+  let asking = false;
+  outage.probe = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    const timer = setTimeout(() => {
+      asking = false;
+    }, PROBE_EVERY_MS * 5);
+    client.ping().then(
+      () => {
+        clearTimeout(timer);
+        asking = false;
+        recovered(outage);
+      },
+      () => {
+        clearTimeout(timer);
+        asking = false;
+      },
+    );
+  }, PROBE_EVERY_MS);
+  // The check never keeps a process alive on its own.
+  outage.probe.unref?.();
+}
+
+/**
  * Runs one Redis call, bounded: a Redis that is down, unreachable or slow becomes a
- * {@link RedisUnavailableError} within `timeoutMs`, never a hang. A call given up on may still
- * reach Redis later (the client queues it while reconnecting); every write agentloop makes is
- * safe to land late (keyed, or fenced).
+ * {@link RedisUnavailableError} within `timeoutMs`, never a hang. Once a call has found Redis
+ * gone (an error, or no answer: a server that hangs), later calls to that server (from any client
+ * of this process) fail at once until a client reconnects or a background PING is answered, so a
+ * run failing on a lost Redis does not wait `timeoutMs` again for each clean-up step. A call given
+ * up on may still reach Redis later (the client queues it while reconnecting); every write
+ * agentloop makes is safe to land late (keyed, or fenced).
  *
+ * @param client - The client the call uses.
  * @param call - The call.
  * @param operation - What it does, for the error (`save run "run_1"`).
  * @param timeoutMs - The bound.
  */
 export function bounded<T>(
+  client: Redis,
   call: () => Promise<T>,
   operation: string,
   timeoutMs: number,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new RedisUnavailableError(operation, timeoutMs)),
-      timeoutMs,
+  const outage = outageOf(client);
+  if (outage.since !== undefined) {
+    const since = new Date(outage.since).toISOString();
+    return Promise.reject(
+      new RedisUnavailableError(
+        operation,
+        timeoutMs,
+        new Error(`Redis has not answered since ${since} (connection ${client.status})`),
+      ),
     );
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      lost(client, outage);
+      reject(new RedisUnavailableError(operation, timeoutMs));
+    }, timeoutMs);
     let pending: Promise<T>;
     try {
       pending = call();
@@ -149,11 +234,12 @@ export function bounded<T>(
         clearTimeout(timer);
         // agentloop's own refusals (a lost lease) pass as they are; agentloop's scripts answer
         // with values, so any other rejection is the server's or the connection's.
-        reject(
-          AgentError.isInstance(error)
-            ? error
-            : new RedisUnavailableError(operation, timeoutMs, error),
-        );
+        if (AgentError.isInstance(error)) {
+          reject(error);
+          return;
+        }
+        lost(client, outage);
+        reject(new RedisUnavailableError(operation, timeoutMs, error));
       },
     );
   });

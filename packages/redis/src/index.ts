@@ -44,3 +44,10 @@ export {
   type RedisRunStoreOptions,
   type RunHolder,
 } from './redis-run-store.js';
+export {
+  DEFAULT_SESSION_LEASE_MS,
+  type RedisSessionLease,
+  RedisSessionLock,
+  type RedisSessionLockOptions,
+} from './redis-session-lock.js';
+export { RedisStore, type RedisStoreOptions } from './redis-store.js';

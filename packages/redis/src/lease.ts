@@ -113,6 +113,7 @@ export class Lease {
     if (this.#released) throw this.lost(undefined, 'renew the lease');
     const { client, keys, ttlMs, timeoutMs, subject } = this.#options;
     const [ok, current] = (await bounded(
+      client,
       () => client.eval(RENEW, 1, keys.lease, this.token, ttlMs),
       `renew the lease on ${subject.resource} "${subject.id}"`,
       timeoutMs,
@@ -126,6 +127,7 @@ export class Lease {
     if (this.#released) return;
     const { client, keys, timeoutMs, subject } = this.#options;
     await bounded(
+      client,
       () => client.eval(RELEASE, 1, keys.lease, this.token),
       `release the lease on ${subject.resource} "${subject.id}"`,
       timeoutMs,
@@ -169,6 +171,7 @@ export class Lease {
 export async function acquireLease(options: LeaseOptions): Promise<LeaseAttempt> {
   const { client, keys, ttlMs, timeoutMs, subject } = options;
   const [ok, token, third] = (await bounded(
+    client,
     () => client.eval(ACQUIRE, 2, keys.lease, keys.fence, randomUUID(), ttlMs),
     `take the lease on ${subject.resource} "${subject.id}"`,
     timeoutMs,

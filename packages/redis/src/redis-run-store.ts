@@ -304,6 +304,7 @@ export class RedisRunStore implements RunStore {
   ): Promise<T> {
     try {
       return await bounded(
+        this.#connection.client,
         () => call(this.#connection.client),
         `${action} run "${runId}"`,
         this.timeoutMs,

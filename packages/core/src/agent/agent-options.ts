@@ -1,4 +1,4 @@
-import type { MemoryStore, SummarizeFunction, TokenCounter } from '@agentloop/memory';
+import type { MemoryStore, SessionLock, SummarizeFunction, TokenCounter } from '@agentloop/memory';
 import type { AnyTool, StandardSchemaV1, ToolRegistry } from '@agentloop/tools';
 import type {
   ChatCompletionMessageParam,
@@ -56,6 +56,13 @@ export interface MemoryOptions {
   summarize?: true | SummarizeFunction;
   /** The most tokens the summary may take. @default 1000 */
   maxSummaryTokens?: number;
+  /**
+   * Keeps runs on one session in line across processes (`RedisSessionLock` from
+   * `@agentloop/redis`, say): a run holds the session from loading its history to its last
+   * append. Runs of one agent in one process take turns without it.
+   * @default none (in this process only)
+   */
+  sessionLock?: SessionLock;
 }
 
 /**

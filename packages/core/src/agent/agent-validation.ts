@@ -88,6 +88,13 @@ export function validateAgentOptions<TContext, TOutput, TTools extends ToolList>
         { option: 'memory.store' },
       );
     }
+    const lock = memory.sessionLock;
+    if (lock !== undefined && typeof lock?.acquire !== 'function') {
+      throw new ConfigurationError(
+        `Agent "${name}": "memory.sessionLock" must implement acquire(sessionId, { signal }), like RedisSessionLock from @agentloop/redis; got ${describe(lock)}.`,
+        { option: 'memory.sessionLock' },
+      );
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { SummaryState } from '@agentloop/memory';
+import type { SessionLease, SummaryState } from '@agentloop/memory';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { EventBus } from '../events/event-bus.js';
 import type { FinishReason } from '../models/model.js';
@@ -12,7 +12,7 @@ import type { PendingToolCall, RunStatus, SnapshotInterruption } from './run-sna
  * agent serves any number of concurrent runs.
  *
  * Two halves: the runtime handles (`signal`, `bus`, `context`, `consumerReady`, `timeouts`,
- * `checkpoint`), which never leave the process, and the progress (every other field), which
+ * `checkpoint`, `sessionLease`), which never leave the process, and the progress (every other field), which
  * `snapshotOf` turns into the JSON `RunSnapshot` a run store keeps and a resumed run starts
  * from. The loop's steps keep all progress here, none in local variables, so that a snapshot
  * taken at any checkpoint is enough to continue.
@@ -25,6 +25,11 @@ export interface ActiveRun<TContext> {
   readonly signal: AbortSignal;
   readonly bus: EventBus;
   readonly sessionId: string | undefined;
+  /**
+   * The session held across processes while the run goes on (`memory.sessionLock`); the turns
+   * are appended under it.
+   */
+  sessionLease: SessionLease | undefined;
   /** The bounds of every model call of the run (see `ModelTimeouts`). */
   readonly timeouts: ResolvedModelTimeouts;
   /** In streamed runs: resolves when the consumer has caught up (backpressure). */

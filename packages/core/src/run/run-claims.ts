@@ -8,6 +8,8 @@ export interface HeldRun {
   save: ((snapshot: RunSnapshot) => Promise<void>) | undefined;
   /** Lets the run go (in this process and in the store). */
   release(): Promise<void>;
+  /** Aborted once the store's claim is lost, when its claims can be. */
+  signal: AbortSignal | undefined;
 }
 
 /** The runs going on in this process, so one is never continued twice at once here. */
@@ -31,6 +33,7 @@ export async function claimRun(store: RunStore | undefined, runId: string): Prom
   if (!store) {
     return {
       save: undefined,
+      signal: undefined,
       release: async () => {
         running.delete(runId);
       },
@@ -41,6 +44,7 @@ export async function claimRun(store: RunStore | undefined, runId: string): Prom
     const fenced = claim.save?.bind(claim);
     return {
       save: fenced ?? ((snapshot) => store.save(snapshot)),
+      signal: claim.signal,
       release: async () => {
         running.delete(runId);
         await claim.release();

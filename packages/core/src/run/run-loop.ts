@@ -66,10 +66,11 @@ export async function executeRun<TContext>(
 
   // The run listens to the caller's signal through a signal of its own, detached at the end,
   // so a signal shared by many runs gathers no listeners (see `runSignal`). The deadline is one
-  // more source: when it passes, everything the run's signal reaches is cancelled.
+  // more source: when it passes, everything the run's signal reaches is cancelled; and so is a
+  // claim that can be lost.
   const deadline = startDeadline(options.deadlineMs);
   const { signal, end } = runSignal(
-    [options.signal, internalSignal, deadline.signal].filter(
+    [options.signal, internalSignal, deadline.signal, held.signal].filter(
       (s): s is AbortSignal => s !== undefined,
     ),
   );
@@ -86,6 +87,7 @@ export async function executeRun<TContext>(
     signal,
     bus,
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
+    sessionLease: undefined,
     timeouts: resolveModelTimeouts(mode, agent.timeouts, options.timeouts),
     consumerReady: sink ? () => sink.ready() : undefined,
     ...(snapshot ? restoreProgress(snapshot) : freshProgress()),
@@ -103,7 +105,7 @@ export async function executeRun<TContext>(
   });
 
   let failed = true;
-  let leaveSession = () => {};
+  let leaveSession = async () => {};
   try {
     signal.throwIfAborted();
     leaveSession = await enterSession(run, agent.memory);
@@ -126,17 +128,20 @@ export async function executeRun<TContext>(
   } catch (caught) {
     const error = !signal.aborted
       ? toError(caught)
-      : deadline.passed(signal.reason)
-        ? new DeadlineExceededError({
-            deadlineMs: options.deadlineMs ?? 0,
-            result: partialResult(run),
-            cause: caught,
-          })
-        : new RunAbortedError({
-            reason: signal.reason,
-            result: partialResult(run),
-            cause: caught,
-          });
+      : held.signal?.aborted
+        ? // The claim was lost (another worker holds the run now): its own error says so.
+          toError(held.signal.reason)
+        : deadline.passed(signal.reason)
+          ? new DeadlineExceededError({
+              deadlineMs: options.deadlineMs ?? 0,
+              result: partialResult(run),
+              cause: caught,
+            })
+          : new RunAbortedError({
+              reason: signal.reason,
+              result: partialResult(run),
+              cause: caught,
+            });
     // Kept so that `agent.resume(runId)` can try again from the last step that completed.
     run.status = 'failed';
     await run.checkpoint()?.catch(() => {});
@@ -144,7 +149,8 @@ export async function executeRun<TContext>(
     throw error;
   } finally {
     deadline.clear();
-    leaveSession();
+    // The session first: the next run in line (here or in another process) may start now.
+    await leaveSession().catch(() => {});
     end(failed);
     await release().catch(() => {});
   }

@@ -12,6 +12,11 @@ export interface RunClaim {
    * unrecorded.
    */
   save?(snapshot: RunSnapshot): Promise<void>;
+  /**
+   * Aborted once the claim is known to be lost (for stores whose claims can be): the run stops
+   * at once, its model call and tools see the abort, and it fails with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   contextWindowFor,
   type MemoryStore,
+  type SessionLock,
   type SummarizeFunction,
   type SummaryState,
   summaryRequestMessages,
@@ -39,6 +40,8 @@ export interface ResolvedMemory {
   summaries: Map<string, SummaryState>;
   /** The last run in line for each busy session; an entry goes when its queue empties. */
   sessionQueues: Map<string, Promise<void>>;
+  /** Holds a session across processes, after the run's turn in this process's line. */
+  sessionLock: SessionLock | undefined;
 }
 
 /** Resolves an agent's memory options against its model; `undefined` when memory is off. */
@@ -85,6 +88,7 @@ export function resolveMemory(
     maxSummaryTokens: options.maxSummaryTokens,
     summaries: new Map(),
     sessionQueues: new Map(),
+    sessionLock: options.sessionLock,
   };
 }
 
@@ -114,15 +118,17 @@ function summarizeWith<TContext>(model: Model, state: ActiveRun<TContext>): Summ
  * Waits until no other run of this agent is using the session, then holds it until the
  * returned function is called. Runs on one session thus take turns: each loads the history the
  * previous one left complete, and their turns never interleave in the store. Runs on other
- * sessions, or without one, never wait. Aborting the run's signal stops the wait.
+ * sessions, or without one, never wait. With a `sessionLock` the session is then also held
+ * across processes (its lease kept on the run, for the appends). Aborting the run's signal
+ * stops the wait.
  *
- * @returns the function that lets the next run in.
+ * @returns the function that lets the next run in (here and, with a lock, anywhere).
  */
 export async function enterSession<TContext>(
   state: ActiveRun<TContext>,
   memory: ResolvedMemory | undefined,
-): Promise<() => void> {
-  if (!memory?.store || state.sessionId === undefined) return () => {};
+): Promise<() => Promise<void>> {
+  if (!memory?.store || state.sessionId === undefined) return async () => {};
   const key = state.sessionId;
   const queues = memory.sessionQueues;
   const previous = queues.get(key) ?? Promise.resolve();
@@ -139,11 +145,30 @@ export async function enterSession<TContext>(
   };
   try {
     await raceAbort(previous, state.signal);
+    const lock = memory.sessionLock;
+    if (lock) {
+      const acquiring = lock.acquire(key, { signal: state.signal });
+      try {
+        state.sessionLease = await raceAbort(acquiring, state.signal);
+      } catch (error) {
+        // A lease granted after the run gave up waiting is given back at once.
+        acquiring.then((lease) => lease.release()).catch(() => {});
+        throw error;
+      }
+    }
   } catch (error) {
     leave();
     throw error;
   }
-  return leave;
+  return async () => {
+    const lease = state.sessionLease;
+    state.sessionLease = undefined;
+    try {
+      await lease?.release();
+    } finally {
+      leave();
+    }
+  };
 }
 
 /** Loads a session's history; empty without a store or a session id. */
@@ -174,7 +199,10 @@ export function saveTurn<TContext>(
   // Keyed by run and turn: a run resumed after a crash between this append and its checkpoint
   // appends the same turn again, and the store keeps it once.
   const key = `${state.runId}:${state.turn}`;
-  return Promise.resolve(memory.store.append(state.sessionId, batch, { key }));
+  const lease = state.sessionLease;
+  return Promise.resolve(
+    memory.store.append(state.sessionId, batch, lease ? { key, lease } : { key }),
+  );
 }
 
 /**
