@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './child-process.js';
 
 /** The packages the benchmarks import. */
-const PACKAGES = ['core', 'tools', 'memory', 'mcp', 'inspector', 'otel'] as const;
+const PACKAGES = ['core', 'tools', 'memory', 'mcp', 'inspector', 'otel', 'redis'] as const;
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;

@@ -21,6 +21,7 @@ import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runOtelOverheadBenchmark } from './otel-overhead.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
+import { runQueueThroughputBenchmark } from './queue-throughput.js';
 import { runRateLimitBenchmark } from './rate-limits.js';
 import { requireBuild } from './require-build.js';
 import { runScaleBenchmark } from './scale.js';
@@ -41,6 +42,7 @@ const benchmarks: Array<() => Promise<Pick<BenchResult, 'title' | 'markdown'>>> 
   () => runMcpCallOverheadBenchmark(),
   () => runInspectorPageBenchmark(),
   () => runRateLimitBenchmark(),
+  () => runQueueThroughputBenchmark(),
 ];
 
 await requireBuild();

@@ -91,6 +91,10 @@ if (isMain) {
   await worker.ready();
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => {
-    void worker.close().then(() => process.exit(0));
+    void worker.close().then(() => {
+      const { user, system } = process.cpuUsage();
+      process.stderr.write(`cpu ${JSON.stringify({ ms: (user + system) / 1000 })}\n`);
+      process.exit(0);
+    });
   });
 }

@@ -10,8 +10,15 @@ import {
 import { RunQueueError } from './errors.js';
 import type { QueuedJob } from './queued-job.js';
 
-/** An agent as the worker runs it, whatever its context and tools. */
-export type QueueAgent = Pick<Agent, 'name' | 'run' | 'resume'>;
+/**
+ * An agent the worker runs: any `Agent`, whatever its context, output and tools (the worker
+ * gives each run the context the run was enqueued with).
+ */
+export interface QueueAgent {
+  readonly name: string;
+  run(input: never, options?: never): Promise<unknown>;
+  resume(runId: string, options?: never): Promise<unknown>;
+}
 
 /**
  * Runs one job of a queued run where its checkpoints say it stands: a new run, a run taken over
@@ -49,12 +56,14 @@ export async function executeJob({
 }
 
 async function attempt(
-  agent: QueueAgent,
+  queued: QueueAgent,
   job: QueuedJob,
   runStore: RunStore,
   options: RunOptions,
 ): Promise<WireRunEndEvent | undefined> {
   const { runId } = job;
+  // Any agent's run and resume take these options; its context type is the user's business.
+  const agent = queued as unknown as Agent;
   const snapshot = await runStore.load(runId);
   const base: RunOptions = {
     ...options,

@@ -61,7 +61,7 @@ redis.call('PEXPIRE', KEYS[3], ARGV[6])
 return id`;
 
 // A worker takes a job: 'skip' when its generation has ended (or a later one exists), else the
-// record says 'running'.
+// record says 'running', and the answer says whether the run was cancelled meanwhile.
 const BEGIN = `
 local gen = tonumber(redis.call('HGET', KEYS[1], 'gen') or '0')
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -70,6 +70,7 @@ if gen > job then return 'skip' end
 if gen == job and (status == 'completed' or status == 'failed' or status == 'interrupted') then return 'skip' end
 redis.call('HSET', KEYS[1], 'status', 'running', 'gen', ARGV[1], 'agent', ARGV[2])
 redis.call('PERSIST', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'cancelled' end
 return 'go'`;
 
 // The record of a run just enqueued, unless it has one.
@@ -107,7 +108,12 @@ export interface RecordCommands {
     retentionMs: string,
     mode: 'end' | 'cancel',
   ): Promise<string | null>;
-  agentloopBegin(recordKey: string, gen: string, agent: string): Promise<'skip' | 'go'>;
+  agentloopBegin(
+    recordKey: string,
+    cancelKey: string,
+    gen: string,
+    agent: string,
+  ): Promise<'skip' | 'go' | 'cancelled'>;
   agentloopEnqueued(recordKey: string, agent: string): Promise<number>;
   agentloopResume(recordKey: string): Promise<string>;
 }
@@ -119,7 +125,7 @@ export type RecordClient = Redis & RecordCommands;
 export function withRecordCommands(client: Redis): RecordClient {
   client.defineCommand('agentloopPublish', { numberOfKeys: 2, lua: PUBLISH });
   client.defineCommand('agentloopFinish', { numberOfKeys: 3, lua: FINISH });
-  client.defineCommand('agentloopBegin', { numberOfKeys: 1, lua: BEGIN });
+  client.defineCommand('agentloopBegin', { numberOfKeys: 2, lua: BEGIN });
   client.defineCommand('agentloopEnqueued', { numberOfKeys: 1, lua: ENQUEUED });
   client.defineCommand('agentloopResume', { numberOfKeys: 1, lua: RESUME });
   return client as RecordClient;

@@ -1,6 +1,7 @@
 import {
   type AgentEvent,
   ConfigurationError,
+  RunStateError,
   type RunStore,
   RunStoreError,
   toWireError,
@@ -197,7 +198,8 @@ export class RunWorker {
     const { runId } = data;
     const keys = runKeys(this.#prefix, runId);
     const gen = String(data.gen);
-    if ((await this.#client.agentloopBegin(keys.record, gen, data.agent)) === 'skip') return;
+    const begun = await this.#client.agentloopBegin(keys.record, keys.cancel, gen, data.agent);
+    if (begun === 'skip') return;
 
     const lockKey = lockKeyOf(this.#prefix, job.id ?? runId);
     const controller = new AbortController();
@@ -229,7 +231,7 @@ export class RunWorker {
     this.#running.set(runId, controller);
     let terminal: WireEvent | undefined;
     try {
-      if ((await this.#client.exists(keys.cancel)) === 1) controller.abort(cancelled(runId));
+      if (begun === 'cancelled') controller.abort(cancelled(runId));
       const agent = this.#agents[data.agent];
       let failure: unknown;
       if (!agent) {
@@ -335,6 +337,9 @@ function outsideTheRun(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
     if (RunStoreError.isInstance(e) || isConnectionFault(e)) return true;
     if (RunQueueError.isInstance(e) && e.code === 'worker_lost') return true;
+    // The run's previous owner still holds its claim (alive but cut off from its job): the job
+    // is tried again later, when the claim is free, instead of failing the run.
+    if (RunStateError.isInstance(e) && e.code === 'run_in_progress') return true;
     e = (e as { cause?: unknown } | null)?.cause;
   }
   return false;
