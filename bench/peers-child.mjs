@@ -169,11 +169,14 @@ function rawLoops(client, z) {
           if (!delta) continue;
           if (delta.content) content += delta.content;
           for (const part of delta.tool_calls ?? []) {
-            const call = (calls[part.index] ??= {
-              id: '',
-              type: 'function',
-              function: { name: '', arguments: '' },
-            });
+            if (!calls[part.index]) {
+              calls[part.index] = {
+                id: '',
+                type: 'function',
+                function: { name: '', arguments: '' },
+              };
+            }
+            const call = calls[part.index];
             if (part.id) call.id = part.id;
             if (part.function?.name) call.function.name += part.function.name;
             if (part.function?.arguments) call.function.arguments += part.function.arguments;
