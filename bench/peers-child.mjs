@@ -4,7 +4,7 @@
 //
 //   node bench/peers-child.mjs import <framework>
 //   node bench/peers-child.mjs cold <framework> <baseURL>
-//   node bench/peers-child.mjs loops <baseURL> <runs> <warmup>
+//   node bench/peers-child.mjs loops <baseURL> <runs> <warmup> [framework,framework]
 //   node bench/peers-child.mjs memory <framework> <baseURL> <runs>   (with --expose-gc)
 //
 // A run is the loop-overhead workload: 5 turns of 3 parallel `lookup` calls, then the answer
@@ -219,29 +219,34 @@ if (mode === 'import') {
     JSON.stringify({ importMs: imported - started, runMs: performance.now() - imported }),
   );
 } else if (mode === 'loops') {
-  const [baseURL, runsText, warmupText] = args;
+  const [baseURL, runsText, warmupText, only] = args;
   const runs = Number(runsText);
   const warmup = Number(warmupText);
   const cases = [];
-  for (const framework of FRAMEWORKS) {
+  for (const framework of only ? only.split(',') : FRAMEWORKS) {
     const loops = (await load(framework))(baseURL);
     for (const kind of ['generate', 'stream'])
       cases.push({ name: `${framework}:${kind}`, framework, run: loops[kind] });
   }
   for (let i = 0; i < warmup; i++) for (const c of cases) expectTurns(c.name, await c.run());
   const times = Object.fromEntries(cases.map((c) => [c.name, []]));
+  // CPU time of this process per run as well: the server is another process, so this is the
+  // framework's own work, and it moves less than wall time on a busy machine.
+  const cpu = Object.fromEntries(cases.map((c) => [`${c.name}:cpu`, []]));
   for (let i = 0; i < runs; i++) {
     // Rotate who goes first, so none always meets a warmer connection pool or a collector.
     for (let k = 0; k < cases.length; k++) {
       const c = cases[(i + k) % cases.length];
       const t = performance.now();
+      const used = process.cpuUsage();
       expectTurns(c.name, await c.run());
+      const spent = process.cpuUsage(used);
       times[c.name].push(performance.now() - t);
+      cpu[`${c.name}:cpu`].push((spent.user + spent.system) / 1000);
     }
   }
-  console.log(
-    JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]))),
-  );
+  const medians = Object.entries({ ...times, ...cpu }).map(([k, v]) => [k, median(v)]);
+  console.log(JSON.stringify(Object.fromEntries(medians)));
 } else if (mode === 'memory') {
   const [framework, baseURL, countText] = args;
   const count = Number(countText);
