@@ -18,12 +18,17 @@ function lookupValue(key) {
   return { key, value: key.length * 7, unit: 'm' };
 }
 
-/** Imports a framework's modules and returns `{ run(stream), done }` makers for a base URL. */
-async function load(framework) {
+/**
+ * Imports a framework's modules and returns a maker of `{ generate, stream }` for a base URL.
+ * Retries are off (none is needed against the local server) except in the memory mode, where
+ * 1,000 connections at once can meet a keep-alive socket the server has just closed.
+ */
+async function load(framework, retries = 0) {
   const { z } = await import('zod');
   if (framework === 'raw') {
     const { default: OpenAI } = await import('openai');
-    return (baseURL) => rawLoops(new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0 }), z);
+    return (baseURL) =>
+      rawLoops(new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: retries }), z);
   }
   if (framework === 'agentloop') {
     const { Agent, openai } = await import('@agentloop/core');
@@ -63,7 +68,13 @@ async function load(framework) {
     return (baseURL) => {
       // `.chat` is the Chat Completions API, as the other three use.
       const model = createOpenAI({ apiKey: 'test-key', baseURL }).chat('gpt-4o-mini');
-      const options = { model, tools, prompt: PROMPT, stopWhen: stepCountIs(10), maxRetries: 0 };
+      const options = {
+        model,
+        tools,
+        prompt: PROMPT,
+        stopWhen: stepCountIs(10),
+        maxRetries: retries,
+      };
       return {
         generate: async () => (await generateText(options)).steps.length,
         stream: async () => {
@@ -87,7 +98,7 @@ async function load(framework) {
       execute: async ({ key }) => lookupValue(key),
     });
     return (baseURL) => {
-      const client = new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0 });
+      const client = new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: retries });
       const agent = new agents.Agent({
         name: 'peers',
         model: new agents.OpenAIChatCompletionsModel(client, 'gpt-4o-mini'),
@@ -250,7 +261,7 @@ if (mode === 'import') {
 } else if (mode === 'memory') {
   const [framework, baseURL, countText] = args;
   const count = Number(countText);
-  const loops = (await load(framework))(baseURL);
+  const loops = (await load(framework, 6))(baseURL);
   expectTurns(framework, await loops.generate());
   globalThis.gc();
   const baseline = process.memoryUsage().heapUsed;

@@ -167,7 +167,8 @@ function installs(): Record<Framework, Install> {
   }
 }
 
-type LoopSample = Record<`${Framework}:${'generate' | 'stream'}`, number>;
+type Kind = 'generate' | 'stream' | 'generate:cpu' | 'stream:cpu';
+type LoopSample = Record<`${Framework}:${Kind}`, number>;
 
 /** Runs the comparison and returns its section of RESULTS.md. */
 export async function runPeersBenchmark({
@@ -193,20 +194,24 @@ export async function runPeersBenchmark({
     const imported = await spawnTimes(spawns, (f) => ['import', f]);
     const empty: number[] = [];
     for (let i = 0; i < spawns; i++) empty.push((await runNode(['-e', '0'])).wallMs);
-    const memory = {} as Record<Framework, number>;
+    const memory = {} as Record<Framework, number | string>;
     for (const framework of FRAMEWORKS) {
-      const figure = await child<{ peakHeapPerRunBytes: number }>(
-        ['memory', framework, slow.url, String(concurrent)],
-        `the ${framework} memory child`,
-        ['--expose-gc'],
-      );
-      memory[framework] = figure.peakHeapPerRunBytes;
+      try {
+        const figure = await child<{ peakHeapPerRunBytes: number }>(
+          ['memory', framework, slow.url, String(concurrent)],
+          `the ${framework} memory child`,
+          ['--expose-gc'],
+        );
+        memory[framework] = figure.peakHeapPerRunBytes;
+      } catch (error) {
+        // Reported in the table rather than losing the other figures of the sitting.
+        memory[framework] = `failed (${String(error).split('\n')[0]?.slice(0, 80)})`;
+      }
     }
     const sizes = installs();
 
-    const loopMs = (f: Framework, kind: 'generate' | 'stream') =>
-      median(samples.map((s) => s[`${f}:${kind}`]));
-    const ratio = (f: Framework, kind: 'generate' | 'stream') =>
+    const loopMs = (f: Framework, kind: Kind) => median(samples.map((s) => s[`${f}:${kind}`]));
+    const ratio = (f: Framework, kind: Kind) =>
       median(samples.map((s) => s[`${f}:${kind}`] / s[`raw:${kind}`]));
     const perProcess = (f: Framework, kind: 'generate' | 'stream') =>
       samples.map((s) => (s[`${f}:${kind}`] / s[`raw:${kind}`]).toFixed(2)).join(', ');
@@ -230,15 +235,22 @@ export async function runPeersBenchmark({
       row('… × raw', (f) => `${ratio(f, 'generate').toFixed(2)}`),
       row('streamed run (ms)', (f) => loopMs(f, 'stream').toFixed(1)),
       row('… × raw stream', (f) => `${ratio(f, 'stream').toFixed(2)}`),
+      row('CPU time of the process per run (ms)', (f) => loopMs(f, 'generate:cpu').toFixed(1)),
+      row('… × raw', (f) => `${ratio(f, 'generate:cpu').toFixed(2)}`),
+      row('CPU time per streamed run (ms)', (f) => loopMs(f, 'stream:cpu').toFixed(1)),
+      row('… × raw stream', (f) => `${ratio(f, 'stream:cpu').toFixed(2)}`),
       row('cold start: import + one run, spawn to exit (ms)', (f) => cold[f].toFixed(0)),
       row('import alone, spawn to exit (ms)', (f) => imported[f].toFixed(0)),
       row(
         'consumer install, MB (packages)',
         (f) => `${sizes[f].megabytes.toFixed(1)} (${sizes[f].packages})`,
       ),
-      row(`heap per concurrent run, ${concurrent} runs (KB)`, (f) => (memory[f] / 1024).toFixed(1)),
+      row(`heap per concurrent run, ${concurrent} runs (KB)`, (f) => {
+        const bytes = memory[f];
+        return typeof bytes === 'number' ? (bytes / 1024).toFixed(1) : bytes;
+      }),
       '',
-      `The same agent in each framework (\`${CHILD}\`): 5 turns of 3 parallel \`lookup\` calls with a zod schema, then the answer, over the Chat Completions API of the local test server (\`test/support\`, answering at once), which runs in the parent process. The AI SDK runs \`generateText\`/\`streamText\` with \`stopWhen: stepCountIs(10)\` on \`createOpenAI().chat()\`; the Agents SDK runs \`run(agent)\` on \`OpenAIChatCompletionsModel\` with tracing disabled; agentloop runs \`agent.run\`/\`agent.stream\`; the raw floor drives \`client.chat.completions.create\` by hand, accumulating streamed tool-call deltas itself. Streamed runs read every event. Runs: ${forks} fresh processes, each timing ${runs} runs of all eight loops interleaved and rotated after ${warmup} warm-up runs; the ms figures are medians over processes, the ratios medians of per-process ratios (non-streamed: ${FRAMEWORKS.map((f) => `${f} ${perProcess(f, 'generate')}`).join('; ')}; streamed: ${FRAMEWORKS.map((f) => `${f} ${perProcess(f, 'stream')}`).join('; ')}). Cold start and import: ${spawns} spawns per framework after one uncounted round, frameworks rotated; \`node -e 0\` takes ${median(empty).toFixed(0)} ms here. Install: \`npm install\` into an empty project: \`openai@6\`; \`ai@6 @ai-sdk/openai@3 zod\`; \`@openai/agents@0.14 zod\`; the packed core, tools, memory and protocol with zod (openai comes as core's peer; tiktoken, an optional peer, does not). Memory: ${concurrent} runs started at once in a fresh process (\`--expose-gc\`), each model reply held 100 ms; the peak of \`heapUsed\` after a full collection, sampled every 25 ms, less the heap before the runs, divided by the runs.`,
+      `The same agent in each framework (\`${CHILD}\`): 5 turns of 3 parallel \`lookup\` calls with a zod schema, then the answer, over the Chat Completions API of the local test server (\`test/support\`, answering at once), which runs in the parent process. The AI SDK runs \`generateText\`/\`streamText\` with \`stopWhen: stepCountIs(10)\` on \`createOpenAI().chat()\`; the Agents SDK runs \`run(agent)\` on \`OpenAIChatCompletionsModel\` with tracing disabled; agentloop runs \`agent.run\`/\`agent.stream\`; the raw floor drives \`client.chat.completions.create\` by hand, accumulating streamed tool-call deltas itself. Streamed runs read every event. The CPU rows are the child's own CPU time (user + system) per run: the server is the parent, so they count the framework's work and move less than wall time on a busy machine. Runs: ${forks} fresh processes, each timing ${runs} runs of all eight loops interleaved and rotated after ${warmup} warm-up runs; the ms figures are medians over processes, the ratios medians of per-process ratios (non-streamed: ${FRAMEWORKS.map((f) => `${f} ${perProcess(f, 'generate')}`).join('; ')}; streamed: ${FRAMEWORKS.map((f) => `${f} ${perProcess(f, 'stream')}`).join('; ')}). Cold start and import: ${spawns} spawns per framework after one uncounted round, frameworks rotated; \`node -e 0\` takes ${median(empty).toFixed(0)} ms here. Install: \`npm install\` into an empty project: \`openai@6\`; \`ai@6 @ai-sdk/openai@3 zod\`; \`@openai/agents@0.14 zod\`; the packed core, tools, memory and protocol with zod (openai comes as core's peer; tiktoken, an optional peer, does not). Memory: ${concurrent} runs started at once in a fresh process (\`--expose-gc\`), each model reply held 100 ms; the peak of \`heapUsed\` after a full collection, sampled every 25 ms, less the heap before the runs, divided by the runs.`,
     ].join('\n');
     return { title: PEERS_SECTION_TITLE, markdown };
   } finally {
