@@ -21,6 +21,7 @@ import { runMcpCallOverheadBenchmark } from './mcp-call-overhead.js';
 import { runMemoryBenchmark } from './memory.js';
 import { runOtelOverheadBenchmark } from './otel-overhead.js';
 import { runParallelSpeedupBenchmark } from './parallel-speedup.js';
+import { PEERS_SECTION_TITLE } from './peers.js';
 import { runQueueThroughputBenchmark } from './queue-throughput.js';
 import { runRateLimitBenchmark } from './rate-limits.js';
 import { requireBuild } from './require-build.js';
@@ -68,7 +69,11 @@ const header = [
 ];
 const file = new URL('./RESULTS.md', import.meta.url);
 // The crash harness (`pnpm bench:crash`, minutes long) writes its own section: keep it.
-const crash = extractSection(await readFile(file, 'utf8').catch(() => ''), CRASH_SECTION_TITLE);
+const previous = await readFile(file, 'utf8').catch(() => '');
+const crash = extractSection(previous, CRASH_SECTION_TITLE);
 if (crash) sections.push(crash);
+// So does the comparison with the peers (`pnpm bench:peers`, about ten minutes, npm installs).
+const peers = extractSection(previous, PEERS_SECTION_TITLE);
+if (peers) sections.push(peers);
 await writeFile(file, `${header.join('\n')}${sections.join('\n\n')}\n`);
 console.log(`Wrote ${file.pathname}`);

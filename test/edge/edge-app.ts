@@ -147,7 +147,7 @@ async function runStore() {
   return { loaded: await store.load('run_edge'), second };
 }
 
-/** A JSON-Schema tool: ajv compiles to code, which edge forbids; the error says so at definition. */
+/** A JSON-Schema tool: ajv loads on Node only (and compiles to code, which edge forbids); the error says so at definition. */
 function jsonSchemaToolOnEdge() {
   try {
     jsonSchemaTool({

@@ -198,13 +198,13 @@ describe('the packages on an edge runtime', () => {
     expect(memory.counting?.message).toContain('TokenCounter needs Node.js');
   });
 
-  it('refuses a JSON-Schema tool at definition, saying the runtime forbids compiling code', () => {
+  it('refuses a JSON-Schema tool at definition, saying ajv needs Node.js', () => {
     expect(report.jsonSchemaTool).toMatchObject({
       name: 'ToolDefinitionError',
       code: 'invalid_parameters',
     });
     expect(report.jsonSchemaTool?.message).toContain(
-      'Cannot define tool "add" from a JSON Schema here: this runtime forbids generating code from strings',
+      'Cannot define tool "add" from a JSON Schema here: ajv, which compiles each schema to code, loads on Node.js only',
     );
   });
 

@@ -28,6 +28,30 @@ describe('token counting and the runtime', () => {
     expect((error as Error).message).toContain(`is Node.js ${process.versions.node}`);
   });
 
+  it('without tiktoken installed (an optional peer), says to install it', () => {
+    const missing = Object.assign(new Error("Cannot find module 'tiktoken'"), {
+      code: 'MODULE_NOT_FOUND',
+    });
+    process.getBuiltinModule = ((id: string) =>
+      id === 'node:module'
+        ? {
+            createRequire: () => (request: string) => {
+              if (request === 'tiktoken') throw missing;
+              throw new Error(`unexpected require of ${request}`);
+            },
+          }
+        : getBuiltinModule(id)) as typeof process.getBuiltinModule;
+    let error: unknown;
+    try {
+      new TokenCounter({ model: 'gpt-4o' }).countMessages([{ role: 'user', content: 'hi' }]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(MemoryError);
+    expect(error).toMatchObject({ code: 'missing_dependency', cause: missing });
+    expect((error as Error).message).toContain('npm install tiktoken');
+  });
+
   it('counts through process.getBuiltinModule', () => {
     const asked: string[] = [];
     process.getBuiltinModule = ((id: string) => {

@@ -46,6 +46,7 @@ interface Run {
 function run(command: string, args: string[], cwd: string): Promise<Run> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // the test runner's loaders must not reach the user's project
+  delete env.NODE_PATH; // nor the workspace's hoisted packages, which pnpm's bin shims put there
   for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
   return new Promise((resolve) => {
     execFile(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 }, (error, out, err) => {
@@ -154,5 +155,26 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
     const { code, output } = await run(process.execPath, ['dist/agent.js'], app);
     expect(code, output).toBe(0);
     expect(output.trim()).toBe("It is 5. [ '5' ]");
+  }, 240_000);
+
+  it('leaves tiktoken out until the user counts tokens, then counts with it', async () => {
+    const count = [
+      "import { TokenCounter } from '@agentloop/memory';",
+      "try { console.log(new TokenCounter({ model: 'gpt-4o' }).countText('hello world')); }",
+      'catch (error) { console.log(error.code, error.message); }',
+    ].join('\n');
+    writeFileSync(join(app, 'count.mjs'), count);
+    expect(readdirSync(join(app, 'node_modules'))).not.toContain('tiktoken');
+    const without = await run(process.execPath, ['count.mjs'], app);
+    expect(without.code, without.output).toBe(0);
+    expect(without.output).toMatch(/^missing_dependency .*npm install tiktoken/);
+    const add = await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', 'tiktoken'],
+      app,
+    );
+    expect(add.code, add.output).toBe(0);
+    const counted = await run(process.execPath, ['count.mjs'], app);
+    expect(counted.output.trim()).toBe('2');
   }, 240_000);
 });

@@ -63,6 +63,15 @@ describe.each(PACKAGES)('packages/$dir ($name)', ({ dir, name }) => {
     },
   );
 
+  it.runIf(dir === 'memory')(
+    'takes tiktoken (23 MB installed) as an optional peer: only a program that counts tokens installs it',
+    () => {
+      expect(manifest.dependencies?.tiktoken, 'tiktoken in dependencies').toBeUndefined();
+      expect(manifest.peerDependencies?.tiktoken).toMatch(/^\^1\./);
+      expect(manifest.peerDependenciesMeta?.tiktoken?.optional).toBe(true);
+    },
+  );
+
   it.runIf(dir === 'otel')(
     'takes @opentelemetry/api from the consumer, as a peer, and no other OpenTelemetry package',
     () => {

@@ -27,7 +27,9 @@ let tiktoken: TiktokenModule | undefined;
 type CreateRequire = (from: string) => (id: string) => unknown;
 
 /**
- * Loads tiktoken's Node build, which compiles its WASM synchronously. `createRequire` is reached
+ * Loads tiktoken's Node build, which compiles its WASM synchronously. tiktoken is an optional
+ * peer dependency (23 MB installed), so a user who never counts tokens does not install it; a
+ * count without it says what to install. `createRequire` is reached
  * through `process.getBuiltinModule` (Node >= 20.16) rather than imported, so this package's root
  * also loads on runtimes without Node builtins (Vercel Edge, Cloudflare Workers), where only
  * counting fails, saying why.
@@ -45,7 +47,16 @@ function loadTiktoken(): TiktokenModule {
       'unsupported_runtime',
     );
   }
-  return nodeModule.createRequire(import.meta.url)('tiktoken') as TiktokenModule;
+  try {
+    return nodeModule.createRequire(import.meta.url)('tiktoken') as TiktokenModule;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND') throw error;
+    throw new MemoryError(
+      'TokenCounter needs the tiktoken package, an optional peer dependency of @agentloop/memory that is not installed. Install it next to @agentloop/memory (npm install tiktoken), or run without memory and token counting (the agent needs no counter otherwise).',
+      'missing_dependency',
+      error,
+    );
+  }
 }
 
 /**

@@ -16,7 +16,9 @@ export type MemoryErrorCode =
   /** A wrong option ({@link InvalidOptionError}): the code every package gives a misconfiguration. */
   | ConfigErrorCode
   /** Counting tokens where tiktoken cannot load: a runtime without Node builtins (edge). */
-  | 'unsupported_runtime';
+  | 'unsupported_runtime'
+  /** Counting tokens without tiktoken installed (an optional peer dependency). */
+  | 'missing_dependency';
 
 /** Marks a {@link MemoryError} in every copy of the package. */
 const MEMORY_ERROR: unique symbol = Symbol.for('agentloop.error.memory');

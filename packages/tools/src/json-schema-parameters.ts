@@ -1,7 +1,7 @@
 import { ToolDefinitionError } from './errors.js';
 import { issuesOfJsonSchemaErrors } from './json-schema-issues.js';
 import { isRecord, type JsonSchema } from './json-schema-utils.js';
-import { compileJsonSchema } from './json-schema-validator.js';
+import { AjvUnavailableError, compileJsonSchema } from './json-schema-validator.js';
 import type { StandardResult, StandardSchemaV1 } from './types.js';
 
 /** Marks a parameters object made from a JSON Schema, in every copy of the package. */
@@ -64,6 +64,12 @@ export function jsonSchemaParameters<TArgs extends object = Record<string, unkno
   try {
     validate = compileJsonSchema(structuredClone(schema));
   } catch (error) {
+    if (error instanceof AjvUnavailableError) {
+      throw new ToolDefinitionError(
+        `Cannot define tool${toolName ? ` "${toolName}"` : ''} from a JSON Schema here: ajv, which compiles each schema to code, loads on Node.js only, and this runtime has no Node builtins (edge runtimes also forbid generating code from strings). Define the tool with tool() and a zod schema on this runtime.`,
+        { code: 'invalid_parameters', toolName, cause: error },
+      );
+    }
     if (error instanceof EvalError) {
       // Edge runtimes (Vercel Edge, Cloudflare Workers) forbid `new Function`, which ajv needs.
       throw new ToolDefinitionError(

@@ -1,8 +1,27 @@
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { JsonSchema } from './json-schema-utils.js';
+import { requireOnNode } from './require-on-node.js';
+
+/** ajv where it loads: on Node, on the first JSON-Schema tool (its import costs ~50 ms). */
+type AjvClass = new (options: Options) => Ajv;
+
+/** Where ajv cannot load: a runtime without Node builtins. */
+export class AjvUnavailableError extends Error {
+  constructor() {
+    super('ajv loads on Node.js only, and this runtime has no Node builtins');
+    this.name = 'AjvUnavailableError';
+  }
+}
+
+function loadAjv(dialect: Dialect): { Class: AjvClass; addFormats: (ajv: Ajv) => unknown } {
+  const id =
+    dialect === '2020-12' ? 'ajv/dist/2020' : dialect === '2019-09' ? 'ajv/dist/2019' : 'ajv';
+  const ajv = requireOnNode<{ default: AjvClass }>(id);
+  // ajv-formats is CommonJS: its module object is the plugin, and `.default` is it too.
+  const formats = requireOnNode<{ default: (ajv: Ajv) => unknown }>('ajv-formats');
+  if (ajv === undefined || formats === undefined) throw new AjvUnavailableError();
+  return { Class: ajv.default, addFormats: formats.default };
+}
 
 /** The JSON Schema dialects a tool's schema may declare in `$schema`. */
 type Dialect = 'draft-07' | '2019-09' | '2020-12';
@@ -38,14 +57,9 @@ function dialectOf(schema: JsonSchema): Dialect {
 function instanceFor(dialect: Dialect): Ajv {
   let ajv = instances.get(dialect);
   if (ajv === undefined) {
-    ajv =
-      dialect === '2020-12'
-        ? new Ajv2020(OPTIONS)
-        : dialect === '2019-09'
-          ? new Ajv2019(OPTIONS)
-          : new Ajv(OPTIONS);
-    // ajv-formats is CommonJS: its module object is the plugin, and `.default` is it too.
-    addFormats.default(ajv);
+    const { Class, addFormats } = loadAjv(dialect);
+    ajv = new Class(OPTIONS);
+    addFormats(ajv);
     instances.set(dialect, ajv);
   }
   return ajv;

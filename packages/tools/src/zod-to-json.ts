@@ -1,7 +1,8 @@
 import { toJSONSchema as zod4ToJSONSchema } from 'zod/v4/core';
-import { zodToJsonSchema } from 'zod-to-json-schema';
+import type { zodToJsonSchema } from 'zod-to-json-schema';
 import { ToolDefinitionError } from './errors.js';
 import { isRecord, type JsonSchema, resolveLocalRef } from './json-schema-utils.js';
+import { requireOnNode } from './require-on-node.js';
 
 /** Which zod a schema comes from, told apart by shape: v4 schemas carry `_zod`, v3 ones `_def`. */
 export type ZodVersion = 'v4' | 'v3';
@@ -112,9 +113,22 @@ function inlinePathRefs(root: JsonSchema): JsonSchema {
   return visit(root, '', []) as JsonSchema;
 }
 
-/** Converts a zod v3 schema with zod-to-json-schema, describing what the model may send. */
-function convertV3(schema: object): JsonSchema {
-  const result = zodToJsonSchema(schema as Parameters<typeof zodToJsonSchema>[0], {
+/**
+ * Converts a zod v3 schema with zod-to-json-schema, describing what the model may send. The
+ * converter (and through it `zod/v3`) is loaded on the first zod v3 schema: zod 4 users never
+ * load it.
+ */
+function convertV3(schema: object, toolName: string | undefined): JsonSchema {
+  const converter = requireOnNode<{ zodToJsonSchema: typeof zodToJsonSchema }>(
+    'zod-to-json-schema',
+  );
+  if (converter === undefined) {
+    throw new ToolDefinitionError(
+      `Invalid parameters${toolName ? ` for tool "${toolName}"` : ''}: a zod v3 schema is converted to JSON Schema by zod-to-json-schema, which loads on Node.js only, and this runtime has no Node builtins. Define the schema with zod 4 (import { z } from 'zod' with zod >= 4, or 'zod/v4' with zod 3.25) on this runtime.`,
+      { code: 'invalid_parameters', toolName },
+    );
+  }
+  const result = converter.zodToJsonSchema(schema as Parameters<typeof zodToJsonSchema>[0], {
     $refStrategy: 'root',
     definitionPath: '$defs',
     effectStrategy: 'input',
@@ -140,7 +154,9 @@ export function zodToParametersSchema(schema: unknown, toolName?: string): JsonS
     );
   }
   const converted =
-    version === 'v4' ? convertV4(schema as object, toolName) : convertV3(schema as object);
+    version === 'v4'
+      ? convertV4(schema as object, toolName)
+      : convertV3(schema as object, toolName);
   const { $schema: _dropped, ...rest } = converted;
   if (rest.type === 'object') return rest;
   const branches = rest.anyOf ?? rest.oneOf;

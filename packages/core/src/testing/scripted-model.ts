@@ -1,4 +1,4 @@
-import { TokenCounter } from '@agentloop/memory';
+import { MemoryError, TokenCounter } from '@agentloop/memory';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { abortableSleep, throwIfAborted } from '../errors/abort-error.js';
 import { ConfigurationError } from '../errors/errors.js';
@@ -33,7 +33,8 @@ export interface ScriptedReplyObject {
   /**
    * The usage reported. @default the request and the reply counted with `TokenCounter` for the
    * model's name, as `memory` counts them (prompt: the messages with reply priming, plus the
-   * tools; completion: the text, plus each call's name and arguments)
+   * tools; completion: the text, plus each call's name and arguments); none, as from a provider
+   * that reports none, where tiktoken is not installed or cannot load (an edge runtime)
    */
   usage?: CompletionUsage | undefined;
   /** The model name reported in the response. @default the model's name */
@@ -98,7 +99,8 @@ export class ScriptedModel implements Model {
   readonly #delayMs: number;
   readonly #chunkDelayMs: number;
   readonly #responder: ScriptedResponder | undefined;
-  #counter: TokenCounter | undefined;
+  /** `null` once counting proved impossible here (no tiktoken), so it is not tried again. */
+  #counter: TokenCounter | null | undefined;
 
   /**
    * @param replies - the script, one reply per model call; or one function that answers every call.
@@ -204,7 +206,7 @@ export class ScriptedModel implements Model {
             ? 'tool_calls'
             : 'stop'
           : reply.finishReason,
-      usage: reply.usage ?? this.#countUsage(request, content, toolCalls),
+      ...usageField(reply.usage ?? this.#countUsage(request, content, toolCalls)),
     };
   }
 
@@ -213,11 +215,22 @@ export class ScriptedModel implements Model {
     request: ModelRequest,
     content: string | null,
     toolCalls: readonly ModelToolCall[],
-  ): CompletionUsage {
-    this.#counter ??= new TokenCounter({ model: this.name });
+  ): CompletionUsage | undefined {
+    if (this.#counter === undefined) this.#counter = new TokenCounter({ model: this.name });
     const counter = this.#counter;
-    const prompt_tokens =
-      counter.countMessages(request.messages) + counter.countTools(request.tools);
+    if (counter === null) return undefined;
+    let prompt_tokens: number;
+    try {
+      prompt_tokens = counter.countMessages(request.messages) + counter.countTools(request.tools);
+    } catch (error) {
+      // tiktoken is an optional peer: without it (or on an edge runtime) the script reports no usage.
+      const unavailable =
+        MemoryError.isInstance(error) &&
+        (error.code === 'missing_dependency' || error.code === 'unsupported_runtime');
+      if (!unavailable) throw error;
+      this.#counter = null;
+      return undefined;
+    }
     let completion_tokens = counter.countText(content ?? '');
     for (const call of toolCalls) {
       completion_tokens +=
@@ -225,6 +238,10 @@ export class ScriptedModel implements Model {
     }
     return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
   }
+}
+
+function usageField(usage: CompletionUsage | undefined): { usage?: CompletionUsage } {
+  return usage === undefined ? {} : { usage };
 }
 
 function clone(request: ModelRequest): ModelRequest {
