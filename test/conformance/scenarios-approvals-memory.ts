@@ -167,7 +167,9 @@ export const approvalAndMemoryScenarios: Scenario[] = [
   },
   {
     name: 'memory: a long session under a tight budget is trimmed, every request still valid',
-    server: () => ({ responder: sessionResponder() }),
+    // Reasoning items go back with their message over Responses and take room in the context
+    // (memory counts them), so trimming would differ by design: these compare it without them.
+    server: () => ({ responder: sessionResponder(), reasoningItems: false }),
     run: async (ctx) => {
       const agent = ctx.agent({
         memory: { store: new InMemoryStore(), maxTokens: 420, reserveOutputTokens: 50 },
@@ -189,7 +191,9 @@ export const approvalAndMemoryScenarios: Scenario[] = [
   },
   {
     name: 'memory: the first user message stays pinned while the middle is trimmed',
-    server: () => ({ responder: sessionResponder() }),
+    // Reasoning items go back with their message over Responses and take room in the context
+    // (memory counts them), so trimming would differ by design: these compare it without them.
+    server: () => ({ responder: sessionResponder(), reasoningItems: false }),
     run: async (ctx) => {
       const agent = ctx.agent({
         memory: {
@@ -214,7 +218,9 @@ export const approvalAndMemoryScenarios: Scenario[] = [
   },
   {
     name: 'memory: oversized tool outputs of the newest turn are shrunk to fit',
-    server: () => ({ responder: sessionResponder(true) }),
+    // Reasoning items go back with their message over Responses and take room in the context
+    // (memory counts them), so trimming would differ by design: these compare it without them.
+    server: () => ({ responder: sessionResponder(true), reasoningItems: false }),
     run: (ctx) =>
       outcomeOf(
         ctx
