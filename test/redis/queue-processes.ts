@@ -193,7 +193,10 @@ export function streamFaults(run: RunRecord): string[] {
       started = new Set();
       continue;
     }
-    if (event.turn < turn) faults.push(`turn ${event.turn} after ${turn}`);
+    // A run:error the queue writes for a run it could not continue (no run:start before it)
+    // names no turn of its own.
+    const written = event.type === 'run:error' && event.turn === 0;
+    if (event.turn < turn && !written) faults.push(`turn ${event.turn} after ${turn}`);
     turn = event.turn;
     if (event.type === 'tool:start') started.add(event.toolCallId);
     if (event.type === 'tool:end') started.delete(event.toolCallId);
