@@ -90,9 +90,11 @@ describe.skipIf(reason !== undefined)("the README's Install in your project", ()
     expect(install.code, install.output).toBe(0);
   }, 300_000);
 
+  // The scratch project holds every package's dependencies (BullMQ's among them): removing it
+  // takes more than the default 10 s on a busy machine.
   afterAll(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('installs the eight tarballs together with npm, openai coming as their peer', () => {
     const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));

@@ -113,8 +113,12 @@ describe.skipIf(!server)(
       expect(started).toEqual([1, 2]);
       expect(events).toEqual(['run:error']);
 
-      // Redis comes back (empty: it keeps nothing on disk): the same stores work again.
+      // Redis comes back (empty: it keeps nothing on disk). A client made now is not refused for
+      // what the old ones found, and the same stores work again.
       await server.startServer();
+      const fresh = new RedisStore({ connection: server.url });
+      expect(await fresh.load('u1')).toEqual([]);
+      await fresh.close();
       const again = await eventually(() => runStore.claim('run_after'), WITHIN_MS);
       await again.release();
       await eventually(() => store.append('u1', [{ role: 'user', content: 'back' }]), WITHIN_MS);

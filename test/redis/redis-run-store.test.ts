@@ -86,9 +86,11 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     await claim.release();
   });
 
-  it("takes over a crashed worker's run once its lease expires, never before", async () => {
+  it("takes over a crashed worker's run once its lease expires, never before", {
+    timeout: 60_000,
+  }, async () => {
     const prefix = freshPrefix();
-    const worker = startChild(['hold-run', redis.url ?? '', prefix, 'run_crash', '400']);
+    const worker = startChild(['hold-run', redis.url ?? '', prefix, 'run_crash', '2000']);
     const claimed = await worker.next();
     expect(claimed).toMatch(/^claimed \d+$/);
     worker.child.kill('SIGKILL');
@@ -97,12 +99,14 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     await expect(store.claim('run_crash')).rejects.toMatchObject({ code: 'run_in_progress' });
     const holder = await store.holder('run_crash');
     expect(holder?.fence).toBe(Number(claimed.split(' ')[1]));
-    const claim = await eventually(() => store.claim('run_crash'), 3_000);
+    const claim = await eventually(() => store.claim('run_crash'), 10_000);
     expect(claim.fence).toBeGreaterThan(holder?.fence ?? Number.POSITIVE_INFINITY);
     await claim.release();
   });
 
-  it("refuses a paused worker's writes once another has taken its run over (fencing)", async () => {
+  it("refuses a paused worker's writes once another has taken its run over (fencing)", {
+    timeout: 60_000,
+  }, async () => {
     const prefix = freshPrefix();
     const stale = startChild(['hold-run', redis.url ?? '', prefix, 'run_stale', '300']);
     const staleFence = Number((await stale.next()).split(' ')[1]);
@@ -111,7 +115,7 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     // A stop-the-world pause longer than the lease (GC, a stalled VM): no renewals.
     stale.child.kill('SIGSTOP');
     const store = makeStore(prefix);
-    const successor = await eventually(() => store.claim('run_stale'), 3_000);
+    const successor = await eventually(() => store.claim('run_stale'), 10_000);
     expect(successor.fence).toBeGreaterThan(staleFence);
     const mine = sampleSnapshot('run_stale');
     mine.turn = 7;

@@ -41,7 +41,9 @@ describe.skipIf(!redis.url)(`RedisSessionLock (${redis.reason})`, () => {
     await redis.stop();
   });
 
-  it('keeps runs on one session in line across two processes: never overlapping, each turn whole', async () => {
+  it('keeps runs on one session in line across two processes: never overlapping, each turn whole', {
+    timeout: 60_000,
+  }, async () => {
     const prefix = freshPrefix();
     const workers = [0, 1].map(() => startChild(['session-runs', url, prefix, 's1', '5']));
     for (const worker of workers) expect(await worker.next()).toBe('ready');
@@ -71,9 +73,11 @@ describe.skipIf(!redis.url)(`RedisSessionLock (${redis.reason})`, () => {
     }
   });
 
-  it("lets the next run in once a crashed holder's lease expires, not before", async () => {
+  it("lets the next run in once a crashed holder's lease expires, not before", {
+    timeout: 60_000,
+  }, async () => {
     const prefix = freshPrefix();
-    const holder = startChild(['hold-session', url, prefix, 's2', '600']);
+    const holder = startChild(['hold-session', url, prefix, 's2', '1500']);
     expect(await holder.next()).toMatch(/^held \d+$/);
     const store = new RedisStore({ connection: url, prefix });
     closers.push(store);

@@ -86,6 +86,8 @@ function idle(url: string | undefined, reason: string): FoundRedis {
   if (url === undefined && ['true', '1'].includes((process.env.CI ?? '').toLowerCase())) {
     throw new Error(`CI=${process.env.CI} but the Redis tests cannot run: ${reason}`);
   }
+  // Said plainly, not only in the skipped suites' names (which reporters may fold away).
+  if (url === undefined) console.warn(`The Redis tests of this file are ${reason}`);
   return { url, reason, stop: async () => {} };
 }
 
@@ -116,7 +118,10 @@ export function answersPing(host: string, port: number): Promise<boolean> {
  */
 export async function startPrivateRedis(): Promise<(StartedRedis & { url: string }) | undefined> {
   const binary = SERVER_BINARIES.find((path) => existsSync(path));
-  if (!binary) return undefined;
+  if (!binary) {
+    idle(undefined, 'skipped: redis-server is not installed (apt-get install redis-server)');
+    return undefined;
+  }
   const started = await startServer(binary);
   return { ...started, url: `redis://127.0.0.1:${started.port}` };
 }

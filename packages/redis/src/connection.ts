@@ -125,6 +125,8 @@ interface Outage {
 /** Per server address: the clients of one process to one server share what they found. */
 const outages = new Map<string, Outage>();
 const watched = new WeakSet<Redis>();
+/** The clients that have been connected once. */
+const connected = new WeakSet<Redis>();
 
 /** How often a client that found Redis gone checks whether it is back. */
 const PROBE_EVERY_MS = 1_000;
@@ -144,7 +146,11 @@ function outageOf(client: Redis): Outage {
   if (!watched.has(client)) {
     watched.add(client);
     const shared = outage;
-    client.on('ready', () => recovered(shared));
+    if (client.status === 'ready') connected.add(client);
+    client.on('ready', () => {
+      connected.add(client);
+      recovered(shared);
+    });
   }
   return outage;
 }
@@ -160,6 +166,11 @@ function lost(client: Redis, outage: Outage): void {
   if (outage.probe !== undefined) return;
   let asking = false;
   outage.probe = setInterval(() => {
+    // The client that found the outage was closed: what it found is no longer known.
+    if (client.status === 'end') {
+      recovered(outage);
+      return;
+    }
     if (asking) return;
     asking = true;
     const timer = setTimeout(() => {
@@ -202,7 +213,11 @@ export function bounded<T>(
   timeoutMs: number,
 ): Promise<T> {
   const outage = outageOf(client);
-  if (outage.since !== undefined) {
+  // A client connecting for the first time (or again, after being closed) is given its chance;
+  // one that lost its connection, or is connected to a server that stopped answering, is not.
+  const fresh =
+    !connected.has(client) && (client.status === 'wait' || client.status === 'connecting');
+  if (outage.since !== undefined && !fresh) {
     const since = new Date(outage.since).toISOString();
     return Promise.reject(
       new RedisUnavailableError(
