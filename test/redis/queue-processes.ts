@@ -180,7 +180,10 @@ export function pollClient(url: string): Redis {
 export function streamFaults(run: RunRecord): string[] {
   const faults: string[] = [];
   const types = run.events.map((e) => e.event.type);
-  if (types[0] !== 'run:start') faults.push(`starts with ${types[0]}`);
+  // A run whose first attempt left no event (Redis was down) and that the queue then ended
+  // holds that run:error alone.
+  const endedAlone = types.length === 1 && types[0] === 'run:error';
+  if (types[0] !== 'run:start' && !endedAlone) faults.push(`starts with ${types[0]}`);
   const terminals = types.filter((t) => t === 'run:end' || t === 'run:error').length;
   if (terminals !== 1) faults.push(`${terminals} terminal events`);
   const last = types.at(-1);
@@ -193,7 +196,10 @@ export function streamFaults(run: RunRecord): string[] {
       started = new Set();
       continue;
     }
-    if (event.turn < turn) faults.push(`turn ${event.turn} after ${turn}`);
+    // A run:error the queue writes for a run it could not continue (no run:start before it)
+    // names no turn of its own.
+    const written = event.type === 'run:error' && event.turn === 0;
+    if (event.turn < turn && !written) faults.push(`turn ${event.turn} after ${turn}`);
     turn = event.turn;
     if (event.type === 'tool:start') started.add(event.toolCallId);
     if (event.type === 'tool:end') started.delete(event.toolCallId);

@@ -30,7 +30,15 @@ import { removeKeys } from './queue-support.js';
 
 const RUNS = Number(process.env.QUEUE_PROOF_RUNS ?? (process.env.CI ? 300 : 1_000));
 const redis = await findRedis();
-const TYPED_FAILURES = ['redis_unavailable', 'worker_lost', 'lease_lost', 'run_store_error'];
+// `run_in_progress`: the run's previous owner, cut off during the outage, still held its lease
+// in the run store when the takeover's wait (`claimWaitMs`) ran out.
+const TYPED_FAILURES = [
+  'redis_unavailable',
+  'worker_lost',
+  'lease_lost',
+  'run_store_error',
+  'run_in_progress',
+];
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;

@@ -391,7 +391,7 @@ export class RunQueue {
  * taken over) is tried again from its checkpoint a few times, with backoff.
  */
 export const JOB_OPTIONS = {
-  attempts: 8,
+  attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { age: 3_600, count: 10_000 },
   removeOnFail: { age: 24 * 3_600 },

@@ -1,7 +1,6 @@
 import {
   type AgentEvent,
   ConfigurationError,
-  RunStateError,
   type RunStore,
   RunStoreError,
   toWireError,
@@ -337,9 +336,6 @@ function outsideTheRun(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
     if (RunStoreError.isInstance(e) || isConnectionFault(e)) return true;
     if (RunQueueError.isInstance(e) && e.code === 'worker_lost') return true;
-    // The run's previous owner still holds its claim (alive but cut off from its job): the job
-    // is tried again later, when the claim is free, instead of failing the run.
-    if (RunStateError.isInstance(e) && e.code === 'run_in_progress') return true;
     e = (e as { cause?: unknown } | null)?.cause;
   }
   return false;
