@@ -181,6 +181,7 @@ export {
 } from './run/run-snapshot.js';
 export { type Interruption, type RejectOptions, RunState } from './run/run-state.js';
 export type { RunClaim, RunStore } from './run/run-store.js';
+export { assertSnapshotRunId } from './run/run-store-errors.js';
 export {
   type RunStopCondition,
   type StopAtTool,

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { appendKeyOf, MAX_APPEND_KEY_LENGTH } from './append-key.js';
 export { contextWindowFor, DEFAULT_CONTEXT_WINDOW } from './context-window.js';
 export { DEFAULT_ENCODING, type Encoding, encodingForModel } from './encoding-for-model.js';
 export {

@@ -5,6 +5,7 @@
  */
 
 import {
+  assertSnapshotRunId,
   type RunClaim,
   type RunSnapshot,
   RunState,
@@ -157,7 +158,7 @@ export class RedisRunStore implements RunStore {
    * @throws RunStoreError when Redis does not answer.
    */
   async save(snapshot: RunSnapshot): Promise<void> {
-    const runId = snapshotRunId(snapshot);
+    const runId = assertSnapshotRunId(snapshot);
     const text = snapshotText(runId, snapshot);
     const key = this.keyOf(runId);
     const ttl = this.#ttlMs;
@@ -266,7 +267,7 @@ export class RedisRunStore implements RunStore {
       fence: lease.fence,
       signal: lease.signal,
       save: async (snapshot) => {
-        const id = snapshotRunId(snapshot);
+        const id = assertSnapshotRunId(snapshot);
         if (id !== runId) {
           throw new RunStateError(
             `The claim on run "${runId}" was asked to save a snapshot of run "${id}": a claim saves its own run only.`,
@@ -319,23 +320,6 @@ export class RedisRunStore implements RunStore {
       );
     }
   }
-}
-
-/** The run id of what `save` was given (the same checks and words as core's stores). */
-function snapshotRunId(snapshot: RunSnapshot): string {
-  const runId: unknown =
-    typeof snapshot === 'object' && snapshot !== null ? snapshot.runId : undefined;
-  if (typeof runId !== 'string' || runId.length === 0) {
-    throw new RunStateError(
-      `A run store saves run snapshots by their "runId"; got ${
-        typeof snapshot !== 'object' || snapshot === null
-          ? `${snapshot === null ? 'null' : typeof snapshot} instead of a snapshot`
-          : `a snapshot whose runId is ${runId === '' ? 'empty' : typeof runId}`
-      }. Pass the whole snapshot of a run, as the loop checkpoints it.`,
-      { code: 'invalid_run_state', field: 'runId' },
-    );
-  }
-  return runId;
 }
 
 function snapshotText(runId: string, snapshot: RunSnapshot): string {

@@ -6,6 +6,7 @@
 
 import {
   type AppendOptions,
+  appendKeyOf,
   assertSessionId,
   InvalidOptionError,
   type MemoryStore,
@@ -30,7 +31,6 @@ import { leaseChecks, sessionKey } from './session-keys.js';
 type Message = Awaited<ReturnType<MemoryStore['load']>>[number];
 
 /** The longest accepted append key (as every store). */
-const MAX_APPEND_KEY_LENGTH = 512;
 
 /** Options of `new RedisStore(...)`. */
 export interface RedisStoreOptions {
@@ -236,22 +236,4 @@ export class RedisStore implements MemoryStore {
       );
     }
   }
-}
-
-/** The `key` of an append, checked with the words of every store. */
-function appendKeyOf(options: AppendOptions | undefined): string | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'an object such as { key }', options);
-  }
-  const { key } = options;
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_APPEND_KEY_LENGTH) {
-    throw new InvalidOptionError(
-      'key',
-      `a non-empty string of at most ${MAX_APPEND_KEY_LENGTH} characters naming the batch (such as "run_…:3")`,
-      key,
-    );
-  }
-  return key;
 }
