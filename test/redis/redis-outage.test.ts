@@ -175,5 +175,31 @@ describe.skipIf(!server)(
       expect(started).toEqual([1]);
       await store.close();
     });
+
+    it('a claim released while Redis does not answer stops renewing its lease: once Redis is back, another caller takes the run', async () => {
+      if (!server) return;
+      await server.startServer();
+      const runStore = new RedisRunStore({
+        connection: server.url,
+        leaseMs: 1_000,
+        timeoutMs: 500,
+      });
+      const claim = await eventually(() => runStore.claim('run_cut'), WITHIN_MS);
+      server.pauseServer();
+      try {
+        // A call that finds no answer: from now on this process's calls are refused at once.
+        await expect(runStore.load('run_cut')).rejects.toMatchObject({ name: 'RunStoreError' });
+        await expect(claim.release()).rejects.toMatchObject({ name: 'RunStoreError' });
+      } finally {
+        server.resumeServer();
+      }
+      // The released claim's renewals stopped, so its lease runs out (1 s) and the run is free;
+      // renewals going on would hold it for good.
+      const other = new RedisRunStore({ connection: server.url, leaseMs: 1_000 });
+      const next = await eventually(() => other.claim('run_cut'), 5_000);
+      expect(next.fence).toBeGreaterThan(claim.fence);
+      await next.release();
+      await Promise.all([runStore.close(), other.close()]);
+    });
   },
 );

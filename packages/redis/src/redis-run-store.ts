@@ -293,7 +293,15 @@ export class RedisRunStore implements RunStore {
         if (ok !== 1) throw lease.lost(current, `save the checkpoint of run "${runId}"`);
       },
       renew: () => this.#call(() => lease.renew(), 'renew the claim on', runId),
-      release: () => this.#call(() => lease.release(), 'release the claim on', runId),
+      release: async () => {
+        // Started here, not inside the bounded call: during an outage that call refuses at once
+        // without running it, and the lease's background renewals would go on after Redis came
+        // back, holding the run for a claim that is over (a takeover then waits in vain).
+        // `Lease.release` stops them first, whatever Redis answers.
+        const releasing = lease.release();
+        releasing.catch(() => {});
+        await this.#call(() => releasing, 'release the claim on', runId);
+      },
     };
   }
 
