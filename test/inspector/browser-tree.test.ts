@@ -6,14 +6,14 @@
  *
  * Without /usr/bin/chromium it is skipped with a message (browser.test.ts fails on CI instead).
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Inspector, runLog, startInspector } from '@agentloop/inspector';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runLog } from '@agentloop/inspector';
+import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../packages/inspector/src/model/logged-event.js';
 import { formatCount } from '../../packages/inspector/src/page/format.js';
-import { chromiumMissing, launchChromium, type TestBrowser } from './chromium.js';
+import { chromiumMissing } from './chromium.js';
+import { readEvents, usePageSession } from './page-session.js';
 import { recordDeepApproval, recordHandoffRun, recordNestedRun } from './record-tree-runs.js';
 
 const tokensOf = (events: LoggedEvent[], runIds: readonly string[]): number =>
@@ -23,42 +23,12 @@ const tokensOf = (events: LoggedEvent[], runIds: readonly string[]): number =>
     0,
   );
 
-const readEvents = (file: string): LoggedEvent[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LoggedEvent);
-
 describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chromium', () => {
-  let browser: TestBrowser;
-  let dir: string;
-  let inspector: Inspector | undefined;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'agentloop-browser-tree-'));
-    browser = await launchChromium();
-  }, 60_000);
-  afterEach(async () => {
-    expect(browser.pageErrors).toEqual([]);
-    expect(browser.blocked).toEqual([]);
-    await inspector?.close();
-    inspector = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(path: string) {
-    inspector = await startInspector({ path, port: 0, pollMs: 50 });
-    const { page } = browser;
-    await page.goto(inspector.url);
-    await page.waitForSelector('[data-testid=runs]');
-    return page;
-  }
+  const session = usePageSession('browser-tree');
+  const { open } = session;
 
   it('shows a handoff as a mark and a row in its turn, and the agent of each turn after it', async () => {
-    const file = join(dir, 'handoff.jsonl');
+    const file = join(session.dir, 'handoff.jsonl');
     await recordHandoffRun(runLog({ file }));
     const events = readEvents(file);
     const page = await open(file);
@@ -93,7 +63,7 @@ describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chro
   });
 
   it('lists a root with the runs it called, and opens a child under its call to its tool calls and tokens', async () => {
-    const file = join(dir, 'tree.jsonl');
+    const file = join(session.dir, 'tree.jsonl');
     const log = runLog({ file });
     await recordHandoffRun(log);
     await recordNestedRun(log);
@@ -183,7 +153,7 @@ describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chro
 
     // A pause deep in the tree: the call waiting, with its path.
     const [desk = ''] = startOf('desk');
-    await page.goto(`${inspector?.url}#/run/${encodeURIComponent(desk)}`);
+    await page.goto(`${session.url}#/run/${encodeURIComponent(desk)}`);
     await page.waitForSelector('[data-testid=run-interruptions]');
     expect(await page.textContent('[data-testid=interruption-path]')).toContain('desk › refunds');
     const refunds = page.locator('[data-testid=child-run][data-agent=refunds]');
@@ -191,17 +161,17 @@ describe.skipIf(chromiumMissing !== undefined)('agents that call agents, in Chro
   });
 
   it('shows child runs as they arrive while the log grows', async () => {
-    const source = join(dir, 'nested-source.jsonl');
+    const source = join(session.dir, 'nested-source.jsonl');
     await recordNestedRun(runLog({ file: source }));
     const lines = readFileSync(source, 'utf8').split('\n').filter(Boolean);
     const events = lines.map((line) => JSON.parse(line) as LoggedEvent);
     const planner = events[0]?.runId ?? '';
     // Up to the first researcher's first model reply: both researchers are running.
     const cut = events.findIndex((e) => e.agent === 'researcher' && e.type === 'model:end');
-    const file = join(dir, 'growing.jsonl');
+    const file = join(session.dir, 'growing.jsonl');
     writeFileSync(file, `${lines.slice(0, cut + 1).join('\n')}\n`);
     const page = await open(file);
-    await page.goto(`${inspector?.url}#/run/${encodeURIComponent(planner)}`);
+    await page.goto(`${session.url}#/run/${encodeURIComponent(planner)}`);
     await page.waitForSelector('[data-testid=child-run]');
     const statuses = () =>
       page

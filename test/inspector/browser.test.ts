@@ -7,21 +7,13 @@
  * Without /usr/bin/chromium it is skipped with a message; on CI (`CI=true`, where .ci/run
  * installs it) it fails instead.
  */
-import {
-  appendFileSync,
-  copyFileSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Inspector, runLog, startInspector } from '@agentloop/inspector';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LoggedEvent } from '../../packages/inspector/src/model/logged-event.js';
+import { runLog } from '@agentloop/inspector';
+import { describe, expect, it } from 'vitest';
 import { formatCost, formatCount } from '../../packages/inspector/src/page/format.js';
-import { chromiumMissing, launchChromium, type TestBrowser } from './chromium.js';
+import { chromiumMissing } from './chromium.js';
+import { readEvents, usePageSession } from './page-session.js';
 import { FAILURE_MESSAGE, FAKE_KEY, recordApprovedRun, recordFailingRun } from './record-runs.js';
 
 const isCI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
@@ -35,39 +27,9 @@ describe.runIf(chromiumMissing !== undefined && isCI)('the inspector in a browse
 });
 
 const DEMO = join(import.meta.dirname, '..', 'fixtures', 'inspector', 'demo-runs.jsonl');
-const readEvents = (file: string): LoggedEvent[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LoggedEvent);
-
 describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium', () => {
-  let browser: TestBrowser;
-  let dir: string;
-  let inspector: Inspector | undefined;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'agentloop-browser-'));
-    browser = await launchChromium();
-  }, 60_000);
-  afterEach(async () => {
-    expect(browser.pageErrors).toEqual([]);
-    expect(browser.blocked).toEqual([]);
-    await inspector?.close();
-    inspector = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(path: string) {
-    inspector = await startInspector({ path, port: 0, pollMs: 50 });
-    const { page } = browser;
-    await page.goto(inspector.url);
-    await page.waitForSelector('[data-testid=runs]');
-    return page;
-  }
+  const session = usePageSession('browser');
+  const { open } = session;
 
   it('shows the recorded demo: runs with the log’s figures, a run’s timeline, calls and tool values', async () => {
     const events = readEvents(DEMO);
@@ -183,7 +145,7 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
   });
 
   it('shows a failing run’s error and every tool outcome, and a run paused for an approval', async () => {
-    const file = join(dir, 'failing.jsonl');
+    const file = join(session.dir, 'failing.jsonl');
     const log = runLog({ file });
     await recordFailingRun(log);
     await recordApprovedRun(log);
@@ -231,7 +193,7 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
     expect(body).toContain('[redacted]');
     expect(body).not.toContain(FAKE_KEY);
 
-    await page.goto(`${inspector?.url}#/run/run_paused`);
+    await page.goto(`${session.url}#/run/run_paused`);
     await page.waitForSelector('[data-testid=run-interruptions]');
     expect(await page.textContent('[data-testid=run-interruptions]')).toMatch(
       /refund.*needs approval/,
@@ -241,7 +203,7 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
   });
 
   it('updates the runs list and an open run as the log grows', async () => {
-    const file = join(dir, 'live.jsonl');
+    const file = join(session.dir, 'live.jsonl');
     copyFileSync(DEMO, file);
     const page = await open(file);
     const rows = page.locator('tr[data-run-id]');
@@ -296,7 +258,7 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
 
   it('shows the readable rest of a log with torn and non-JSON lines, and an empty log', async () => {
     const lines = readFileSync(DEMO, 'utf8').split('\n').filter(Boolean);
-    const file = join(dir, 'torn.jsonl');
+    const file = join(session.dir, 'torn.jsonl');
     writeFileSync(
       file,
       [
@@ -323,9 +285,9 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
         `last line of torn\\.jsonl \\(line ${lines.length + 3}, 11 bytes\\) has no end yet`,
       ),
     );
-    await inspector?.close();
+    await session.closeInspector();
 
-    const empty = join(dir, 'empty.jsonl');
+    const empty = join(session.dir, 'empty.jsonl');
     writeFileSync(empty, '');
     page = await open(empty);
     expect(await page.textContent('[data-testid=empty-log]')).toMatch(
@@ -338,7 +300,7 @@ describe.skipIf(chromiumMissing !== undefined)('the inspector page in Chromium',
   });
 
   it('folds the turns of a long run, and a click on a bar opens its turn at the call', async () => {
-    const file = join(dir, 'long.jsonl');
+    const file = join(session.dir, 'long.jsonl');
     // 60 turns: 181 rows, more than a timeline builds at once.
     const TURNS = 60;
     const out: string[] = [];
