@@ -108,8 +108,8 @@ describe.skipIf(!redis.url)(`the queue across processes (${redis.reason})`, () =
     await redis.stop();
   });
 
-  // One retry: in about 1 of 8 runs of this file a run the killed worker had charged ends after
-  // its death without a resumed run:start (unexplained yet; its events are in the message).
+  // One retry, kept while the takeover classification below is new: it once missed runs the
+  // taker ended from a final checkpoint, or started over when the killed worker saved none.
   it(`${RUNS} runs on 4 worker processes, one killed with SIGKILL mid-way: each run ends once, none lost, no tool run twice`, {
     retry: 1,
     timeout: 400_000,
@@ -171,9 +171,19 @@ describe.skipIf(!redis.url)(`the queue across processes (${redis.reason})`, () =
     // (On a heavily loaded machine a worker may also lose a run before the kill, its lock
     // renewal starved: that run is taken over the same way, and counted apart.)
     const killedPid = String(killed.child.pid);
+    // Taken over: started again by another worker after the kill (resumed from its checkpoint,
+    // or from the start when the killed worker had saved none), or, for a run the killed worker
+    // had completed but not yet announced, ended by the taker from its final checkpoint (a
+    // terminal event after the death with nothing else since the kill).
+    const startedBefore = (r: (typeof runs)[number]) =>
+      r.events.some((e) => e.event.type === 'run:start' && idTime(e.id) < killedAt);
     const resumedAfterKill = (r: (typeof runs)[number]) =>
       r.events.find(
-        (e) => e.event.type === 'run:start' && e.event.resumed && idTime(e.id) >= killedAt,
+        (e) =>
+          (e.event.type === 'run:start' && idTime(e.id) >= killedAt && startedBefore(r)) ||
+          (e.event.type === 'run:end' &&
+            idTime(e.id) > deadAt &&
+            r.events.every((x) => x === e || idTime(x.id) < killedAt)),
       );
     const takenBefore = runs.filter((r) =>
       r.events.some(
