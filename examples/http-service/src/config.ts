@@ -40,6 +40,37 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** Queue mode's configuration, read from the environment by {@link readQueueConfig}. */
+export interface QueueConfig {
+  /** `REDIS_URL`, default `redis://127.0.0.1:6379`. */
+  redisUrl: string;
+  /**
+   * `REDIS_PREFIX`, default `agentloop:`: the prefix of every key, so several services (or test
+   * runs) can share one Redis. The API and its workers must use the same.
+   */
+  redisPrefix: string;
+  /** `WORKERS`, default 2: the worker processes `start:queue` starts beside the API. */
+  workers: number;
+  /** `WORKER_CONCURRENCY`, default 8: the runs one worker process runs at a time. */
+  workerConcurrency: number;
+}
+
+/**
+ * Reads queue mode's configuration from environment variables, with defaults.
+ *
+ * @param env - the environment. @default process.env
+ * @returns the configuration.
+ * @throws Error naming the variable, what it should be and what it was.
+ */
+export function readQueueConfig(env: NodeJS.ProcessEnv = process.env): QueueConfig {
+  return {
+    redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisPrefix: text(env, 'REDIS_PREFIX', 'agentloop:'),
+    workers: integer(env, 'WORKERS', 2, 0),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1),
+  };
+}
+
 function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const value = env[name]?.trim();
   return value ? value : fallback;

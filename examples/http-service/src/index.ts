@@ -18,7 +18,7 @@ export {
   type WaitingCall,
 } from './chat-json.js';
 export { type ChatRequest, parseChatRequest } from './chat-request.js';
-export { type Config, readConfig } from './config.js';
+export { type Config, type QueueConfig, readConfig, readQueueConfig } from './config.js';
 export { exampleAgents, Poem } from './example-agents.js';
 export { getTimeTool, type TimeReading } from './get-time-tool.js';
 export { type ErrorBody, HttpError } from './http-error.js';

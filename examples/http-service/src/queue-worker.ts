@@ -7,13 +7,14 @@ import { Agent } from '@agentloop/core';
 import { FileStore } from '@agentloop/memory/node';
 import { RunWorker } from '@agentloop/redis';
 import { selectModel } from '@agentloop-examples/shared';
+import { readConfig, readQueueConfig } from './config.js';
 import { exampleAgents } from './example-agents.js';
 import { offlineResponder } from './offline-responder.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { redisUrl: url, redisPrefix: prefix, workerConcurrency } = readQueueConfig();
 const { model, notice } = selectModel({ offline: offlineResponder });
 // Sessions in files: the workers of one machine share them (a lock per session file).
-const store = new FileStore({ dir: process.env.SESSIONS_DIR ?? '.sessions' });
+const store = new FileStore({ dir: readConfig().sessionsDir });
 const agents = Object.fromEntries(
   exampleAgents({ model }).map((definition) => [
     definition.name,
@@ -22,8 +23,9 @@ const agents = Object.fromEntries(
 );
 const worker = new RunWorker({
   connection: url,
+  prefix,
   agents,
-  concurrency: Number(process.env.WORKER_CONCURRENCY ?? 8),
+  concurrency: workerConcurrency,
   onError: (error) => console.error(`[worker ${process.pid}]`, (error as Error).message),
 });
 await worker.ready();
