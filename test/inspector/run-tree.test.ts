@@ -208,6 +208,37 @@ describe('agents called as tools', () => {
     expect(timeline.children).toEqual([]);
   });
 
+  it('follows the call each child names (parentToolCallId), and guesses from the times in older logs', () => {
+    const lines = readFileSync(nestedLog, 'utf8').split('\n').filter(Boolean);
+    const events = lines.map((line) => JSON.parse(line) as LoggedEvent);
+    expect(events.filter((e) => e.agent === 'researcher').map((e) => e.parentToolCallId)).toContain(
+      'call_oslo',
+    );
+    const researchers = (tree: RunTimeline) =>
+      childrenOf(tree).map(({ callId, child }) => [callId, child.timeline.answer?.text]);
+    // Each child names its call: swapping the names moves the children, whatever their times.
+    const swapped = events.map((e) =>
+      e.agent !== 'researcher'
+        ? e
+        : {
+            ...e,
+            parentToolCallId: e.parentToolCallId === 'call_oslo' ? 'call_bergen' : 'call_oslo',
+          },
+    );
+    const index = indexOf(swapped.map((e) => JSON.stringify(e)).join('\n'));
+    expect(researchers(treeOf(index, index.rootRuns()[0]?.runId ?? ''))).toEqual([
+      ['call_oslo', 'Bergen: rain, 11 °C.'],
+      ['call_bergen', 'Oslo: rain, 11 °C.'],
+    ]);
+    // A log written before events named the call: the children go by their start times.
+    const older = events.map(({ parentToolCallId: _, ...e }) => e);
+    const olderIndex = indexOf(older.map((e) => JSON.stringify(e)).join('\n'));
+    expect(researchers(treeOf(olderIndex, olderIndex.rootRuns()[0]?.runId ?? ''))).toEqual([
+      ['call_oslo', 'Oslo: rain, 11 °C.'],
+      ['call_bergen', 'Bergen: rain, 11 °C.'],
+    ]);
+  });
+
   it('says aborted for every run of a chain three deep cancelled at its bottom', () => {
     const index = indexOf(readFileSync(chainLog, 'utf8'));
     const [root] = index.rootRuns();

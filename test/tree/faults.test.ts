@@ -248,7 +248,7 @@ describe('what the parent sees', () => {
     expectValidRequests([childModel, rootModel]);
   });
 
-  it('the child gets the parent context; events carry agent, path and parentRunId to run hooks, the wire and the child agent', async () => {
+  it('the child gets the parent context; events carry agent, path, parentRunId and parentToolCallId to run hooks, the wire and the child agent', async () => {
     const seen: unknown[] = [];
     const { tool } = await import('@agentloop/tools');
     const probe = tool({
@@ -279,7 +279,17 @@ describe('what the parent sees', () => {
     });
     expect(seen).toEqual([{ user: 42 }]);
     const childStart = hooked.find((e) => e.type === 'run:start' && e.agent === 'child');
-    expect(childStart).toMatchObject({ path: ['root', 'child'], parentRunId: result.runId });
+    // The root's call of the child tool: the child's events name it.
+    const call = hooked.find((e) => e.type === 'tool:start' && e.agent === 'root');
+    const callId = call?.type === 'tool:start' ? call.toolCallId : undefined;
+    expect(callId).toEqual(expect.any(String));
+    expect(childStart).toMatchObject({
+      path: ['root', 'child'],
+      parentRunId: result.runId,
+      parentToolCallId: callId,
+    });
+    // The root's own events name no caller.
+    expect(call?.parentToolCallId).toBeUndefined();
     // The child agent's own listeners hear its own run only.
     expect(own.every((s) => s.startsWith('child:'))).toBe(true);
     expect(own).toContain('child:run:end');
@@ -289,6 +299,7 @@ describe('what the parent sees', () => {
       agent: 'child',
       path: ['root', 'child'],
       parentRunId: result.runId,
+      parentToolCallId: callId,
     });
   });
 });

@@ -43,13 +43,19 @@ export function expectNoDuplicates(ledger: Ledger): void {
 
 /**
  * The merged stream's shape: each run's events share its agent and path; a child's carry the
- * parent's run id and sit between its parent's `tool:start` of the call and the parent's
+ * parent's run id and the id of the call that started it, and sit between its parent's `tool:start` of the call and the parent's
  * terminal event; each run (and each resumption of it) ends with exactly one terminal event.
  */
 export function expectTreeOrder(events: readonly AgentEvent[]): void {
   const runs = new Map<
     string,
-    { path: string; parent: string | undefined; first: number; last: number }
+    {
+      path: string;
+      parent: string | undefined;
+      call: string | undefined;
+      first: number;
+      last: number;
+    }
   >();
   const starts = new Map<string, number>();
   const terminals = new Map<string, number>();
@@ -58,10 +64,17 @@ export function expectTreeOrder(events: readonly AgentEvent[]): void {
     const path = event.path.join('/');
     expect(event.path.at(-1)).toBe(event.agent);
     if (!known) {
-      runs.set(event.runId, { path, parent: event.parentRunId, first: index, last: index });
+      runs.set(event.runId, {
+        path,
+        parent: event.parentRunId,
+        call: event.parentToolCallId,
+        first: index,
+        last: index,
+      });
     } else {
       expect(path).toBe(known.path);
       expect(event.parentRunId).toBe(known.parent);
+      expect(event.parentToolCallId).toBe(known.call);
       known.last = index;
     }
     if (event.type === 'run:start') starts.set(event.runId, (starts.get(event.runId) ?? 0) + 1);
@@ -73,8 +86,11 @@ export function expectTreeOrder(events: readonly AgentEvent[]): void {
     expect(terminals.get(runId), `terminal events of ${run.path}`).toBe(starts.get(runId));
     if (run.parent === undefined) {
       expect(run.path.split('/')).toHaveLength(1);
+      expect(run.call).toBeUndefined();
       continue;
     }
+    // A child names the parent's call that started it.
+    expect(run.call, `calling tool call of ${run.path}`).toEqual(expect.any(String));
     const parent = runs.get(run.parent);
     expect(parent, `parent of ${run.path}`).toBeDefined();
     if (!parent) continue;

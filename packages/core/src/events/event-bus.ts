@@ -123,8 +123,8 @@ export class AgentListeners {
 
 /**
  * Delivers one run's events to the agent's listeners, the run's hooks, its middleware's `events`
- * and an optional sink (the stream), stamping each with the run's `agent`, `path` and
- * `parentRunId`. A child run's bus (a run started by a tool made with `agent.asTool()`) passes
+ * and an optional sink (the stream), stamping each with the run's `agent`, `path`,
+ * `parentRunId` and `parentToolCallId`. A child run's bus (a run started by a tool made with `agent.asTool()`) passes
  * every event on to its parent's bus, which delivers it to its own listeners, hooks and sink and
  * passes it further up: the root sees the whole tree's events, in the order they happened. A
  * listener that throws, or returns a promise that rejects, is reported and otherwise ignored.
@@ -137,7 +137,8 @@ export class EventBus {
   readonly #parent: EventBus | undefined;
   #agent: string;
   #path: readonly string[];
-  readonly #parentRunId: string | undefined;
+  /** The run and tool call that started this run, when one did. */
+  readonly #caller: { readonly runId: string; readonly toolCallId: string } | undefined;
   #ended = false;
 
   constructor(options: {
@@ -150,8 +151,11 @@ export class EventBus {
     agent: string;
     /** The agents from the root down to this one; `[agent]` when not given. */
     path?: readonly string[] | undefined;
-    /** The bus of the run that called this one, which receives every event of this run too. */
-    parent?: { bus: EventBus; runId: string } | undefined;
+    /**
+     * The bus of the run that called this one, which receives every event of this run too, the
+     * caller's run id and the id of its tool call that started this run.
+     */
+    parent?: { bus: EventBus; runId: string; toolCallId: string } | undefined;
   }) {
     this.#listeners = options.listeners;
     this.#hooks = options.hooks;
@@ -160,7 +164,9 @@ export class EventBus {
     this.#agent = options.agent;
     this.#path = Object.freeze([...(options.path ?? [options.agent])]);
     this.#parent = options.parent?.bus;
-    this.#parentRunId = options.parent?.runId;
+    this.#caller = options.parent
+      ? { runId: options.parent.runId, toolCallId: options.parent.toolCallId }
+      : undefined;
   }
 
   /** The agents from the root run down to this one, root first. */
@@ -201,7 +207,10 @@ export class EventBus {
     const stamped = event as AgentEvent;
     stamped.agent = this.#agent;
     stamped.path = this.#path;
-    if (this.#parentRunId !== undefined) stamped.parentRunId = this.#parentRunId;
+    if (this.#caller !== undefined) {
+      stamped.parentRunId = this.#caller.runId;
+      stamped.parentToolCallId = this.#caller.toolCallId;
+    }
     if (event.type === 'run:end' || event.type === 'run:error') this.#ended = true;
     this.#deliver(stamped);
   }

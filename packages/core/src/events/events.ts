@@ -31,6 +31,11 @@ export interface EventBase {
    * A child's events reach the root's listeners and stream with their own `runId` and this.
    */
   parentRunId?: string;
+  /**
+   * The parent's tool call that started this run (with `parentRunId`): a viewer hangs the child
+   * under that call. Absent for a root run.
+   */
+  parentToolCallId?: string;
 }
 
 /** A run began. */
@@ -369,11 +374,11 @@ export const EVENT_TYPES = [
 ] as const satisfies readonly AgentEventType[];
 
 /**
- * @internal An event as a step of the loop builds it: the event bus adds `agent`, `path` and
- * `parentRunId`, which are the same for every event of a run.
+ * @internal An event as a step of the loop builds it: the event bus adds `agent`, `path`,
+ * `parentRunId` and `parentToolCallId`, which are the same for every event of a run.
  */
 export type UnstampedEvent = AgentEvent extends infer TEvent
   ? TEvent extends AgentEvent
-    ? Omit<TEvent, 'agent' | 'path' | 'parentRunId'>
+    ? Omit<TEvent, 'agent' | 'path' | 'parentRunId' | 'parentToolCallId'>
     : never
   : never;

@@ -134,6 +134,7 @@ function encodingFailure(
       agent: event.agent,
       path: event.path,
       ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
+      ...(event.parentToolCallId !== undefined ? { parentToolCallId: event.parentToolCallId } : {}),
       // The cause's message may hold internals: only its kind is named.
       error: { name: error.name, code: error.code, message: error.message },
     },

@@ -189,6 +189,7 @@ export function toWireEvent(event: AgentEvent): WireEvent {
     agent: event.agent,
     path: event.path,
     ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
+    ...(event.parentToolCallId !== undefined ? { parentToolCallId: event.parentToolCallId } : {}),
   };
   switch (event.type) {
     case 'run:start':

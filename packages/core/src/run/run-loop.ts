@@ -97,7 +97,10 @@ export async function executeRun<TContext>(
     sink: sink ? (event) => sink.push(event) : undefined,
     agent: agent.name,
     path: parent ? [...parent.path, agent.name] : undefined,
-    parent: parent ? { bus: parent.bus, runId: parent.runId } : undefined,
+    parent:
+      parent && child
+        ? { bus: parent.bus, runId: parent.runId, toolCallId: child.entry.toolCallId }
+        : undefined,
   });
   const run: ActiveRun<TContext> = {
     runId,

@@ -51,6 +51,11 @@ export interface RunSummary {
    * Absent for a run nobody called, and in logs written before agents could call agents.
    */
   parentRunId?: string;
+  /**
+   * The caller's tool call that started this run (events carry `parentToolCallId`); absent for a
+   * run nobody called and in logs written before events named the call.
+   */
+  parentToolCallId?: string;
   /** The agents from the root run down to this one, root first (absent in older logs). */
   path?: string[];
   /** How many times another agent took over the run (`agent:handoff`). */
@@ -139,6 +144,9 @@ export function summarizeRun(runId: string, events: readonly LoggedEvent[]): Run
     // Older logs have no path or parent; a log that starts mid-run still names its run's agent.
     if (summary.parentRunId === undefined && typeof event.parentRunId === 'string') {
       summary.parentRunId = event.parentRunId;
+    }
+    if (summary.parentToolCallId === undefined && typeof event.parentToolCallId === 'string') {
+      summary.parentToolCallId = event.parentToolCallId;
     }
     if (summary.path === undefined && Array.isArray(event.path)) summary.path = [...event.path];
     switch (event.type) {

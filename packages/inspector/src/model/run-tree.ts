@@ -27,11 +27,13 @@ export interface RunTreeInput {
 /**
  * Builds a run's timeline with its child runs nested under the tool calls that started them.
  *
- * A child names its caller's run (`parentRunId`), not the call: it goes under the caller's tool
- * call that was running when the child started, preferring a call named after the child's agent
- * and a call that has no child yet (parallel calls of one agent-tool get one child each, in the
- * order they started). A child no call fits (a log cut short) is kept in the caller's
- * `children`. The root's time span grows to cover its children's.
+ * A child names its caller's run (`parentRunId`) and the call that started it
+ * (`parentToolCallId`): it goes under that call (the latest run of it that started by the child's
+ * start, when a crash made the call run again). Logs written before events named the call name
+ * the run only: such a child goes under the caller's tool call that was running when the child
+ * started, preferring a call named after the child's agent and a call that has no child yet
+ * (parallel calls of one agent-tool get one child each, in the order they started). A child no
+ * call fits (a log cut short) is kept in the caller's `children`. The root's time span grows to cover its children's.
  *
  * @param input - the run and its descendants.
  * @returns the root's timeline.
@@ -117,6 +119,26 @@ function childView(child: ChildRunData, timeline: RunTimeline, callerEnded: bool
 /** The tool call of `timeline` that started `child` (see {@link buildRunTree}). */
 function callerOf(timeline: RunTimeline, child: ChildRunView): ToolCallView | undefined {
   const start = child.summary.startTs;
+  const named = child.summary.parentToolCallId;
+  if (named !== undefined) {
+    let latest: ToolCallView | undefined;
+    for (const turn of timeline.turns) {
+      for (const call of turn.tools) {
+        if (call.toolCallId !== named) continue;
+        if (latest === undefined || call.startTs <= start) latest = call;
+      }
+    }
+    if (latest) return latest;
+  }
+  return guessCaller(timeline, child, start);
+}
+
+/** The caller's call a child from an older log (no `parentToolCallId`) most likely belongs to. */
+function guessCaller(
+  timeline: RunTimeline,
+  child: ChildRunView,
+  start: number,
+): ToolCallView | undefined {
   // asTool names its tool after the agent, with characters a tool name cannot hold as `_`.
   const toolName = child.agent.replace(/[^a-zA-Z0-9_-]/g, '_');
   let best: ToolCallView | undefined;
