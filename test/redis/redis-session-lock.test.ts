@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, ConfigurationError } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore } from '@agentloop/memory';
-import { RedisSessionLock, RedisStore } from '@agentloop/redis';
+import { LeaseLostError, RedisSessionLock, RedisStore } from '@agentloop/redis';
 import { tool } from '@agentloop/tools';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,47 @@ describe.skipIf(!redis.url)(`RedisSessionLock (${redis.reason})`, () => {
     const again = await lock.acquire('s3');
     expect(again.fence).toBe(held.fence + 1);
     await again.release();
+  });
+
+  it('stops a run at once when a renewal finds its session lease lost: its tool sees the abort, nothing is appended', async () => {
+    const prefix = freshPrefix();
+    const lock = new RedisSessionLock({ connection: url, prefix, leaseMs: 300 });
+    const store = new RedisStore({ connection: url, prefix });
+    closers.push(lock, store);
+    const seen: string[] = [];
+    const slow = tool({
+      name: 'slow',
+      description: 'Works for a long time',
+      parameters: z.object({}),
+      execute: async (_args, ctx) => {
+        // The lease expires unrenewed (a long pause of this process) and another run takes it.
+        await client.del(`${prefix}session:{s4}:lease`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            seen.push('finished');
+            resolve();
+          }, 10_000);
+          ctx.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            seen.push('aborted');
+            resolve();
+          });
+        });
+        return 'ok';
+      },
+    });
+    const model = new ScriptedModel([{ toolCalls: [{ name: 'slow', arguments: {} }] }, 'done']);
+    const agent = new Agent({
+      name: 'sessions',
+      model,
+      tools: [slow],
+      memory: { store, sessionLock: lock },
+    });
+    const error = await agent.run('go', { sessionId: 's4' }).catch((e: unknown) => e);
+    expect(LeaseLostError.isInstance(error), String(error)).toBe(true);
+    expect(seen).toEqual(['aborted']);
+    expect(model.requests).toHaveLength(1);
+    expect(await store.load('s4')).toEqual([]);
   });
 
   it('refuses a sessionLock without acquire at construction', () => {

@@ -29,6 +29,12 @@ export interface SessionLease {
   readonly sessionId: string;
   /** The fencing token: larger for every later holder of the session, when the lock has one. */
   readonly fence?: number;
+  /**
+   * Aborted, its reason saying why, once the lease is known to be lost (it expired unrenewed and
+   * another holder may have the session). A run holding the lease stops then: its model call
+   * and tools see the abort, and it ends with the reason.
+   */
+  readonly signal?: AbortSignal;
   /** Lets the session go. Safe to call more than once. */
   release(): Promise<void>;
 }

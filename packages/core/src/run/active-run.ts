@@ -27,6 +27,11 @@ export interface ActiveRun<TContext> {
   readonly context: TContext;
   /** Aborted when the caller aborts; handed to the model and to every tool. */
   readonly signal: AbortSignal;
+  /**
+   * Makes `signal` abort when `source` does too: a source learned once the run has started (a
+   * session lease that can be lost).
+   */
+  readonly follow: (source: AbortSignal) => void;
   readonly bus: EventBus;
   readonly sessionId: string | undefined;
   /**

@@ -83,12 +83,13 @@ export async function executeRun<TContext>(
   // The run listens to the caller's signal through a signal of its own, detached at the end,
   // so a signal shared by many runs gathers no listeners (see `runSignal`). The deadline is one
   // more source: when it passes, everything the run's signal reaches is cancelled; and so is a
-  // claim that can be lost.
+  // claim that can be lost, and the session's lease once it is held (`follow`).
   const deadline = startDeadline(options.deadlineMs);
-  const { signal, end } = runSignal(
+  const { signal, end, follow } = runSignal(
     [options.signal, internalSignal, deadline.signal, held.signal].filter(
       (s): s is AbortSignal => s !== undefined,
     ),
+    { followsLater: agent.memory?.sessionLock !== undefined },
   );
   const bus = new EventBus({
     listeners: agent.listeners,
@@ -107,6 +108,7 @@ export async function executeRun<TContext>(
     agent: agent.name,
     context: options.context as TContext,
     signal,
+    follow,
     bus,
     sessionId: snapshot ? snapshot.sessionId : options.sessionId,
     sessionLease: undefined,
@@ -174,11 +176,13 @@ export async function executeRun<TContext>(
   } catch (caught) {
     // Every child has ended (and emitted its terminal event) before this run emits its own.
     await settleChildren(run as ActiveRun<unknown>, caught);
+    // The run's claim or its session's lease was lost (another worker holds the run or the
+    // session now): that one's own error says so.
+    const lost = held.signal?.aborted ? held.signal : run.sessionLease?.signal;
     const error = !signal.aborted
       ? fromTree(run, caught)
-      : held.signal?.aborted
-        ? // The claim was lost (another worker holds the run now): its own error says so.
-          toError(held.signal.reason)
+      : lost?.aborted
+        ? toError(lost.reason)
         : deadline.passed(signal.reason)
           ? new DeadlineExceededError({
               deadlineMs: options.deadlineMs ?? 0,

@@ -38,6 +38,12 @@ export interface RunSignal {
    * tool calls of a turn whose interceptor threw) is cancelled instead of outliving the run.
    */
   readonly end: (failed: boolean) => void;
+  /**
+   * Makes the run's signal abort when `source` does too: a source the run learns of once it has
+   * started (the lease of its session). Only for a signal made with `followsLater`; detached by
+   * `end` like the sources given at the start.
+   */
+  readonly follow: (source: AbortSignal) => void;
 }
 
 /**
@@ -51,9 +57,14 @@ export interface RunSignal {
  * `AbortSignal.any` is not used: on Node 20 a source keeps every dependent signal that has a
  * listener, so a long-lived source leaks each run's signal.
  */
-export function runSignal(sources: readonly AbortSignal[]): RunSignal {
+export function runSignal(
+  sources: readonly AbortSignal[],
+  { followsLater = false }: { followsLater?: boolean } = {},
+): RunSignal {
   const controller = new AbortController();
+  let ended = false;
   const end = (failed: boolean) => {
+    ended = true;
     unlink(controller, linked);
     if (failed && !controller.signal.aborted) {
       controller.abort(
@@ -65,31 +76,52 @@ export function runSignal(sources: readonly AbortSignal[]): RunSignal {
     }
   };
   const linked: AbortSignal[] = [];
-  if (sources.length === 0) return { signal: markUncancellable(controller.signal), end };
+  const follow = (source: AbortSignal) => {
+    if (!followsLater) {
+      throw new Error('runSignal: follow() needs a signal made with followsLater (internal).');
+    }
+    // After the end nothing is linked any more: the run no longer listens.
+    if (ended || controller.signal.aborted) return;
+    if (link(controller, linked, source)) unlink(controller, linked);
+  };
+  // Nothing can abort the signal: whoever is handed it need not listen.
+  if (sources.length === 0 && !followsLater) {
+    return { signal: markUncancellable(controller.signal), end, follow };
+  }
   // The run's own signal legitimately has a listener per running tool and per model call.
   liftListenerLimit(controller.signal);
   for (const source of sources) {
-    if (source.aborted) {
-      controller.abort(source.reason);
-      break;
-    }
-    let fanout = fanouts.get(source);
-    if (!fanout) {
-      const controllers = new Set<AbortController>();
-      const onAbort = () => {
-        fanouts.delete(source);
-        for (const dependent of controllers) dependent.abort(source.reason);
-        controllers.clear();
-      };
-      fanout = { controllers, onAbort };
-      fanouts.set(source, fanout);
-      source.addEventListener('abort', onAbort, { once: true });
-    }
-    fanout.controllers.add(controller);
-    linked.push(source);
+    if (link(controller, linked, source)) break;
   }
   if (controller.signal.aborted) unlink(controller, linked);
-  return { signal: controller.signal, end };
+  return { signal: controller.signal, end, follow };
+}
+
+/**
+ * Links `controller` to `source` through the source's one fan-out listener.
+ *
+ * @returns `true` when `source` had already aborted (and so has `controller` now).
+ */
+function link(controller: AbortController, linked: AbortSignal[], source: AbortSignal): boolean {
+  if (source.aborted) {
+    controller.abort(source.reason);
+    return true;
+  }
+  let fanout = fanouts.get(source);
+  if (!fanout) {
+    const controllers = new Set<AbortController>();
+    const onAbort = () => {
+      fanouts.delete(source);
+      for (const dependent of controllers) dependent.abort(source.reason);
+      controllers.clear();
+    };
+    fanout = { controllers, onAbort };
+    fanouts.set(source, fanout);
+    source.addEventListener('abort', onAbort, { once: true });
+  }
+  fanout.controllers.add(controller);
+  linked.push(source);
+  return false;
 }
 
 function unlink(controller: AbortController, linked: AbortSignal[]): void {

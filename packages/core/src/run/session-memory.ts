@@ -150,6 +150,9 @@ export async function enterSession<TContext>(
       const acquiring = lock.acquire(key, { signal: state.signal });
       try {
         state.sessionLease = await raceAbort(acquiring, state.signal);
+        // A lease lost while the run goes on stops the run at once (its tools see the abort),
+        // not only its next append: another process may hold the session now.
+        if (state.sessionLease.signal) state.follow(state.sessionLease.signal);
       } catch (error) {
         // A lease granted after the run gave up waiting is given back at once.
         acquiring.then((lease) => lease.release()).catch(() => {});
