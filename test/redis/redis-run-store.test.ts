@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runStoreContract, sampleSnapshot } from '../core/run-store-contract.js';
+import { abortWaitingTool } from '../support/abort-waiting-tool.js';
 import { deleteKeys, findRedis, uniquePrefix } from '../support/redis.js';
 import { closedPort, eventually } from './redis-test-helpers.js';
 
@@ -210,27 +211,10 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
   it('stops a run at once when a renewal finds its claim lost: its tool sees the abort', async () => {
     const store = makeStore(freshPrefix(), { leaseMs: 300 });
     const seen: string[] = [];
-    const slow = tool({
-      name: 'slow',
-      description: 'Works for a long time',
-      parameters: z.object({}),
-      execute: async (_args, ctx) => {
-        // Another worker takes the run over while this one works.
-        await client.del(`${store.keyOf(ctx.runId ?? '')}:lease`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            seen.push('finished');
-            resolve();
-          }, 10_000);
-          ctx.signal?.addEventListener('abort', () => {
-            clearTimeout(timer);
-            seen.push('aborted');
-            resolve();
-          });
-        });
-        return 'ok';
-      },
-    });
+    // Another worker takes the run over while this one works.
+    const slow = abortWaitingTool(seen, (ctx) =>
+      client.del(`${store.keyOf(ctx.runId ?? '')}:lease`),
+    );
     const agent = new Agent({
       name: 'bot',
       model: new ScriptedModel([{ toolCalls: [{ name: 'slow', arguments: {} }] }, 'done']),

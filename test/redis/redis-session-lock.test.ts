@@ -14,6 +14,7 @@ import { tool } from '@agentloop/tools';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { abortWaitingTool } from '../support/abort-waiting-tool.js';
 import { deleteKeys, findRedis, uniquePrefix } from '../support/redis.js';
 
 const redis = await findRedis();
@@ -120,27 +121,8 @@ describe.skipIf(!redis.url)(`RedisSessionLock (${redis.reason})`, () => {
     const store = new RedisStore({ connection: url, prefix });
     closers.push(lock, store);
     const seen: string[] = [];
-    const slow = tool({
-      name: 'slow',
-      description: 'Works for a long time',
-      parameters: z.object({}),
-      execute: async (_args, ctx) => {
-        // The lease expires unrenewed (a long pause of this process) and another run takes it.
-        await client.del(`${prefix}session:{s4}:lease`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            seen.push('finished');
-            resolve();
-          }, 10_000);
-          ctx.signal?.addEventListener('abort', () => {
-            clearTimeout(timer);
-            seen.push('aborted');
-            resolve();
-          });
-        });
-        return 'ok';
-      },
-    });
+    // The lease expires unrenewed (a long pause of this process) and another run takes it.
+    const slow = abortWaitingTool(seen, () => client.del(`${prefix}session:{s4}:lease`));
     const model = new ScriptedModel([{ toolCalls: [{ name: 'slow', arguments: {} }] }, 'done']);
     const agent = new Agent({
       name: 'sessions',
