@@ -1,7 +1,9 @@
 /**
  * Benchmark: what checkpointing costs per turn, in process on `ScriptedModel` (no HTTP): the
- * same run with no run store, with `InMemoryRunStore` and with `FileRunStore` in a temporary
- * folder, timed in one sitting.
+ * same run with no run store, with `InMemoryRunStore` (which takes each checkpoint at once,
+ * `saveNow`), with a subclass of it that saves through `save` (the path of any store of one's
+ * own in memory: a copy per checkpoint and a promise to wait for) and with `FileRunStore` in a
+ * temporary folder, timed in one sitting.
  *
  * @module
  */
@@ -9,7 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, InMemoryRunStore, type RunStore } from '@agentloop/core';
+import { Agent, InMemoryRunStore, type RunSnapshot, type RunStore } from '@agentloop/core';
 import { FileRunStore } from '@agentloop/core/node';
 import type { ScriptedModel } from '@agentloop/core/testing';
 import { type BenchResult, type BenchRow, fmt, median, now, rowsTable } from './stats.js';
@@ -34,6 +36,13 @@ interface Variant {
   model: ScriptedModel;
   store: RunStore | undefined;
   perTurnUs: number[];
+}
+
+/** `InMemoryRunStore` saving through `save`, as a subclass with its own `save` does. */
+class SavingRunStore extends InMemoryRunStore {
+  override save(snapshot: RunSnapshot): Promise<void> {
+    return super.save(snapshot);
+  }
 }
 
 function variant(name: string, turns: number, store: RunStore | undefined): Variant {
@@ -61,9 +70,10 @@ async function runOnce(v: Variant, turns: number, timed: boolean): Promise<void>
 }
 
 /**
- * Measures the per-turn cost of a 10-turn run with no run store, with `InMemoryRunStore` and
- * with `FileRunStore` (a temporary folder, removed afterwards). The runs of the three variants
- * are interleaved, each round in a rotated order, so drift on a busy machine hits all alike.
+ * Measures the per-turn cost of a 10-turn run with no run store, with `InMemoryRunStore`, with a
+ * subclass of it saving through `save`, and with `FileRunStore` (a temporary folder, removed
+ * afterwards). The runs of the four variants are interleaved, each round in a rotated order, so
+ * drift on a busy machine hits all alike.
  *
  * @returns rows in microseconds per turn and the ratios to no store (target: in memory at most
  *   1.05 x).
@@ -78,6 +88,7 @@ export async function runCheckpointCostBenchmark({
     const variants = [
       variant('no store', turns, undefined),
       variant('InMemoryRunStore', turns, new InMemoryRunStore()),
+      variant('InMemoryRunStore through save', turns, new SavingRunStore()),
       variant('FileRunStore', turns, new FileRunStore({ dir })),
     ];
     for (let i = 0; i < warmup + runs; i++) {
@@ -85,7 +96,8 @@ export async function runCheckpointCostBenchmark({
         await runOnce(variants[(i + k) % variants.length] as Variant, turns, i >= warmup);
       }
     }
-    const [none, memory, file] = variants.map((v) => median(v.perTurnUs)) as [
+    const [none, memory, saving, file] = variants.map((v) => median(v.perTurnUs)) as [
+      number,
       number,
       number,
       number,
@@ -94,6 +106,7 @@ export async function runCheckpointCostBenchmark({
     const rows: BenchRow[] = [
       { name: 'per turn, no store', value: none, unit: 'us' },
       { name: 'per turn, InMemoryRunStore', value: memory, unit: 'us' },
+      { name: 'per turn, InMemoryRunStore through save', value: saving, unit: 'us' },
       { name: 'per turn, FileRunStore (temp dir)', value: file, unit: 'us' },
       {
         name: 'InMemoryRunStore / no store',
@@ -102,6 +115,7 @@ export async function runCheckpointCostBenchmark({
         target: `<= ${TARGET_IN_MEMORY_RATIO}`,
         pass: memoryRatio <= TARGET_IN_MEMORY_RATIO,
       },
+      { name: 'InMemoryRunStore through save / no store', value: saving / none, unit: 'x' },
       { name: 'FileRunStore / no store', value: file / none, unit: 'x' },
     ];
     const title = 'Checkpoint cost per turn (ScriptedModel, no HTTP)';
@@ -111,7 +125,7 @@ export async function runCheckpointCostBenchmark({
       '',
       rowsTable(rows),
       '',
-      `Runs of ${turns} turns (${turns - 1} with one \`lookup\` call, then the answer) on \`ScriptedModel\`, as in the section above, on three agents: no \`runStore\`, \`new InMemoryRunStore()\` and \`new FileRunStore({ dir })\` in a temporary folder. A run with a store checkpoints ${checkpoints} times (at the start; per tool turn when the reply arrives, before the tool starts, after it ends and at turn end; then the reply and the end of the answer turn); FileRunStore writes each checkpoint to a flushed temporary file renamed over the last. The runs of the three agents are interleaved, each round in a rotated order; medians over ${runs} runs of each after ${warmup} warm-up runs of each, divided by the turns. The ratios are of the medians. Between runs, untimed, the run is deleted from its store. FileRunStore's checkpoints add ${fmt((file - none) / 1000)} ms per turn, most of it waiting for the disk.`,
+      `Runs of ${turns} turns (${turns - 1} with one \`lookup\` call, then the answer) on \`ScriptedModel\`, as in the section above, on four agents: no \`runStore\`, \`new InMemoryRunStore()\`, a subclass of it whose \`save\` calls its parent's, and \`new FileRunStore({ dir })\` in a temporary folder. A run with a store checkpoints ${checkpoints} times (at the start; per tool turn when the reply arrives, before the tool starts, after it ends and at turn end; then the reply and the end of the answer turn), each time building a new snapshot that shares the frozen conversation and finished calls with the last. \`InMemoryRunStore\` takes each one at once (\`saveNow\`) and keeps it as it is, so the run waits for nothing; the subclass, like any store that saves its own way, gets each through \`save\`, which copies and freezes the parts that changed and returns a promise the run waits for; FileRunStore writes each checkpoint to a flushed temporary file renamed over the last. The runs of the four agents are interleaved, each round in a rotated order; medians over ${runs} runs of each after ${warmup} warm-up runs of each, divided by the turns. The ratios are of the medians. Between runs, untimed, the run is deleted from its store. FileRunStore's checkpoints add ${fmt((file - none) / 1000)} ms per turn, most of it waiting for the disk.`,
     ].join('\n');
     return { title, rows, markdown };
   } finally {
