@@ -22,19 +22,13 @@ import {
 export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
   const parts = partsOf(run);
   const pending = run.pending;
-  // The calls of the turn in progress are in `pending`; `toolCalls` keeps the earlier turns'.
-  const records = pending
-    ? run.toolCalls.filter((r) => !pending.some((p) => p.toolCallId === r.id))
-    : run.toolCalls;
-  return {
+  // One literal, then the optional fields that hold something: spreading them in would cost
+  // more than the rest of the snapshot.
+  const snapshot: RunSnapshot = {
     version: RUN_SNAPSHOT_VERSION,
     runId: run.runId,
     agent: run.agent,
-    ...(run.activeAgent !== run.agent ? { activeAgent: run.activeAgent } : {}),
-    ...(run.handoffs > 0 ? { handoffs: run.handoffs } : {}),
-    ...(run.handoff ? { handoff: { ...run.handoff } } : {}),
     status: run.status,
-    ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
     turn: run.turn,
     messages: parts.conversation(run.messages),
     firstNew: run.firstNew,
@@ -42,34 +36,34 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     usage: { ...run.usage },
     usageByAgent: copyUsages(run.usageByAgent),
     treeTurns: run.treeTurns,
-    toolCalls: records.map((record) => parts.record(record)),
+    toolCalls: parts.toolCalls(run.toolCalls, pending),
     finishReason: run.finishReason,
     text: run.text,
     repairs: run.repairs,
-    ...(run.summary ? { summary: { ...run.summary } } : {}),
-    ...(pending
-      ? {
-          pending: pending.map((entry) =>
-            parts.pending(entry, run.children.get(entry.toolCallId)?.live),
-          ),
-        }
-      : {}),
     interruptions: run.interruptions.map((i) => frozenCopy(i)),
-    ...metadataOf(run.metadata),
     savedAt: isoNow(),
   };
+  if (run.activeAgent !== run.agent) snapshot.activeAgent = run.activeAgent;
+  if (run.handoffs > 0) snapshot.handoffs = run.handoffs;
+  if (run.handoff) snapshot.handoff = { ...run.handoff };
+  if (run.sessionId !== undefined) snapshot.sessionId = run.sessionId;
+  if (run.summary) snapshot.summary = { ...run.summary };
+  if (pending) {
+    snapshot.pending = pending.map((entry) =>
+      parts.pending(entry, run.children.get(entry.toolCallId)?.live),
+    );
+  }
+  for (const _ in run.metadata) {
+    snapshot.metadata = { ...run.metadata };
+    break;
+  }
+  return snapshot;
 }
 
 function copyUsages(usages: Record<string, Usage>): Record<string, Usage> {
   const copy: Record<string, Usage> = {};
-  for (const [agent, usage] of Object.entries(usages)) copy[agent] = { ...usage };
+  for (const agent in usages) copy[agent] = { ...(usages[agent] as Usage) };
   return copy;
-}
-
-/** The run's metadata as a snapshot field: a copy, or nothing when none was written. */
-function metadataOf(metadata: Record<string, string>): { metadata?: Record<string, string> } {
-  for (const _ in metadata) return { metadata: { ...metadata } };
-  return {};
 }
 
 /** Keeps a finished call's outcome for the next snapshot, which converts it to JSON. */
@@ -91,6 +85,8 @@ class SnapshotParts {
   readonly outcomes = new Map<PendingToolCall, ToolOutcome>();
   readonly #json = new Map<ToolOutcome, SnapshotToolOutcome>();
   readonly #records = new Map<ToolCallRecord, RunSnapshot['toolCalls'][number]>();
+  #savedFrom: readonly ToolCallRecord[] = [];
+  #savedRecords: readonly RunSnapshot['toolCalls'][number][] = [];
   #messages: ChatCompletionMessageParam[] | undefined;
   #frozen: readonly ChatCompletionMessageParam[] = [];
 
@@ -110,6 +106,33 @@ class SnapshotParts {
       this.#frozen = Object.freeze([...this.#frozen, ...added]);
     }
     return this.#frozen as ChatCompletionMessageParam[];
+  }
+
+  /**
+   * The finished calls of earlier turns: `records` without those of the calls in `pending` (the
+   * turn in progress, saved with its calls), as a frozen array of frozen records. Only the last
+   * array is kept: a checkpoint that finds the same records reuses it.
+   */
+  toolCalls(
+    records: ToolCallRecord[],
+    pending: PendingToolCall[] | undefined,
+  ): RunSnapshot['toolCalls'] {
+    let count = 0;
+    let same = true;
+    const last = this.#savedFrom;
+    for (const record of records) {
+      if (pending?.some((p) => p.toolCallId === record.id)) continue;
+      if (last[count] !== record) same = false;
+      count += 1;
+    }
+    if (!same || count !== last.length) {
+      const kept = pending
+        ? records.filter((r) => !pending.some((p) => p.toolCallId === r.id))
+        : records.slice();
+      this.#savedFrom = kept;
+      this.#savedRecords = Object.freeze(kept.map((r) => this.record(r)));
+    }
+    return this.#savedRecords as RunSnapshot['toolCalls'];
   }
 
   record(record: ToolCallRecord): RunSnapshot['toolCalls'][number] {
