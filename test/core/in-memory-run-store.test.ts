@@ -95,3 +95,36 @@ describe('frozenCopy (what InMemoryRunStore keeps)', () => {
     expect(copy).toEqual({ date, n: 1, s: 'x', none: null, nothing: undefined });
   });
 });
+
+describe('InMemoryRunStore.saveNow (checkpoints handed over by a run)', () => {
+  it('keeps the snapshot at once; load gives a copy the caller may change', async () => {
+    const store = new InMemoryRunStore();
+    const snapshot = sampleSnapshot('run_now');
+    expect(store.saveNow(snapshot)).toBe(true);
+    const loaded = await store.load('run_now');
+    expect(loaded).toEqual(snapshot);
+    expect(loaded).not.toBe(snapshot);
+    loaded?.messages.push({ role: 'user', content: 'edited' });
+    expect(await store.load('run_now')).toEqual(snapshot);
+  });
+
+  it('refuses a snapshot without a run id, as save does', () => {
+    const store = new InMemoryRunStore();
+    const snapshot = { ...sampleSnapshot(), runId: '' };
+    expect(() => store.saveNow(snapshot)).toThrow(/runId/);
+  });
+
+  it('declines, storing nothing, in a subclass that saves its own way', async () => {
+    class Counting extends InMemoryRunStore {
+      saves = 0;
+      override async save(snapshot: Parameters<InMemoryRunStore['save']>[0]): Promise<void> {
+        this.saves += 1;
+        await super.save(snapshot);
+      }
+    }
+    const store = new Counting();
+    expect(store.saveNow(sampleSnapshot('run_sub'))).toBe(false);
+    expect(await store.load('run_sub')).toBeUndefined();
+    expect(store.saves).toBe(0);
+  });
+});

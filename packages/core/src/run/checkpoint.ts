@@ -3,6 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { Usage } from '../models/usage.js';
 import type { ActiveRun } from './active-run.js';
 import { frozenCopy } from './frozen-copy.js';
+import type { HeldRun } from './run-claims.js';
 import type { ToolCallRecord } from './run-result.js';
 import {
   type PendingToolCall,
@@ -13,26 +14,21 @@ import {
 
 /**
  * The run's progress as a snapshot: plain JSON, sharing nothing the loop or the user can change
- * later. The conversation and the finished calls are frozen copies made once per run (see
- * {@link SnapshotParts}); a store that copies what it keeps (`InMemoryRunStore`) keeps those as
- * they are, so a checkpoint copies only the few small parts that change from step to step.
+ * later, so that a store may keep it as it is (`RunStore.saveNow`). The conversation and the
+ * finished calls are frozen copies made once per run (see {@link SnapshotParts}), shared by the
+ * run's snapshots; everything else is new in each snapshot, or frozen (the arguments of a call or
+ * an interruption, which the user may hold too).
  */
 export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
   const parts = partsOf(run);
   const pending = run.pending;
-  // The calls of the turn in progress are in `pending`; `toolCalls` keeps the earlier turns'.
-  const records = pending
-    ? run.toolCalls.filter((r) => !pending.some((p) => p.toolCallId === r.id))
-    : run.toolCalls;
-  return {
+  // One literal, then the optional fields that hold something: spreading them in would cost
+  // more than the rest of the snapshot.
+  const snapshot: RunSnapshot = {
     version: RUN_SNAPSHOT_VERSION,
     runId: run.runId,
     agent: run.agent,
-    ...(run.activeAgent !== run.agent ? { activeAgent: run.activeAgent } : {}),
-    ...(run.handoffs > 0 ? { handoffs: run.handoffs } : {}),
-    ...(run.handoff ? { handoff: { ...run.handoff } } : {}),
     status: run.status,
-    ...(run.sessionId !== undefined ? { sessionId: run.sessionId } : {}),
     turn: run.turn,
     messages: parts.conversation(run.messages),
     firstNew: run.firstNew,
@@ -40,38 +36,34 @@ export function snapshotOf<TContext>(run: ActiveRun<TContext>): RunSnapshot {
     usage: { ...run.usage },
     usageByAgent: copyUsages(run.usageByAgent),
     treeTurns: run.treeTurns,
-    toolCalls: records.map((record) => parts.record(record)),
+    toolCalls: parts.toolCalls(run.toolCalls, pending),
     finishReason: run.finishReason,
     text: run.text,
     repairs: run.repairs,
-    ...(run.summary ? { summary: run.summary } : {}),
-    ...(pending
-      ? {
-          pending: pending.map((entry) => {
-            const saved = parts.pending(entry);
-            // A child still running: its progress now, taken from its own record.
-            const live = run.children.get(entry.toolCallId)?.live;
-            if (live) saved.child = snapshotOf(live);
-            return saved;
-          }),
-        }
-      : {}),
-    interruptions: run.interruptions.map((i) => ({ ...i })),
-    ...metadataOf(run.metadata),
+    interruptions: run.interruptions.map((i) => frozenCopy(i)),
     savedAt: isoNow(),
   };
+  if (run.activeAgent !== run.agent) snapshot.activeAgent = run.activeAgent;
+  if (run.handoffs > 0) snapshot.handoffs = run.handoffs;
+  if (run.handoff) snapshot.handoff = { ...run.handoff };
+  if (run.sessionId !== undefined) snapshot.sessionId = run.sessionId;
+  if (run.summary) snapshot.summary = { ...run.summary };
+  if (pending) {
+    snapshot.pending = pending.map((entry) =>
+      parts.pending(entry, run.children.get(entry.toolCallId)?.live),
+    );
+  }
+  for (const _ in run.metadata) {
+    snapshot.metadata = { ...run.metadata };
+    break;
+  }
+  return snapshot;
 }
 
 function copyUsages(usages: Record<string, Usage>): Record<string, Usage> {
   const copy: Record<string, Usage> = {};
-  for (const [agent, usage] of Object.entries(usages)) copy[agent] = { ...usage };
+  for (const agent in usages) copy[agent] = { ...(usages[agent] as Usage) };
   return copy;
-}
-
-/** The run's metadata as a snapshot field: a copy, or nothing when none was written. */
-function metadataOf(metadata: Record<string, string>): { metadata?: Record<string, string> } {
-  for (const _ in metadata) return { metadata: { ...metadata } };
-  return {};
 }
 
 /** Keeps a finished call's outcome for the next snapshot, which converts it to JSON. */
@@ -93,6 +85,8 @@ class SnapshotParts {
   readonly outcomes = new Map<PendingToolCall, ToolOutcome>();
   readonly #json = new Map<ToolOutcome, SnapshotToolOutcome>();
   readonly #records = new Map<ToolCallRecord, RunSnapshot['toolCalls'][number]>();
+  #savedFrom: readonly ToolCallRecord[] = [];
+  #savedRecords: readonly RunSnapshot['toolCalls'][number][] = [];
   #messages: ChatCompletionMessageParam[] | undefined;
   #frozen: readonly ChatCompletionMessageParam[] = [];
 
@@ -114,6 +108,33 @@ class SnapshotParts {
     return this.#frozen as ChatCompletionMessageParam[];
   }
 
+  /**
+   * The finished calls of earlier turns: `records` without those of the calls in `pending` (the
+   * turn in progress, saved with its calls), as a frozen array of frozen records. Only the last
+   * array is kept: a checkpoint that finds the same records reuses it.
+   */
+  toolCalls(
+    records: ToolCallRecord[],
+    pending: PendingToolCall[] | undefined,
+  ): RunSnapshot['toolCalls'] {
+    let count = 0;
+    let same = true;
+    const last = this.#savedFrom;
+    for (const record of records) {
+      if (pending?.some((p) => p.toolCallId === record.id)) continue;
+      if (last[count] !== record) same = false;
+      count += 1;
+    }
+    if (!same || count !== last.length) {
+      const kept = pending
+        ? records.filter((r) => !pending.some((p) => p.toolCallId === r.id))
+        : records.slice();
+      this.#savedFrom = kept;
+      this.#savedRecords = Object.freeze(kept.map((r) => this.record(r)));
+    }
+    return this.#savedRecords as RunSnapshot['toolCalls'];
+  }
+
   record(record: ToolCallRecord): RunSnapshot['toolCalls'][number] {
     let saved = this.#records.get(record);
     if (!saved) {
@@ -129,9 +150,18 @@ class SnapshotParts {
     return saved;
   }
 
-  pending(entry: PendingToolCall): PendingToolCall {
-    const live = this.outcomes.get(entry);
-    return live ? { ...entry, outcome: this.#outcome(live) } : { ...entry };
+  /** A call of the turn in progress; `child`, the run of an agent tool it has going on. */
+  pending(entry: PendingToolCall, child: ActiveRun<unknown> | undefined): PendingToolCall {
+    const saved = { ...entry };
+    const outcome = this.outcomes.get(entry);
+    if (outcome) saved.outcome = this.#outcome(outcome);
+    // What a user may hold too: the arguments they gave, frozen; a paused child's snapshot, a
+    // copy (a state's decisions change it).
+    if (entry.args !== undefined) saved.args = frozenCopy(entry.args);
+    // A child still running: its progress now, taken from its own record.
+    if (child) saved.child = snapshotOf(child);
+    else if (entry.child) saved.child = structuredClone(entry.child);
+    return saved;
   }
 
   /** A tool outcome as JSON: the value and validated arguments only when they are plain JSON. */
@@ -233,38 +263,50 @@ function jsonOrUndefined(value: unknown, depth = 0): unknown {
 }
 
 /**
- * The run's `checkpoint` function: saves `take()` with `save` (the store's, or a claim's fenced
- * save), one write at a time and in
- * order. A checkpoint asked for while a write is under way shares the next write, which takes
- * its snapshot when it starts, so it holds every change made before it was asked for. Without a
- * store it does nothing and returns `undefined` (no tick is spent).
+ * The run's `checkpoint` function: saves `take()` through the held run's `save` (the store's, or
+ * a claim's fenced save), one write at a time and in order. A checkpoint asked for while a write
+ * is under way shares the next write, which takes its snapshot when it starts, so it holds every
+ * change made before it was asked for. A store that saves at once (`saveNow`, in this process)
+ * gets each snapshot handed over and the run waits for nothing: `undefined` is returned, as it is
+ * without a store (then nothing is taken).
  */
 export function checkpointer(
-  save: ((snapshot: RunSnapshot) => Promise<void>) | undefined,
+  { save, saveNow }: Pick<HeldRun, 'save' | 'saveNow'>,
   take: () => RunSnapshot,
 ): () => Promise<void> | undefined {
   if (!save) return () => undefined;
+  const saveLater = save;
+  let now = saveNow;
+  // Settles (never rejects) once the write under way has; `undefined` when none is.
   let writing: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
-  const write = (): Promise<void> => {
-    const saving = save(take());
-    const settled = () => {
-      if (writing === saving) writing = undefined;
-    };
-    saving.then(settled, settled);
-    writing = saving;
+  // Writes are one at a time: the one that settles is the one under way.
+  const idle = () => {
+    writing = undefined;
+  };
+  const write = (snapshot: RunSnapshot): Promise<void> => {
+    const saving = saveLater(snapshot);
+    writing = saving.then(idle, idle);
     return saving;
   };
   return () => {
+    if (now) {
+      const snapshot = take();
+      try {
+        if (now(snapshot)) return undefined;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // The store saves through `save` only: this snapshot and every later one.
+      now = undefined;
+      return write(snapshot);
+    }
     if (queued) return queued;
-    if (!writing) return write();
-    const next = writing
-      .catch(() => {})
-      .then(() => {
-        queued = undefined;
-        return write();
-      });
-    queued = next;
-    return next;
+    if (!writing) return write(take());
+    queued = writing.then(() => {
+      queued = undefined;
+      return write(take());
+    });
+    return queued;
   };
 }

@@ -13,10 +13,10 @@ import { assertSnapshotRunId, runInProgress } from './run-store-errors.js';
  * A {@link RunStore} in memory, for tests, scripts and single-process services: a run can pause
  * for an approval and continue later in the same process; nothing survives the process.
  *
- * Each saved snapshot is copied, so later changes by the caller do not reach the store, and
- * `load` returns a fresh copy the caller may change. Saving is cheap enough for every
- * checkpoint: parts of the snapshot that did not change since the last save (the conversation so
- * far) are not copied again.
+ * What it keeps is the caller's no more: `save` copies the snapshot (the parts that did not
+ * change since the last save, the conversation so far, are not copied again), a run hands its
+ * checkpoints over through `saveNow` (each one new, so nothing is copied), and `load` returns a
+ * fresh copy the caller may change. A checkpoint costs a run no more than building its snapshot.
  *
  * @example
  * ```ts
@@ -31,8 +31,25 @@ export class InMemoryRunStore implements RunStore {
   /** {@inheritDoc RunStore.save} */
   async save(snapshot: RunSnapshot): Promise<void> {
     const runId = assertSnapshotRunId(snapshot);
-    // Copied against the last save: the parts it shares with it are not walked again.
-    this.#runs.set(runId, frozenCopy(snapshot, this.#runs.get(runId)));
+    // Copied against the last save, when that one was copied too (a snapshot handed over is
+    // not frozen): the parts it shares with it are not walked again.
+    const previous = this.#runs.get(runId);
+    this.#runs.set(
+      runId,
+      frozenCopy(snapshot, previous && Object.isFrozen(previous) ? previous : undefined),
+    );
+  }
+
+  /**
+   * {@inheritDoc RunStore.saveNow}
+   *
+   * A subclass that overrides `save` (to count, log or fail on purpose) gets every snapshot
+   * through it: `saveNow` then declines.
+   */
+  saveNow(snapshot: RunSnapshot): boolean {
+    if (this.save !== InMemoryRunStore.prototype.save) return false;
+    this.#runs.set(assertSnapshotRunId(snapshot), snapshot);
+    return true;
   }
 
   /** {@inheritDoc RunStore.load} */

@@ -6,6 +6,11 @@ import type { RunStore } from './run-store.js';
 export interface HeldRun {
   /** Saves a checkpoint: through the claim when it fences its writes, else the store; none without a store. */
   save: ((snapshot: RunSnapshot) => Promise<void>) | undefined;
+  /**
+   * Saves a checkpoint at once when the store can (`RunStore.saveNow`, an in-process store whose
+   * claim does not fence its writes); `false` when it declines.
+   */
+  saveNow: ((snapshot: RunSnapshot) => boolean) | undefined;
   /** Lets the run go (in this process and in the store). */
   release(): Promise<void>;
   /** Aborted once the store's claim is lost, when its claims can be. */
@@ -33,6 +38,7 @@ export async function claimRun(store: RunStore | undefined, runId: string): Prom
   if (!store) {
     return {
       save: undefined,
+      saveNow: undefined,
       signal: undefined,
       release: async () => {
         running.delete(runId);
@@ -44,6 +50,7 @@ export async function claimRun(store: RunStore | undefined, runId: string): Prom
     const fenced = claim.save?.bind(claim);
     return {
       save: fenced ?? ((snapshot) => store.save(snapshot)),
+      saveNow: fenced || !store.saveNow ? undefined : store.saveNow.bind(store),
       signal: claim.signal,
       release: async () => {
         running.delete(runId);

@@ -122,7 +122,7 @@ export async function executeRun<TContext>(
     ...(snapshot ? restoreProgress(snapshot) : freshProgress(agent.name)),
     partialText: undefined,
     // A child's progress is saved with its parent's snapshot, which takes it from the live run.
-    checkpoint: parent ? () => parent.checkpoint() : checkpointer(held.save, () => snapshotOf(run)),
+    checkpoint: parent ? () => parent.checkpoint() : checkpointer(held, () => snapshotOf(run)),
   };
   if (child) child.live = run as ActiveRun<unknown>;
   // A run continued after a handoff: its events are the active agent's from the start.

@@ -31,6 +31,23 @@ export interface RunStore {
    * finished calls are frozen (the run's next snapshots share them): copy them to change them.
    */
   save(snapshot: RunSnapshot): Promise<void>;
+  /**
+   * Optional, for a store that keeps its snapshots in this process's memory: saves `snapshot`
+   * before returning, with no promise, so that a run checkpoints without waiting for a tick. When
+   * the store has it, the run checkpoints through it instead of {@link RunStore.save} (unless its
+   * claim fences its writes, see {@link RunClaim.save}).
+   *
+   * The caller hands the snapshot over: it never changes it, nor anything in it, afterwards (the
+   * run builds a new one for each checkpoint, sharing with the run only frozen parts), so the
+   * store may keep it as it is, without copying it. What `load` returns must still be the
+   * caller's to change.
+   *
+   * @returns `true` once it is stored; `false`, storing nothing, when the store saves only
+   *   through `save` (a subclass that saves its own way): the caller then saves it, and every
+   *   later snapshot, with `save`.
+   * @throws RunStateError `invalid_run_state`, as `save` rejects, for a snapshot without a run id.
+   */
+  saveNow?(snapshot: RunSnapshot): boolean;
   /** The latest snapshot of a run; `undefined` when the store has none. */
   load(runId: string): Promise<RunSnapshot | undefined>;
   /** Forgets a run. Deleting an unknown run does nothing. */
