@@ -27,6 +27,7 @@ export function toolStartAttributes(
     [ATTRIBUTES.toolType]: 'function',
     [ATTRIBUTES.turn]: ctx.turn,
   };
+  if (ctx.description !== '') attributes[ATTRIBUTES.toolDescription] = ctx.description;
   if (content) attributes[ATTRIBUTES.toolCallArguments] = boundJson(ctx.args, content);
   return attributes;
 }

@@ -100,6 +100,7 @@ export async function runToolCallChain<TContext>(
         toolCallId: id,
         name,
         args: prepared.args,
+        description: prepared.tool.description,
         signal: run.signal,
         deny: (reason) => deniedOutcome(id, name, reason),
         approved,
