@@ -254,14 +254,14 @@ describe('changing what passes through', () => {
         { wrapToolCall: (ctx, next) => next({ ...(ctx.args as object), city: 'Bergen' }) },
         {
           wrapToolCall: (ctx, next) => {
-            inner.push(ctx.args);
+            inner.push(ctx.args, ctx.description);
             return next();
           },
         },
       ],
     });
     const result = await agent.run('weather?');
-    expect(inner).toEqual([{ city: 'Bergen', days: 1 }]);
+    expect(inner).toEqual([{ city: 'Bergen', days: 1 }, 'Weather for a city']);
     expect(ran).toEqual([{ city: 'Bergen', days: 1 }]);
     expect(events.find((e) => e.type === 'tool:start')).toMatchObject({
       args: { city: 'Bergen', days: 1 },
@@ -494,7 +494,7 @@ describe('calling next more than once', () => {
 });
 
 describe('the run context reaches every hook', () => {
-  it('ctx carries the run id, turn, agent, context and the run signal', async () => {
+  it('ctx carries the run id, turn, agent, context, the run signal and the tool’s description', async () => {
     const seen: Record<string, unknown>[] = [];
     const controller = new AbortController();
     const record: Middleware<{ user: string }> = {
@@ -507,7 +507,13 @@ describe('the run context reaches every hook', () => {
         return next();
       },
       wrapToolCall: (ctx, next) => {
-        seen.push({ hook: 'tool', turn: ctx.turn, id: ctx.toolCallId, name: ctx.name });
+        seen.push({
+          hook: 'tool',
+          turn: ctx.turn,
+          id: ctx.toolCallId,
+          name: ctx.name,
+          description: ctx.description,
+        });
         return next();
       },
     };
@@ -521,7 +527,7 @@ describe('the run context reaches every hook', () => {
     expect(seen).toMatchObject([
       { hook: 'run', runId: result.runId, user: 'ada' },
       { hook: 'model', turn: 1, model: 'gpt-4o-mini', user: 'ada' },
-      { hook: 'tool', turn: 1, id: 'c1', name: 'get_weather' },
+      { hook: 'tool', turn: 1, id: 'c1', name: 'get_weather', description: 'Weather for a city' },
       { hook: 'model', turn: 2 },
     ]);
     // The run's own signal (never the caller's, which many runs may share).

@@ -348,6 +348,7 @@ describe(`conformance with the GenAI semantic conventions v${SPEC_VERSION}`, () 
         'gen_ai.tool.name': 'weather',
         'gen_ai.tool.type': 'function',
         'gen_ai.tool.call.id': expect.any(String),
+        'gen_ai.tool.description': 'Weather of a city',
       });
     }
     const failedTool = tools.find((s) => s.status.code === SpanStatusCode.ERROR);

@@ -7,6 +7,7 @@ import { Agent, openai } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { otelMiddleware } from '@agentloop/otel';
 import { tool } from '@agentloop/tools';
+import { INVALID_SPAN_CONTEXT, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -46,6 +47,30 @@ function agentWith(options: Parameters<typeof otelMiddleware>[0]) {
     tools: [lookup],
     middleware: [otelMiddleware(options)],
   });
+}
+
+/** A span that does not record, as a sampler that drops a trace gives: it notes what is set on it. */
+function silentSpan(written: string[]): Span {
+  const span: Span = {
+    spanContext: () => INVALID_SPAN_CONTEXT,
+    setAttribute: (key) => {
+      written.push(key);
+      return span;
+    },
+    setAttributes: (attributes) => {
+      written.push(...Object.keys(attributes));
+      return span;
+    },
+    addEvent: () => span,
+    addLink: () => span,
+    addLinks: () => span,
+    setStatus: () => span,
+    updateName: () => span,
+    end: () => {},
+    isRecording: () => false,
+    recordException: () => {},
+  };
+  return span;
 }
 
 /** Every attribute value of every span, events and links included, as one text. */
@@ -126,6 +151,24 @@ describe('content on spans', () => {
     const result = JSON.parse(call.attributes[ATTRIBUTES.toolCallResult] as string);
     expect(result).toMatchObject({ email: 'ada@example.com', plan: 'gold' });
     expect(result.notes).toMatch(/^x{100}…\[4900 more characters cut\]$/);
+  });
+
+  it('is not built for a span that does not record (sampled out): only the attributes a sampler may use', async () => {
+    const written: string[] = [];
+    const silent = silentSpan(written);
+    const tracer = {
+      startSpan: (_name: string, options?: SpanOptions) => {
+        written.push(...Object.keys(options?.attributes ?? {}));
+        return silent;
+      },
+    } as Tracer;
+    const result = await agentWith({ tracer, captureContent: true }).run(
+      'What plan is ada@example.com on?',
+    );
+    expect(result.text).toBe('Ada is on the gold plan.');
+    expect(written).toContain(ATTRIBUTES.operationName);
+    expect(written).toContain(ATTRIBUTES.toolName);
+    for (const name of CONTENT_ATTRIBUTES) expect(written).not.toContain(name);
   });
 
   it('scrubs key-shaped strings and the given secrets from content', async () => {

@@ -100,6 +100,9 @@ describe('the span tree of a run', () => {
       'call_1',
       'call_2',
     ]);
+    for (const call of calls) {
+      expect(call.attributes[ATTRIBUTES.toolDescription]).toBe('Weather of a city');
+    }
     // Each HTTP span is the child of the call that made it.
     for (const city of ['Oslo', 'Rome', 'Lima']) {
       const http = one(spans, `GET /weather/${city}`);
@@ -322,6 +325,10 @@ describe('the span tree of a run', () => {
       '      chat gpt-4o-mini',
       '  chat gpt-4o-mini',
     ]);
+    // The child agent's tool is described as asTool was told.
+    expect(one(spans, 'execute_tool weather').attributes[ATTRIBUTES.toolDescription]).toBe(
+      'Asks the weather agent',
+    );
     // Each span counts its own agent's tokens (result.usageByAgent); result.usage is the tree's.
     expect(one(spans, 'invoke_agent weather').attributes[ATTRIBUTES.usageInputTokens]).toBe(100);
     expect(one(spans, 'invoke_agent triage').attributes[ATTRIBUTES.usageInputTokens]).toBe(

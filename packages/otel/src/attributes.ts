@@ -51,6 +51,7 @@ export const ATTRIBUTES = {
   toolName: 'gen_ai.tool.name',
   toolCallId: 'gen_ai.tool.call.id',
   toolType: 'gen_ai.tool.type',
+  toolDescription: 'gen_ai.tool.description',
   // Content: only with `captureContent` (the conventions' Opt-In attributes).
   inputMessages: 'gen_ai.input.messages',
   outputMessages: 'gen_ai.output.messages',

@@ -5,12 +5,12 @@
  * @module
  */
 import type { Middleware } from '@agentloop/core';
-import { type Context, context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { ATTRIBUTES, OPERATIONS, SPAN_EVENTS } from './attributes.js';
 import { chatInputContent, chatStartAttributes, endChatSpan } from './chat-span.js';
-import type { ContentLimits } from './content.js';
+import { boundJson, type ContentLimits } from './content.js';
 import { failSpan } from './fail-span.js';
-import { endRunSpan, startRunSpan } from './run-span.js';
+import { endRunSpan, setRunInput, startRunSpan } from './run-span.js';
 import { addUsage, type ChatCall, RunTraces } from './run-traces.js';
 import { endToolSpan, isInterrupt, toolStartAttributes } from './tool-span.js';
 
@@ -82,6 +82,12 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
     : undefined;
   const tracerOf = (): Tracer => given ?? trace.getTracer(TRACER_NAME);
   const runs = new RunTraces();
+  /**
+   * The content bounds for a span that records: content is never built for one that does not
+   * (sampled out, or no tracer provider), and no sampler needs it, so it goes on after the start.
+   */
+  const contentFor = (span: Span): ContentLimits | undefined =>
+    content && span.isRecording() ? content : undefined;
 
   /** Where a step's span goes: under the active span, else under its run's. */
   const parentOf = (runId: string): Context => {
@@ -92,11 +98,13 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
 
   return {
     async wrapRun(ctx, next) {
-      const run = startRunSpan(tracerOf(), ctx, context.active(), providerName, content);
+      const run = startRunSpan(tracerOf(), ctx, context.active(), providerName);
+      const recorded = contentFor(run.span);
+      if (recorded && !ctx.resumed) setRunInput(run.span, ctx, recorded);
       runs.set(ctx.runId, run);
       try {
         const result = await context.with(run.context, next);
-        endRunSpan(run, result, content);
+        endRunSpan(run, result, recorded);
         return result;
       } catch (error) {
         failSpan(run.span, error, ctx.signal);
@@ -110,13 +118,16 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
     async wrapModelCall(ctx, next) {
       const run = runs.get(ctx.runId);
       const parent = parentOf(ctx.runId);
-      const attributes = chatStartAttributes(ctx, providerName, run?.sessionId);
-      if (content) Object.assign(attributes, chatInputContent(ctx, content));
       const span = tracerOf().startSpan(
         `${OPERATIONS.chat} ${ctx.model}`,
-        { kind: SpanKind.CLIENT, attributes },
+        {
+          kind: SpanKind.CLIENT,
+          attributes: chatStartAttributes(ctx, providerName, run?.sessionId),
+        },
         parent,
       );
+      const recorded = contentFor(span);
+      if (recorded) span.setAttributes(chatInputContent(ctx, recorded));
       if (run && !run.modelKnown) {
         run.modelKnown = true;
         run.span.setAttribute(ATTRIBUTES.requestModel, ctx.model);
@@ -131,7 +142,7 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
       run?.chats.push(call);
       try {
         const response = await context.with(trace.setSpan(parent, span), next);
-        const tokens = endChatSpan(span, response, call.usage, content);
+        const tokens = endChatSpan(span, response, call.usage, recorded);
         if (run) addUsage(run, tokens);
         return response;
       } catch (error) {
@@ -147,12 +158,14 @@ export function otelMiddleware(options: OtelMiddlewareOptions = {}): Middleware 
       const parent = parentOf(ctx.runId);
       const span = tracerOf().startSpan(
         `${OPERATIONS.executeTool} ${ctx.name}`,
-        { kind: SpanKind.INTERNAL, attributes: toolStartAttributes(ctx, content) },
+        { kind: SpanKind.INTERNAL, attributes: toolStartAttributes(ctx) },
         parent,
       );
+      const recorded = contentFor(span);
+      if (recorded) span.setAttribute(ATTRIBUTES.toolCallArguments, boundJson(ctx.args, recorded));
       try {
         const outcome = await context.with(trace.setSpan(parent, span), next);
-        endToolSpan(span, outcome, content);
+        endToolSpan(span, outcome, recorded);
         return outcome;
       } catch (error) {
         if (isInterrupt(error)) span.setAttribute(ATTRIBUTES.toolInterrupted, true);

@@ -6,7 +6,14 @@
  * @module
  */
 import type { RunMiddlewareContext, RunResult } from '@agentloop/core';
-import { type Attributes, type Context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  type Span,
+  SpanKind,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { ATTRIBUTES, OPERATIONS } from './attributes.js';
 import { setTokens } from './chat-span.js';
 import { type ContentLimits, inputMessages, messagesJson, replyJson } from './content.js';
@@ -19,7 +26,6 @@ export function startRunSpan(
   ctx: RunMiddlewareContext<unknown>,
   parent: Context,
   providerName: string,
-  content: ContentLimits | undefined,
 ): RunTrace {
   const attributes: Attributes = {
     [ATTRIBUTES.operationName]: OPERATIONS.invokeAgent,
@@ -29,9 +35,6 @@ export function startRunSpan(
     [ATTRIBUTES.runResumed]: ctx.resumed,
   };
   if (ctx.sessionId !== undefined) attributes[ATTRIBUTES.conversationId] = ctx.sessionId;
-  if (content && !ctx.resumed) {
-    attributes[ATTRIBUTES.inputMessages] = messagesJson(inputMessages(ctx.input), content);
-  }
   const links = ctx.resumed ? resumeLinks(ctx.metadata) : [];
   const span = tracer.startSpan(
     `${OPERATIONS.invokeAgent} ${ctx.agent}`,
@@ -47,6 +50,15 @@ export function startRunSpan(
     modelKnown: false,
     usage: { input: 0, output: 0, cached: 0, reasoning: 0, cost: 0 },
   };
+}
+
+/** Puts what a run was given on its span (Opt-In content: the first part of a run only). */
+export function setRunInput(
+  span: Span,
+  ctx: RunMiddlewareContext<unknown>,
+  content: ContentLimits,
+): void {
+  span.setAttribute(ATTRIBUTES.inputMessages, messagesJson(inputMessages(ctx.input), content));
 }
 
 /** Puts what a run resolved to on its span: status, turns, finish reason, this part's tokens. */

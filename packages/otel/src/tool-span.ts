@@ -15,11 +15,8 @@ type ToolOutcome = Awaited<ReturnType<Parameters<WrapToolCall<unknown>>[1]>>;
 /** The name `ctx.interrupt(reason)` throws with: the call pauses, it did not fail. */
 const INTERRUPT = 'ToolCallInterrupt';
 
-/** The attributes an `execute_tool` span starts with. */
-export function toolStartAttributes(
-  ctx: ToolCallContext<unknown>,
-  content: ContentLimits | undefined,
-): Attributes {
+/** The attributes an `execute_tool` span starts with (its arguments, content, go on after). */
+export function toolStartAttributes(ctx: ToolCallContext<unknown>): Attributes {
   const attributes: Attributes = {
     [ATTRIBUTES.operationName]: OPERATIONS.executeTool,
     [ATTRIBUTES.toolName]: ctx.name,
@@ -27,7 +24,7 @@ export function toolStartAttributes(
     [ATTRIBUTES.toolType]: 'function',
     [ATTRIBUTES.turn]: ctx.turn,
   };
-  if (content) attributes[ATTRIBUTES.toolCallArguments] = boundJson(ctx.args, content);
+  if (ctx.description !== '') attributes[ATTRIBUTES.toolDescription] = ctx.description;
   return attributes;
 }
 

@@ -65,6 +65,11 @@ export interface ModelCallContext<TContext> extends ModelCallInfo<TContext> {
  */
 export interface ToolCallContext<TContext, TName extends string = string, TArgs = unknown>
   extends ToolCallInfo<TContext, TName, TArgs> {
+  /**
+   * The tool's `description`, as the model is shown it: a child agent's is the one given to
+   * `asTool`, an MCP tool's the server's (its title, or `''`, when the server gives none).
+   */
+  description: string;
   /** The run's signal: pass it on to work you start; an abort ends the run with `RunAbortedError`. */
   signal: AbortSignal;
   /**

@@ -58,16 +58,11 @@ export async function runToolCallChain<TContext>(
   const { id, name } = prepared.call;
   let rewrite: { args: unknown } | undefined;
   let interrupted: ToolCallInterrupt | undefined;
-  const viewOf = (base: Omit<ToolCallContext<TContext>, 'interrupt'>) => {
-    const view: ToolCallContext<TContext> = {
-      ...base,
-      interrupt: (reason?: string) => {
-        if (approved || restarted) return;
-        interrupted ??= new ToolCallInterrupt(id, reason, view.args);
-        throw interrupted;
-      },
-    };
-    return view;
+  /** `ctx.interrupt` of a layer's view: pauses the call with that view's arguments. */
+  const interrupt = (view: ToolCallContext<TContext>, reason: string | undefined): void => {
+    if (approved || restarted) return;
+    interrupted ??= new ToolCallInterrupt(id, reason, view.args);
+    throw interrupted;
   };
   const chain = compose<Layered<TContext>, unknown, ToolOutcome>({
     layers: middleware.map((wrap) => (layered, next) => wrap(layered.view, next)),
@@ -83,30 +78,37 @@ export async function runToolCallChain<TContext>(
       const preparing = registry.prepare(prepared.call, { args });
       const ready = preparing instanceof Promise ? await preparing : preparing;
       if (!ready.ok) return { result: ready };
-      return { ctx: { view: viewOf({ ...layered.view, args: ready.args }), prepared: ready } };
+      const view: ToolCallContext<TContext> = {
+        ...layered.view,
+        args: ready.args,
+        interrupt: (reason) => interrupt(view, reason),
+      };
+      return { ctx: { view, prepared: ready } };
     },
     check: (returned) => checkToolOutcome(returned, { toolCallId: id, name }),
     signal: run.signal,
   });
 
+  // Written out whole, not spread from a smaller object: V8 copies an object of this size
+  // through its slow path, which cost a tool call about 1 µs.
+  const view: ToolCallContext<TContext> = {
+    runId: run.runId,
+    turn: run.turn,
+    agent: run.activeAgent,
+    context: run.context,
+    toolCallId: id,
+    name,
+    args: prepared.args,
+    description: prepared.tool.description,
+    signal: run.signal,
+    deny: (reason) => deniedOutcome(id, name, reason),
+    interrupt: (reason) => interrupt(view, reason),
+    approved,
+    restarted,
+  };
   let outcome: ToolOutcome;
   try {
-    outcome = await chain({
-      view: viewOf({
-        runId: run.runId,
-        turn: run.turn,
-        agent: run.activeAgent,
-        context: run.context,
-        toolCallId: id,
-        name,
-        args: prepared.args,
-        signal: run.signal,
-        deny: (reason) => deniedOutcome(id, name, reason),
-        approved,
-        restarted,
-      }),
-      prepared,
-    });
+    outcome = await chain({ view, prepared });
   } catch (error) {
     if (interrupted && !run.signal.aborted) return { interrupt: pauseOf(interrupted) };
     throw error;
