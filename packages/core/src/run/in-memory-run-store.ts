@@ -13,10 +13,11 @@ import { assertSnapshotRunId, runInProgress } from './run-store-errors.js';
  * A {@link RunStore} in memory, for tests, scripts and single-process services: a run can pause
  * for an approval and continue later in the same process; nothing survives the process.
  *
- * What it keeps is the caller's no more: `save` copies the snapshot (the parts that did not
- * change since the last save, the conversation so far, are not copied again), a run hands its
- * checkpoints over through `saveNow` (each one new, so nothing is copied), and `load` returns a
- * fresh copy the caller may change. A checkpoint costs a run no more than building its snapshot.
+ * Nothing it keeps can be changed by a caller: `save` copies the snapshot (the parts that did
+ * not change since the last save, the conversation so far, are not copied again), a run hands
+ * its checkpoints over through `saveNow` (each one new and never changed after, so nothing is
+ * copied), and `load` returns a fresh copy the caller may change. A checkpoint thus costs a run
+ * no more than building its snapshot, and a load, mid-run too, gives the last checkpoint whole.
  *
  * @example
  * ```ts
@@ -55,7 +56,8 @@ export class InMemoryRunStore implements RunStore {
   /** {@inheritDoc RunStore.load} */
   async load(runId: string): Promise<RunSnapshot | undefined> {
     const snapshot = this.#runs.get(runId);
-    // The stored copy is frozen; the caller gets one it can change.
+    // What is stored is the store's alone (a frozen copy, or a snapshot handed over): the
+    // caller gets a copy it can change.
     return snapshot === undefined ? undefined : structuredClone(snapshot);
   }
 
