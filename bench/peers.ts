@@ -93,25 +93,40 @@ const STARTERS: Starter[] = FRAMEWORKS.map((framework) => ({
   child: CHILD,
 }));
 
-/** Spawns `args(framework)` per starter, rotated, and returns each one's median wall time. */
+/** Median wall time (spawn to exit) and CPU time of each starter's children. */
+interface SpawnTimes {
+  wall: Record<string, number>;
+  /** The child's own CPU time (user + system) from its start to its report; absent when it reports none. */
+  cpu: Record<string, number | undefined>;
+}
+
+/** Spawns `args(framework)` per starter, rotated, and returns each one's median times. */
 async function spawnTimes(
   spawns: number,
   args: (framework: Framework) => string[],
   starters: readonly Starter[] = STARTERS,
-): Promise<Record<string, number>> {
+): Promise<SpawnTimes> {
   const walls = new Map(starters.map((s) => [s.key, [] as number[]]));
+  const cpus = new Map(starters.map((s) => [s.key, [] as number[]]));
   for (let i = 0; i <= spawns; i++) {
     for (let k = 0; k < starters.length; k++) {
       const starter = starters[(i + k) % starters.length] as Starter;
       const outcome = await runNode([starter.child, ...args(starter.framework)], {
         timeoutMs: 60_000,
       });
-      lastJsonLine(outcome, `the ${starter.key} child`);
+      const report = lastJsonLine<{ cpuMs?: number }>(outcome, `the ${starter.key} child`);
       // The first round warms the OS file cache; it is not counted.
-      if (i > 0) walls.get(starter.key)?.push(outcome.wallMs);
+      if (i === 0) continue;
+      walls.get(starter.key)?.push(outcome.wallMs);
+      if (typeof report.cpuMs === 'number') cpus.get(starter.key)?.push(report.cpuMs);
     }
   }
-  return Object.fromEntries(starters.map((s) => [s.key, median(walls.get(s.key) ?? [])]));
+  const medianOf = (values: number[] | undefined) =>
+    values && values.length > 0 ? median(values) : undefined;
+  return {
+    wall: Object.fromEntries(starters.map((s) => [s.key, median(walls.get(s.key) ?? [])])),
+    cpu: Object.fromEntries(starters.map((s) => [s.key, medianOf(cpus.get(s.key))])),
+  };
 }
 
 interface Install {
@@ -180,6 +195,7 @@ function installs(): Record<Framework, Install> {
 }
 
 const wholeMs = (ms: number | undefined) => (ms ?? Number.NaN).toFixed(0);
+const cpuCell = (ms: number | undefined) => (ms === undefined ? '–' : ms.toFixed(0));
 
 /** Options of {@link runStartupComparison}. */
 export interface StartupOptions {
@@ -219,10 +235,12 @@ export async function runStartupComparison({
     return [
       `| measure | ${starters.map(label).join(' | ')} |`,
       `| --- | ${starters.map(() => '---').join(' | ')} |`,
-      row('cold start: import + one run, spawn to exit (ms)', (s) => wholeMs(cold[s.key])),
-      row('import alone, spawn to exit (ms)', (s) => wholeMs(imported[s.key])),
+      row('cold start: import + one run, spawn to exit (ms)', (s) => wholeMs(cold.wall[s.key])),
+      row('… CPU time of the process (ms)', (s) => cpuCell(cold.cpu[s.key])),
+      row('import alone, spawn to exit (ms)', (s) => wholeMs(imported.wall[s.key])),
+      row('… CPU time of the process (ms)', (s) => cpuCell(imported.cpu[s.key])),
       '',
-      `Medians of ${spawns} spawns per column after one uncounted round, rotated; \`node -e 0\` takes ${median(empty).toFixed(0)} ms here.`,
+      `Medians of ${spawns} spawns per column after one uncounted round, rotated; \`node -e 0\` takes ${median(empty).toFixed(0)} ms here. The CPU rows are the child's own CPU time (user + system, \`process.cpuUsage()\`) from its start to its report, start-up of node included, exit not: they move less than wall time on a busy machine (a child that reports none, an older \`peers-child.mjs\`, shows –).`,
     ].join('\n');
   } finally {
     await server.close();
@@ -301,8 +319,8 @@ export async function runPeersBenchmark({
       row('… × raw', (f) => `${ratio(f, 'generate:cpu').toFixed(2)}`),
       row('CPU time per streamed run (ms)', (f) => loopMs(f, 'stream:cpu').toFixed(1)),
       row('… × raw stream', (f) => `${ratio(f, 'stream:cpu').toFixed(2)}`),
-      row('cold start: import + one run, spawn to exit (ms)', (f) => wholeMs(cold[f])),
-      row('import alone, spawn to exit (ms)', (f) => wholeMs(imported[f])),
+      row('cold start: import + one run, spawn to exit (ms)', (f) => wholeMs(cold.wall[f])),
+      row('import alone, spawn to exit (ms)', (f) => wholeMs(imported.wall[f])),
       row(
         'consumer install, MB (packages)',
         (f) => `${sizes[f].megabytes.toFixed(1)} (${sizes[f].packages})`,
