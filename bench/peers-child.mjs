@@ -218,16 +218,26 @@ function expectTurns(framework, turns) {
 const [mode, ...args] = process.argv.slice(2);
 const started = performance.now();
 
+/** This process's CPU time (user + system) since it started, in ms. */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 if (mode === 'import') {
   await load(args[0]);
-  console.log(JSON.stringify({ importMs: performance.now() - started }));
+  console.log(JSON.stringify({ importMs: performance.now() - started, cpuMs: cpuMs() }));
 } else if (mode === 'cold') {
   const [framework, baseURL] = args;
   const loops = (await load(framework))(baseURL);
   const imported = performance.now();
   expectTurns(framework, await loops.generate());
   console.log(
-    JSON.stringify({ importMs: imported - started, runMs: performance.now() - imported }),
+    JSON.stringify({
+      importMs: imported - started,
+      runMs: performance.now() - imported,
+      cpuMs: cpuMs(),
+    }),
   );
 } else if (mode === 'loops') {
   const [baseURL, runsText, warmupText, only] = args;

@@ -15,7 +15,9 @@
  *   reply 100 ms; the peak of the heap after a full collection, per run.
  *
  * Usage: `node --import tsx bench/peers.ts [--forks 5] [--runs 100] [--spawns 7] [--no-write]`
- * after `npx -y pnpm@10 build`. Writes its section of `bench/RESULTS.md`.
+ * after `npx -y pnpm@10 build`. Writes its section of `bench/RESULTS.md`. With `--startup
+ * [--spawns 7] [--baseline <checkout>]` it runs only the cold-start and import rows (and another
+ * built checkout's agentloop beside them) and prints them.
  *
  * @module
  */
@@ -78,28 +80,53 @@ async function child<T>(args: string[], what: string, flags: string[] = []): Pro
   return lastJsonLine<T>(outcome, what);
 }
 
-/** Spawns `args(framework)` per framework, rotated, and returns each one's median wall time. */
+/** One process to time at start-up: a framework, and the child file (another checkout's, for a baseline). */
+interface Starter {
+  key: string;
+  framework: Framework;
+  child: string;
+}
+
+const STARTERS: Starter[] = FRAMEWORKS.map((framework) => ({
+  key: framework,
+  framework,
+  child: CHILD,
+}));
+
+/** Median wall time (spawn to exit) and CPU time of each starter's children. */
+interface SpawnTimes {
+  wall: Record<string, number>;
+  /** The child's own CPU time (user + system) from its start to its report; absent when it reports none. */
+  cpu: Record<string, number | undefined>;
+}
+
+/** Spawns `args(framework)` per starter, rotated, and returns each one's median times. */
 async function spawnTimes(
   spawns: number,
   args: (framework: Framework) => string[],
-): Promise<Record<Framework, number>> {
-  const walls = Object.fromEntries(FRAMEWORKS.map((f) => [f, [] as number[]])) as Record<
-    Framework,
-    number[]
-  >;
+  starters: readonly Starter[] = STARTERS,
+): Promise<SpawnTimes> {
+  const walls = new Map(starters.map((s) => [s.key, [] as number[]]));
+  const cpus = new Map(starters.map((s) => [s.key, [] as number[]]));
   for (let i = 0; i <= spawns; i++) {
-    for (let k = 0; k < FRAMEWORKS.length; k++) {
-      const framework = FRAMEWORKS[(i + k) % FRAMEWORKS.length] as Framework;
-      const outcome = await runNode([CHILD, ...args(framework)], { timeoutMs: 60_000 });
-      lastJsonLine(outcome, `the ${framework} child`);
+    for (let k = 0; k < starters.length; k++) {
+      const starter = starters[(i + k) % starters.length] as Starter;
+      const outcome = await runNode([starter.child, ...args(starter.framework)], {
+        timeoutMs: 60_000,
+      });
+      const report = lastJsonLine<{ cpuMs?: number }>(outcome, `the ${starter.key} child`);
       // The first round warms the OS file cache; it is not counted.
-      if (i > 0) walls[framework].push(outcome.wallMs);
+      if (i === 0) continue;
+      walls.get(starter.key)?.push(outcome.wallMs);
+      if (typeof report.cpuMs === 'number') cpus.get(starter.key)?.push(report.cpuMs);
     }
   }
-  return Object.fromEntries(FRAMEWORKS.map((f) => [f, median(walls[f])])) as Record<
-    Framework,
-    number
-  >;
+  const medianOf = (values: number[] | undefined) =>
+    values && values.length > 0 ? median(values) : undefined;
+  return {
+    wall: Object.fromEntries(starters.map((s) => [s.key, median(walls.get(s.key) ?? [])])),
+    cpu: Object.fromEntries(starters.map((s) => [s.key, medianOf(cpus.get(s.key))])),
+  };
 }
 
 interface Install {
@@ -164,6 +191,59 @@ function installs(): Record<Framework, Install> {
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const wholeMs = (ms: number | undefined) => (ms ?? Number.NaN).toFixed(0);
+const cpuCell = (ms: number | undefined) => (ms === undefined ? '–' : ms.toFixed(0));
+
+/** Options of {@link runStartupComparison}. */
+export interface StartupOptions {
+  /** Counted spawns per framework (after one uncounted round). @default 7 */
+  spawns?: number;
+  /** Another checkout of agentloop, built, timed beside this one (e.g. the commit before a change). */
+  baseline?: string | undefined;
+}
+
+/**
+ * The cold-start and import rows alone, the same spawns as in {@link runPeersBenchmark}: for
+ * checking a start-up change in a few minutes. With `baseline`, that checkout's agentloop (its
+ * own `bench/peers-child.mjs` on its own build) is one more column, rotated with the others.
+ */
+export async function runStartupComparison({
+  spawns = 7,
+  baseline,
+}: StartupOptions = {}): Promise<string> {
+  const server = await startTestServer({ responder: responder(0) });
+  try {
+    const starters: Starter[] = [...STARTERS];
+    if (baseline !== undefined) {
+      starters.push({
+        key: 'baseline',
+        framework: 'agentloop',
+        child: join(baseline, CHILD),
+      });
+    }
+    const cold = await spawnTimes(spawns, (f) => ['cold', f, server.url], starters);
+    const imported = await spawnTimes(spawns, (f) => ['import', f], starters);
+    const empty: number[] = [];
+    for (let i = 0; i < spawns; i++) empty.push((await runNode(['-e', '0'])).wallMs);
+    const label = (s: Starter) =>
+      s.key === 'baseline' ? `agentloop at ${baseline}` : LABELS[s.framework];
+    const row = (name: string, cells: (s: Starter) => string) =>
+      `| ${name} | ${starters.map(cells).join(' | ')} |`;
+    return [
+      `| measure | ${starters.map(label).join(' | ')} |`,
+      `| --- | ${starters.map(() => '---').join(' | ')} |`,
+      row('cold start: import + one run, spawn to exit (ms)', (s) => wholeMs(cold.wall[s.key])),
+      row('… CPU time of the process (ms)', (s) => cpuCell(cold.cpu[s.key])),
+      row('import alone, spawn to exit (ms)', (s) => wholeMs(imported.wall[s.key])),
+      row('… CPU time of the process (ms)', (s) => cpuCell(imported.cpu[s.key])),
+      '',
+      `Medians of ${spawns} spawns per column after one uncounted round, rotated; \`node -e 0\` takes ${median(empty).toFixed(0)} ms here. The CPU rows are the child's own CPU time (user + system, \`process.cpuUsage()\`) from its start to its report, start-up of node included, exit not: they move less than wall time on a busy machine (a child that reports none, an older \`peers-child.mjs\`, shows –).`,
+    ].join('\n');
+  } finally {
+    await server.close();
   }
 }
 
@@ -239,8 +319,8 @@ export async function runPeersBenchmark({
       row('… × raw', (f) => `${ratio(f, 'generate:cpu').toFixed(2)}`),
       row('CPU time per streamed run (ms)', (f) => loopMs(f, 'stream:cpu').toFixed(1)),
       row('… × raw stream', (f) => `${ratio(f, 'stream:cpu').toFixed(2)}`),
-      row('cold start: import + one run, spawn to exit (ms)', (f) => cold[f].toFixed(0)),
-      row('import alone, spawn to exit (ms)', (f) => imported[f].toFixed(0)),
+      row('cold start: import + one run, spawn to exit (ms)', (f) => wholeMs(cold.wall[f])),
+      row('import alone, spawn to exit (ms)', (f) => wholeMs(imported.wall[f])),
       row(
         'consumer install, MB (packages)',
         (f) => `${sizes[f].megabytes.toFixed(1)} (${sizes[f].packages})`,
@@ -266,18 +346,29 @@ function option(name: string, fallback: number): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await requireBuild();
-  const result = await runPeersBenchmark({
-    forks: option('forks', 5),
-    runs: option('runs', 100),
-    warmup: option('warmup', 20),
-    spawns: option('spawns', 7),
-    concurrent: option('concurrent', 1000),
-  });
-  console.log(result.markdown);
-  if (!process.argv.includes('--no-write')) {
-    const file = new URL('./RESULTS.md', import.meta.url);
-    const current = readFileSync(file, 'utf8');
-    writeFileSync(file, replaceSection(current, PEERS_SECTION_TITLE, result.markdown));
-    console.log(`Wrote the "${PEERS_SECTION_TITLE}" section of ${file.pathname}`);
+  if (process.argv.includes('--startup')) {
+    // A part of the section: printed, never written.
+    const at = process.argv.indexOf('--baseline');
+    console.log(
+      await runStartupComparison({
+        spawns: option('spawns', 7),
+        baseline: at < 0 ? undefined : process.argv[at + 1],
+      }),
+    );
+  } else {
+    const result = await runPeersBenchmark({
+      forks: option('forks', 5),
+      runs: option('runs', 100),
+      warmup: option('warmup', 20),
+      spawns: option('spawns', 7),
+      concurrent: option('concurrent', 1000),
+    });
+    console.log(result.markdown);
+    if (!process.argv.includes('--no-write')) {
+      const file = new URL('./RESULTS.md', import.meta.url);
+      const current = readFileSync(file, 'utf8');
+      writeFileSync(file, replaceSection(current, PEERS_SECTION_TITLE, result.markdown));
+      console.log(`Wrote the "${PEERS_SECTION_TITLE}" section of ${file.pathname}`);
+    }
   }
 }

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   findPnpm,
+  isBundled,
   isCI,
   missingBuildOutputs,
   PACKAGES,
@@ -136,24 +137,40 @@ describe.skipIf(reason !== undefined)(
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     }, 180_000);
 
-    it('ships dist (a .d.ts for every .js), src for the source maps, README, LICENSE and nothing else', () => {
+    it('ships dist (declarations of every source, JavaScript with its source map), src for the maps, README, LICENSE and nothing else', () => {
       for (const { name, files, manifest } of packed) {
         expect(files, name).toContain('package.json');
         expect(files, name).toContain('README.md');
         expect(files, name).toContain('LICENSE');
-        for (const target of Object.values(manifest.exports).flatMap((t) => Object.values(t))) {
+        const entries = Object.values(manifest.exports).flatMap((t) => Object.values(t));
+        for (const target of entries) {
           expect(files, `${name}: ${target}`).toContain(target.replace(/^\.\//, ''));
         }
         const js = files.filter((f) => /^dist\/.*\.js$/.test(f));
-        // Every source file compiled (protocol, the smallest package, has four).
         const sources = files.filter((f) => /^src\/.*\.ts$/.test(f));
-        expect(js.length, name).toBeGreaterThan(3);
-        expect(js.length, name).toBe(sources.length);
-        for (const file of js) expect(files, name).toContain(file.replace(/\.js$/, '.d.ts'));
-        for (const file of js) expect(files, name).toContain(`${file}.map`);
-        for (const file of js) {
-          expect(files, name).toContain(file.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'));
+        // Protocol, the smallest package, has four source files.
+        expect(sources.length, name).toBeGreaterThan(3);
+        for (const source of sources) {
+          expect(files, name).toContain(
+            source.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts'),
+          );
         }
+        if (isBundled(manifest)) {
+          // One file per entry point, and the chunks the entries share.
+          for (const file of js) {
+            expect(
+              entries.includes(`./${file}`) || file.startsWith('dist/chunks/'),
+              `${name}: ${file}`,
+            ).toBe(true);
+          }
+        } else {
+          // Every source file compiled.
+          expect(js.length, name).toBe(sources.length);
+          for (const file of js) {
+            expect(files, name).toContain(file.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'));
+          }
+        }
+        for (const file of js) expect(files, name).toContain(`${file}.map`);
         const other = files.filter(
           (f) => !/^(dist|src)\//.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
         );

@@ -28,6 +28,7 @@ export interface Manifest {
   devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  scripts?: Record<string, string>;
 }
 
 /** The published packages: folder under `packages/` and name. */
@@ -55,20 +56,35 @@ export function listFiles(dir: string): string[] {
 }
 
 /**
+ * Whether a package's build bundles its JavaScript (`scripts/bundle-package.mjs`: one file per
+ * entry point and the chunks they share) rather than compiling it file by file with tsc.
+ */
+export function isBundled(manifest: Manifest): boolean {
+  return /bundle-package\.mjs/.test(manifest.scripts?.build ?? '');
+}
+
+/**
  * What is missing for the built packages to be complete: every `.ts` file of `src/` must have
- * its `.js` and `.d.ts` in `dist/`, so a build older than the sources is caught too.
+ * its `.d.ts` in `dist/` (and its `.js`, in a package compiled file by file), and every entry
+ * point its JavaScript, so a build older than the sources is caught too.
  * Returns an empty list when `pnpm build` has run on the current sources.
  */
 export function missingBuildOutputs(): string[] {
   const missing: string[] = [];
   for (const { dir } of PACKAGES) {
     const pkg = join('packages', dir);
+    const manifest = readManifest(dir);
     const dist = new Set(listFiles(join(root, pkg, 'dist')));
+    const expected = Object.values(manifest.exports).flatMap((target) =>
+      target.default === undefined ? [] : [target.default.replace(/^\.\/dist\//, '')],
+    );
     for (const file of listFiles(join(root, pkg, 'src'))) {
       if (!file.endsWith('.ts')) continue;
-      for (const out of [file.replace(/\.ts$/, '.js'), file.replace(/\.ts$/, '.d.ts')]) {
-        if (!dist.has(out)) missing.push(`${pkg}/dist/${out}`);
-      }
+      expected.push(file.replace(/\.ts$/, '.d.ts'));
+      if (!isBundled(manifest)) expected.push(file.replace(/\.ts$/, '.js'));
+    }
+    for (const out of new Set(expected)) {
+      if (!dist.has(out)) missing.push(`${pkg}/dist/${out}`);
     }
   }
   return missing;

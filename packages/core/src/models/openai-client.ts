@@ -1,5 +1,5 @@
 import { TokenCounter } from '@agentloop/memory';
-import OpenAI, { type ClientOptions } from 'openai';
+import type { ClientOptions, OpenAI } from 'openai';
 import type { CompletionUsage } from 'openai/resources/completions';
 import { createAbortError } from '../errors/abort-error.js';
 import { ConfigurationError } from '../errors/errors.js';
@@ -9,6 +9,7 @@ import type { RateLimitLease, RequestLimiter } from '../limits/request-limiter.j
 import { readableErrorsFetch } from './error-body-fetch.js';
 import type { ModelCallOptions, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js';
 import { toModelError } from './openai-errors.js';
+import { importOpenAI, loadedOpenAI } from './openai-sdk.js';
 import { redactingLogger, scrub } from './redact.js';
 
 /** Options of `openai()` and `openaiResponses()`: how to reach the endpoint. */
@@ -131,10 +132,16 @@ export class OpenAIConnection {
    * none, and the client then sends no `X-Stainless-Timeout` header, which it adds to every
    * request given a timeout of its own.
    *
+   * The `openai` package is imported then too, also for a client given in the options: reading
+   * a reply needs its error classes.
+   *
    * @param timeoutMs - The first call's client timeout (see {@link clientTimeout}).
-   * @throws ConfigurationError when there is neither a key nor a base URL.
+   * @throws ConfigurationError when there is neither a key nor a base URL, or no `openai` package.
    */
-  client(timeoutMs: number | undefined): OpenAI {
+  async client(timeoutMs: number | undefined): Promise<OpenAI> {
+    if (this.#client) return this.#client;
+    const { default: OpenAIClient } = await importOpenAI();
+    // Another call may have made it while this one waited for the import.
     if (this.#client) return this.#client;
     const { client, apiKey, baseURL, organization, defaultHeaders, fetch } = this.#options;
     if (client) {
@@ -151,7 +158,7 @@ export class OpenAIConnection {
       );
     }
     this.#secrets = key === undefined ? [] : [key];
-    this.#client = new OpenAI({
+    this.#client = new OpenAIClient({
       apiKey: key ?? NO_KEY_PLACEHOLDER,
       baseURL: url ?? null,
       maxRetries: 0,
@@ -186,7 +193,7 @@ export class OpenAIConnection {
     // A client made here already has its timeout unless the calls ask for different ones.
     const timeout =
       timeoutMs === undefined && this.#options.client === undefined
-        ? OpenAI.DEFAULT_TIMEOUT
+        ? loadedOpenAI().default.DEFAULT_TIMEOUT
         : timeoutMs;
     return {
       maxRetries: 0,

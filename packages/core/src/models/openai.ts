@@ -28,7 +28,7 @@ class OpenAIChatModel implements Model {
     throwIfAborted(signal);
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
-    const client = connection.client(timeoutMs);
+    const client = await connection.client(timeoutMs);
     const lease = await connection.admit(request, options);
     let reply: ModelResponse;
     try {
@@ -60,7 +60,7 @@ class OpenAIChatModel implements Model {
     throwIfAborted(signal);
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
-    const client = connection.client(timeoutMs);
+    const client = await connection.client(timeoutMs);
     const acc = new StreamAccumulator();
     let chunks: AsyncIterable<ChatCompletionChunk>;
     let response: Response;

@@ -71,7 +71,7 @@ class OpenAIResponsesModel implements Model {
     const body = this.#body(request);
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
-    const client = connection.client(timeoutMs);
+    const client = await connection.client(timeoutMs);
     const lease = await connection.admit(request, options);
     let reply: ModelResponse;
     try {
@@ -96,7 +96,7 @@ class OpenAIResponsesModel implements Model {
     const body = this.#body(request);
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
-    const client = connection.client(timeoutMs);
+    const client = await connection.client(timeoutMs);
     const acc = new ResponsesStreamAccumulator();
     let events: AsyncIterable<ResponseStreamEvent>;
     let response: Response;

@@ -4,12 +4,13 @@
  * @module
  */
 
-import { APIError } from 'openai';
+import type { APIError } from 'openai';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ResponseUsage } from 'openai/resources/responses/responses';
 import { ModelError } from '../errors/model-error.js';
 import type { FinishReason, ModelMessage, ModelResponse, ModelToolCall } from './model.js';
 import { syntheticToolCallId, withMeta } from './openai-response.js';
+import { loadedOpenAI } from './openai-sdk.js';
 import { scrub } from './redact.js';
 import { type OutputEntry, RESPONSES_OUTPUT_FIELD } from './responses-output.js';
 import { argumentsText } from './tool-call-arguments.js';
@@ -56,7 +57,8 @@ export function providerFailure(error: unknown, fallback: string): APIError {
   const body = isRecord(error) ? error : {};
   const message = typeof body.message === 'string' && body.message !== '' ? body.message : fallback;
   const code = typeof body.code === 'string' ? body.code : undefined;
-  return new APIError(undefined, { message, code, type: code }, message, undefined);
+  const { APIError: ProviderError } = loadedOpenAI();
+  return new ProviderError(undefined, { message, code, type: code }, message, undefined);
 }
 
 function preview(value: unknown, secrets: readonly string[]): string {
