@@ -71,7 +71,7 @@ export class AgentError extends Error {
    * @returns whether `error` is an agentloop error with a `code`.
    */
   static isInstance(error: unknown): error is AgentErrorLike {
-    return AgentError.hasMarker(error, AGENT_ERROR_MARKER);
+    return hasMarker(error, AGENT_ERROR_MARKER);
   }
 
   /**
@@ -84,12 +84,7 @@ export class AgentError extends Error {
    * @returns whether `error` carries the marker.
    */
   protected static hasMarker(error: unknown, marker: symbol): error is AgentErrorLike {
-    return (
-      error instanceof Error &&
-      (error as unknown as Record<symbol, unknown>)[marker] === true &&
-      (error as unknown as Record<symbol, unknown>)[AGENT_ERROR_MARKER] === true &&
-      typeof (error as { code?: unknown }).code === 'string'
-    );
+    return hasMarker(error, marker);
   }
 
   /** The context fields of the error, for {@link AgentError.toJSON}. Subclasses add theirs. */
@@ -110,4 +105,17 @@ export class AgentError extends Error {
       ...(this.cause !== undefined ? { cause: serializeCause(this.cause) } : {}),
     };
   }
+}
+
+/**
+ * {@link AgentError.hasMarker}, outside the class: a class that names itself in its body is
+ * renamed by the bundler (see scripts/bundle-package.mjs), and its errors' `name` with it.
+ */
+function hasMarker(error: unknown, marker: symbol): error is AgentErrorLike {
+  return (
+    error instanceof Error &&
+    (error as unknown as Record<symbol, unknown>)[marker] === true &&
+    (error as unknown as Record<symbol, unknown>)[AGENT_ERROR_MARKER] === true &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }

@@ -59,7 +59,7 @@ export class RunState {
    *   agentloop).
    */
   static parse(text: string): RunState {
-    return new RunState(parseRunSnapshot(text));
+    return stateOf(parseRunSnapshot(text));
   }
 
   /**
@@ -67,7 +67,7 @@ export class RunState {
    * {@link RunState.parse}. The object is copied.
    */
   static fromSnapshot(snapshot: RunSnapshot): RunState {
-    return new RunState(checkRunSnapshot(structuredClone(snapshot)));
+    return stateOf(checkRunSnapshot(structuredClone(snapshot)));
   }
 
   /** The run's id, the same on every event of every resumption. */
@@ -198,6 +198,14 @@ function decideIn(snapshot: RunSnapshot, id: string, apply: Decision): boolean {
   snapshot.interruptions.splice(index, 1);
   apply(pending, found);
   return true;
+}
+
+/**
+ * A state of a checked snapshot. Outside the class: a class that names itself in its body is
+ * renamed by the bundler (see scripts/bundle-package.mjs).
+ */
+function stateOf(snapshot: RunSnapshot): RunState {
+  return new RunState(snapshot);
 }
 
 /** @internal The snapshot a state wraps (not a copy): the loop continues from it. */
