@@ -133,6 +133,60 @@ describe.skipIf(!found.url)(`RedisRateLimiter (${found.reason})`, () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  it('admits a burst in one round trip, and times the wait of each request it could not admit', async () => {
+    const evals: number[] = [];
+    const evalOf = redis.eval.bind(redis);
+    const spied = Object.assign(Object.create(redis) as Redis, {
+      eval: (...args: Parameters<Redis['eval']>) => {
+        evals.push(args.length);
+        return evalOf(...args);
+      },
+    });
+    const burst = new RedisRateLimiter({ redis: spied, prefix, key: 'k', rpm: 10, windowMs: 1000 });
+    const waits: number[][] = Array.from({ length: 12 }, () => []);
+    const leases = Array.from({ length: 12 }, (_, i) =>
+      burst.acquire({ promptTokens: 1, onWait: (ms) => waits[i]?.push(ms) }),
+    );
+    const first = await Promise.all(leases.slice(0, 10));
+    const asked = evals.length;
+    await Promise.all(first.map((lease) => lease.settle({ status: 200 })));
+    // Ten fit the budget: one script call admitted them all, and told the two after them that
+    // they wait, the second longer.
+    expect(asked).toBe(1);
+    expect(waits.slice(0, 10).flat()).toEqual([]);
+    expect(waits[10]?.[0]).toBeGreaterThan(0);
+    expect(waits[11]?.[0]).toBeGreaterThan(waits[10]?.[0] ?? 0);
+    const rest = await Promise.all(leases.slice(10));
+    await Promise.all(rest.map((lease) => lease.settle({ status: 200 })));
+  });
+
+  it('gives back the reservation of a request aborted while its admission was being decided', async () => {
+    const controller = new AbortController();
+    const evalOf = redis.eval.bind(redis);
+    const slow = Object.assign(Object.create(redis) as Redis, {
+      eval: async (...args: Parameters<Redis['eval']>) => {
+        const reply = await evalOf(...args);
+        controller.abort();
+        return reply;
+      },
+    });
+    const limiter = new RedisRateLimiter({
+      redis: slow,
+      prefix,
+      key: 'k',
+      rpm: 10,
+      windowMs: 60_000,
+    });
+    await expect(limiter.acquire({ promptTokens: 1, signal: controller.signal })).rejects.toSatisfy(
+      isAbortError,
+    );
+    // Admitted by the script, then given back: the budget is whole again.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const state = await redis.hgetall(`${prefix}k:bucket`);
+    expect(Number(state.rl)).toBe(10);
+    expect(await redis.hlen(`${prefix}k:leases`)).toBe(0);
+  });
+
   it('refuses a missing client or budget', () => {
     expect(() => new RedisRateLimiter({} as never)).toThrow(ConfigurationError);
     expect(() => new RedisRateLimiter({ redis })).toThrow(/rpm, tpm or both/);

@@ -43,34 +43,49 @@ end
 `;
 
 /**
- * Admits a request or says how long to wait. ARGV[4] cost in tokens, ARGV[5] lease id,
- * ARGV[6] leaseMs. Returns `{ waitMs, kind }` (`waitMs` 0: admitted).
+ * Admits a process's waiting requests, in order, as far as they fit, and says how long each of
+ * the rest should wait. ARGV[4] leaseMs, ARGV[5] how many requests, then each one's cost in
+ * tokens and lease id. Returns `{ admitted, waitMs, kind, waitMs, kind, ... }`: how many of the
+ * first requests were admitted, then the wait and budget of each one that was not.
  */
 export const ACQUIRE = `${PRELUDE}
-local cost, id, leaseMs = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
-local wait, kind = 0, 'requests'
-if now < pause then wait, kind = pause - now, 'retry_after' end
--- When leases in flight hold the refill below what is needed, only a settle (in any process)
--- frees it: ask again soon rather than after a refill that cannot come.
-if rcap > 0 and rl < 1 then
-  local w = math.ceil((1 - rl) * window / rcap)
-  if rcap - ri < 1 then w = math.max(5, math.ceil(window / rcap / 4)) end
-  if w > wait then wait, kind = w, 'requests' end
+local leaseMs, n = tonumber(ARGV[4]), tonumber(ARGV[5])
+local reply = { 0 }
+local aheadR, aheadT = 0, 0
+for i = 1, n do
+  local cost, id = tonumber(ARGV[4 + 2 * i]), ARGV[5 + 2 * i]
+  local need = math.min(cost, tcap)
+  local wait, kind = 0, 'requests'
+  if now < pause then wait, kind = pause - now, 'retry_after' end
+  if rcap > 0 and rl < aheadR + 1 then
+    local w = math.ceil((aheadR + 1 - rl) * window / rcap)
+    -- When leases in flight hold the refill below what is needed, only a settle (in any
+    -- process) frees it: the first in line asks again soon rather than after a refill that
+    -- cannot come.
+    if aheadR == 0 and rcap - ri < 1 then w = math.max(5, math.ceil(window / rcap / 4)) end
+    if w > wait then wait, kind = w, 'requests' end
+  end
+  if tcap > 0 and tl < aheadT + need then
+    local w = math.ceil((aheadT + need - tl) * window / tcap)
+    if aheadT == 0 and tcap - ti < need then w = math.max(5, math.ceil(need * window / tcap / 4)) end
+    if w > wait then wait, kind = w, 'tokens' end
+  end
+  if wait == 0 and #reply == 1 then
+    if rcap > 0 then rl = rl - 1 end
+    if tcap > 0 then tl = tl - cost end
+    redis.call('HSET', leases, id, cost .. ':' .. (now + leaseMs))
+    reply[1] = reply[1] + 1
+  else
+    -- In order: once one waits, every one after it waits too, behind it.
+    reply[#reply + 1] = math.max(wait, 1)
+    reply[#reply + 1] = kind
+    aheadR = aheadR + 1
+    aheadT = aheadT + need
+  end
 end
-local need = math.min(cost, tcap)
-if tcap > 0 and tl < need then
-  local w = math.ceil((need - tl) * window / tcap)
-  if tcap - ti < need then w = math.max(5, math.ceil(need * window / tcap / 4)) end
-  if w > wait then wait, kind = w, 'tokens' end
-end
-if wait == 0 then
-  if rcap > 0 then rl = rl - 1 end
-  if tcap > 0 then tl = tl - cost end
-  redis.call('HSET', leases, id, cost .. ':' .. (now + leaseMs))
-  redis.call('PEXPIRE', leases, leaseMs)
-end
+if reply[1] > 0 then redis.call('PEXPIRE', leases, leaseMs) end
 save()
-return { wait, kind }
+return reply
 `;
 
 /**
