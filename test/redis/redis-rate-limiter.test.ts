@@ -187,6 +187,22 @@ describe.skipIf(!found.url)(`RedisRateLimiter (${found.reason})`, () => {
     expect(await redis.hlen(`${prefix}k:leases`)).toBe(0);
   });
 
+  it('stops holding back the refill when the provider’s reset time says its budget cannot be full', async () => {
+    const limiter = limiterOn(redis, { rpm: 2, windowMs: 1000 });
+    const ask = () => limiter.acquire({ promptTokens: 1, maxOutputTokens: 1 });
+    const [a, b] = await Promise.all([ask(), ask()]);
+    // a was answered: the provider had nothing left, and its budget is whole again in 3 s. Until
+    // then it refills whatever is still in flight (b, then c), so d comes a refill after c.
+    await a?.settle({ status: 200, requests: { remaining: 0, resetMs: 3000 } });
+    const c = await ask();
+    const d = await Promise.race([
+      ask(),
+      new Promise<undefined>((resolve) => setTimeout(resolve, 2500, undefined)),
+    ]);
+    expect(d).toBeDefined();
+    await Promise.all([b, c, d].map((lease) => lease?.settle({ status: 200 })));
+  });
+
   it('refuses a missing client or budget', () => {
     expect(() => new RedisRateLimiter({} as never)).toThrow(ConfigurationError);
     expect(() => new RedisRateLimiter({ redis })).toThrow(/rpm, tpm or both/);

@@ -319,6 +319,8 @@ export class RedisRateLimiter implements RequestLimiter {
           giveBack,
           Math.floor(outcome.requests?.remaining ?? -1),
           Math.floor(outcome.tokens?.remaining ?? -1),
+          Math.floor(outcome.requests?.resetMs ?? -1),
+          Math.floor(outcome.tokens?.resetMs ?? -1),
         );
       },
     };
