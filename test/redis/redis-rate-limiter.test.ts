@@ -209,7 +209,7 @@ describe.skipIf(!found.url)(`RedisRateLimiter (${found.reason})`, () => {
     expect(() => new RedisRateLimiter({ redis, rpm: -1 })).toThrow(/rpm must be a positive/);
   });
 
-  it('3 processes at 5x the budget: at most a handful of 429s, over 80% of the budget used', async () => {
+  it('3 processes at 5x the budget: at most a handful of 429s, over 85% of the budget used', async () => {
     // 20 requests a second, over a window long next to the requests' latency on a busy machine
     // (as a minute is next to a model call's).
     const windowMs = 2000;
@@ -240,9 +240,13 @@ describe.skipIf(!found.url)(`RedisRateLimiter (${found.reason})`, () => {
     const first = admitted[0]?.receivedAt ?? 0;
     const last = admitted.at(-1)?.receivedAt ?? first;
     const allowed = rpm + (rpm * (last - first)) / windowMs;
-    // 0.89-0.99 measured; a machine busy with other test files starves the three processes'
-    // clients, whose requests then reach the server late, so the bar here is 0.8 (the issue's
-    // 0.9 is the bench's figure, `bench/rate-limits.ts`, on a quiet machine).
-    expect(limits.admitted / allowed).toBeGreaterThan(0.8);
+    // 0.94-0.99 measured here (2 cores, load average 5-14 from other sessions, alone and beside
+    // the core, tree and conformance test files), and 0.90-0.99 for the bench's heavier load. What
+    // is left of the budget is lost in the clients, not the limiter: a process starved of CPU
+    // holds requests it was granted for up to a second before they reach the server, whose
+    // budget sits full meanwhile. 0.85 leaves that margin below the worst seen; a limiter that
+    // admitted one request per round trip, or held the refill back until answers were read, fell
+    // to 0.86 at that load.
+    expect(limits.admitted / allowed).toBeGreaterThan(0.85);
   }, 60_000);
 });
