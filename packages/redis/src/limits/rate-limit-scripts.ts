@@ -1,7 +1,7 @@
 /**
  * The Lua of `RedisRateLimiter`: two token buckets (requests, tokens) in one hash, refilled
- * continuously, with the leases in flight in a second hash (`id -> cost:expiresAt:admittedAt`) so
- * that what they reserved holds the refill back until they are settled, except while the
+ * continuously, with the leases in flight in a second hash (`id -> cost:expiresAt`) so that
+ * what they reserved holds the refill back until they are settled, except while the
  * provider's `x-ratelimit-reset-*` said its budget could not be full (as in the in-process
  * `RateLimiter`). A lease whose process died expires after `leaseMs`. Time is Redis's (`TIME`),
  * so the processes' clocks do not matter.
@@ -24,7 +24,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ri, ti = 0, 0
 local all = redis.call('HGETALL', leases)
 for i = 1, #all, 2 do
-  local c, exp = string.match(all[i + 1], '^([^:]+):([^:]+)')
+  local c, exp = string.match(all[i + 1], '^([^:]+):([^:]+)$')
   if tonumber(exp) <= now then
     redis.call('HDEL', leases, all[i])
   else
@@ -66,12 +66,13 @@ end
 /**
  * Admits a process's waiting requests, in order, as far as they fit, and says how long each of
  * the rest should wait. ARGV[4] leaseMs, ARGV[5] how many requests, then each one's cost in
- * tokens and lease id. Returns `{ admitted, waitMs, kind, waitMs, kind, ... }`: how many of the
- * first requests were admitted, then the wait and budget of each one that was not.
+ * tokens and lease id. Returns `{ admitted, now, waitMs, kind, waitMs, kind, ... }`: how many of
+ * the first requests were admitted and when (Redis's clock), then the wait and budget of each one
+ * that was not.
  */
 export const ACQUIRE = `${PRELUDE}
 local leaseMs, n = tonumber(ARGV[4]), tonumber(ARGV[5])
-local reply = { 0 }
+local reply = { 0, now }
 local aheadR, aheadT = 0, 0
 for i = 1, n do
   local cost, id = tonumber(ARGV[4 + 2 * i]), ARGV[5 + 2 * i]
@@ -91,10 +92,10 @@ for i = 1, n do
     if aheadT == 0 and now >= tfree and tcap - ti < need then w = math.max(5, math.ceil(need * window / tcap / 4)) end
     if w > wait then wait, kind = w, 'tokens' end
   end
-  if wait == 0 and #reply == 1 then
+  if wait == 0 and #reply == 2 then
     if rcap > 0 then rl = rl - 1 end
     if tcap > 0 then tl = tl - cost end
-    redis.call('HSET', leases, id, cost .. ':' .. (now + leaseMs) .. ':' .. now)
+    redis.call('HSET', leases, id, cost .. ':' .. (now + leaseMs))
     reply[1] = reply[1] + 1
   else
     -- In order: once one waits, every one after it waits too, behind it.
@@ -112,23 +113,22 @@ return reply
 /**
  * Settles a lease. ARGV[4] lease id, ARGV[5] its cost, ARGV[6] 1 for a 429, ARGV[7] retry-after
  * ms, ARGV[8] tokens to give back (negative: to take), ARGV[9] / ARGV[10] the provider's
- * remaining requests / tokens, ARGV[11] / ARGV[12] its reset times in ms (-1: not said).
+ * remaining requests / tokens, ARGV[11] / ARGV[12] its reset times in ms (-1: not said),
+ * ARGV[13] when the lease was admitted (Redis's clock).
  */
 export const SETTLE = `${PRELUDE}
 local id, cost, refused = ARGV[4], tonumber(ARGV[5]), ARGV[6] == '1'
 local retryAfter, giveBack = tonumber(ARGV[7]), tonumber(ARGV[8])
 local remR, remT = tonumber(ARGV[9]), tonumber(ARGV[10])
 local resetR, resetT = tonumber(ARGV[11]), tonumber(ARGV[12])
-local lease = redis.call('HGET', leases, id)
-if lease then
-  redis.call('HDEL', leases, id)
+local since = tonumber(ARGV[13])
+if redis.call('HDEL', leases, id) == 1 then
   ri = ri - 1
   ti = ti - cost
   -- The provider answered after the lease was admitted, and said then how long until its budget
   -- is full: it cannot be full before the admission plus that.
-  local since = tonumber(string.match(lease, '^[^:]+:[^:]+:([^:]+)$'))
-  if since and resetR >= 0 then rfree = math.max(rfree, since + resetR) end
-  if since and resetT >= 0 then tfree = math.max(tfree, since + resetT) end
+  if resetR >= 0 then rfree = math.max(rfree, since + resetR) end
+  if resetT >= 0 then tfree = math.max(tfree, since + resetT) end
 end
 if refused then
   if rcap > 0 then rl = rl + 1 end

@@ -217,8 +217,8 @@ export class RedisRateLimiter implements RequestLimiter {
           for (const waiter of batch) this.#fail(waiter, error);
           continue;
         }
-        const admitted = reply[0] as number;
-        for (const waiter of batch.slice(0, admitted)) this.#grant(waiter);
+        const [admitted, admittedAt] = reply as [number, number];
+        for (const waiter of batch.slice(0, admitted)) this.#grant(waiter, admittedAt);
         if (admitted === batch.length) continue;
         const now = Date.now();
         let last: { waitMs: number; kind: RateLimitKind } | undefined;
@@ -226,18 +226,18 @@ export class RedisRateLimiter implements RequestLimiter {
           const at = batch.indexOf(waiter) - admitted;
           last =
             at >= 0
-              ? { waitMs: reply[1 + 2 * at] as number, kind: reply[2 + 2 * at] as RateLimitKind }
+              ? { waitMs: reply[2 + 2 * at] as number, kind: reply[3 + 2 * at] as RateLimitKind }
               : { waitMs: (last?.waitMs ?? 0) + this.#refillMs(waiter.cost), kind: 'requests' };
           this.#tell(waiter, last.waitMs, last.kind, now);
         }
         if (this.#queue.length === 0) continue;
         // Until the first that was not admitted may fit (one aborted meanwhile: a little early).
-        const until = now + (reply[1] as number);
+        const until = now + (reply[2] as number);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, until - now);
           this.#sleep = {
             until,
-            kind: reply[2] as RateLimitKind,
+            kind: reply[3] as RateLimitKind,
             wake: () => {
               clearTimeout(timer);
               resolve();
@@ -271,10 +271,10 @@ export class RedisRateLimiter implements RequestLimiter {
   }
 
   /** Hands an admitted request its lease; one aborted meanwhile gives its reservation back. */
-  #grant(waiter: LocalWaiter): void {
+  #grant(waiter: LocalWaiter, admittedAt: number): void {
     const at = this.#queue.indexOf(waiter);
     if (at >= 0) this.#queue.splice(at, 1);
-    const lease = this.#lease(waiter.id, waiter.cost, waiter.assumed);
+    const lease = this.#lease(waiter.id, waiter.cost, waiter.assumed, admittedAt);
     if (waiter.done) {
       // Never sent: settled as a refusal without a pause, which returns what it reserved.
       void Promise.resolve(lease.settle({ status: 429 })).catch(() => {});
@@ -294,7 +294,7 @@ export class RedisRateLimiter implements RequestLimiter {
     waiter.reject(error);
   }
 
-  #lease(id: string, cost: number, assumed: boolean): RateLimitLease {
+  #lease(id: string, cost: number, assumed: boolean, admittedAt: number): RateLimitLease {
     let settled = false;
     return {
       tokens: cost,
@@ -321,6 +321,7 @@ export class RedisRateLimiter implements RequestLimiter {
           Math.floor(outcome.tokens?.remaining ?? -1),
           Math.floor(outcome.requests?.resetMs ?? -1),
           Math.floor(outcome.tokens?.resetMs ?? -1),
+          admittedAt,
         );
       },
     };
