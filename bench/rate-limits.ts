@@ -11,6 +11,7 @@
  * @module
  */
 
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, openai, RateLimiter } from '@agentloop/core';
 import { TokenCounter } from '@agentloop/memory';
@@ -146,6 +147,7 @@ async function acrossProcesses(): Promise<Scenario | string> {
  * @returns Rows of throughput against the limit and 429 counts.
  */
 export async function runRateLimitBenchmark(): Promise<BenchResult> {
+  const loadBefore = loadavg();
   const windowMs = 1000;
   const scenarios: Scenario[] = [];
   // 75 two-turn runs: 150 requests against 30 a second, 5x one window's budget.
@@ -212,6 +214,11 @@ export async function runRateLimitBenchmark(): Promise<BenchResult> {
   ].join('\n');
   const notes = [
     'The test server enforces the budget like OpenAI (continuously refilled, 429 with `retry-after`, `x-ratelimit-*` headers) over a 1 s window (2 s across processes); every run makes two requests (a tool call, then the answer), half of them streamed. Throughput is what the server served over what its budget allowed in the same span (capacity plus refill).',
+    // Starved of CPU, a client holds requests it was granted before they reach the server, whose
+    // budget sits full meanwhile: the figures move with the machine's load.
+    `Load average before and after: ${loadBefore.map((l) => l.toFixed(1)).join(', ')}; ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}.`,
     typeof redis === 'string' ? `The three-process row was skipped: ${redis}.` : '',
   ]
     .filter(Boolean)

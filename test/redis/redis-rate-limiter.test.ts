@@ -133,13 +133,83 @@ describe.skipIf(!found.url)(`RedisRateLimiter (${found.reason})`, () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  it('admits a burst in one round trip, and times the wait of each request it could not admit', async () => {
+    const evals: number[] = [];
+    const evalOf = redis.eval.bind(redis);
+    const spied = Object.assign(Object.create(redis) as Redis, {
+      eval: (...args: Parameters<Redis['eval']>) => {
+        evals.push(args.length);
+        return evalOf(...args);
+      },
+    });
+    const burst = new RedisRateLimiter({ redis: spied, prefix, key: 'k', rpm: 10, windowMs: 1000 });
+    const waits: number[][] = Array.from({ length: 12 }, () => []);
+    const leases = Array.from({ length: 12 }, (_, i) =>
+      burst.acquire({ promptTokens: 1, onWait: (ms) => waits[i]?.push(ms) }),
+    );
+    const first = await Promise.all(leases.slice(0, 10));
+    const asked = evals.length;
+    await Promise.all(first.map((lease) => lease.settle({ status: 200 })));
+    // Ten fit the budget: one script call admitted them all, and told the two after them that
+    // they wait, the second longer.
+    expect(asked).toBe(1);
+    expect(waits.slice(0, 10).flat()).toEqual([]);
+    expect(waits[10]?.[0]).toBeGreaterThan(0);
+    expect(waits[11]?.[0]).toBeGreaterThan(waits[10]?.[0] ?? 0);
+    const rest = await Promise.all(leases.slice(10));
+    await Promise.all(rest.map((lease) => lease.settle({ status: 200 })));
+  });
+
+  it('gives back the reservation of a request aborted while its admission was being decided', async () => {
+    const controller = new AbortController();
+    const evalOf = redis.eval.bind(redis);
+    const slow = Object.assign(Object.create(redis) as Redis, {
+      eval: async (...args: Parameters<Redis['eval']>) => {
+        const reply = await evalOf(...args);
+        controller.abort();
+        return reply;
+      },
+    });
+    const limiter = new RedisRateLimiter({
+      redis: slow,
+      prefix,
+      key: 'k',
+      rpm: 10,
+      windowMs: 60_000,
+    });
+    await expect(limiter.acquire({ promptTokens: 1, signal: controller.signal })).rejects.toSatisfy(
+      isAbortError,
+    );
+    // Admitted by the script, then given back: the budget is whole again.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const state = await redis.hgetall(`${prefix}k:bucket`);
+    expect(Number(state.rl)).toBe(10);
+    expect(await redis.hlen(`${prefix}k:leases`)).toBe(0);
+  });
+
+  it('stops holding back the refill when the provider’s reset time says its budget cannot be full', async () => {
+    const limiter = limiterOn(redis, { rpm: 2, windowMs: 1000 });
+    const ask = () => limiter.acquire({ promptTokens: 1, maxOutputTokens: 1 });
+    const [a, b] = await Promise.all([ask(), ask()]);
+    // a was answered: the provider had nothing left, and its budget is whole again in 3 s. Until
+    // then it refills whatever is still in flight (b, then c), so d comes a refill after c.
+    await a?.settle({ status: 200, requests: { remaining: 0, resetMs: 3000 } });
+    const c = await ask();
+    const d = await Promise.race([
+      ask(),
+      new Promise<undefined>((resolve) => setTimeout(resolve, 2500, undefined)),
+    ]);
+    expect(d).toBeDefined();
+    await Promise.all([b, c, d].map((lease) => lease?.settle({ status: 200 })));
+  });
+
   it('refuses a missing client or budget', () => {
     expect(() => new RedisRateLimiter({} as never)).toThrow(ConfigurationError);
     expect(() => new RedisRateLimiter({ redis })).toThrow(/rpm, tpm or both/);
     expect(() => new RedisRateLimiter({ redis, rpm: -1 })).toThrow(/rpm must be a positive/);
   });
 
-  it('3 processes at 5x the budget: at most a handful of 429s, over 80% of the budget used', async () => {
+  it('3 processes at 5x the budget: at most a handful of 429s, over 85% of the budget used', async () => {
     // 20 requests a second, over a window long next to the requests' latency on a busy machine
     // (as a minute is next to a model call's).
     const windowMs = 2000;
@@ -170,9 +240,13 @@ describe.skipIf(!found.url)(`RedisRateLimiter (${found.reason})`, () => {
     const first = admitted[0]?.receivedAt ?? 0;
     const last = admitted.at(-1)?.receivedAt ?? first;
     const allowed = rpm + (rpm * (last - first)) / windowMs;
-    // 0.89-0.99 measured; a machine busy with other test files starves the three processes'
-    // clients, whose requests then reach the server late, so the bar here is 0.8 (the issue's
-    // 0.9 is the bench's figure, `bench/rate-limits.ts`, on a quiet machine).
-    expect(limits.admitted / allowed).toBeGreaterThan(0.8);
+    // 0.94-0.99 measured here (2 cores, load average 5-14 from other sessions, alone and beside
+    // the core, tree and conformance test files), and 0.90-0.99 for the bench's heavier load. What
+    // is left of the budget is lost in the clients, not the limiter: a process starved of CPU
+    // holds requests it was granted for up to a second before they reach the server, whose
+    // budget sits full meanwhile. 0.85 leaves that margin below the worst seen; a limiter that
+    // admitted one request per round trip, or held the refill back until answers were read, fell
+    // to 0.86 at that load.
+    expect(limits.admitted / allowed).toBeGreaterThan(0.85);
   }, 60_000);
 });

@@ -180,6 +180,24 @@ describe('RateLimiter', () => {
     expect(admitted).toEqual(['a', 'b', 'c']);
   });
 
+  it('stops holding back the refill when the provider’s reset time says its budget cannot be full', async () => {
+    const limiter = new RateLimiter({ rpm: 2, windowMs: 1000 });
+    const { admitted, ask } = tracker(limiter);
+    const [a] = await Promise.all([ask('a', 1, 1, { hold: true }), ask('b', 1, 1, { hold: true })]);
+    void ask('c', 1, 1, { hold: true });
+    void ask('d', 1, 1, { hold: true });
+    await vi.advanceTimersByTimeAsync(100);
+    // a was answered: the provider had nothing left, and its budget is whole again in 2 s. So it
+    // refills from now until then, whatever is still in flight (b, and c once admitted).
+    a?.settle({ status: 200, requests: { remaining: 0, resetMs: 2000 } });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(admitted).toEqual(['a', 'b', 'c']);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(admitted).toEqual(['a', 'b', 'c']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(admitted).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('without limits, admits everything at once', async () => {
     const limiter = new RateLimiter();
     const { admitted, ask } = tracker(limiter);

@@ -52,8 +52,10 @@ interface Waiter {
  * `outputTokens`) fit; both budgets refill continuously, as OpenAI's do. The provider's answer
  * corrects it: `x-ratelimit-remaining-*` lowers what is left when the provider has less (another
  * process spending the same key), `x-ratelimit-limit-*` and `x-ratelimit-reset-*` set budgets
- * not given, a 429's `retry-after` pauses every request for that long and gives back what the
- * refused one reserved, and reported usage replaces an assumed output size.
+ * not given, `x-ratelimit-reset-*` also says how long the provider's budget cannot be full (so
+ * requests in flight need not hold the refill back meanwhile), a 429's `retry-after` pauses
+ * every request for that long and gives back what the refused one reserved, and reported usage
+ * replaces an assumed output size.
  *
  * A run waiting for it emits `model:rate_limited` (`waitMs`, `limit`); aborting the run ends the
  * wait. For a budget shared across processes use `RedisRateLimiter` from `@agentloop/redis`.
@@ -205,13 +207,13 @@ export class RateLimiter implements RequestLimiter {
       settle: (outcome) => {
         if (settled) return;
         settled = true;
-        this.#settle(waiter, outcome);
+        this.#settle(waiter, outcome, now);
       },
     };
     waiter.resolve(lease);
   }
 
-  #settle(waiter: Waiter, outcome: RateLimitOutcome): void {
+  #settle(waiter: Waiter, outcome: RateLimitOutcome, admittedAt: number): void {
     const now = Date.now();
     this.#requests?.release(1, now);
     this.#tokens?.release(waiter.cost, now);
@@ -225,19 +227,22 @@ export class RateLimiter implements RequestLimiter {
     } else if (waiter.assumed && outcome.usedTokens !== undefined && outcome.usedTokens >= 0) {
       this.#tokens?.adjust(waiter.cost - outcome.usedTokens, now);
     }
-    this.#requests = this.#correct(this.#requests, outcome.requests, now);
-    this.#tokens = this.#correct(this.#tokens, outcome.tokens, now);
+    this.#requests = this.#correct(this.#requests, outcome.requests, now, admittedAt);
+    this.#tokens = this.#correct(this.#tokens, outcome.tokens, now, admittedAt);
     if (this.#queue.length > 0) this.#pump();
   }
 
   /**
-   * A budget after the provider's word on it: learned when none was given, and lowered to what
-   * the provider says is left (it may count requests this limiter never saw).
+   * A budget after the provider's word on it: learned when none was given, lowered to what the
+   * provider says is left (it may count requests this limiter never saw), and not held back by
+   * requests in flight while the provider's reset time says its budget cannot be full (it
+   * answered after `admittedAt`, with that long to go).
    */
   #correct(
     bucket: TokenBucket | undefined,
     budget: ProviderBudget | undefined,
     now: number,
+    admittedAt: number,
   ): TokenBucket | undefined {
     if (budget === undefined) return bucket;
     const { limit, remaining, resetMs } = budget;
@@ -250,6 +255,7 @@ export class RateLimiter implements RequestLimiter {
       bucket = new TokenBucket(limit, ratePerMs, now);
     }
     if (remaining !== undefined && remaining >= 0) bucket.lowerTo(remaining, now);
+    if (resetMs !== undefined && resetMs > 0) bucket.notFullUntil(admittedAt + resetMs);
     return bucket;
   }
 

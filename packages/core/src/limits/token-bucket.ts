@@ -2,7 +2,8 @@
  * A token bucket: `capacity` units, refilled continuously at `ratePerMs` (the way providers
  * replenish a per-minute budget). What requests in flight reserved is kept out of the refill
  * until they are settled: the provider charges a request when it arrives, and if its own budget
- * sat full meanwhile, the refill of that time never happened there.
+ * sat full meanwhile, the refill of that time never happened there. Not while the provider's
+ * budget cannot be full, though (`notFullUntil`): then it refilled all along.
  */
 export class TokenBucket {
   capacity: number;
@@ -10,6 +11,7 @@ export class TokenBucket {
   #level: number;
   #at: number;
   #inFlight = 0;
+  #freeUntil = 0;
 
   constructor(capacity: number, ratePerMs: number, now: number) {
     this.capacity = capacity;
@@ -18,16 +20,28 @@ export class TokenBucket {
     this.#at = now;
   }
 
-  /** The level at `now`: at most the capacity less what requests in flight reserved. */
+  /**
+   * The level at `now`: at most the capacity less what requests in flight reserved, or at most
+   * the capacity while the provider's budget cannot be full.
+   */
   level(now: number): number {
     if (now > this.#at) {
-      const ceiling = this.capacity - this.#inFlight;
-      if (this.#level < ceiling) {
-        this.#level = Math.min(ceiling, this.#level + (now - this.#at) * this.ratePerMs);
-      }
+      const free = Math.min(now, Math.max(this.#at, this.#freeUntil));
+      this.#refill(free - this.#at, this.capacity);
+      this.#refill(now - free, this.capacity - this.#inFlight);
       this.#at = now;
     }
     return this.#level;
+  }
+
+  #refill(ms: number, ceiling: number): void {
+    if (ms > 0 && this.#level < ceiling) {
+      this.#level = Math.min(ceiling, this.#level + ms * this.ratePerMs);
+    }
+  }
+
+  #ceiling(now: number): number {
+    return now < this.#freeUntil ? this.capacity : this.capacity - this.#inFlight;
   }
 
   /**
@@ -58,11 +72,20 @@ export class TokenBucket {
 
   /** Adds `amount` back (negative: takes more), up to the capacity. */
   adjust(amount: number, now: number): void {
-    this.#level = Math.min(this.capacity - this.#inFlight, this.level(now) + amount);
+    this.#level = Math.min(this.#ceiling(now), this.level(now) + amount);
   }
 
   /** Lowers the level to `level` when it is higher. */
   lowerTo(level: number, now: number): void {
     if (this.level(now) > level) this.#level = level;
+  }
+
+  /**
+   * The provider's budget cannot be full before `at` (an answer's reset time said so, counted
+   * from when its request was admitted): until then, what is in flight does not hold the refill
+   * back.
+   */
+  notFullUntil(at: number): void {
+    this.#freeUntil = Math.max(this.#freeUntil, at);
   }
 }

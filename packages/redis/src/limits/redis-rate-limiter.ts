@@ -10,14 +10,27 @@ import {
 import type { Redis } from 'ioredis';
 import { ACQUIRE, SETTLE } from './rate-limit-scripts.js';
 
-/** A request of this process waiting for its turn to ask Redis. */
+/** A request of this process waiting for the shared budget. */
 interface LocalWaiter {
   readonly request: RateLimitRequest;
+  /** Its lease's id in Redis, the same for every ask. */
+  readonly id: string;
+  readonly cost: number;
+  readonly assumed: boolean;
   resolve(lease: RateLimitLease): void;
   reject(error: unknown): void;
-  /** At the head: asking Redis, or sleeping until it said to ask again. */
-  started: boolean;
+  /** Admitted, aborted or failed: nothing more is owed to it. */
+  done: boolean;
+  /** Until when the wait told to the request lasts; told again if it waits longer. */
+  toldUntil: number;
+  detach(): void;
 }
+
+/**
+ * How many of a process's waiting requests one script call considers: enough to admit a whole
+ * burst in one round trip, few enough that the script stays short.
+ */
+const MAX_BATCH = 100;
 
 /** Options of `new RedisRateLimiter(...)`. */
 export interface RedisRateLimiterOptions {
@@ -46,9 +59,10 @@ export interface RedisRateLimiterOptions {
  * A requests and tokens budget shared by every process that uses the same Redis and `key`: the
  * `RateLimiter` of `@agentloop/core`, with its state in Redis and each decision one Lua script
  * (atomic, timed by Redis's clock). Requests are admitted before they leave with their exact
- * prompt count plus their output bound; a waiting request polls again when its turn should
- * have come (one request per process at a time asks Redis; the others queue behind it in
- * arrival order), and reports each wait (`model:rate_limited`); its run's abort ends the wait. A 429
+ * prompt count plus their output bound, in arrival order within a process: one script call
+ * admits every waiting request of the process that fits, and the process asks again when the
+ * first of the rest should fit. Each wait is reported (`model:rate_limited`); a run's abort ends
+ * its wait. A 429
  * pauses every process for its `retry-after`; `x-ratelimit-remaining-*` lowers what is left.
  *
  * @example
@@ -67,7 +81,8 @@ export class RedisRateLimiter implements RequestLimiter {
   readonly #leaseMs: number;
   readonly #queue: LocalWaiter[] = [];
   #pumping = false;
-  #lastKind: RateLimitKind = 'requests';
+  /** While the pump sleeps: when it wakes, for which budget, and how to wake it sooner. */
+  #sleep: { until: number; kind: RateLimitKind; wake(): void } | undefined;
 
   /**
    * @param options - `redis`, `key`, `rpm`, `tpm`, `windowMs`, `outputTokens`, `leaseMs`.
@@ -120,97 +135,166 @@ export class RedisRateLimiter implements RequestLimiter {
   }
 
   acquire(request: RateLimitRequest): Promise<RateLimitLease> {
-    const { signal } = request;
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    return new Promise<RateLimitLease>((resolve, reject) => {
-      const waiter: LocalWaiter = { request, resolve, reject, started: false };
-      const ahead = this.#queue.length;
-      this.#queue.push(waiter);
-      if (ahead > 0) {
-        // Queued behind this process's own requests: say so now, with a rough estimate (one
-        // refill interval per request ahead); the wait at the head is reported as Redis says.
-        const perRequest = Math.max(
-          this.#rpm > 0 ? this.#windowMs / this.#rpm : 0,
-          this.#tpm > 0 ? (this.#costOf(request) * this.#windowMs) / this.#tpm : 0,
-        );
-        try {
-          request.onWait?.(Math.ceil(ahead * perRequest), this.#lastKind);
-        } catch {
-          // A listener's failure is not the limiter's.
-        }
-      }
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (waiter.started) return; // The head's own wait sees the abort.
-          const at = this.#queue.indexOf(waiter);
-          if (at >= 0) this.#queue.splice(at, 1);
-          reject(abortError(signal));
-        },
-        { once: true },
+    const { promptTokens, maxOutputTokens, signal } = request;
+    if (!(Number.isFinite(promptTokens) && promptTokens >= 0)) {
+      return Promise.reject(
+        new ConfigurationError(
+          `RedisRateLimiter.acquire: promptTokens must be a number >= 0, got ${String(promptTokens)}.`,
+          { option: 'promptTokens' },
+        ),
       );
-      void this.#pump();
+    }
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const assumed = maxOutputTokens === undefined || maxOutputTokens === null;
+    const cost = Math.ceil(
+      promptTokens + (assumed ? this.#outputTokens : Math.max(0, maxOutputTokens)),
+    );
+    return new Promise<RateLimitLease>((resolve, reject) => {
+      const onAbort = () => {
+        if (waiter.done) return;
+        waiter.done = true;
+        const at = this.#queue.indexOf(waiter);
+        if (at >= 0) this.#queue.splice(at, 1);
+        reject(abortError(signal));
+        // The pump's sleep was timed for the head; the next one may fit sooner.
+        if (at === 0) this.#sleep?.wake();
+      };
+      const waiter: LocalWaiter = {
+        request,
+        id: crypto.randomUUID(),
+        cost,
+        assumed,
+        resolve,
+        reject,
+        done: false,
+        toldUntil: 0,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(waiter);
+      const sleep = this.#sleep;
+      if (sleep) {
+        // The pump sleeps until the head may fit: this one waits at least that long, and about a
+        // refill interval more for each request ahead of it.
+        const now = Date.now();
+        this.#tell(
+          waiter,
+          sleep.until - now + (this.#queue.length - 1) * this.#refillMs(cost),
+          sleep.kind,
+          now,
+        );
+      }
+      // On a microtask: requests asked for together go to Redis together.
+      queueMicrotask(() => void this.#pump());
     });
   }
 
   /**
-   * Admits this process's requests one at a time, in arrival order: only the head asks Redis, so
-   * a crowd of waiting runs does not poll it all at once.
+   * Admits this process's requests in arrival order: one script call admits every waiting
+   * request that fits (a burst in one round trip) and times the others' waits; the pump then
+   * sleeps until the first of them may fit, so a crowd of waiting runs asks Redis once.
    */
   async #pump(): Promise<void> {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
       while (this.#queue.length > 0) {
-        const waiter = this.#queue[0] as LocalWaiter;
-        waiter.started = true;
+        const batch = this.#queue.slice(0, MAX_BATCH);
+        let reply: Array<number | RateLimitKind>;
         try {
-          waiter.resolve(await this.#admit(waiter.request));
+          reply = (await this.#redis.eval(
+            ACQUIRE,
+            2,
+            ...this.#keys,
+            this.#rpm,
+            this.#tpm,
+            this.#windowMs,
+            this.#leaseMs,
+            batch.length,
+            ...batch.flatMap((w) => [w.cost, w.id]),
+          )) as Array<number | RateLimitKind>;
         } catch (error) {
-          waiter.reject(error);
+          for (const waiter of batch) this.#fail(waiter, error);
+          continue;
         }
-        this.#queue.shift();
+        const [admitted, admittedAt] = reply as [number, number];
+        for (const waiter of batch.slice(0, admitted)) this.#grant(waiter, admittedAt);
+        if (admitted === batch.length) continue;
+        const now = Date.now();
+        let last: { waitMs: number; kind: RateLimitKind } | undefined;
+        for (const waiter of this.#queue) {
+          const at = batch.indexOf(waiter) - admitted;
+          last =
+            at >= 0
+              ? { waitMs: reply[2 + 2 * at] as number, kind: reply[3 + 2 * at] as RateLimitKind }
+              : { waitMs: (last?.waitMs ?? 0) + this.#refillMs(waiter.cost), kind: 'requests' };
+          this.#tell(waiter, last.waitMs, last.kind, now);
+        }
+        if (this.#queue.length === 0) continue;
+        // Until the first that was not admitted may fit (one aborted meanwhile: a little early).
+        const until = now + (reply[2] as number);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, until - now);
+          this.#sleep = {
+            until,
+            kind: reply[3] as RateLimitKind,
+            wake: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          };
+        });
+        this.#sleep = undefined;
       }
     } finally {
       this.#pumping = false;
     }
   }
 
-  #costOf({ promptTokens, maxOutputTokens }: RateLimitRequest): number {
-    const assumed = maxOutputTokens === undefined || maxOutputTokens === null;
-    return Math.ceil(promptTokens + (assumed ? this.#outputTokens : Math.max(0, maxOutputTokens)));
+  /** About how long one more request of `cost` adds to a wait, in ms: its refill time. */
+  #refillMs(cost: number): number {
+    return Math.max(
+      this.#rpm > 0 ? this.#windowMs / this.#rpm : 0,
+      this.#tpm > 0 ? (Math.min(cost, this.#tpm) * this.#windowMs) / this.#tpm : 0,
+    );
   }
 
-  async #admit(request: RateLimitRequest): Promise<RateLimitLease> {
-    const { maxOutputTokens, signal, onWait } = request;
-    const assumed = maxOutputTokens === undefined || maxOutputTokens === null;
-    const cost = this.#costOf(request);
-    const id = crypto.randomUUID();
-    while (true) {
-      if (signal?.aborted) throw abortError(signal);
-      const [waitMs, kind] = (await this.#redis.eval(
-        ACQUIRE,
-        2,
-        ...this.#keys,
-        this.#rpm,
-        this.#tpm,
-        this.#windowMs,
-        cost,
-        id,
-        this.#leaseMs,
-      )) as [number, RateLimitKind];
-      if (waitMs === 0) return this.#lease(id, cost, assumed);
-      this.#lastKind = kind;
-      try {
-        onWait?.(waitMs, kind);
-      } catch {
-        // A listener's failure is not the limiter's.
-      }
-      await sleep(waitMs, signal);
+  /** Tells a waiting request how long it waits, unless the wait it was told has not run out. */
+  #tell(waiter: LocalWaiter, waitMs: number, kind: RateLimitKind, now: number): void {
+    if (waiter.done || now < waiter.toldUntil) return;
+    waiter.toldUntil = now + waitMs;
+    try {
+      waiter.request.onWait?.(Math.ceil(waitMs), kind);
+    } catch {
+      // A listener's failure is not the limiter's.
     }
   }
 
-  #lease(id: string, cost: number, assumed: boolean): RateLimitLease {
+  /** Hands an admitted request its lease; one aborted meanwhile gives its reservation back. */
+  #grant(waiter: LocalWaiter, admittedAt: number): void {
+    const at = this.#queue.indexOf(waiter);
+    if (at >= 0) this.#queue.splice(at, 1);
+    const lease = this.#lease(waiter.id, waiter.cost, waiter.assumed, admittedAt);
+    if (waiter.done) {
+      // Never sent: settled as a refusal without a pause, which returns what it reserved.
+      void Promise.resolve(lease.settle({ status: 429 })).catch(() => {});
+      return;
+    }
+    waiter.done = true;
+    waiter.detach();
+    waiter.resolve(lease);
+  }
+
+  #fail(waiter: LocalWaiter, error: unknown): void {
+    const at = this.#queue.indexOf(waiter);
+    if (at >= 0) this.#queue.splice(at, 1);
+    if (waiter.done) return;
+    waiter.done = true;
+    waiter.detach();
+    waiter.reject(error);
+  }
+
+  #lease(id: string, cost: number, assumed: boolean, admittedAt: number): RateLimitLease {
     let settled = false;
     return {
       tokens: cost,
@@ -235,6 +319,9 @@ export class RedisRateLimiter implements RequestLimiter {
           giveBack,
           Math.floor(outcome.requests?.remaining ?? -1),
           Math.floor(outcome.tokens?.remaining ?? -1),
+          Math.floor(outcome.requests?.resetMs ?? -1),
+          Math.floor(outcome.tokens?.resetMs ?? -1),
+          admittedAt,
         );
       },
     };
@@ -245,23 +332,4 @@ function abortError(signal?: AbortSignal): Error {
   const error = new Error('The wait for the rate limiter was aborted.', { cause: signal?.reason });
   error.name = 'AbortError';
   return error;
-}
-
-/** Waits `ms`, or rejects with the signal's abort error. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
