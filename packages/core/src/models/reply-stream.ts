@@ -104,8 +104,38 @@ export class ReplyStream<Event> implements AsyncIterableIterator<ModelStreamEven
     const queued = this.#queue.shift();
     if (queued !== undefined) return { done: false, value: queued };
     if (this.#closed) return DONE;
+    const { signal } = this.#options;
+    const acc = this.#reader.accumulator;
     try {
-      return { done: false, value: await this.#read() };
+      if (this.#source === undefined) {
+        const whole = await this.#open();
+        if (whole) return { done: false, value: whole };
+      }
+      const source = this.#source as AsyncIterator<Event>;
+      // The loop of a chunk is here, not in a helper: an async helper would cost a promise and
+      // a tick per chunk.
+      for (;;) {
+        let next: IteratorResult<Event>;
+        try {
+          next = await source.next();
+        } catch (error) {
+          throw this.#connection.fail(error, signal, this.#progress());
+        }
+        if (next.done) return { done: false, value: this.#finish() };
+        let events: ModelStreamEvent[];
+        try {
+          // SSE comments (keep-alives) never get here: the client's parser drops them.
+          this.#options.onChunk?.();
+          events = acc.push(next.value);
+        } catch (error) {
+          await closeQuietly(source);
+          throw this.#connection.fail(error, signal, this.#progress());
+        }
+        const first = events[0];
+        if (first === undefined) continue;
+        for (let i = 1; i < events.length; i++) this.#queue.push(events[i] as ModelStreamEvent);
+        return { done: false, value: first };
+      }
     } catch (error) {
       this.#close(undefined);
       throw error;
@@ -122,50 +152,34 @@ export class ReplyStream<Event> implements AsyncIterableIterator<ModelStreamEven
     return DONE;
   }
 
-  /** The next event; the last one is the `response`, after which the stream is closed. */
-  async #read(): Promise<ModelStreamEvent> {
+  /**
+   * Sends the request and looks at the answer: a whole JSON body in place of the stream is the
+   * reply (its first event is returned); server-sent events become the source to read.
+   */
+  async #open(): Promise<ModelStreamEvent | undefined> {
+    const { signal } = this.#options;
+    const sent = await this.#send();
+    this.#sent = sent;
+    const whole = await this.#connection.wholeBodyOf(sent.response, signal);
+    if (!whole) {
+      this.#source = sent.data[Symbol.asyncIterator]();
+      return undefined;
+    }
+    // Some OpenAI-compatible servers ignore `stream: true` and send one whole reply.
+    let reply: ModelResponse;
+    try {
+      reply = this.#reader.fromWhole(whole.body);
+    } catch (error) {
+      throw this.#connection.fail(error, signal);
+    }
+    return this.#end(reply, reply.message.content);
+  }
+
+  /** The source has ended: the reply's `response` event, or why there is no reply. */
+  #finish(): ModelStreamEvent {
     const { signal } = this.#options;
     const reader = this.#reader;
-    if (this.#source === undefined) {
-      const sent = await this.#send();
-      this.#sent = sent;
-      const whole = await this.#connection.wholeBodyOf(sent.response, signal);
-      if (whole) {
-        // Some OpenAI-compatible servers ignore `stream: true` and send one whole reply.
-        let reply: ModelResponse;
-        try {
-          reply = reader.fromWhole(whole.body);
-        } catch (error) {
-          throw this.#connection.fail(error, signal);
-        }
-        return this.#end(reply, reply.message.content);
-      }
-      this.#source = sent.data[Symbol.asyncIterator]();
-    }
-    const source = this.#source;
     const acc = reader.accumulator;
-    for (;;) {
-      let next: IteratorResult<Event>;
-      try {
-        next = await source.next();
-      } catch (error) {
-        throw this.#connection.fail(error, signal, this.#progress());
-      }
-      if (next.done) break;
-      let events: ModelStreamEvent[];
-      try {
-        // SSE comments (keep-alives) never get here: the client's parser drops them.
-        this.#options.onChunk?.();
-        events = acc.push(next.value);
-      } catch (error) {
-        await closeQuietly(source);
-        throw this.#connection.fail(error, signal, this.#progress());
-      }
-      const first = events[0];
-      if (first === undefined) continue;
-      for (let i = 1; i < events.length; i++) this.#queue.push(events[i] as ModelStreamEvent);
-      return first;
-    }
     // The client ends a stream quietly when its request is aborted; that is not an answer.
     if (signal?.aborted) throw createAbortError(signal);
     if (!acc.finished) {
