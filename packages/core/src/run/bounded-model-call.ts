@@ -217,7 +217,11 @@ class AttemptClock implements BoundedAttempt {
     const now = performance.now();
     this.#deadline = now + ms;
     if (this.#timer !== undefined && this.#timerAt <= this.#deadline) return;
-    this.#arm(ms, now);
+    // A stream's first wait arms the timer for the shorter of its two bounds, so that the first
+    // chunk (from then on the idle bound counts) need not arm a second one; firing early only
+    // re-arms it for the rest.
+    const { mode, timeouts } = this.#options;
+    this.#arm(mode === 'stream' ? Math.min(ms, timeouts.idleMs) : ms, now);
   }
 
   #arm(ms: number, now: number): void {
