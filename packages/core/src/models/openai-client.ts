@@ -237,7 +237,11 @@ export class OpenAIConnection implements ReplyConnection {
    */
   settle(
     lease: RateLimitLease | undefined,
-    answer: { response?: Response; error?: unknown; usage?: CompletionUsage | null | undefined },
+    answer: {
+      response?: Response | undefined;
+      error?: unknown;
+      usage?: CompletionUsage | null | undefined;
+    },
   ): void {
     if (!lease) return;
     const { response, error, usage } = answer;

@@ -33,17 +33,20 @@ class OpenAIChatModel implements Model {
     const lease = await connection.admit(request, options);
     let reply: ModelResponse;
     try {
-      const { data: completion, response } = await client.chat.completions
-        .create(
-          {
-            ...request,
-            messages: withoutOutputEntries(request.messages),
-            model: this.name,
-            stream: false,
-          },
-          connection.requestOptions(client, signal, timeoutMs),
-        )
-        .withResponse();
+      const created = client.chat.completions.create(
+        {
+          ...request,
+          messages: withoutOutputEntries(request.messages),
+          model: this.name,
+          stream: false,
+        },
+        connection.requestOptions(client, signal, timeoutMs),
+      );
+      // The raw response serves only the limiter (its headers): without one, the reply alone,
+      // which spares the client's promises of `withResponse()`.
+      const { data: completion, response } = lease
+        ? await created.withResponse()
+        : { data: await created, response: undefined };
       reply = fromCompletion(completion, this.name, connection.secrets);
       connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {

@@ -76,9 +76,14 @@ class OpenAIResponsesModel implements Model {
     const lease = await connection.admit(request, options);
     let reply: ModelResponse;
     try {
-      const { data, response } = await client.responses
-        .create({ ...body, stream: false }, connection.requestOptions(client, signal, timeoutMs))
-        .withResponse();
+      const created = client.responses.create(
+        { ...body, stream: false },
+        connection.requestOptions(client, signal, timeoutMs),
+      );
+      // The raw response serves only the limiter (its headers): without one, the reply alone.
+      const { data, response } = lease
+        ? await created.withResponse()
+        : { data: await created, response: undefined };
       reply = fromResponse(data, this.name, connection.secrets);
       connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
