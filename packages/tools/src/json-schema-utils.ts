@@ -6,6 +6,23 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A deep copy of JSON data (a schema): arrays and plain objects are copied, primitives kept.
+ * Node's `structuredClone` serialises and parses its input, which costs tens of microseconds
+ * even for a small schema; a tool's schema is copied into every request. Anything that is not
+ * JSON data (a `Date`, a `Map`) is left to `structuredClone`.
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value))
+    copy[key] = copyJson((value as Record<string, unknown>)[key]);
+  return copy as T;
+}
+
 /** Decodes one JSON Pointer segment (`~1` is `/`, `~0` is `~`). */
 function decodePointerSegment(segment: string): string {
   return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');

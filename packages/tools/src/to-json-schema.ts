@@ -1,6 +1,6 @@
 import { ToolDefinitionError } from './errors.js';
 import { jsonSchemaOf } from './json-schema-parameters.js';
-import type { JsonSchema } from './json-schema-utils.js';
+import { copyJson, type JsonSchema } from './json-schema-utils.js';
 import { optionalNullsToUndefined } from './optional-nulls.js';
 import { type StrictConversion, toStrictSchema } from './strict-schema.js';
 import type { StrictMode } from './types.js';
@@ -56,7 +56,7 @@ export function convertParameters(schema: unknown, toolName?: string): Parameter
 }
 
 /** Returns a deep copy, so callers may edit a result without touching the cached one. */
-const copy = (schema: JsonSchema): JsonSchema => structuredClone(schema);
+const copy = (schema: JsonSchema): JsonSchema => copyJson(schema);
 
 /**
  * Converts a zod object schema (zod v4 from `'zod'`, or zod v3 from `'zod/v3'`) to the JSON

@@ -2,6 +2,7 @@ import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completio
 import { ToolDefinitionError } from './errors.js';
 import { executeToolCall } from './execute-tool-call.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from './format-output.js';
+import { copyJson } from './json-schema-utils.js';
 import {
   type PreparedToolCall,
   prepareToolCall,
@@ -159,7 +160,7 @@ export class ToolRegistry<TContext = unknown> {
       function: {
         name: tool.name,
         ...(tool.description ? { description: tool.description } : {}),
-        parameters: structuredClone(tool.jsonSchema),
+        parameters: copyJson(tool.jsonSchema),
         ...(tool.strict ? { strict: true } : {}),
       },
     }));

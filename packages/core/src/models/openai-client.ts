@@ -1,16 +1,22 @@
 import { TokenCounter } from '@agentloop/memory';
 import type { ClientOptions, OpenAI } from 'openai';
 import type { CompletionUsage } from 'openai/resources/completions';
-import { createAbortError } from '../errors/abort-error.js';
 import { ConfigurationError } from '../errors/errors.js';
-import { ModelError, type PartialToolCall } from '../errors/model-error.js';
+import { ModelError } from '../errors/model-error.js';
 import { rateLimitOutcome } from '../limits/rate-limit-headers.js';
 import type { RateLimitLease, RequestLimiter } from '../limits/request-limiter.js';
 import { readableErrorsFetch } from './error-body-fetch.js';
-import type { ModelCallOptions, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js';
+import type { ModelCallOptions, ModelRequest, ModelStreamEvent } from './model.js';
 import { toModelError } from './openai-errors.js';
 import { importOpenAI, loadedOpenAI } from './openai-sdk.js';
 import { redactingLogger, scrub } from './redact.js';
+import {
+  type ReplyConnection,
+  ReplyStream,
+  type ReplyStreamReader,
+  type SentStream,
+  type StreamProgress,
+} from './reply-stream.js';
 
 /** Options of `openai()` and `openaiResponses()`: how to reach the endpoint. */
 export interface OpenAIModelOptions {
@@ -48,13 +54,6 @@ export interface OpenAIModelOptions {
    * spend the same API key's limits. @default none
    */
   limiter?: RequestLimiter | undefined;
-}
-
-/** What a stream had delivered when it failed, for the error. */
-export interface StreamProgress {
-  chunks: number;
-  text: string;
-  toolCalls: readonly PartialToolCall[];
 }
 
 /** The longest timeout a timer can hold; the client's own must stay below it. */
@@ -102,7 +101,7 @@ export function checkModelOptions(
  * Responses adapters: the client made on first use, the timeouts each call passes to it, the
  * secrets that must never appear in an error, and the conversion of failures to `ModelError`s.
  */
-export class OpenAIConnection {
+export class OpenAIConnection implements ReplyConnection {
   readonly #model: string;
   readonly #factory: string;
   readonly #options: OpenAIModelOptions;
@@ -119,6 +118,11 @@ export class OpenAIConnection {
     this.#model = model;
     this.#factory = factory;
     this.#options = options;
+  }
+
+  /** The model name, for messages. */
+  get model(): string {
+    return this.#model;
   }
 
   /** Strings that must not appear in an error (the API key), known once the client exists. */
@@ -240,7 +244,11 @@ export class OpenAIConnection {
    */
   settle(
     lease: RateLimitLease | undefined,
-    answer: { response?: Response; error?: unknown; usage?: CompletionUsage | null | undefined },
+    answer: {
+      response?: Response | undefined;
+      error?: unknown;
+      usage?: CompletionUsage | null | undefined;
+    },
   ): void {
     if (!lease) return;
     const { response, error, usage } = answer;
@@ -314,99 +322,21 @@ export class OpenAIConnection {
   }
 
   /**
-   * Reads a streamed reply to its end, the same for both wire APIs: a whole JSON body in place of
-   * the stream becomes one reply, each wire event goes through the accumulator, a stream that
-   * breaks or ends before the model finished becomes a `ModelError` with what had arrived.
+   * A streamed reply, read on demand: `send` sends the request when the reader first asks for an
+   * event (see {@link ReplyStream}).
    *
-   * @param streamed - The client's answer: the event iterable and the raw HTTP response.
+   * @param send - Sends the request once its limiter admitted it; settles its lease on failure.
    * @param reader - How this API's events and whole bodies become replies, and its words for them.
    * @param options - The caller's signal and chunk callback.
    * @returns The model's stream events, ending with the `response` event.
    */
-  async *readReply<Event>(
-    streamed: { data: AsyncIterable<Event>; response: Response },
+  readReply<Event>(
+    send: () => Promise<SentStream<Event>>,
     reader: ReplyStreamReader<Event>,
     options: ModelCallOptions,
-  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
-    const { signal } = options;
-    const whole = await this.wholeBodyOf(streamed.response, signal);
-    if (whole) {
-      // Some OpenAI-compatible servers ignore `stream: true` and send one whole reply.
-      let reply: ModelResponse;
-      try {
-        reply = reader.fromWhole(whole.body);
-      } catch (error) {
-        throw this.fail(error, signal);
-      }
-      reader.onReply?.(reply);
-      if (reply.message.content) yield { type: 'text-delta', delta: reply.message.content };
-      yield { type: 'response', response: reply };
-      return;
-    }
-    const acc = reader.accumulator;
-    const progress = () => ({
-      chunks: acc.chunks,
-      text: acc.partialText,
-      toolCalls: acc.partialToolCalls,
-    });
-    try {
-      for await (const event of streamed.data) {
-        // SSE comments (keep-alives) never get here: the client's parser drops them.
-        options.onChunk?.();
-        for (const out of acc.push(event)) yield out;
-      }
-    } catch (error) {
-      throw this.fail(error, signal, progress());
-    }
-    // The client ends a stream quietly when its request is aborted; that is not an answer.
-    if (signal?.aborted) throw createAbortError(signal);
-    if (!acc.finished) {
-      throw this.fail(
-        new ModelError({
-          message:
-            acc.chunks === 0
-              ? `The stream from ${this.#model} ended before any ${reader.unit} arrived.`
-              : `The stream from ${this.#model} ended before the model finished (${reader.missingEnd}).`,
-          retryable: acc.chunks === 0,
-          model: this.#model,
-          midStream: acc.chunks > 0,
-          partialText: acc.partialText,
-          partialToolCalls: acc.partialToolCalls,
-        }),
-        signal,
-      );
-    }
-    let reply: ModelResponse;
-    try {
-      reply = reader.finish();
-    } catch (error) {
-      throw this.fail(error, signal, progress());
-    }
-    reader.onReply?.(reply);
-    yield { type: 'response', response: reply };
+  ): AsyncIterableIterator<ModelStreamEvent, void> {
+    return new ReplyStream(this, send, reader, options);
   }
-}
-
-/** How one wire API's stream becomes a reply: what `OpenAIConnection.readReply` needs of it. */
-export interface ReplyStreamReader<Event> {
-  /** Folds the wire events into model stream events and, at the end, the reply. */
-  accumulator: {
-    readonly chunks: number;
-    readonly finished: boolean;
-    readonly partialText: string;
-    readonly partialToolCalls: PartialToolCall[];
-    push(event: Event): ModelStreamEvent[];
-  };
-  /** The reply when the stream finished. */
-  finish(): ModelResponse;
-  /** The reply from a whole JSON body sent in place of the stream. */
-  fromWhole(body: unknown): ModelResponse;
-  /** Told the reply once it is known, before it is yielded. */
-  onReply?: (reply: ModelResponse) => void;
-  /** What one wire event is called in messages: `chunk`, `event`. */
-  unit: string;
-  /** What a finished stream has and this one did not, for the message. */
-  missingEnd: string;
 }
 
 /**

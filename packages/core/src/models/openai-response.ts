@@ -120,17 +120,15 @@ export function fromCompletion(
   return withMeta(response, body.usage, body.id, body.model);
 }
 
-/** Adds the optional `usage`, `id` and `model` fields that are present. */
+/** Adds the optional `usage`, `id` and `model` fields that are present to a reply just built. */
 export function withMeta(
   response: ModelResponse,
   usage: CompletionUsage | null | undefined,
   id: unknown,
   model: unknown,
 ): ModelResponse {
-  return {
-    ...response,
-    ...(usage && typeof usage === 'object' ? { usage } : {}),
-    ...(typeof id === 'string' && id !== '' ? { id } : {}),
-    ...(typeof model === 'string' && model !== '' ? { model } : {}),
-  };
+  if (usage && typeof usage === 'object') response.usage = usage;
+  if (typeof id === 'string' && id !== '') response.id = id;
+  if (typeof model === 'string' && model !== '') response.model = model;
+  return response;
 }

@@ -9,6 +9,7 @@ import type {
 } from './model.js';
 import { checkModelOptions, OpenAIConnection, type OpenAIModelOptions } from './openai-client.js';
 import { fromCompletion } from './openai-response.js';
+import type { SentStream } from './reply-stream.js';
 import { withoutOutputEntries } from './responses-output.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 
@@ -32,17 +33,20 @@ class OpenAIChatModel implements Model {
     const lease = await connection.admit(request, options);
     let reply: ModelResponse;
     try {
-      const { data: completion, response } = await client.chat.completions
-        .create(
-          {
-            ...request,
-            messages: withoutOutputEntries(request.messages),
-            model: this.name,
-            stream: false,
-          },
-          connection.requestOptions(client, signal, timeoutMs),
-        )
-        .withResponse();
+      const created = client.chat.completions.create(
+        {
+          ...request,
+          messages: withoutOutputEntries(request.messages),
+          model: this.name,
+          stream: false,
+        },
+        connection.requestOptions(client, signal, timeoutMs),
+      );
+      // The raw response serves only the limiter (its headers): without one, the reply alone,
+      // which spares the client's promises of `withResponse()`.
+      const { data: completion, response } = lease
+        ? await created.withResponse()
+        : { data: await created, response: undefined };
       reply = fromCompletion(completion, this.name, connection.secrets);
       connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
@@ -52,21 +56,38 @@ class OpenAIChatModel implements Model {
     return reply;
   }
 
-  async *stream(
+  stream(
     request: ModelRequest,
     options: ModelCallOptions = {},
-  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+  ): AsyncIterableIterator<ModelStreamEvent, void> {
+    const connection = this.#connection;
+    const acc = new StreamAccumulator();
+    return connection.readReply(
+      () => this.#send(request, options),
+      {
+        accumulator: acc,
+        finish: () => acc.toResponse(),
+        fromWhole: (body) => fromCompletion(body, this.name, connection.secrets),
+        unit: 'chunk',
+        missingEnd: 'no finish_reason',
+      },
+      options,
+    );
+  }
+
+  /** Sends a streamed request once the limiter admits it; a failure to send settles its lease. */
+  async #send(
+    request: ModelRequest,
+    options: ModelCallOptions,
+  ): Promise<SentStream<ChatCompletionChunk>> {
     const { signal } = options;
     throwIfAborted(signal);
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
     const client = await connection.client(timeoutMs);
-    const acc = new StreamAccumulator();
-    let chunks: AsyncIterable<ChatCompletionChunk>;
-    let response: Response;
     const lease = await connection.admit(request, options);
     try {
-      ({ data: chunks, response } = await client.chat.completions
+      const { data, response } = await client.chat.completions
         .create(
           {
             ...request,
@@ -77,30 +98,11 @@ class OpenAIChatModel implements Model {
           },
           connection.requestOptions(client, signal, timeoutMs),
         )
-        .withResponse());
+        .withResponse();
+      return { data, response, lease };
     } catch (error) {
       connection.settle(lease, { error });
       throw connection.fail(error, signal);
-    }
-    // Told once the reply's usage is known; a stream that fails is told with its headers only.
-    let usage: ModelResponse['usage'];
-    try {
-      yield* connection.readReply(
-        { data: chunks, response },
-        {
-          accumulator: acc,
-          finish: () => acc.toResponse(),
-          fromWhole: (body) => fromCompletion(body, this.name, connection.secrets),
-          unit: 'chunk',
-          onReply: (reply) => {
-            usage = reply.usage;
-          },
-          missingEnd: 'no finish_reason',
-        },
-        options,
-      );
-    } finally {
-      connection.settle(lease, { response, usage });
     }
   }
 }

@@ -32,9 +32,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function pick(source: unknown, known: ReadonlySet<string>): ProviderFields {
   const fields: ProviderFields = {};
   if (!isPlainObject(source)) return fields;
-  for (const [key, value] of Object.entries(source)) {
+  // Keys, not entries: this runs for every streamed chunk, and most have no field to pick.
+  for (const key of Object.keys(source)) {
+    if (known.has(key)) continue;
+    const value = source[key];
     // A null says "nothing here" (OpenRouter sends `reasoning: null`): nothing to echo.
-    if (!known.has(key) && value !== null && value !== undefined) fields[key] = value;
+    if (value !== null && value !== undefined) fields[key] = value;
   }
   return fields;
 }

@@ -9,6 +9,7 @@ import type {
   ModelStreamEvent,
 } from './model.js';
 import { checkModelOptions, OpenAIConnection, type OpenAIModelOptions } from './openai-client.js';
+import type { SentStream } from './reply-stream.js';
 import { fromResponse } from './responses-reply.js';
 import { type ResponsesDefaults, toResponsesBody } from './responses-request.js';
 import { ResponsesStreamAccumulator } from './responses-stream.js';
@@ -75,9 +76,14 @@ class OpenAIResponsesModel implements Model {
     const lease = await connection.admit(request, options);
     let reply: ModelResponse;
     try {
-      const { data, response } = await client.responses
-        .create({ ...body, stream: false }, connection.requestOptions(client, signal, timeoutMs))
-        .withResponse();
+      const created = client.responses.create(
+        { ...body, stream: false },
+        connection.requestOptions(client, signal, timeoutMs),
+      );
+      // The raw response serves only the limiter (its headers): without one, the reply alone.
+      const { data, response } = lease
+        ? await created.withResponse()
+        : { data: await created, response: undefined };
       reply = fromResponse(data, this.name, connection.secrets);
       connection.settle(lease, { response, usage: reply.usage });
     } catch (error) {
@@ -87,47 +93,45 @@ class OpenAIResponsesModel implements Model {
     return reply;
   }
 
-  async *stream(
+  stream(
     request: ModelRequest,
     options: ModelCallOptions = {},
-  ): AsyncGenerator<ModelStreamEvent, void, undefined> {
+  ): AsyncIterableIterator<ModelStreamEvent, void> {
+    const connection = this.#connection;
+    const acc = new ResponsesStreamAccumulator();
+    return connection.readReply(
+      () => this.#send(request, options),
+      {
+        accumulator: acc,
+        finish: () => acc.toResponse(this.name, connection.secrets),
+        fromWhole: (body) => fromResponse(body, this.name, connection.secrets),
+        unit: 'event',
+        missingEnd: 'no response.completed event',
+      },
+      options,
+    );
+  }
+
+  /** Sends a streamed request once the limiter admits it; a failure to send settles its lease. */
+  async #send(
+    request: ModelRequest,
+    options: ModelCallOptions,
+  ): Promise<SentStream<ResponseStreamEvent>> {
     const { signal } = options;
     throwIfAborted(signal);
     const body = this.#body(request);
     const connection = this.#connection;
     const timeoutMs = connection.clientTimeout(options.timeoutMs);
     const client = await connection.client(timeoutMs);
-    const acc = new ResponsesStreamAccumulator();
-    let events: AsyncIterable<ResponseStreamEvent>;
-    let response: Response;
     const lease = await connection.admit(request, options);
     try {
-      ({ data: events, response } = await client.responses
+      const { data, response } = await client.responses
         .create({ ...body, stream: true }, connection.requestOptions(client, signal, timeoutMs))
-        .withResponse());
+        .withResponse();
+      return { data, response, lease };
     } catch (error) {
       connection.settle(lease, { error });
       throw connection.fail(error, signal);
-    }
-    // Told once the reply's usage is known; a stream that fails is told with its headers only.
-    let usage: ModelResponse['usage'];
-    try {
-      yield* connection.readReply(
-        { data: events, response },
-        {
-          accumulator: acc,
-          finish: () => acc.toResponse(this.name, connection.secrets),
-          fromWhole: (body) => fromResponse(body, this.name, connection.secrets),
-          unit: 'event',
-          onReply: (reply) => {
-            usage = reply.usage;
-          },
-          missingEnd: 'no response.completed event',
-        },
-        options,
-      );
-    } finally {
-      connection.settle(lease, { response, usage });
     }
   }
 }

@@ -124,13 +124,11 @@ export class StreamAccumulator {
     const argumentsDelta = argumentsText(fn.arguments);
     slot.arguments += argumentsDelta;
     mergeToolCallDelta(slot.fields, raw);
-    return {
-      type: 'tool-call-delta',
-      index: slot.index,
-      ...(slot.id !== undefined ? { id: slot.id } : {}),
-      ...(slot.name !== undefined ? { name: slot.name } : {}),
-      argumentsDelta,
-    };
+    // Set field by field rather than spread from conditional objects: one event per chunk.
+    const event: ModelStreamEvent = { type: 'tool-call-delta', index: slot.index, argumentsDelta };
+    if (slot.id !== undefined) event.id = slot.id;
+    if (slot.name !== undefined) event.name = slot.name;
+    return event;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ModelError } from '../errors/model-error.js';
 import type { ModelCallEvent, ModelCallOptions, ModelStreamEvent } from '../models/model.js';
+import { canAbort } from './abort.js';
 import type { ResolvedModelTimeouts } from './model-timeouts.js';
 
 /** What one bounded attempt of a model call hands to the model. */
@@ -55,11 +56,15 @@ export function boundedModelCall<T>(
       finish();
       reject(signal.reason);
     };
+    // A run nobody can abort aborts its signal only once it has failed, when no model call is
+    // in flight: its calls need no listener (adding and removing one is a good part of what the
+    // bounds cost a call).
+    const watched = canAbort(signal);
     const finish = () => {
       clock.stop();
-      signal.removeEventListener('abort', onAbort);
+      if (watched) signal.removeEventListener('abort', onAbort);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (watched) signal.addEventListener('abort', onAbort, { once: true });
     let pending: Promise<T>;
     try {
       pending = call(clock);
@@ -212,7 +217,11 @@ class AttemptClock implements BoundedAttempt {
     const now = performance.now();
     this.#deadline = now + ms;
     if (this.#timer !== undefined && this.#timerAt <= this.#deadline) return;
-    this.#arm(ms, now);
+    // A stream's first wait arms the timer for the shorter of its two bounds, so that the first
+    // chunk (from then on the idle bound counts) need not arm a second one; firing early only
+    // re-arms it for the rest.
+    const { mode, timeouts } = this.#options;
+    this.#arm(mode === 'stream' ? Math.min(ms, timeouts.idleMs) : ms, now);
   }
 
   #arm(ms: number, now: number): void {

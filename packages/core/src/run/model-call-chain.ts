@@ -19,12 +19,22 @@ export interface ModelCallChainOptions<TContext> extends CallModelOptions {
  * that came from no model call (a short-circuit) is emitted as one `text:delta`, so a stream's
  * reader shows its text.
  */
-export async function callModelThroughMiddleware<TContext>(
+export function callModelThroughMiddleware<TContext>(
   state: ActiveRun<TContext>,
   request: ModelRequest,
   { middleware, ...options }: ModelCallChainOptions<TContext>,
 ): Promise<ModelResponse> {
+  // Not an async function: returning `callModel`'s promise from one would cost a few ticks more.
   if (middleware.length === 0) return callModel(state, request, options);
+  return throughMiddleware(state, request, middleware, options);
+}
+
+async function throughMiddleware<TContext>(
+  state: ActiveRun<TContext>,
+  request: ModelRequest,
+  middleware: readonly WrapModelCall<TContext>[],
+  options: CallModelOptions,
+): Promise<ModelResponse> {
   let called = false;
   const chain = compose<ModelCallContext<TContext>, ModelRequest, ModelResponse>({
     layers: middleware,
