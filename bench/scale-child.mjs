@@ -3,7 +3,12 @@
  * URL it is given, samples its own RSS meanwhile, and prints one JSON line of figures. It runs in
  * a fresh process so the RSS figure holds nothing but agentloop, the client and the runs.
  *
- * Usage: `node --import tsx bench/scale-child.ts <baseURL> <runs>` (after `pnpm build`)
+ * Plain JavaScript run by plain `node`, as a user's program runs the built packages: under tsx
+ * the process would also hold tsx's loader and its transforms of every module it loads (tens of
+ * MB of RSS that are not agentloop's).
+ *
+ * Usage: `node bench/scale-child.mjs <baseURL> <runs>` (after `pnpm build`); the figures are
+ * `ScaleFigures` of `scale.ts`.
  *
  * @module
  */
@@ -12,19 +17,6 @@ import { Agent, openai } from '@agentloop/core';
 import { tool } from '@agentloop/tools';
 import { z } from 'zod';
 
-/** What the child prints, as one JSON line on stdout. */
-export interface ScaleFigures {
-  runs: number;
-  ok: number;
-  failed: number;
-  failures: Record<string, number>;
-  wallMs: number;
-  latenciesMs: number[];
-  baselineRssBytes: number;
-  peakRssBytes: number;
-  retries: number;
-}
-
 const lookup = tool({
   name: 'lookup',
   description: 'Looks a key up',
@@ -32,11 +24,11 @@ const lookup = tool({
   execute: async ({ key }) => ({ key, value: key.length }),
 });
 
-async function main(): Promise<void> {
+async function main() {
   const [baseURL, countText] = process.argv.slice(2);
   const count = Number(countText);
   if (!baseURL || !Number.isInteger(count) || count <= 0) {
-    throw new Error('usage: scale-child.ts <baseURL> <runs>');
+    throw new Error('usage: scale-child.mjs <baseURL> <runs>');
   }
   const agent = new Agent({
     name: 'scale',
@@ -57,8 +49,10 @@ async function main(): Promise<void> {
   };
   const sampler = setInterval(sampleRss, 5);
 
-  const latenciesMs: number[] = [];
-  const failures: Record<string, number> = {};
+  /** @type {number[]} */
+  const latenciesMs = [];
+  /** @type {Record<string, number>} */
+  const failures = {};
   const started = performance.now();
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
@@ -67,7 +61,7 @@ async function main(): Promise<void> {
         await agent.run(`Look up key ${i}.`);
         latenciesMs.push(performance.now() - runStarted);
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
+        const code = error?.code;
         const key = typeof code === 'string' ? code : String(error);
         failures[key] = (failures[key] ?? 0) + 1;
       } finally {
@@ -79,7 +73,7 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   sampleRss();
 
-  const figures: ScaleFigures = {
+  const figures = {
     runs: count,
     ok: latenciesMs.length,
     failed: count - latenciesMs.length,
@@ -93,7 +87,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-main().catch((error: unknown) => {
+main().catch((error) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
   process.exitCode = 1;
 });
