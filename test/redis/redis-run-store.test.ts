@@ -4,9 +4,7 @@
  * stale worker's writes refused by the fencing token, and the loop checkpointing through its
  * claim.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Agent, RunStoreError } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { LeaseLostError, type RedisRunClaim, RedisRunStore } from '@agentloop/redis';
@@ -17,10 +15,10 @@ import { z } from 'zod';
 import { runStoreContract, sampleSnapshot } from '../core/run-store-contract.js';
 import { abortWaitingTool } from '../support/abort-waiting-tool.js';
 import { deleteKeys, findRedis, uniquePrefix } from '../support/redis.js';
+import { startRedisChild } from './redis-child-process.js';
 import { closedPort, eventually } from './redis-test-helpers.js';
 
 const redis = await findRedis();
-const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
 
 describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
   const client = new Redis(redis.url ?? '');
@@ -245,30 +243,5 @@ describe.skipIf(!redis.url)(`RedisRunStore (${redis.reason})`, () => {
     }
   });
 
-  function startChild(args: string[]) {
-    const child = spawn(process.execPath, [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      CHILD,
-      ...args,
-    ]);
-    children.push(child);
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    let stderr = '';
-    child.stderr.on('data', (data) => {
-      stderr += String(data);
-    });
-    return {
-      child,
-      async next(): Promise<string> {
-        const { value, done } = await lines.next();
-        if (done) throw new Error(`the child ended: ${stderr}`);
-        return value;
-      },
-      send(line: string) {
-        child.stdin.write(`${line}\n`);
-      },
-    };
-  }
+  const startChild = (args: string[]) => startRedisChild(args, children);
 });

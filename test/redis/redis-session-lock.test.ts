@@ -3,9 +3,7 @@
  * Runs on one session never overlap whichever process runs them; a crashed holder's lease
  * expires and the next run goes on; a wait is cut short by the run's signal.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Agent, ConfigurationError } from '@agentloop/core';
 import { ScriptedModel } from '@agentloop/core/testing';
 import { InMemoryStore } from '@agentloop/memory';
@@ -16,9 +14,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { abortWaitingTool } from '../support/abort-waiting-tool.js';
 import { deleteKeys, findRedis, uniquePrefix } from '../support/redis.js';
+import { startRedisChild } from './redis-child-process.js';
 
 const redis = await findRedis();
-const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
 
 describe.skipIf(!redis.url)(`RedisSessionLock (${redis.reason})`, () => {
   const url = redis.url ?? '';
@@ -170,30 +168,5 @@ describe.skipIf(!redis.url)(`RedisSessionLock (${redis.reason})`, () => {
     });
   }
 
-  function startChild(args: string[]) {
-    const child = spawn(process.execPath, [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      CHILD,
-      ...args,
-    ]);
-    children.push(child);
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    let stderr = '';
-    child.stderr.on('data', (data) => {
-      stderr += String(data);
-    });
-    return {
-      child,
-      async next(): Promise<string> {
-        const { value, done } = await lines.next();
-        if (done) throw new Error(`the child ended: ${stderr}`);
-        return value;
-      },
-      send(line: string) {
-        child.stdin.write(`${line}\n`);
-      },
-    };
-  }
+  const startChild = (args: string[]) => startRedisChild(args, children);
 });
