@@ -7,6 +7,7 @@ import type {
   ModelResponse,
   ModelStreamEvent,
 } from '../models/model.js';
+import { raceAbort } from '../run/abort.js';
 import { responseCacheKey } from './cache-key.js';
 import { decodeEntry, encodeEntry } from './cached-entry.js';
 import type { ResponseCacheStore } from './response-cache-store.js';
@@ -180,7 +181,7 @@ class CachedModel implements Model {
         return { key };
       }
       try {
-        const entry = await abortable(pending, options.signal);
+        const entry = await raceAbort(pending, options.signal, createAbortError);
         const reply = decodeEntry(entry, key, Number.NEGATIVE_INFINITY);
         if (reply) {
           options.onEvent?.({ type: 'cache', hit: true, key });
@@ -247,25 +248,6 @@ async function* replay(reply: ModelResponse): AsyncGenerator<ModelStreamEvent, v
     };
   }
   yield { type: 'response', response: reply };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(createAbortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(createAbortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function warnStoreError(error: unknown, operation: 'get' | 'set'): void {
