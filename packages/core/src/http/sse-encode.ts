@@ -1,7 +1,7 @@
 import { AgentError } from '../errors/agent-error.js';
 import type { AgentEvent } from '../events/events.js';
 import { safeJson } from './wire-bounds.js';
-import { toWireEvent, type WireRunErrorEvent } from './wire-event.js';
+import { toWireEvent, type WireRunErrorEvent, wireBase } from './wire-event.js';
 
 /** Options shared by the server-sent-events helpers. */
 export interface SSEOptions {
@@ -129,12 +129,7 @@ function encodingFailure(
     error,
     wire: {
       type: 'run:error',
-      runId: event.runId,
-      turn: event.turn,
-      agent: event.agent,
-      path: event.path,
-      ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
-      ...(event.parentToolCallId !== undefined ? { parentToolCallId: event.parentToolCallId } : {}),
+      ...wireBase(event),
       // The cause's message may hold internals: only its kind is named.
       error: { name: error.name, code: error.code, message: error.message },
     },

@@ -162,6 +162,20 @@ export function toWireError(error: unknown): WireError {
 }
 
 /**
+ * @internal The fields every wire event carries: where it comes from in the run tree.
+ */
+export function wireBase(event: AgentEvent) {
+  return {
+    runId: event.runId,
+    turn: event.turn,
+    agent: event.agent,
+    path: event.path,
+    ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
+    ...(event.parentToolCallId !== undefined ? { parentToolCallId: event.parentToolCallId } : {}),
+  };
+}
+
+/**
  * The default serialisation of an event for server-sent events. Sent as is: `turn:start`,
  * `memory:trim`, `model:cache`, `model:rate_limited`, `text:delta`, `tool:args`, `turn:end`. Slimmed: `run:start` (no `input`),
  * `model:start` (message and tool counts instead of the request), `model:end` (`finishReason`,
@@ -183,14 +197,7 @@ export function toWireError(error: unknown): WireError {
  */
 export function toWireEvent(event: AgentEvent): WireEvent {
   const bounds = WIRE_LIMITS;
-  const base = {
-    runId: event.runId,
-    turn: event.turn,
-    agent: event.agent,
-    path: event.path,
-    ...(event.parentRunId !== undefined ? { parentRunId: event.parentRunId } : {}),
-    ...(event.parentToolCallId !== undefined ? { parentToolCallId: event.parentToolCallId } : {}),
-  };
+  const base = wireBase(event);
   switch (event.type) {
     case 'run:start':
       return {
