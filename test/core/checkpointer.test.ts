@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointer } from '../../packages/core/src/run/checkpoint.js';
+import { checkpointer } from '../../packages/core/src/run/checkpointer.js';
 import type { RunSnapshot } from '../../packages/core/src/run/run-snapshot.js';
 import { deferred } from '../support/deferred.js';
 import { sampleSnapshot } from './run-snapshot-sample.js';

@@ -15,7 +15,8 @@ import { activeAgentOf, checkHandoffNames, runView } from './active-agent.js';
 import type { ActiveRun } from './active-run.js';
 import { answered, takeAnswer } from './answer-step.js';
 import { checkStop } from './check-stop.js';
-import { checkpointer, snapshotOf } from './checkpoint.js';
+import { snapshotOf } from './checkpoint.js';
+import { checkpointer } from './checkpointer.js';
 import { endTurn, saveCheckpoint } from './end-turn.js';
 import {
   decideHandoff,
